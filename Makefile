@@ -1,0 +1,52 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/python manage.py compile_messages -v 0
+
+demo: install
+	PORT=$(PORT) $(BIN)/theodoi demo
+
+serve: install
+	PORT=$(PORT) $(BIN)/theodoi serve
+
+# The whole suite: the fast tests on two processes, then the browser tests.
+test: install
+	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -m browser -q -p no:randomly
+
+test-fast: install
+	$(BIN)/python -m pytest -n 2 -q
+
+test-browser: install
+	$(BIN)/python -m pytest -m browser -q
+
+lint: install
+	$(BIN)/ruff check .
+
+# Regenerate the translation catalogs after changing user-facing strings.
+messages: install
+	cd theodoi && ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete \
+		--settings theodoi.settings --pythonpath ..
+
+check-deploy: install
+	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+		ALLOWED_HOSTS=theodoi.example.org THEODOI_DATA=$$(mktemp -d) \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) data/static

@@ -1,0 +1,234 @@
+"""The organisation tree: units, their lineage across reforms, and who works where."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
+
+
+def normalize_name(value: str) -> str:
+    """Return a key for matching names typed by people.
+
+    Diacritics are kept ("Bảo Yên" and "Bao Yen" stay different), but Unicode
+    composition, case and spacing are not significant.
+    """
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def strip_diacritics(value: str) -> str:
+    """Return ``value`` without Vietnamese diacritics, for 'ignore accents' search."""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class UnitQuerySet(TreeQuerySet):
+    def active_on(self, day: date) -> UnitQuerySet:
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=day),
+            Q(active_to__isnull=True) | Q(active_to__gte=day),
+        )
+
+    def active_between(self, start: date, end: date) -> UnitQuerySet:
+        """Units that existed on at least one day of [start, end]."""
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=end),
+            Q(active_to__isnull=True) | Q(active_to__gte=start),
+        )
+
+    def of_kind(self, *kinds: str) -> UnitQuerySet:
+        return self.filter(kind__in=kinds)
+
+
+class Unit(TreeNode):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District committee")
+        COMMUNE = "commune", _("Commune")
+        VILLAGE = "village", _("Village")
+        PARTY_AGENCY = "party_agency", _("Party advisory body")
+        PARTY_COMMITTEE = "party_committee", _("Party committee directly under the province")
+        STATE_AGENCY = "state_agency", _("State agency")
+        MASS_ORGANISATION = "mass_org", _("Front or mass organisation")
+        DEPARTMENT = "department", _("Department")
+        OTHER = "other", _("Other")
+
+    # Kinds whose staff act for the committee above them: a Ban Tuyên giáo
+    # specialist coordinates for the whole Tỉnh ủy, not just for the Ban.
+    ADVISORY_KINDS = frozenset({Kind.PARTY_AGENCY})
+
+    key = models.CharField(
+        _("key"),
+        max_length=64,
+        unique=True,
+        help_text=_("A stable identifier used by imports, e.g. 'vn2025:15' or 'lc2018:02640'."),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The official code: the administrative code of an area or the unit's own code."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    division_type = models.CharField(
+        _("division type"),
+        max_length=60,
+        blank=True,
+        help_text=_("As the official list has it, e.g. 'huyện', 'phường', 'đặc khu'."),
+    )
+    symbol = models.CharField(
+        _("document symbol"),
+        max_length=20,
+        blank=True,
+        help_text=_("The body code in document numbers, e.g. 'TU' in 112-KH/TU or 'BTGTU'."),
+    )
+    place = models.CharField(
+        _("place name"),
+        max_length=60,
+        blank=True,
+        help_text=_("The place on the date line of documents it issues, e.g. 'Lào Cai'."),
+    )
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    email = models.EmailField(_("email"), blank=True)
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager(with_tree_fields=False)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="unit_active_range",
+                violation_error_message=_("A unit cannot end before it begins."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("units:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValidationError({"active_to": _("A unit cannot end before it begins.")})
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def is_active_on(self, day: date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or self.active_to >= day
+        )
+
+    @property
+    def jurisdiction_id(self) -> int:
+        """The unit whose subtree this unit's coordinators and leaders act on."""
+        if self.kind in self.ADVISORY_KINDS and self.parent_id:
+            return self.parent_id
+        return self.pk
+
+
+class UnitLineage(models.Model):
+    """A link from a unit to the unit(s) that replaced it."""
+
+    class Event(models.TextChoices):
+        MERGED = "merged", _("merged into")
+        SPLIT = "split", _("split into")
+        RENAMED = "renamed", _("renamed to")
+        TRANSFERRED = "transferred", _("transferred to")
+
+    predecessor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("before")
+    )
+    successor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("after")
+    )
+    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
+    effective = models.DateField(_("effective"))
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lineage link")
+        verbose_name_plural = _("lineage links")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_lineage_link")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class Membership(models.Model):
+    """An account's role in a unit; the role's rights reach the unit's subtree."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        AGENCY_REPORTER = "agency", _("Agency reporter")
+        COMMUNE_REPORTER = "commune", _("Commune reporter")
+        DISTRICT_SCORER = "district", _("District scorer")
+        OFFICIAL = "official", _("Attending official")
+        VIEWER = "viewer", _("Leadership viewer")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_head = models.BooleanField(
+        _("head of unit"),
+        default=False,
+        help_text=_("Reminders escalate to the unit's head."),
+    )
+    title = models.CharField(_("position"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class UnitGroup(models.Model):
+    """A named set of units assigned together, e.g. 'Các huyện ủy, thành ủy'."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    units = models.ManyToManyField(Unit, related_name="groups", verbose_name=_("units"))
+
+    class Meta:
+        verbose_name = _("unit group")
+        verbose_name_plural = _("unit groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
