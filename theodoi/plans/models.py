@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from theodoi.core import clock
 from theodoi.units.models import Unit
 
 
@@ -266,7 +266,7 @@ class WorkItemQuerySet(models.QuerySet["WorkItem"]):
 
     def overdue(self, today: date | None = None) -> WorkItemQuerySet:
         """Work items past their end date with a lead that has not finished."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(
             end__lt=today,
             assignments__role=Assignment.Role.LEAD,
@@ -418,7 +418,7 @@ class Assignment(models.Model):
         return f"{self.unit} · {self.get_role_display()} · {self.work_item}"
 
     def deadline_status(self, today: date | None = None) -> str:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         end = self.work_item.end
         if self.status == self.Status.CANCELLED:
             return self.Deadline.CANCELLED

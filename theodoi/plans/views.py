@@ -3,9 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from theodoi import permissions
+from theodoi.core import clock
 from theodoi.units.models import Unit
 
 from .matrix import build_matrix
@@ -115,7 +115,7 @@ def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
         .select_related("work_item__task__plan")
         .order_by("work_item__end", "work_item__position")
     )
-    today = timezone.localdate()
+    today = clock.today()
     groups = {
         "lead": [a for a in assignments if a.role == Assignment.Role.LEAD],
         "coordinating": [a for a in assignments if a.role == Assignment.Role.COORDINATING],
