@@ -1,0 +1,150 @@
+"""Changes to a plan that span models: work items with their assignments.
+
+Pages, the API and the XLSX import all call these, so the rules (dates in the
+plan's year, end after start, a unit never both lead and coordinator, at least
+one lead) and the optimistic lock are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from theodoi.units.models import Unit
+
+from .models import Assignment, Task, WorkItem
+
+
+class StaleVersion(Exception):
+    """The object changed since the editor loaded it; carries the newer object."""
+
+    def __init__(self, current: WorkItem) -> None:
+        super().__init__(_("Someone else saved this work item first."))
+        self.current = current
+
+
+@dataclass
+class WorkItemData:
+    title: str
+    start: date | None
+    end: date | None
+    number: str = ""
+    expected_output: str = ""
+    coordination_note: str = ""
+    leads: list[Unit] = field(default_factory=list)
+    coordinating: list[Unit] = field(default_factory=list)
+
+
+def validate_work_item(task: Task, data: WorkItemData) -> None:
+    """Raise ValidationError with a message per field for everything wrong."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not data.title.strip():
+        add("title", _("Enter the work item's title."))
+    if data.start is None:
+        add("start", _("Enter a start date."))
+    if data.end is None:
+        add("end", _("Enter an end date."))
+    year = task.plan.year
+    if data.start and data.start.year != year:
+        add("start", _("The work item must fall within the plan's year %(year)s.") % {"year": year})
+    if data.end and data.end.year != year:
+        add("end", _("The work item must fall within the plan's year %(year)s.") % {"year": year})
+    if data.start and data.end and data.end < data.start:
+        add("end", _("The end date cannot be before the start date."))
+    if not data.leads:
+        add("leads", _("Choose at least one lead unit."))
+    both = {u.pk for u in data.leads} & {u.pk for u in data.coordinating}
+    if both:
+        names = ", ".join(sorted(u.name for u in data.leads if u.pk in both))
+        add(
+            "coordinating",
+            _("A unit cannot both lead and coordinate the same work item: %(units)s.")
+            % {"units": names},
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_assignments(item: WorkItem, data: WorkItemData) -> None:
+    wanted = {u.pk: Assignment.Role.LEAD for u in data.leads}
+    wanted.update({u.pk: Assignment.Role.COORDINATING for u in data.coordinating})
+    existing = {a.unit_id: a for a in item.assignments.all()}
+    for unit_id, assignment in existing.items():
+        if unit_id not in wanted:
+            assignment.delete()
+        elif assignment.role != wanted[unit_id]:
+            assignment.role = wanted[unit_id]
+            assignment.save(update_fields=["role"])
+    for unit_id, role in wanted.items():
+        if unit_id not in existing:
+            Assignment.objects.create(work_item=item, unit_id=unit_id, role=role)
+
+
+def _attribute(obj: object, by: AbstractBaseUser | None, reason: str) -> None:
+    """Tell django-simple-history who made the change and why."""
+    obj._history_user = by  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def do_create_work_item(
+    task: Task, data: WorkItemData, *, by: AbstractBaseUser | None, reason: str = ""
+) -> WorkItem:
+    validate_work_item(task, data)
+    item = WorkItem(
+        task=task,
+        number=data.number,
+        title=data.title.strip(),
+        start=data.start,
+        end=data.end,
+        expected_output=data.expected_output,
+        coordination_note=data.coordination_note,
+        position=task.work_items.count() + 1,
+    )
+    _attribute(item, by, reason)
+    item.save()
+    _set_assignments(item, data)
+    return item
+
+
+@transaction.atomic
+def do_update_work_item(
+    item: WorkItem,
+    data: WorkItemData,
+    *,
+    version: int,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+) -> WorkItem:
+    """Save ``data`` over ``item`` if nobody saved it since ``version`` was read.
+
+    Raises StaleVersion (carrying the saved values) instead of overwriting a
+    newer save, and ValidationError for bad data.
+    """
+    validate_work_item(item.task, data)
+    claimed = WorkItem.objects.filter(pk=item.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleVersion(WorkItem.objects.get(pk=item.pk))
+    item.refresh_from_db(fields=["version"])
+    item.number = data.number
+    item.title = data.title.strip()
+    item.start = data.start
+    item.end = data.end
+    item.expected_output = data.expected_output
+    item.coordination_note = data.coordination_note
+    _attribute(item, by, reason)
+    item.save(
+        update_fields=["number", "title", "start", "end", "expected_output", "coordination_note"]
+    )
+    _set_assignments(item, data)
+    return item
