@@ -100,6 +100,17 @@ def home_ids(user: AnyUser) -> frozenset[int]:
     return cache
 
 
+def may_administer(user: AnyUser, unit: Unit | None = None) -> bool:
+    """Administrators manage units and accounts of their subtree (Django admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if unit is None:
+        return has_role(user, Role.ADMIN)
+    return reaches(user, unit, Role.ADMIN)
+
+
 # Lists -------------------------------------------------------------------
 
 
