@@ -226,3 +226,16 @@ def test_matrix_page_as_coordinator(demo, client):
     assert row, "BTG row missing"
     numbers = re.findall(r'<td class="num">(\d+)</td>', row.group(0))
     assert numbers[:2] == ["7", "20"]
+
+
+def test_progress_on_the_demo_day_is_varied(demo):
+    from theodoi.plans.models import Assignment, WorkItem
+
+    leads = Assignment.objects.filter(role="lead")
+    statuses = set(leads.values_list("status", flat=True))
+    assert {"done", "in_progress", "not_started"} <= statuses
+    overdue = WorkItem.objects.overdue()
+    assert overdue.exists()
+    # Done work has a completion date no later than the demo's day.
+    for a in leads.filter(status="done"):
+        assert a.completed_on is not None and a.completed_on.isoformat() <= "2018-07-15"
