@@ -3,6 +3,7 @@
     theodoi serve            serve on 127.0.0.1:$PORT (default 8000) with gunicorn
     theodoi migrate          create or update the database
     theodoi demo             migrate, load the demo, print its accounts, serve
+                             (the demo's today is THEODOI_TODAY, default 2018-07-15)
     theodoi createsuperuser  create an administrator account
     theodoi import-units     load provinces and communes from vietnam-provinces
     theodoi import-plan      load a plan's task table from XLSX (all or nothing)
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import os
 import sys
+
+DEMO_TODAY = "2018-07-15"
 
 
 def _django(argv: list[str]) -> None:
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
         _serve(rest)
     elif command == "demo":
         os.environ["THEODOI_DEMO"] = "True"
+        # The demo's data is the 2018 plan: set the domain clock to mid-2018 so
+        # it reads as current (the served process inherits the environment).
+        os.environ.setdefault("THEODOI_TODAY", DEMO_TODAY)
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["load_demo", *[arg for arg in rest if arg != "--no-serve"]])
         if "--no-serve" not in rest:

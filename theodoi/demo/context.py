@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
 from theodoi.plans.models import Plan
@@ -19,6 +20,15 @@ class DemoContext:
     stdout: TextIO
     # (username, role label, unit name), printed when the demo starts.
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    # The password hashed once: hashing it for each of ~40 accounts would take
+    # seconds. Every demo account shares the one password anyway.
+    _password_hash: str = field(default="", repr=False)
+
+    @property
+    def password_hash(self) -> str:
+        if not self._password_hash:
+            self._password_hash = make_password(self.password)
+        return self._password_hash
 
     def unit(self, key: str) -> Unit:
         """A demo unit by key: 'lc2018:10' (province), 'lc2018:082' (a district
@@ -65,7 +75,7 @@ class DemoContext:
             },
         )
         if created:
-            user.set_password(self.password)
+            user.password = self.password_hash
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(
             user=user, unit=unit, role=role, defaults={"is_head": is_head}
