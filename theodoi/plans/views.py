@@ -41,7 +41,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/programme.html",
-        {"programme": programme, "objectives": objectives, "plans": plans},
+        {
+            "programme": programme,
+            "objectives": objectives,
+            "plans": plans,
+            "can_change": request.user.has_perm("plans.change_programme", programme),
+            "can_add_plan": request.user.has_perm("plans.add_plan", programme),
+        },
     )
 
 
@@ -77,9 +83,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("plans.view_plan", task):
         raise PermissionDenied
     work_items = task.work_items.prefetch_related(_assignments())
-    return render(
-        request, "plans/task.html", {"task": task, "plan": task.plan, "work_items": work_items}
-    )
+    context = {
+        "task": task,
+        "plan": task.plan,
+        "work_items": work_items,
+        "can_change": request.user.has_perm("plans.change_task", task),
+    }
+    return render(request, "plans/task.html", context)
 
 
 @login_required
