@@ -38,6 +38,12 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
     @property
+    def who_name(self) -> str:
+        if self.who is None:
+            return _("system")
+        return self.who.get_full_name() or self.who.get_username()
+
+    @property
     def action(self) -> str:
         return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
 
