@@ -124,11 +124,10 @@ class WorkItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.task = task
         self._units = {u.pk: u for u in units}
-        initial = self.initial
-        chosen = {int(pk) for pk in [*initial.get("leads", []), *initial.get("coordinating", [])]}
-        choices = unit_choices(list(self._units.values()), chosen)
-        self.fields["leads"].choices = choices
-        self.fields["coordinating"].choices = choices
+        units_list = list(self._units.values())
+        for name in ("leads", "coordinating"):
+            chosen = {int(pk) for pk in self.initial.get(name, [])}
+            self.fields[name].choices = unit_choices(units_list, chosen)
 
     def _units_of(self, name: str) -> list[Unit]:
         return [self._units[int(pk)] for pk in self.cleaned_data.get(name, [])]

@@ -332,6 +332,11 @@ def test_the_import_page_shows_errors_as_a_table(client, world, plan):
     body = response.content.decode()
     assert '<td class="num">3</td><td class="col">Bắt đầu</td>' in body
     assert WorkItem.objects.count() == 0
+    client.cookies["django_language"] = "vi"
+    upload = SimpleUploadedFile("kh.xlsx", xlsx(rows))
+    body = client.post(f"/plans/{plan.pk}/import/", {"file": upload}).content.decode()
+    assert "Chưa nhập gì: có 1 lỗi cần sửa" in body
+    assert "Ghi ngày theo dạng dd/mm/yyyy hoặc dùng kiểu ngày của Excel." in body
     upload = SimpleUploadedFile("kh.xlsx", xlsx(GOOD))
     response = client.post(f"/plans/{plan.pk}/import/", {"file": upload})
     assert response.status_code == 302
