@@ -337,6 +337,7 @@ def test_the_import_page_shows_errors_as_a_table(client, world, plan):
     body = client.post(f"/plans/{plan.pk}/import/", {"file": upload}).content.decode()
     assert "Chưa nhập gì: có 1 lỗi cần sửa" in body
     assert "Ghi ngày theo dạng dd/mm/yyyy hoặc dùng kiểu ngày của Excel." in body
+    client.cookies["django_language"] = "en"
     upload = SimpleUploadedFile("kh.xlsx", xlsx(GOOD))
     response = client.post(f"/plans/{plan.pk}/import/", {"file": upload})
     assert response.status_code == 302
