@@ -51,6 +51,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
             if needle in fold(u.name) or needle in fold(u.short_name) or needle == u.code.casefold()
         ]
     filtered = bool(q or kind or active_on)
+    if filtered:
+        # Found units lose their place in the tree: name the unit above each.
+        names = dict(permissions.visible_units(request.user).values_list("pk", "name"))
+        for unit in units:
+            unit.parent_name = names.get(unit.parent_id, "")
     context = {
         "units": units,
         "q": q,
