@@ -114,14 +114,31 @@ class UnitMatcher:
                 self.by_name[name].append(unit)
                 self.by_bare[strip_diacritics(name)].append(unit)
         self.groups: dict[str, list[Unit]] = {}
+        self.group_names: dict[str, str] = {}
         for group in UnitGroup.objects.prefetch_related("units"):
-            self.groups[normalize_name(group.name)] = [u for u in group.units.all() if u.pk in ids]
+            key = normalize_name(group.name)
+            self.groups[key] = [u for u in group.units.all() if u.pk in ids]
+            self.group_names[key] = group.name
 
     def label(self, unit: Unit) -> str:
         """How export writes a unit: its name, or its code if the name is ambiguous."""
         if len(self.by_name[normalize_name(unit.name)]) > 1 and unit.code:
             return unit.code
         return unit.name
+
+    def cell(self, units: list[Unit]) -> str:
+        """How export writes a cell: whole unit groups by name (largest first), then units."""
+        left = {u.pk: u for u in units}
+        parts = []
+        for key, members in sorted(self.groups.items(), key=lambda kv: -len(kv[1])):
+            pks = {u.pk for u in members}
+            # A group stands in only where a name could not also mean a unit.
+            if len(pks) > 1 and pks <= left.keys() and key not in self.by_name:
+                parts.append(self.group_names[key])
+                for pk in pks:
+                    del left[pk]
+        parts.extend(self.label(u) for u in left.values())
+        return "\n".join(parts)
 
     def find(self, cell: str) -> tuple[list[Unit], list[str]]:
         units: list[Unit] = []
@@ -385,7 +402,7 @@ def export_rows(plan: Plan) -> list[list[Any]]:
         assignments = list(item.assignments.all())
 
         def names(role: str, assignments: list[Assignment] = assignments) -> str:
-            return "\n".join(matcher.label(a.unit) for a in assignments if a.role == role)
+            return matcher.cell([a.unit for a in assignments if a.role == role])
 
         rows.append(
             [

@@ -228,6 +228,13 @@ def test_the_export_is_formatted(world, plan):
     assert ws["F4"].number_format == "DD/MM/YYYY"
     assert ws["F4"].value == datetime(2018, 2, 1)
     assert ws.column_dimensions["C"].width == 48
+    cells = {row[2]: row for row in ws.iter_rows(min_row=4, values_only=True)}
+    # A whole unit group is written by its name; other units one a line.
+    assert cells["Mô hình dân vận khéo"][3] == "Các huyện ủy"
+    assert set(cells["Hội nghị báo cáo viên"][4].split("\n")) == {
+        "Ban Dân vận Tỉnh ủy",
+        "Sở Thông tin và Truyền thông",
+    }
 
 
 def _snapshot(plan):
