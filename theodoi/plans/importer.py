@@ -16,6 +16,7 @@ from the same plan changes nothing.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -426,12 +427,22 @@ def export_table(plan: Plan) -> bytes:
         for key, headers in COLUMNS.items()
     ]
     columns[-1].width = 36
+    rows = export_rows(plan)
     workbook = new_workbook()
-    add_table_sheet(
-        workbook,
-        plan.number,
-        columns,
-        export_rows(plan),
-        heading=f"{plan.number} · {plan.title}",
+    sheet = add_table_sheet(
+        workbook, plan.number, columns, rows, heading=f"{plan.number} · {plan.title}"
     )
+    # Not every reader fits wrapped rows to their text: size each row for its
+    # tallest cell (about 1.1 width units per 12 pt character, 16 pt a line).
+    first = 4  # the heading, a blank row and the header come first
+    for index, row in enumerate(rows):
+        lines = 1
+        for column, value in zip(columns, row, strict=True):
+            if isinstance(value, str):
+                per_line = max(column.width - 1, 1)
+                wrapped = sum(
+                    max(math.ceil(len(part) * 1.1 / per_line), 1) for part in value.split("\n")
+                )
+                lines = max(lines, wrapped)
+        sheet.row_dimensions[first + index].height = 16 * lines + 4
     return workbook_bytes(workbook)
