@@ -98,7 +98,7 @@ class WorkItemForm(forms.Form):
     title = forms.CharField(
         label=_("Work item"),
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Enter the work item's title.")},
     )
     start = date_field(_("Start"), _("Enter a start date."))
