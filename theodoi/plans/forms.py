@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from theodoi.units.models import Unit
 
 from .actions import WorkItemData, validate_work_item
-from .models import Field, Indicator, LegalDocument, Objective, Plan, Programme, Task
+from .models import (
+    Field,
+    Indicator,
+    LegalDocument,
+    Objective,
+    Plan,
+    Programme,
+    Task,
+    WorkItem,
+)
 
 DATE_FORMATS = ["%d/%m/%Y"]
 
@@ -171,6 +180,18 @@ class ProgrammeForm(ReasonModelForm):
         model = Programme
         fields = ["code", "title", "issuer", "start_year", "end_year", "summary"]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if self.instance.pk and start and end and start <= end:
+            outside = self.instance.plans.exclude(year__range=(start, end))
+            numbers = ", ".join(outside.values_list("number", flat=True))
+            if numbers:
+                raise ValidationError(
+                    _("These plans would fall outside the term: %(plans)s.") % {"plans": numbers}
+                )
+        return cleaned
+
 
 class ObjectiveForm(ReasonModelForm):
     class Meta:
@@ -248,6 +269,22 @@ class PlanForm(ReasonModelForm):
         self.fields["legal_bases"].queryset = LegalDocument.objects.all()
         self.order_fields([*self.Meta.fields[:-1], "new_legal_bases", "summary", "reason"])
 
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if self.instance.pk:
+            outside = WorkItem.objects.filter(task__plan=self.instance).exclude(
+                start__year=year, end__year=year
+            )
+            if outside.exists():
+                raise ValidationError(
+                    _(
+                        "%(n)s work item(s) of this plan fall outside %(year)s: "
+                        "change their dates first."
+                    )
+                    % {"n": outside.count(), "year": year}
+                )
+        return year
+
     def clean_new_legal_bases(self) -> list[tuple[str, date, str]]:
         found = []
         for n, line in enumerate(self.cleaned_data["new_legal_bases"].splitlines(), start=1):
@@ -270,6 +307,8 @@ class PlanForm(ReasonModelForm):
 
 
 class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
     file = forms.FileField(
         label=_("Task table (XLSX)"),
         widget=forms.ClearableFileInput(
@@ -278,3 +317,9 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB: is it really a task table?"))
+        return upload

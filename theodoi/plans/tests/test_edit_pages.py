@@ -320,3 +320,32 @@ def test_the_work_item_form_offers_the_units_of_the_province_only(client, world,
     form = client.post(f"/plans/work-items/{item.pk}/edit/", data).context["form"]
     assert "leads" in form.errors
     assert Assignment.objects.filter(unit=world.other_province).count() == 0
+
+
+def test_the_plan_year_cannot_leave_work_items_behind(client, world, plan, item):
+    login(client, world.coordinator)
+    data = _plan_post(world, plan, year=2019, new_legal_bases="")
+    response = client.post(f"/plans/{plan.pk}/edit/", data)
+    assert response.context["form"].errors["year"] == [
+        "1 work item(s) of this plan fall outside 2019: change their dates first."
+    ]
+
+
+def test_the_programme_term_cannot_leave_plans_behind(client, world, plan):
+    login(client, world.coordinator)
+    p = plan.programme
+    data = {
+        "code": p.code,
+        "title": p.title,
+        "issuer": world.province.pk,
+        "start_year": 2019,
+        "end_year": 2020,
+        "summary": "",
+        "reason": "",
+    }
+    response = client.post(f"/plans/programmes/{p.pk}/edit/", data)
+    assert response.context["form"].errors["__all__"] == [
+        "These plans would fall outside the term: 112-KH/TU."
+    ]
+    data["start_year"] = 2018
+    assert client.post(f"/plans/programmes/{p.pk}/edit/", data).status_code == 302
