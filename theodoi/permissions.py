@@ -208,3 +208,22 @@ rules.add_perm("plans.change_plan", coordinates_plan_of)
 rules.add_perm("plans.view_workitem", can_see_plan_of)
 rules.add_perm("plans.change_workitem", coordinates_plan_of)
 rules.add_perm("plans.add_workitem", coordinates_plan_of)
+
+
+# plans (pages) ---
+# Fields, tasks and work items belong to the plan: whoever coordinates the
+# plan creates, edits and deletes them, and imports its task table.
+rules.add_perm("plans.add_field", coordinates_plan_of)
+rules.add_perm("plans.change_field", coordinates_plan_of)
+rules.add_perm("plans.delete_field", coordinates_plan_of)
+rules.add_perm("plans.add_task", coordinates_plan_of)
+rules.add_perm("plans.change_task", coordinates_plan_of)
+rules.add_perm("plans.delete_task", coordinates_plan_of)
+rules.add_perm("plans.delete_workitem", coordinates_plan_of)
+rules.add_perm("plans.import_plan", coordinates_plan_of)
+rules.add_perm("plans.export_plan", can_see_plan_of)
+
+
+# units (pages) ---
+# Who works where is for administrators of the unit's subtree only.
+rules.add_perm("units.view_memberships", unit_in_admin_reach)

@@ -41,7 +41,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/programme.html",
-        {"programme": programme, "objectives": objectives, "plans": plans},
+        {
+            "programme": programme,
+            "objectives": objectives,
+            "plans": plans,
+            "can_change": request.user.has_perm("plans.change_programme", programme),
+            "can_add_plan": request.user.has_perm("plans.add_plan", programme),
+        },
     )
 
 
@@ -77,9 +83,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("plans.view_plan", task):
         raise PermissionDenied
     work_items = task.work_items.prefetch_related(_assignments())
-    return render(
-        request, "plans/task.html", {"task": task, "plan": task.plan, "work_items": work_items}
-    )
+    context = {
+        "task": task,
+        "plan": task.plan,
+        "work_items": work_items,
+        "can_change": request.user.has_perm("plans.change_task", task),
+    }
+    return render(request, "plans/task.html", context)
 
 
 @login_required
@@ -105,19 +115,49 @@ def work_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """What a unit leads and coordinates, by due date, with filters by plan and status."""
     unit = get_object_or_404(Unit, pk=unit_id)
     if not request.user.has_perm("units.view_work_of_unit", unit):
         raise PermissionDenied
-    assignments = (
-        Assignment.objects.filter(
-            unit=unit, work_item__task__plan__in=permissions.visible_plans(request.user)
-        )
-        .select_related("work_item__task__plan")
-        .order_by("work_item__end", "work_item__position")
+    plans = list(
+        permissions.visible_plans(request.user)
+        .filter(tasks__work_items__assignments__unit=unit)
+        .distinct()
+        .order_by("-year", "number")
     )
+    chosen_plan = next((p for p in plans if str(p.pk) == request.GET.get("plan")), None)
+    chosen_status = request.GET.get("status", "")
+    if chosen_status not in Assignment.Deadline.values:
+        chosen_status = ""
+    assignments = (
+        Assignment.objects.filter(unit=unit, work_item__task__plan__in=[p.pk for p in plans])
+        .select_related("work_item__task__plan")
+        .prefetch_related(Prefetch("work_item__assignments", queryset=Assignment.objects.all()))
+        .order_by("work_item__end", "work_item__task__plan__number", "work_item__position")
+    )
+    if chosen_plan:
+        assignments = assignments.filter(work_item__task__plan=chosen_plan)
     today = clock.today()
+    rows = []
+    for a in assignments:
+        # A coordinating unit follows the lead units' deadline, not its own.
+        if a.role == Assignment.Role.LEAD:
+            status = a.deadline_status(today)
+        else:
+            status = a.work_item.deadline_status(today)
+        if not chosen_status or status == chosen_status:
+            rows.append({"a": a, "status": status, "label": Assignment.Deadline(status).label})
     groups = {
-        "lead": [a for a in assignments if a.role == Assignment.Role.LEAD],
-        "coordinating": [a for a in assignments if a.role == Assignment.Role.COORDINATING],
+        "lead": [r for r in rows if r["a"].role == Assignment.Role.LEAD],
+        "coordinating": [r for r in rows if r["a"].role == Assignment.Role.COORDINATING],
     }
-    return render(request, "plans/my_work.html", {"unit": unit, "groups": groups, "today": today})
+    context = {
+        "unit": unit,
+        "groups": groups,
+        "today": today,
+        "plans": plans,
+        "chosen_plan": chosen_plan,
+        "statuses": Assignment.Deadline.choices,
+        "chosen_status": chosen_status,
+    }
+    return render(request, "plans/my_work.html", context)

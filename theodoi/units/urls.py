@@ -6,4 +6,5 @@ app_name = "units"
 urlpatterns = [
     path("", views.unit_tree, name="tree"),
     path("<int:pk>/", views.unit_detail, name="detail"),
+    path("<int:pk>/history/", views.unit_history, name="history"),
 ]

@@ -1,11 +1,15 @@
+from datetime import date, datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from theodoi import permissions
+from theodoi.plans.history import build_entries
+from theodoi.plans.views_history import render_history
 
-from .models import Unit
+from .models import Membership, Unit, normalize_name, strip_diacritics
 
 
 def _get_unit(request: HttpRequest, pk: int) -> Unit:
@@ -15,12 +19,54 @@ def _get_unit(request: HttpRequest, pk: int) -> Unit:
     return unit
 
 
+def _day(value: str) -> date | None:
+    try:
+        return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
 @login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
+    """The tree of units within reach, searchable by name or code, by kind and by date."""
+    q = request.GET.get("q", "").strip()
+    ignore_accents = bool(request.GET.get("ignore_accents"))
+    kind = request.GET.get("kind", "")
+    active_text = request.GET.get("active_on", "").strip()
+    active_on = _day(active_text) if active_text else None
     units = permissions.visible_units(
         request.user, Unit.objects.with_tree_fields().order_siblings_by("position", "name")
     )
-    return render(request, "units/tree.html", {"units": units})
+    if kind in Unit.Kind.values:
+        units = units.filter(kind=kind)
+    if active_on:
+        units = units.active_on(active_on)
+    units = list(units)
+    if q:
+        fold = (lambda s: strip_diacritics(normalize_name(s))) if ignore_accents else normalize_name
+        needle = fold(q)
+        units = [
+            u
+            for u in units
+            if needle in fold(u.name) or needle in fold(u.short_name) or needle == u.code.casefold()
+        ]
+    filtered = bool(q or kind or active_on)
+    if filtered:
+        # Found units lose their place in the tree: name the unit above each.
+        names = dict(permissions.visible_units(request.user).values_list("pk", "name"))
+        for unit in units:
+            unit.parent_name = names.get(unit.parent_id, "")
+    context = {
+        "units": units,
+        "q": q,
+        "ignore_accents": ignore_accents,
+        "kind": kind,
+        "kinds": Unit.Kind.choices,
+        "active_on": active_text,
+        "bad_date": bool(active_text and not active_on),
+        "filtered": filtered,
+    }
+    return render(request, "units/tree.html", context)
 
 
 @login_required
@@ -31,8 +77,31 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "before": unit.predecessor_links.select_related("predecessor"),
         "after": unit.successor_links.select_related("successor"),
     }
+    can_see_members = request.user.has_perm("units.view_memberships", unit)
+    memberships = (
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__username")
+        if can_see_members
+        else None
+    )
     return render(
         request,
         "units/detail.html",
-        {"unit": unit, "children": children, "lineage": lineage, "ancestors": unit.ancestors()},
+        {
+            "unit": unit,
+            "children": children,
+            "lineage": lineage,
+            "ancestors": unit.ancestors(),
+            "memberships": memberships,
+        },
+    )
+
+
+@login_required
+def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _get_unit(request, pk)
+    records = list(Unit.history.filter(id=pk).select_related("history_user"))
+    return render_history(
+        request, unit, build_entries(records), [(unit.get_absolute_url(), unit.name)]
     )

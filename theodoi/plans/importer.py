@@ -1,0 +1,448 @@
+"""A plan's task table as XLSX: import (all or nothing) and export.
+
+The table has one row per work item and eight columns — field, task, work
+item, lead, coordinating, start, end, output — under a header row written in
+Vietnamese or English. Units are matched within the plan's province by code,
+name or short name (case, spacing and Unicode composition do not matter,
+diacritics do), or by the name of a unit group, which stands for its units.
+Several units in a cell are separated by ";" or new lines. A blank field or
+task cell repeats the one above.
+
+Importing validates every row first and writes nothing if any row is wrong;
+then it merges by (field, task, work item title), so importing a file exported
+from the same plan changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
+from theodoi.units.models import Unit, UnitGroup, normalize_name, strip_diacritics
+
+from .actions import WorkItemData, do_create_work_item, do_update_work_item, validate_work_item
+from .models import Assignment, Field, Plan, Task, WorkItem
+from .scope import plan_units
+
+# Column key -> accepted headers (Vietnamese first: it is what export writes).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "field": ("Lĩnh vực", "Field"),
+    "task": ("Nhiệm vụ", "Task"),
+    "title": ("Nhóm đầu công việc", "Work item"),
+    "leads": ("Chủ trì", "Lead"),
+    "coordinating": ("Phối hợp", "Coordinating"),
+    "start": ("Bắt đầu", "Start"),
+    "end": ("Kết thúc", "End"),
+    "expected_output": ("Sản phẩm", "Output"),
+}
+WIDTHS = {"field": 22, "task": 40, "title": 48, "leads": 26, "coordinating": 30}
+HEADER_LOOKUP = {normalize_name(h): key for key, headers in COLUMNS.items() for h in headers}
+REQUIRED = ("field", "task", "title", "leads", "start", "end")
+SEPARATOR = re.compile(r"[;\n\r]+")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    fields_created: int = 0
+    tasks_created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class TableError(Exception):
+    """The file cannot be read as a task table at all."""
+
+
+@dataclass
+class _Row:
+    number: int
+    field: str
+    task: str
+    data: WorkItemData
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+class UnitMatcher:
+    """Finds units of one plan's province by code, name, short name or group."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.units = list(plan_units(plan))
+        ids = {u.pk for u in self.units}
+        self.by_code: dict[str, list[Unit]] = defaultdict(list)
+        self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        self.by_bare: dict[str, list[Unit]] = defaultdict(list)
+        for unit in self.units:
+            if unit.code:
+                self.by_code[unit.code.casefold()].append(unit)
+            names = {normalize_name(unit.name)}
+            if unit.short_name:
+                names.add(normalize_name(unit.short_name))
+            for name in names:
+                self.by_name[name].append(unit)
+                self.by_bare[strip_diacritics(name)].append(unit)
+        self.groups: dict[str, list[Unit]] = {}
+        self.group_names: dict[str, str] = {}
+        for group in UnitGroup.objects.prefetch_related("units"):
+            key = normalize_name(group.name)
+            self.groups[key] = [u for u in group.units.all() if u.pk in ids]
+            self.group_names[key] = group.name
+
+    def label(self, unit: Unit) -> str:
+        """How export writes a unit: its name, or its code if the name is ambiguous."""
+        if len(self.by_name[normalize_name(unit.name)]) > 1 and unit.code:
+            return unit.code
+        return unit.name
+
+    def cell(self, units: list[Unit]) -> str:
+        """How export writes a cell: whole unit groups by name (largest first), then units."""
+        left = {u.pk: u for u in units}
+        parts = []
+        for key, members in sorted(self.groups.items(), key=lambda kv: -len(kv[1])):
+            pks = {u.pk for u in members}
+            # A group stands in only where a name could not also mean a unit.
+            if len(pks) > 1 and pks <= left.keys() and key not in self.by_name:
+                parts.append(self.group_names[key])
+                for pk in pks:
+                    del left[pk]
+        parts.extend(self.label(u) for u in left.values())
+        return "\n".join(parts)
+
+    def find(self, cell: str) -> tuple[list[Unit], list[str]]:
+        units: list[Unit] = []
+        errors: list[str] = []
+        for token in SEPARATOR.split(cell or ""):
+            token = " ".join(token.split()).strip(" ,.")
+            if not token:
+                continue
+            key = normalize_name(token)
+            found = self.by_code.get(token.casefold()) or self.by_name.get(key)
+            if found is None and key in self.groups:
+                units.extend(self.groups[key])
+                continue
+            if not found:
+                guesses = self.by_bare.get(strip_diacritics(key), [])
+                if guesses:
+                    errors.append(
+                        _("No unit “%(name)s” in this province; did you mean “%(guess)s”?")
+                        % {"name": token, "guess": "”, “".join(u.name for u in guesses)}
+                    )
+                else:
+                    errors.append(
+                        _("No unit or unit group “%(name)s” in this province.") % {"name": token}
+                    )
+            elif len({u.pk for u in found}) > 1:
+                errors.append(
+                    _("Several units are called “%(name)s”: write the code instead (%(codes)s).")
+                    % {
+                        "name": token,
+                        "codes": ", ".join(f"{u.code} = {u.name}" for u in found),
+                    }
+                )
+            else:
+                units.append(found[0])
+        unique = list({u.pk: u for u in units}.values())
+        return unique, errors
+
+
+def _date(value: Any) -> date | str | None:
+    """A cell as a date, None when blank, or "" when it cannot be read."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 1 <= value < 100000:
+        converted = from_excel(value)
+        return converted.date() if isinstance(converted, datetime) else ""
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            return ""
+    return ""
+
+
+def _header_of(sheet_rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
+    for index, row in enumerate(sheet_rows[:10]):
+        columns = {}
+        for position, value in enumerate(row):
+            key = HEADER_LOOKUP.get(normalize_name(_text(value)))
+            if key and key not in columns:
+                columns[key] = position
+        if "title" in columns:
+            missing = [COLUMNS[k][0] for k in REQUIRED if k not in columns]
+            if missing:
+                raise TableError(
+                    _("The header row lacks the column(s): %(columns)s.")
+                    % {"columns": ", ".join(missing)}
+                )
+            return index, columns
+    raise TableError(
+        _(
+            "No header row found. The first rows must name the columns: %(columns)s "
+            "(in Vietnamese or English)."
+        )
+        % {"columns": ", ".join(h[0] for h in COLUMNS.values())}
+    )
+
+
+def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[RowError]]:
+    """Parse and validate every row; nothing is written."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        workbook = load_workbook(source, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a file that is not XLSX.
+        raise TableError(_("This file cannot be read as an XLSX workbook.")) from e
+    sheet = workbook.worksheets[0]
+    sheet_rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    header_index, columns = _header_of(sheet_rows)
+    header_label = {
+        key: _text(sheet_rows[header_index][pos]) or COLUMNS[key][0] for key, pos in columns.items()
+    }
+    matcher = UnitMatcher(plan)
+    stub = Task(plan=plan)
+    rows: list[_Row] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    last_field = last_task = ""
+    for offset, raw in enumerate(sheet_rows[header_index + 1 :], start=header_index + 2):
+
+        def cell(key: str, raw: tuple[Any, ...] = raw) -> Any:
+            pos = columns.get(key)
+            return raw[pos] if pos is not None and pos < len(raw) else None
+
+        if all(_text(v) == "" for v in raw):
+            continue
+        row_errors: list[RowError] = []
+
+        def add(key: str, message: str, n: int = offset, out: list[RowError] = row_errors) -> None:
+            out.append(RowError(n, header_label.get(key, COLUMNS[key][0]), message))
+
+        field_name = _text(cell("field")) or last_field
+        task_title = _text(cell("task")) or last_task
+        if not field_name:
+            add("field", _("Enter the field."))
+        if not task_title:
+            add("task", _("Enter the task."))
+        last_field, last_task = field_name, task_title
+        leads, lead_errors = matcher.find(_text_lines(cell("leads")))
+        coordinating, coord_errors = matcher.find(_text_lines(cell("coordinating")))
+        for message in lead_errors:
+            add("leads", message)
+        for message in coord_errors:
+            add("coordinating", message)
+        start, end = _date(cell("start")), _date(cell("end"))
+        for key, value in (("start", start), ("end", end)):
+            if value == "":
+                add(key, _("Write the date as dd/mm/yyyy or use an Excel date."))
+        data = WorkItemData(
+            title=_text(cell("title")),
+            start=start or None,  # type: ignore[arg-type]
+            end=end or None,  # type: ignore[arg-type]
+            expected_output=_text(cell("expected_output")),
+            leads=leads,
+            coordinating=coordinating,
+        )
+        try:
+            validate_work_item(stub, data)
+        except ValidationError as e:
+            for key, messages in e.message_dict.items():
+                if key == "leads" and lead_errors:
+                    continue  # The unknown unit is the real problem.
+                if key in ("start", "end") and any(
+                    err.column == header_label.get(key) for err in row_errors
+                ):
+                    continue
+                for message in messages:
+                    add(key, message)
+        key = (normalize_name(field_name), normalize_name(task_title), normalize_name(data.title))
+        if data.title and key in seen:
+            add(
+                "title",
+                _("The same work item is already on row %(row)s of this task.")
+                % {"row": seen[key]},
+            )
+        seen.setdefault(key, offset)
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(_Row(offset, field_name, task_title, data))
+    if not rows and not errors:
+        errors.append(RowError(header_index + 2, "", _("The table has no work item row.")))
+    return rows, errors
+
+
+def _text_lines(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _same(item: WorkItem, data: WorkItemData) -> bool:
+    assignments = list(item.assignments.all())
+    return (
+        item.start == data.start
+        and item.end == data.end
+        and item.expected_output == data.expected_output
+        and {a.unit_id for a in assignments if a.role == Assignment.Role.LEAD}
+        == {u.pk for u in data.leads}
+        and {a.unit_id for a in assignments if a.role == Assignment.Role.COORDINATING}
+        == {u.pk for u in data.coordinating}
+    )
+
+
+def import_table(
+    plan: Plan,
+    source: IO[bytes] | bytes,
+    *,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+) -> ImportResult:
+    """Import the task table into ``plan``: all rows or none."""
+    result = ImportResult()
+    try:
+        rows, errors = read_table(plan, source)
+    except TableError as e:
+        result.errors.append(RowError(0, "", str(e)))
+        return result
+    result.rows = len(rows)
+    if errors:
+        result.errors = errors
+        return result
+    reason = reason or _("Imported from a task table")
+    with transaction.atomic():
+        fields = {normalize_name(f.name): f for f in plan.fields.all()}
+        tasks = {
+            (t.field_id, normalize_name(t.title)): t for t in plan.tasks.select_related("field")
+        }
+        items = {
+            (w.task_id, normalize_name(w.title)): w
+            for w in WorkItem.objects.filter(task__plan=plan).prefetch_related("assignments")
+        }
+        for row in rows:
+            field_obj = fields.get(normalize_name(row.field))
+            if field_obj is None:
+                field_obj = Field(plan=plan, name=row.field, position=len(fields) + 1)
+                field_obj._history_user = by  # type: ignore[attr-defined]
+                field_obj._change_reason = reason  # type: ignore[attr-defined]
+                field_obj.save()
+                fields[normalize_name(row.field)] = field_obj
+                result.fields_created += 1
+            task = tasks.get((field_obj.pk, normalize_name(row.task)))
+            if task is None:
+                task = Task(plan=plan, field=field_obj, title=row.task, position=len(tasks) + 1)
+                task._history_user = by  # type: ignore[attr-defined]
+                task._change_reason = reason  # type: ignore[attr-defined]
+                task.save()
+                tasks[(field_obj.pk, normalize_name(row.task))] = task
+                result.tasks_created += 1
+            item = items.get((task.pk, normalize_name(row.data.title)))
+            if item is None:
+                created = do_create_work_item(task, row.data, by=by, reason=reason)
+                items[(task.pk, normalize_name(row.data.title))] = created
+                result.created += 1
+            elif _same(item, row.data):
+                result.unchanged += 1
+            else:
+                row.data.number = item.number
+                row.data.coordination_note = item.coordination_note
+                do_update_work_item(item, row.data, version=item.version, by=by, reason=reason)
+                result.updated += 1
+    return result
+
+
+# Export -------------------------------------------------------------------------
+
+
+def export_rows(plan: Plan) -> list[list[Any]]:
+    matcher = UnitMatcher(plan)
+    items = (
+        WorkItem.objects.filter(task__plan=plan)
+        .select_related("task__field")
+        .prefetch_related("assignments__unit")
+        .order_by(
+            "task__field__position", "task__field_id", "task__position", "task_id", "position", "pk"
+        )
+    )
+    rows = []
+    for item in items:
+        assignments = list(item.assignments.all())
+
+        def names(role: str, assignments: list[Assignment] = assignments) -> str:
+            return matcher.cell([a.unit for a in assignments if a.role == role])
+
+        rows.append(
+            [
+                item.task.field.name,
+                item.task.title,
+                item.title,
+                names(Assignment.Role.LEAD),
+                names(Assignment.Role.COORDINATING),
+                item.start,
+                item.end,
+                item.expected_output,
+            ]
+        )
+    return rows
+
+
+def export_table(plan: Plan) -> bytes:
+    """The plan's task table as a formatted XLSX workbook."""
+    columns = [
+        Column(headers[0], WIDTHS.get(key, 14), "DD/MM/YYYY" if key in ("start", "end") else None)
+        for key, headers in COLUMNS.items()
+    ]
+    columns[-1].width = 36
+    rows = export_rows(plan)
+    workbook = new_workbook()
+    sheet = add_table_sheet(
+        workbook, plan.number, columns, rows, heading=f"{plan.number} · {plan.title}"
+    )
+    # Not every reader fits wrapped rows to their text: size each row for its
+    # tallest cell (about 1.1 width units per 12 pt character, 16 pt a line).
+    first = 4  # the heading, a blank row and the header come first
+    for index, row in enumerate(rows):
+        lines = 1
+        for column, value in zip(columns, row, strict=True):
+            if isinstance(value, str):
+                per_line = max(column.width - 1, 1)
+                wrapped = sum(
+                    max(math.ceil(len(part) * 1.1 / per_line), 1) for part in value.split("\n")
+                )
+                lines = max(lines, wrapped)
+        sheet.row_dimensions[first + index].height = 16 * lines + 4
+    return workbook_bytes(workbook)

@@ -1,0 +1,27 @@
+"""theodoi export-plan --plan 112-KH/TU --out FILE.xlsx"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from theodoi.plans.importer import export_table
+from theodoi.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Write a plan's task table to a formatted XLSX file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--plan", required=True, help="Number of the plan, e.g. 112-KH/TU.")
+        parser.add_argument("--out", required=True, type=Path, help="The XLSX file to write.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = Plan.objects.filter(number=options["plan"]).first()
+        if plan is None:
+            raise CommandError(f"No plan {options['plan']!r}.")
+        out: Path = options["out"]
+        out.write_bytes(export_table(plan))
+        self.stdout.write(f"{plan.number}: wrote {out}")

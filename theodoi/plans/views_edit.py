@@ -1,0 +1,506 @@
+"""Edit pages for what a coordinator owns: programme, plan, fields, tasks, work items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from theodoi import permissions
+from theodoi.units.models import Membership, Unit
+
+from .actions import StaleVersion, do_create_work_item, do_update_work_item
+from .forms import (
+    DeleteForm,
+    FieldForm,
+    IndicatorForm,
+    ObjectiveForm,
+    PlanForm,
+    ProgrammeForm,
+    TaskForm,
+    WorkItemForm,
+)
+from .models import Field, Indicator, LegalDocument, Objective, Plan, Programme, Task, WorkItem
+from .scope import plan_units
+
+EDITABLE_KINDS = [k for k in Unit.Kind.values if k not in ("commune", "village")]
+
+
+def _require(request: HttpRequest, perm: str, obj: Any) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _edit_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel: str,
+    crumbs: list[tuple[str, str]],
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = {"form": form, "title": title, "cancel": cancel, "crumbs": crumbs, **extra}
+    return render(request, "plans/edit.html", context, status=status)
+
+
+def _save_with_reason(form: Any, *, extra: dict[str, Any] | None = None) -> Any:
+    """Save a plain CRUD ModelForm, recording the reason in the history."""
+    obj = form.save(commit=False)
+    for name, value in (extra or {}).items():
+        setattr(obj, name, value)
+    obj._change_reason = form.cleaned_data.get("reason", "")
+    obj.save()
+    form.save_m2m()
+    return obj
+
+
+def _delete_page(
+    request: HttpRequest,
+    obj: models.Model,
+    *,
+    cancel: str,
+    done: str,
+    crumbs: list[tuple[str, str]],
+    consequences: list[str] | None = None,
+) -> HttpResponse:
+    """Confirm, then delete ``obj`` recording the required reason."""
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj._change_reason = form.cleaned_data["reason"]  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            form.add_error(None, _("This cannot be deleted while other records depend on it."))
+        else:
+            messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
+            return redirect(done)
+    context = {
+        "form": form,
+        "obj": obj,
+        "cancel": cancel,
+        "crumbs": crumbs,
+        "consequences": consequences or [],
+    }
+    return render(request, "plans/delete.html", context)
+
+
+# Programme ------------------------------------------------------------------
+
+
+def _get_rw_programme(request: HttpRequest, pk: int) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("issuer"), pk=pk)
+    _require(request, "plans.change_programme", programme)
+    return programme
+
+
+@login_required
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _get_rw_programme(request, pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    form.fields["issuer"].queryset = permissions.visible_units(
+        request.user, Unit.objects.of_kind(*EDITABLE_KINDS)
+    ) | Unit.objects.filter(pk=programme.issuer_id)
+    if request.method == "POST" and form.is_valid():
+        _save_with_reason(form)
+        messages.success(request, _("Saved."))
+        return redirect(programme)
+    url = programme.get_absolute_url()
+    return _edit_page(
+        request,
+        form,
+        title=_("Edit programme %(code)s") % {"code": programme.code},
+        cancel=url,
+        crumbs=[(url, programme.code)],
+    )
+
+
+@login_required
+def objective_edit(request: HttpRequest, pk: int, objective_id: int | None = None) -> HttpResponse:
+    programme = _get_rw_programme(request, pk)
+    objective = (
+        get_object_or_404(programme.objectives, pk=objective_id)
+        if objective_id
+        else Objective(programme=programme, position=programme.objectives.count() + 1)
+    )
+    form = ObjectiveForm(request.POST or None, instance=objective)
+    if request.method == "POST" and form.is_valid():
+        _save_with_reason(form)
+        messages.success(request, _("Saved."))
+        return redirect(programme)
+    url = programme.get_absolute_url()
+    title = _("Edit objective") if objective_id else _("New objective")
+    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, programme.code)])
+
+
+@login_required
+def objective_delete(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
+    programme = _get_rw_programme(request, pk)
+    objective = get_object_or_404(programme.objectives, pk=objective_id)
+    url = programme.get_absolute_url()
+    return _delete_page(request, objective, cancel=url, done=url, crumbs=[(url, programme.code)])
+
+
+@login_required
+def indicator_edit(
+    request: HttpRequest, pk: int, objective_id: int, indicator_id: int | None = None
+) -> HttpResponse:
+    programme = _get_rw_programme(request, pk)
+    objective = get_object_or_404(programme.objectives, pk=objective_id)
+    indicator = (
+        get_object_or_404(objective.indicators, pk=indicator_id)
+        if indicator_id
+        else Indicator(objective=objective)
+    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        _save_with_reason(form)
+        messages.success(request, _("Saved."))
+        return redirect(programme)
+    url = programme.get_absolute_url()
+    title = _("Edit indicator") if indicator_id else _("New indicator")
+    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, programme.code)])
+
+
+@login_required
+def indicator_delete(
+    request: HttpRequest, pk: int, objective_id: int, indicator_id: int
+) -> HttpResponse:
+    programme = _get_rw_programme(request, pk)
+    indicator = get_object_or_404(
+        Indicator, pk=indicator_id, objective_id=objective_id, objective__programme=programme
+    )
+    url = programme.get_absolute_url()
+    return _delete_page(request, indicator, cancel=url, done=url, crumbs=[(url, programme.code)])
+
+
+# Plan -----------------------------------------------------------------------
+
+
+def _get_rw_plan(request: HttpRequest, pk: int, perm: str = "plans.change_plan") -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("programme", "issuer", "owner"), pk=pk)
+    _require(request, perm, plan)
+    return plan
+
+
+def _plan_form(request: HttpRequest, plan: Plan) -> PlanForm:
+    reach = permissions.visible_units(request.user, Unit.objects.of_kind(*EDITABLE_KINDS))
+    owners = Unit.objects.of_kind(*EDITABLE_KINDS).filter(
+        pk__in=permissions.reach(request.user, Membership.Role.COORDINATOR)
+    )
+    keep = [pk for pk in (plan.issuer_id, plan.owner_id) if pk]
+    issuers = (reach | Unit.objects.filter(pk__in=keep)).distinct()
+    owners = (owners | Unit.objects.filter(pk__in=keep)).distinct()
+    return PlanForm(request.POST or None, instance=plan, issuers=issuers, owners=owners)
+
+
+def _save_plan(form: PlanForm) -> Plan:
+    with transaction.atomic():
+        plan = _save_with_reason(form)
+        for number, issued_on, title in form.cleaned_data["new_legal_bases"]:
+            doc, _created = LegalDocument.objects.get_or_create(
+                number=number, issued_on=issued_on, defaults={"title": title}
+            )
+            plan.legal_bases.add(doc)
+    return plan
+
+
+@login_required
+def plan_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=programme_id)
+    _require(request, "plans.view_programme", programme)
+    _require(request, "plans.add_plan", programme)
+    plan = Plan(programme=programme, year=programme.start_year)
+    form = _plan_form(request, plan)
+    if request.method == "POST" and form.is_valid():
+        plan = _save_plan(form)
+        messages.success(request, _("Plan created."))
+        return redirect(plan)
+    url = programme.get_absolute_url()
+    return _edit_page(
+        request, form, title=_("New plan"), cancel=url, crumbs=[(url, programme.code)]
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_rw_plan(request, pk)
+    form = _plan_form(request, plan)
+    if request.method == "POST" and form.is_valid():
+        _save_plan(form)
+        messages.success(request, _("Saved."))
+        return redirect(plan)
+    url = plan.get_absolute_url()
+    return _edit_page(
+        request,
+        form,
+        title=_("Edit plan %(number)s") % {"number": plan.number},
+        cancel=url,
+        crumbs=[(url, plan.number)],
+    )
+
+
+# Fields and tasks -----------------------------------------------------------
+
+
+@login_required
+def field_edit(request: HttpRequest, pk: int, field_id: int | None = None) -> HttpResponse:
+    plan = _get_rw_plan(request, pk)
+    field = (
+        get_object_or_404(plan.fields, pk=field_id)
+        if field_id
+        else Field(plan=plan, position=plan.fields.count() + 1)
+    )
+    form = FieldForm(request.POST or None, instance=field)
+    if request.method == "POST" and form.is_valid():
+        _save_with_reason(form)
+        messages.success(request, _("Saved."))
+        return redirect(plan)
+    url = plan.get_absolute_url()
+    title = _("Edit field") if field_id else _("New field")
+    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, plan.number)])
+
+
+@login_required
+def field_delete(request: HttpRequest, pk: int, field_id: int) -> HttpResponse:
+    plan = _get_rw_plan(request, pk)
+    field = get_object_or_404(plan.fields, pk=field_id)
+    url = plan.get_absolute_url()
+    consequences = []
+    if field.tasks.exists():
+        consequences.append(_("This field still has tasks: move or delete them first."))
+    return _delete_page(
+        request,
+        field,
+        cancel=url,
+        done=url,
+        crumbs=[(url, plan.number)],
+        consequences=consequences,
+    )
+
+
+def _get_rw_task(request: HttpRequest, pk: int, perm: str = "plans.change_task") -> Task:
+    task = get_object_or_404(Task.objects.select_related("plan__issuer", "field"), pk=pk)
+    _require(request, perm, task)
+    return task
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_rw_plan(request, pk, "plans.add_task")
+    task = Task(plan=plan, position=plan.tasks.count() + 1)
+    form = TaskForm(
+        request.POST or None, instance=task, initial={"field": request.GET.get("field")}
+    )
+    if not plan.fields.exists():
+        messages.info(request, _("Add a field first: every task belongs to a field."))
+        return redirect("plans:field-new", plan.pk)
+    if request.method == "POST" and form.is_valid():
+        task = _save_with_reason(form)
+        messages.success(request, _("Task created."))
+        return redirect(task)
+    url = plan.get_absolute_url()
+    return _edit_page(request, form, title=_("New task"), cancel=url, crumbs=[(url, plan.number)])
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_rw_task(request, pk)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        _save_with_reason(form)
+        messages.success(request, _("Saved."))
+        return redirect(task)
+    url = task.get_absolute_url()
+    return _edit_page(
+        request,
+        form,
+        title=_("Edit task"),
+        cancel=url,
+        crumbs=[(task.plan.get_absolute_url(), task.plan.number), (url, str(task))],
+    )
+
+
+@login_required
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_rw_task(request, pk, "plans.delete_task")
+    n = task.work_items.count()
+    consequences = (
+        [_("Its %(n)s work item(s) and their assignments are deleted with it.") % {"n": n}]
+        if n
+        else []
+    )
+    plan_url = task.plan.get_absolute_url()
+    return _delete_page(
+        request,
+        task,
+        cancel=task.get_absolute_url(),
+        done=plan_url,
+        crumbs=[(plan_url, task.plan.number)],
+        consequences=consequences,
+    )
+
+
+# Work items -------------------------------------------------------------------
+
+
+def _work_item_page(
+    request: HttpRequest,
+    form: WorkItemForm,
+    *,
+    task: Task,
+    item: WorkItem | None,
+    stale: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "task": task,
+        "plan": task.plan,
+        "item": item,
+        "stale": stale,
+    }
+    return render(request, "plans/work_item_form.html", context, status=status)
+
+
+def _item_values(item: WorkItem, names: dict[int, str]) -> dict[str, str]:
+    """A work item's editable values as people read them (for the stale-save table)."""
+    assignments = list(item.assignments.all())
+
+    def units(role: str) -> str:
+        return "; ".join(
+            sorted(names.get(a.unit_id, str(a.unit_id)) for a in assignments if a.role == role)
+        )
+
+    return {
+        "number": item.number,
+        "title": item.title,
+        "start": item.start.strftime("%d/%m/%Y") if item.start else "",
+        "end": item.end.strftime("%d/%m/%Y") if item.end else "",
+        "leads": units("lead"),
+        "coordinating": units("coordinating"),
+        "expected_output": item.expected_output,
+        "coordination_note": item.coordination_note,
+    }
+
+
+def _stale_rows(form: WorkItemForm, current: WorkItem) -> list[dict[str, str]]:
+    names = {pk: u.name for pk, u in form._units.items()}
+    theirs = _item_values(current, names)
+    data = form.cleaned_data
+    yours = {
+        "number": data.get("number", ""),
+        "title": data.get("title", ""),
+        "start": data["start"].strftime("%d/%m/%Y") if data.get("start") else "",
+        "end": data["end"].strftime("%d/%m/%Y") if data.get("end") else "",
+        "leads": "; ".join(sorted(names[int(pk)] for pk in data.get("leads", []))),
+        "coordinating": "; ".join(sorted(names[int(pk)] for pk in data.get("coordinating", []))),
+        "expected_output": data.get("expected_output", ""),
+        "coordination_note": data.get("coordination_note", ""),
+    }
+    return [
+        {
+            "label": str(form.fields[name].label),
+            "theirs": theirs[name],
+            "yours": yours[name],
+            "differs": theirs[name] != yours[name],
+        }
+        for name in theirs
+    ]
+
+
+@login_required
+def work_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_rw_task(request, pk, "plans.add_workitem")
+    units = plan_units(task.plan)
+    form = WorkItemForm(request.POST or None, task=task, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = do_create_work_item(
+                task, form.to_data(), by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Work item created."))
+            return redirect(item)
+    return _work_item_page(request, form, task=task, item=None)
+
+
+@login_required
+def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        WorkItem.objects.select_related("task__plan__issuer", "task__field").prefetch_related(
+            "assignments"
+        ),
+        pk=pk,
+    )
+    _require(request, "plans.change_workitem", item)
+    assigned = list(item.assignments.all())
+    units = plan_units(item.task.plan, keep=[a.unit_id for a in assigned])
+    initial = {
+        "version": item.version,
+        "number": item.number,
+        "title": item.title,
+        "start": item.start,
+        "end": item.end,
+        "leads": [str(a.unit_id) for a in assigned if a.role == "lead"],
+        "coordinating": [str(a.unit_id) for a in assigned if a.role == "coordinating"],
+        "expected_output": item.expected_output,
+        "coordination_note": item.coordination_note,
+    }
+    form = WorkItemForm(request.POST or None, initial=initial, task=item.task, units=units)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"] or item.version
+        try:
+            do_update_work_item(
+                item,
+                form.to_data(),
+                version=version,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        except StaleVersion as stale:
+            current = WorkItem.objects.prefetch_related("assignments").get(pk=item.pk)
+            rows = _stale_rows(form, current)
+            # Re-submitting now saves the user's values over the newer ones, knowingly.
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form = WorkItemForm(data, initial=initial, task=item.task, units=units)
+            form.is_valid()
+            return _work_item_page(
+                request, form, task=item.task, item=current, stale=rows, status=409
+            )
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(item)
+    return _work_item_page(request, form, task=item.task, item=item)
+
+
+@login_required
+def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(WorkItem.objects.select_related("task__plan"), pk=pk)
+    _require(request, "plans.delete_workitem", item)
+    task_url = item.task.get_absolute_url()
+    return _delete_page(
+        request,
+        item,
+        cancel=item.get_absolute_url(),
+        done=task_url,
+        crumbs=[
+            (item.task.plan.get_absolute_url(), item.task.plan.number),
+            (task_url, str(item.task)),
+        ],
+        consequences=[_("Its assignments are deleted with it.")],
+    )
