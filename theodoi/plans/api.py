@@ -6,7 +6,7 @@ validation and the optimistic lock are the pages' own.
 """
 
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from theodoi import permissions
 from theodoi.core import clock
@@ -40,6 +41,16 @@ StatusFilter = Literal[(*Assignment.Status.values, *DEADLINE_FILTERS)]  # type: 
 
 
 # Schemas -------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refuse them as bad input, not a 500.
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ProgrammeRef(Schema):
@@ -204,32 +215,32 @@ class StaleOut(ErrorOut):
 
 class WorkItemIn(Schema):
     task: Id
-    title: str = Field(..., max_length=500)
+    title: Text = Field(..., max_length=500)
     start: date
     end: date
-    number: str = Field("", max_length=20)
-    expected_output: str = Field("", max_length=500)
-    coordination_note: str = Field("", max_length=5000)
+    number: Text = Field("", max_length=20)
+    expected_output: Text = Field("", max_length=500)
+    coordination_note: Text = Field("", max_length=5000)
     leads: list[Id] = Field(default_factory=list, description="Ids of the lead units.")
     coordinating: list[Id] = Field(
         default_factory=list, description="Ids of the coordinating units."
     )
-    reason: str = Field("", max_length=100, description="Kept in the history.")
+    reason: Text = Field("", max_length=100, description="Kept in the history.")
 
 
 class WorkItemPatch(Schema):
     """Send ``version`` as read; fields left out keep their values."""
 
     version: int = Field(..., ge=1, le=MAX_ID)
-    title: str = Field(None, max_length=500)
+    title: Text = Field(None, max_length=500)
     start: date = None
     end: date = None
-    number: str = Field(None, max_length=20)
-    expected_output: str = Field(None, max_length=500)
-    coordination_note: str = Field(None, max_length=5000)
+    number: Text = Field(None, max_length=20)
+    expected_output: Text = Field(None, max_length=500)
+    coordination_note: Text = Field(None, max_length=5000)
     leads: list[Id] = None
     coordinating: list[Id] = None
-    reason: str = Field("", max_length=100, description="Kept in the history.")
+    reason: Text = Field("", max_length=100, description="Kept in the history.")
 
 
 class PlanFilters(Schema):
@@ -250,6 +261,9 @@ class WorkItemFilters(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+LIST_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ErrorOut}
+# A body that is not JSON at all is 400.
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
 # Querysets -------------------------------------------------------------------
@@ -291,7 +305,9 @@ def _get_work_item(request: HttpRequest, pk: int) -> WorkItem:
 # Plans -----------------------------------------------------------------------
 
 
-@router.get("/plans", response=list[PlanOut], summary="Plans you may see, with counts")
+@router.get(
+    "/plans", response={200: list[PlanOut], **LIST_ERRORS}, summary="Plans you may see, with counts"
+)
 @paginate(Pagination)
 def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     plans = permissions.visible_plans(request.auth, _plans()).order_by("-year", "number", "pk")
@@ -353,7 +369,11 @@ def get_matrix(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> An
 # Work items ------------------------------------------------------------------
 
 
-@router.get("/work-items", response=list[WorkItemOut], summary="Work items you may see")
+@router.get(
+    "/work-items",
+    response={200: list[WorkItemOut], **LIST_ERRORS},
+    summary="Work items you may see",
+)
 @paginate(Pagination)
 def list_work_items(request: HttpRequest, filters: Query[WorkItemFilters]) -> Any:
     items = permissions.visible_work_items(request.auth, _work_items()).order_by(
@@ -418,7 +438,7 @@ def _check_all(task: Task, data: WorkItemData, errors: dict[str, list[str]]) -> 
 
 @router.post(
     "/work-items",
-    response={201: WorkItemOut, 403: ErrorOut, **ERRORS},
+    response={201: WorkItemOut, **WRITE_ERRORS},
     summary="Create a work item (coordinators of the plan)",
 )
 def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
@@ -446,7 +466,7 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
 
 @router.patch(
     "/work-items/{id}",
-    response={200: WorkItemOut, 403: ErrorOut, 409: StaleOut, **ERRORS},
+    response={200: WorkItemOut, 409: StaleOut, **WRITE_ERRORS},
     summary="Update a work item (send the version you read)",
 )
 def update_work_item(

@@ -92,7 +92,11 @@ def _search_key(text: str, ignore_accents: bool) -> str:
     return strip_diacritics(key) if ignore_accents else key
 
 
-@router.get("/units", response=list[UnitOut], summary="Units within your reach")
+@router.get(
+    "/units",
+    response={200: list[UnitOut], 401: ErrorOut, 422: ErrorOut},
+    summary="Units within your reach",
+)
 @paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     units = permissions.visible_units(
@@ -140,7 +144,7 @@ def _lineage(links: Any, side: str, user: Any) -> list[dict[str, Any]]:
 
 @router.get(
     "/units/{id}",
-    response={200: UnitDetail, 401: ErrorOut, 404: ErrorOut},
+    response={200: UnitDetail, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A unit with its parent and lineage",
 )
 def get_unit(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:

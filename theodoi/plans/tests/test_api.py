@@ -364,6 +364,7 @@ def test_outsider_cannot_create_in_another_province(client, world, item):
         ({"task": 999999}, {"task"}),
         ({"title": "x" * 501}, {"title"}),
         ({"reason": "x" * 101}, {"reason"}),
+        ({"title": "nul\x00char"}, {"title"}),
     ],
 )
 def test_create_refuses_bad_input_with_field_errors(client, world, item, changes, fields):
