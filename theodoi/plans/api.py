@@ -18,7 +18,7 @@ from pydantic import AfterValidator
 
 from theodoi import permissions
 from theodoi.core import clock
-from theodoi.units.api import MAX_ID, ErrorOut, Id, Pagination, UnitRef
+from theodoi.units.api import MAX_ID, ErrorOut, Id, IsoDate, Pagination, UnitRef
 from theodoi.units.models import Unit
 
 from .actions import (
@@ -216,8 +216,8 @@ class StaleOut(ErrorOut):
 class WorkItemIn(Schema):
     task: Id
     title: Text = Field(..., max_length=500)
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     number: Text = Field("", max_length=20)
     expected_output: Text = Field("", max_length=500)
     coordination_note: Text = Field("", max_length=5000)
@@ -233,8 +233,8 @@ class WorkItemPatch(Schema):
 
     version: int = Field(..., ge=1, le=MAX_ID)
     title: Text = Field(None, max_length=500)
-    start: date = None
-    end: date = None
+    start: IsoDate = None
+    end: IsoDate = None
     number: Text = Field(None, max_length=20)
     expected_output: Text = Field(None, max_length=500)
     coordination_note: Text = Field(None, max_length=5000)
@@ -256,7 +256,7 @@ class WorkItemFilters(Schema):
         "else of any lead), or `overdue` / `due_soon` (a lead not done past or within "
         f"{Assignment.DUE_SOON_DAYS} days of the end date).",
     )
-    due_before: date | None = Field(None, description="End date on or before this day.")
+    due_before: IsoDate | None = Field(None, description="End date on or before this day.")
     plan: Id | None = None
 
 

@@ -1,5 +1,6 @@
 """The units API: the organisation tree within the caller's reach."""
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -7,6 +8,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from theodoi import permissions
 
@@ -17,6 +20,19 @@ router = Router(tags=["units"])
 # Ids clients send: positive and within a 64-bit key, so no lookup overflows.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would also take numbers as Unix timestamps ("0" is 01/01/1970).
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise PydanticCustomError("date_parsing", "Enter a date as YYYY-MM-DD")
+
+
+# A date clients send: YYYY-MM-DD and nothing else.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class Pagination(PageNumberPagination):
@@ -84,7 +100,7 @@ class UnitFilters(Schema):
     parent: Id | None = None
     q: str | None = Field(None, max_length=200, description="Part of the name or code.")
     ignore_accents: bool = Field(False, description="Match 'Bao Yen' with 'Bảo Yên'.")
-    active_on: date | None = None
+    active_on: IsoDate | None = None
 
 
 def _search_key(text: str, ignore_accents: bool) -> str:

@@ -279,6 +279,8 @@ def test_work_items_paginate(client, world, items):
     [
         {"status": "late"},
         {"due_before": "31/12/2018"},
+        {"due_before": "0"},
+        {"due_before": "20181231"},
         {"unit": "BDV"},
         {"plan": -1},
         {"page": "x"},
@@ -351,6 +353,8 @@ def test_outsider_cannot_create_in_another_province(client, world, item):
     [
         ({"start": "2018-13-01"}, {"start"}),
         ({"end": 20181231}, {"end"}),
+        ({"end": 0}, {"end"}),
+        ({"start": "2018-02-01T00:00:00"}, {"start"}),
         ({"leads": "BTG"}, {"leads"}),
         ({"task": "một"}, {"task"}),
         ({"title": ["x"]}, {"title"}),
@@ -486,3 +490,17 @@ def test_a_unit_added_later_can_be_assigned(client, world, item):
     )
     assert response.status_code == 200
     assert [u["name"] for u in response.json()["coordinating"]] == ["Xã Hai B"]
+
+
+def test_input_errors_are_translated_per_field(client, world, item):
+    body = _body(world, item, start="05/01/2018", end=0, title="x" * 600, leads=["BTG"])
+    del body["task"]
+    response = _post(_login(client, world.coordinator), "/api/v1/work-items", body)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "task": "Trường này là bắt buộc.",
+        "start": "Nhập ngày hợp lệ theo dạng YYYY-MM-DD.",
+        "end": "Nhập ngày hợp lệ theo dạng YYYY-MM-DD.",
+        "title": "Nhập tối đa 500 ký tự.",
+        "leads.0": "Nhập một số nguyên.",
+    }

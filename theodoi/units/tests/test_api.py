@@ -100,6 +100,7 @@ def test_units_paginate(client, world):
     "params",
     [
         {"active_on": "30/06/2025"},
+        {"active_on": "0"},
         {"kind": "planet"},
         {"parent": "abc"},
         {"parent": "99999999999999999999999"},
