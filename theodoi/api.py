@@ -109,6 +109,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         message = _("The request body is not valid JSON.")
+    elif exc.status_code == 403 and message.startswith("CSRF"):
+        message = _("Send the CSRF token with a signed-in session, or use a bearer token.")
     elif exc.status_code == 429:
         message = _("Too many requests; try again later.")
     return error(request, exc.status_code, message)

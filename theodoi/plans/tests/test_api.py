@@ -2,6 +2,7 @@ import json
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from theodoi.core.models import ApiToken
 from theodoi.plans.models import Assignment, LegalDocument, WorkItem
@@ -138,6 +139,23 @@ def test_a_bearer_token_works_for_writes(client, world, item):
         headers={"Authorization": f"Bearer {key}"},
     )
     assert response.status_code == 201, response.content
+
+
+def test_session_writes_need_the_csrf_token_and_bearer_writes_do_not(world, item):
+    url = f"/api/v1/work-items/{item.pk}"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.coordinator)
+    response = _patch(browser, url, {"version": 1, "title": "Không có CSRF"})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["message"]
+    _token, key = ApiToken.issue(world.coordinator)
+    response = Client(enforce_csrf_checks=True).patch(
+        url,
+        json.dumps({"version": 1, "title": "Bằng mã truy cập"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 200
 
 
 # Plans -----------------------------------------------------------------------
