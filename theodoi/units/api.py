@@ -5,7 +5,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BeforeValidator
@@ -140,7 +139,7 @@ def get_visible_unit(request: HttpRequest, pk: int) -> Unit:
     """The unit, or 404 when it does not exist or is outside the caller's reach."""
     unit = Unit.objects.select_related("parent").filter(pk=pk).first()
     if unit is None or not request.auth.has_perm("units.view_unit", unit):
-        raise Http404(_("No such unit."))
+        raise Http404
     return unit
 
 
