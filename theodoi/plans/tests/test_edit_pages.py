@@ -5,7 +5,7 @@ import pytest
 from theodoi.plans.models import Assignment, Field, Plan, Task, WorkItem
 from theodoi.testing import make_plan, make_work_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 REFUSED = ["agency", "district", "commune", "viewer", "official"]
 

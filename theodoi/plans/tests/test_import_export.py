@@ -11,7 +11,7 @@ from theodoi.plans.models import Assignment, Field, Plan, Task, WorkItem
 from theodoi.testing import make_plan, make_unit, make_work_item
 from theodoi.units.models import Unit, UnitGroup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 VI = [
     "Lĩnh vực",

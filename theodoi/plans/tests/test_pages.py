@@ -8,7 +8,7 @@ from theodoi.plans.models import Assignment
 from theodoi.testing import make_plan, make_unit, make_work_item
 from theodoi.units.models import Unit, UnitLineage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -1,0 +1,517 @@
+"""The plans API: plans, their matrix, and work items (read, create, update).
+
+Access: a plan or work item outside the caller's reach is 404; one it may see
+but its role may not change is 403. Writes go through plans.actions, so the
+validation and the optimistic lock are the pages' own.
+"""
+
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import AfterValidator
+
+from theodoi import permissions
+from theodoi.core import clock
+from theodoi.units.api import MAX_ID, ErrorOut, Id, IsoDate, Pagination, UnitRef
+from theodoi.units.models import Unit
+
+from .actions import (
+    StaleVersion,
+    WorkItemData,
+    do_create_work_item,
+    do_update_work_item,
+    validate_work_item,
+)
+from .matrix import build_matrix
+from .models import Assignment, Plan, Task, WorkItem
+from .models import Field as PlanField
+
+router = Router(tags=["plans"])
+
+LEAD = Assignment.Role.LEAD
+COORDINATING = Assignment.Role.COORDINATING
+DEADLINE_FILTERS = (Assignment.Deadline.OVERDUE.value, Assignment.Deadline.DUE_SOON.value)
+StatusFilter = Literal[(*Assignment.Status.values, *DEADLINE_FILTERS)]  # type: ignore[valid-type]
+
+
+# Schemas -------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refuse them as bad input, not a 500.
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class ProgrammeRef(Schema):
+    id: int
+    code: str
+    title: str
+    start_year: int
+    end_year: int
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    title: str
+    year: int
+    issued_on: date
+    programme: ProgrammeRef
+    issuer: UnitRef
+    owner: UnitRef
+    task_count: int
+    work_item_count: int
+
+
+class LegalDocumentOut(Schema):
+    id: int
+    number: str
+    issued_on: date
+    title: str
+
+
+class AssignmentOut(Schema):
+    unit: UnitRef
+    role: Assignment.Role
+    status: Assignment.Status
+    percent_done: int
+    completed_on: date | None
+    deadline_status: Assignment.Deadline
+
+    @staticmethod
+    def resolve_deadline_status(obj: Assignment) -> str:
+        return obj.deadline_status(clock.today())
+
+
+def _units(item: WorkItem, role: str) -> list[Unit]:
+    return [a.unit for a in item.assignments.all() if a.role == role]
+
+
+class WorkItemSummary(Schema):
+    id: int
+    number: str
+    title: str
+    start: date
+    end: date
+    version: int
+    leads: list[UnitRef]
+    coordinating: list[UnitRef]
+
+    @staticmethod
+    def resolve_leads(obj: WorkItem) -> list[Unit]:
+        return _units(obj, LEAD)
+
+    @staticmethod
+    def resolve_coordinating(obj: WorkItem) -> list[Unit]:
+        return _units(obj, COORDINATING)
+
+
+class TaskRef(Schema):
+    id: int
+    number: str
+    title: str
+
+
+class FieldRef(Schema):
+    id: int
+    name: str
+
+
+class TaskOut(TaskRef):
+    work_items: list[WorkItemSummary]
+
+    @staticmethod
+    def resolve_work_items(obj: Task) -> list[WorkItem]:
+        return list(obj.work_items.all())
+
+
+class FieldOut(FieldRef):
+    tasks: list[TaskOut]
+
+    @staticmethod
+    def resolve_tasks(obj: PlanField) -> list[Task]:
+        return list(obj.tasks.all())
+
+
+class PlanDetail(PlanOut):
+    summary: str
+    legal_bases: list[LegalDocumentOut]
+    fields: list[FieldOut]
+
+    @staticmethod
+    def resolve_legal_bases(obj: Plan) -> list[Any]:
+        return list(obj.legal_bases.all())
+
+    @staticmethod
+    def resolve_fields(obj: Plan) -> list[PlanField]:
+        return list(obj.fields.all())
+
+
+class MatrixCell(Schema):
+    task: int
+    lead: int = Field(description="Work items of the task the unit leads.")
+    coordinating: int = Field(description="Work items of the task the unit coordinates.")
+
+
+class MatrixRowOut(Schema):
+    unit: UnitRef
+    tasks_led: int
+    work_items_led: int
+    work_items_coordinated: int
+    tasks_coordinated: int
+    cells: list[MatrixCell]
+
+
+class MatrixTask(TaskRef):
+    field: FieldRef
+
+
+class MatrixOut(Schema):
+    units: list[MatrixRowOut]
+    tasks: list[MatrixTask]
+
+
+class WorkItemOut(WorkItemSummary):
+    plan: int
+    task: TaskRef
+    field: FieldRef
+    expected_output: str
+    coordination_note: str
+    position: int
+    deadline_status: Assignment.Deadline
+    assignments: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_plan(obj: WorkItem) -> int:
+        return obj.task.plan_id
+
+    @staticmethod
+    def resolve_field(obj: WorkItem) -> PlanField:
+        return obj.task.field
+
+    @staticmethod
+    def resolve_deadline_status(obj: WorkItem) -> str:
+        return obj.deadline_status(clock.today())
+
+    @staticmethod
+    def resolve_assignments(obj: WorkItem) -> list[Assignment]:
+        return list(obj.assignments.all())
+
+
+class StaleOut(ErrorOut):
+    current: WorkItemOut
+
+
+class WorkItemIn(Schema):
+    task: Id
+    title: Text = Field(..., max_length=500)
+    start: IsoDate
+    end: IsoDate
+    number: Text = Field("", max_length=20)
+    expected_output: Text = Field("", max_length=500)
+    coordination_note: Text = Field("", max_length=5000)
+    leads: list[Id] = Field(default_factory=list, description="Ids of the lead units.")
+    coordinating: list[Id] = Field(
+        default_factory=list, description="Ids of the coordinating units."
+    )
+    reason: Text = Field("", max_length=100, description="Kept in the history.")
+
+
+class WorkItemPatch(Schema):
+    """Send ``version`` as read; fields left out keep their values."""
+
+    version: int = Field(..., ge=1, le=MAX_ID)
+    title: Text = Field(None, max_length=500)
+    start: IsoDate = None
+    end: IsoDate = None
+    number: Text = Field(None, max_length=20)
+    expected_output: Text = Field(None, max_length=500)
+    coordination_note: Text = Field(None, max_length=5000)
+    leads: list[Id] = None
+    coordinating: list[Id] = None
+    reason: Text = Field("", max_length=100, description="Kept in the history.")
+
+
+class PlanFilters(Schema):
+    year: int | None = Field(None, ge=1900, le=2200)
+    programme: Id | None = None
+
+
+class WorkItemFilters(Schema):
+    unit: Id | None = Field(None, description="Work items the unit leads or coordinates.")
+    status: StatusFilter | None = Field(
+        None,
+        description="An assignment status (of that unit's assignment when `unit` is given, "
+        "else of any lead), or `overdue` / `due_soon` (a lead not done past or within "
+        f"{Assignment.DUE_SOON_DAYS} days of the end date).",
+    )
+    due_before: IsoDate | None = Field(None, description="End date on or before this day.")
+    plan: Id | None = None
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+LIST_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ErrorOut}
+# A body that is not JSON at all is 400.
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut, 403: ErrorOut}
+
+
+# Querysets -------------------------------------------------------------------
+
+
+def _assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("unit").order_by(
+            "-role", "unit__position", "unit__name"
+        ),
+    )
+
+
+def _work_items() -> QuerySet[WorkItem]:
+    return WorkItem.objects.select_related("task__field", "task__plan").prefetch_related(
+        _assignments()
+    )
+
+
+def _plans() -> QuerySet[Plan]:
+    return Plan.objects.select_related("programme", "issuer", "owner").with_counts()
+
+
+def _get_plan(request: HttpRequest, pk: int, queryset: QuerySet[Plan] | None = None) -> Plan:
+    plan = (queryset if queryset is not None else _plans()).filter(pk=pk).first()
+    if plan is None or not request.auth.has_perm("plans.view_plan", plan):
+        raise Http404
+    return plan
+
+
+def _get_work_item(request: HttpRequest, pk: int) -> WorkItem:
+    item = _work_items().filter(pk=pk).first()
+    if item is None or not request.auth.has_perm("plans.view_workitem", item):
+        raise Http404
+    return item
+
+
+# Plans -----------------------------------------------------------------------
+
+
+@router.get(
+    "/plans", response={200: list[PlanOut], **LIST_ERRORS}, summary="Plans you may see, with counts"
+)
+@paginate(Pagination)
+def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
+    plans = permissions.visible_plans(request.auth, _plans()).order_by("-year", "number", "pk")
+    if filters.year:
+        plans = plans.filter(year=filters.year)
+    if filters.programme:
+        plans = plans.filter(programme_id=filters.programme)
+    return plans
+
+
+@router.get(
+    "/plans/{id}",
+    response={200: PlanDetail, **ERRORS},
+    summary="A plan with its fields, tasks and work items",
+)
+def get_plan(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    work_items = WorkItem.objects.order_by("position", "pk").prefetch_related(_assignments())
+    tasks = Task.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("work_items", queryset=work_items)
+    )
+    fields = PlanField.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("tasks", queryset=tasks)
+    )
+    queryset = _plans().prefetch_related("legal_bases", Prefetch("fields", queryset=fields))
+    return _get_plan(request, id, queryset)
+
+
+@router.get(
+    "/plans/{id}/matrix",
+    response={200: MatrixOut, **ERRORS},
+    summary="The assignment matrix: per unit, tasks and work items led and coordinated",
+)
+def get_matrix(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    plan = _get_plan(request, id, Plan.objects.all())
+    matrix = build_matrix(plan)
+    return {
+        "units": [
+            {
+                "unit": row.unit,
+                "tasks_led": row.tasks_led,
+                "work_items_led": row.work_items_led,
+                "work_items_coordinated": row.work_items_coordinated,
+                "tasks_coordinated": row.tasks_coordinated,
+                "cells": [
+                    {
+                        "task": task_id,
+                        "lead": counts.get(LEAD, 0),
+                        "coordinating": counts.get(COORDINATING, 0),
+                    }
+                    for task_id, counts in row.cells.items()
+                ],
+            }
+            for row in matrix.rows
+        ],
+        "tasks": matrix.tasks,
+    }
+
+
+# Work items ------------------------------------------------------------------
+
+
+@router.get(
+    "/work-items",
+    response={200: list[WorkItemOut], **LIST_ERRORS},
+    summary="Work items you may see",
+)
+@paginate(Pagination)
+def list_work_items(request: HttpRequest, filters: Query[WorkItemFilters]) -> Any:
+    items = permissions.visible_work_items(request.auth, _work_items()).order_by(
+        "end", "task__plan_id", "task__position", "position", "pk"
+    )
+    if filters.plan:
+        items = items.filter(task__plan_id=filters.plan)
+    if filters.due_before:
+        items = items.filter(end__lte=filters.due_before)
+    if filters.unit or filters.status:
+        assignments = Assignment.objects.all()
+        if filters.unit:
+            assignments = assignments.filter(unit_id=filters.unit)
+        if filters.status in DEADLINE_FILTERS:
+            today = clock.today()
+            assignments = assignments.filter(role=LEAD, status__in=Assignment.Status.OPEN)
+            if filters.status == Assignment.Deadline.OVERDUE:
+                assignments = assignments.filter(work_item__end__lt=today)
+            else:
+                soon = today + timedelta(days=Assignment.DUE_SOON_DAYS)
+                assignments = assignments.filter(
+                    work_item__end__gte=today, work_item__end__lte=soon
+                )
+        elif filters.status:
+            assignments = assignments.filter(status=filters.status)
+            if not filters.unit:
+                assignments = assignments.filter(role=LEAD)
+        items = items.filter(pk__in=assignments.values("work_item_id"))
+    return items
+
+
+@router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
+def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    return _get_work_item(request, id)
+
+
+def _resolve_units(
+    request: HttpRequest, ids: list[int], name: str, errors: dict[str, list[str]]
+) -> list[Unit]:
+    """The units with these ids the caller may see; an error for any other id."""
+    wanted = list(dict.fromkeys(ids))
+    found = permissions.visible_units(request.auth, Unit.objects.filter(pk__in=wanted)).in_bulk()
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        errors.setdefault(name, []).append(
+            _("Unknown unit: %(ids)s.") % {"ids": ", ".join(missing)}
+        )
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def _check_all(task: Task, data: WorkItemData, errors: dict[str, list[str]]) -> None:
+    """Raise every error at once: the unknown ids with the action's own checks."""
+    if not errors:
+        return
+    try:
+        validate_work_item(task, data)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    raise ValidationError(errors)
+
+
+@router.post(
+    "/work-items",
+    response={201: WorkItemOut, **WRITE_ERRORS},
+    summary="Create a work item (coordinators of the plan)",
+)
+def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
+    user = request.auth
+    task = Task.objects.select_related("plan").filter(pk=payload.task).first()
+    if task is None or not user.has_perm("plans.view_plan", task):
+        raise ValidationError({"task": _("Unknown task: %(id)s.") % {"id": payload.task}})
+    if not user.has_perm("plans.add_workitem", task):
+        raise PermissionDenied(_("Only the plan's coordinators may add work items."))
+    errors: dict[str, list[str]] = {}
+    data = WorkItemData(
+        title=payload.title,
+        start=payload.start,
+        end=payload.end,
+        number=payload.number,
+        expected_output=payload.expected_output,
+        coordination_note=payload.coordination_note,
+        leads=_resolve_units(request, payload.leads, "leads", errors),
+        coordinating=_resolve_units(request, payload.coordinating, "coordinating", errors),
+    )
+    _check_all(task, data, errors)
+    item = do_create_work_item(task, data, by=user, reason=payload.reason)
+    return Status(201, _work_items().get(pk=item.pk))
+
+
+@router.patch(
+    "/work-items/{id}",
+    response={200: WorkItemOut, 409: StaleOut, **WRITE_ERRORS},
+    summary="Update a work item (send the version you read)",
+)
+def update_work_item(
+    request: HttpRequest, payload: WorkItemPatch, id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    user = request.auth
+    item = _get_work_item(request, id)
+    if not user.has_perm("plans.change_workitem", item):
+        raise PermissionDenied(_("Only the plan's coordinators may change work items."))
+    given = payload.model_fields_set
+    errors: dict[str, list[str]] = {}
+
+    def value(name: str) -> Any:
+        return getattr(payload, name) if name in given else getattr(item, name)
+
+    leads = (
+        _resolve_units(request, payload.leads, "leads", errors)
+        if "leads" in given
+        else _units(item, LEAD)
+    )
+    coordinating = (
+        _resolve_units(request, payload.coordinating, "coordinating", errors)
+        if "coordinating" in given
+        else _units(item, COORDINATING)
+    )
+    data = WorkItemData(
+        title=value("title"),
+        start=value("start"),
+        end=value("end"),
+        number=value("number"),
+        expected_output=value("expected_output"),
+        coordination_note=value("coordination_note"),
+        leads=leads,
+        coordinating=coordinating,
+    )
+    _check_all(item.task, data, errors)
+    try:
+        do_update_work_item(item, data, version=payload.version, by=user, reason=payload.reason)
+    except StaleVersion:
+        return Status(
+            409,
+            {
+                "message": _("Someone else saved this work item first: here is their version."),
+                "fields": {"version": _("Reload the work item and apply your change again.")},
+                "current": _work_items().get(pk=item.pk),
+            },
+        )
+    return _work_items().get(pk=item.pk)
