@@ -59,7 +59,8 @@ def eligible_officials(rnd: RosterRound, commune: Unit, kind: str) -> list[User]
     return [
         o.user
         for o in round_officials(rnd)
-        if o.kind == kind and (kind != RosterEntry.Kind.DISTRICT or o.district_id == commune.parent_id)
+        if o.kind == kind
+        and (kind != RosterEntry.Kind.DISTRICT or o.district_id == commune.parent_id)
     ]
 
 

@@ -85,7 +85,9 @@ def make_province(
     return Province(province, agency, district_units, communes, users, d_users)
 
 
-def make_round(p: Province, *, period: str = "quarter", start: date = date(2018, 1, 1), **kw) -> RosterRound:
+def make_round(
+    p: Province, *, period: str = "quarter", start: date = date(2018, 1, 1), **kw
+) -> RosterRound:
     return RosterRound.objects.create(province=p.province, period=period, start=start, **kw)
 
 
@@ -95,8 +97,12 @@ def random_unavailability(p: Province, rnd: RosterRound, seed: int, share: float
     everyone = p.provincial + [u for g in p.district_officials.values() for u in g]
     for user in everyone:
         if rng.random() < share:
-            first = rnd.start + timedelta(days=rng.randrange(0, 80 if rnd.period == "quarter" else 25))
+            first = rnd.start + timedelta(
+                days=rng.randrange(0, 80 if rnd.period == "quarter" else 25)
+            )
             rows.append(
-                Unavailability(user=user, start=first, end=first + timedelta(days=rng.randrange(0, 4)))
+                Unavailability(
+                    user=user, start=first, end=first + timedelta(days=rng.randrange(0, 4))
+                )
             )
     Unavailability.objects.bulk_create(rows)

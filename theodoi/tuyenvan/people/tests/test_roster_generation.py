@@ -231,9 +231,7 @@ def test_too_few_district_officials_names_the_district():
 def test_nobody_free_on_the_day_names_the_commune():
     p = make_province(districts=1, communes_per_district=1, provincial=1, per_district=1)
     commune = p.communes[0]
-    ConferenceDate.objects.create(
-        commune=commune, month=date(2018, 1, 1), day=date(2018, 1, 10)
-    )
+    ConferenceDate.objects.create(commune=commune, month=date(2018, 1, 1), day=date(2018, 1, 10))
     official = p.district_officials[p.districts[0].pk][0]
     Unavailability.objects.create(user=official, start=date(2018, 1, 9), end=date(2018, 1, 11))
     rnd = make_round(p, period="month")
