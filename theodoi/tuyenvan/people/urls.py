@@ -15,6 +15,7 @@ urlpatterns = [
         views.roster_unavailability,
         name="roster-unavailability",
     ),
+    path("roster/<int:pk>/dates/", views.roster_dates, name="roster-dates"),
     path("roster/<int:pk>/print/", views.roster_print, name="roster-print"),
     path("roster/<int:pk>/xlsx/", views.roster_xlsx, name="roster-xlsx"),
     path("roster/<int:pk>/entries/<int:entry_id>/", views.entry_edit, name="entry-edit"),

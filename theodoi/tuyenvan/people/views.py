@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from itertools import groupby
 from typing import Any
 
@@ -32,8 +33,14 @@ from .forms import (
     UnavailabilityForm,
     UnpublishForm,
 )
-from .models import Board, RosterEntry, RosterRound, Team, Unavailability
-from .roster import generate_roster, round_officials, violations
+from .models import Board, ConferenceDate, RosterEntry, RosterRound, Team, Unavailability
+from .roster import (
+    conference_days,
+    generate_roster,
+    round_communes,
+    round_officials,
+    violations,
+)
 
 # Roster ----------------------------------------------------------------------------
 
@@ -85,12 +92,24 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entries(rnd: RosterRound) -> list[RosterEntry]:
+def _entries(rnd: RosterRound, district: Unit | None = None) -> list[RosterEntry]:
+    entries = rnd.entries.select_related("commune__parent", "official", "edited_by")
+    if district is not None:
+        entries = entries.filter(commune__parent=district)
+    return list(entries.order_by("day", "commune__parent__position", "commune__position", "kind"))
+
+
+def _round_districts(rnd: RosterRound) -> list[Unit]:
     return list(
-        rnd.entries.select_related("commune__parent", "official", "edited_by").order_by(
-            "day", "commune__parent__position", "commune__position", "kind"
-        )
+        Unit.objects.descendants(rnd.province)
+        .filter(kind=Unit.Kind.DISTRICT)
+        .order_by("position", "name")
     )
+
+
+def _chosen_district(request: HttpRequest, districts: list[Unit]) -> Unit | None:
+    wanted = request.GET.get("district", "")
+    return next((d for d in districts if str(d.pk) == wanted), None)
 
 
 def _by_month(entries: list[RosterEntry]) -> list[tuple[Any, list[RosterEntry]]]:
@@ -101,12 +120,16 @@ def _by_month(entries: list[RosterEntry]) -> list[tuple[Any, list[RosterEntry]]]
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _get_round(request, pk)
     can_change = request.user.has_perm("tuyenvan_people.change_rosterround", rnd)
-    entries = _entries(rnd)
+    districts = _round_districts(rnd)
+    district = _chosen_district(request, districts)
+    entries = _entries(rnd, district)
     context: dict[str, Any] = {
         "round": rnd,
         "months": _by_month(entries),
-        "entry_count": len(entries),
+        "entry_count": len(entries) if district is None else rnd.entries.count(),
         "can_change": can_change,
+        "districts": districts,
+        "district": district,
     }
     if can_change:
         officials = [o.user for o in round_officials(rnd)]
@@ -178,6 +201,66 @@ def roster_unavailability(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The communes' conference days for the round's months, one district at a time."""
+    rnd = _get_round(request, pk, "change")
+    districts = _round_districts(rnd)
+    district = _chosen_district(request, districts) or (districts[0] if districts else None)
+    communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
+    days = conference_days(rnd, communes)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = []
+        for commune in communes:
+            for month in rnd.months:
+                name = f"d-{commune.pk}-{month:%Y%m}"
+                raw = request.POST.get(name, "").strip()
+                try:
+                    day = date.fromisoformat(raw)
+                except ValueError:
+                    errors[name] = _("Enter a date.")
+                    continue
+                if day.replace(day=1) != month:
+                    errors[name] = _("The date must fall in the month.")
+                elif day != days[(commune.pk, month)]:
+                    changes.append((commune, month, day))
+        if not errors:
+            with transaction.atomic():
+                for commune, month, day in changes:
+                    item = ConferenceDate.objects.get(commune=commune, month=month)
+                    item.day, item.is_default = day, False
+                    item._change_reason = _("Conference date set")
+                    item.save(update_fields=["day", "is_default"])
+            messages.success(
+                request,
+                _("%(n)s conference dates saved; generate the roster again to use them.")
+                % {"n": len(changes)},
+            )
+            return redirect(f"{request.path}?district={district.pk}")
+    rows = [
+        {
+            "commune": commune,
+            "cells": [
+                {
+                    "name": f"d-{commune.pk}-{month:%Y%m}",
+                    "value": request.POST.get(f"d-{commune.pk}-{month:%Y%m}")
+                    or days[(commune.pk, month)].isoformat(),
+                    "error": errors.get(f"d-{commune.pk}-{month:%Y%m}"),
+                }
+                for month in rnd.months
+            ],
+        }
+        for commune in communes
+    ]
+    return render(
+        request,
+        "tuyenvan_people/roster_dates.html",
+        {"round": rnd, "districts": districts, "district": district, "rows": rows},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
 def entry_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     rnd = _get_round(request, pk, "change")
     entry = get_object_or_404(
@@ -225,10 +308,11 @@ def entry_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 @login_required
 def roster_print(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _get_round(request, pk)
+    district = _chosen_district(request, _round_districts(rnd))
     return render(
         request,
         "tuyenvan_people/roster_print.html",
-        {"round": rnd, "months": _by_month(_entries(rnd))},
+        {"round": rnd, "district": district, "months": _by_month(_entries(rnd, district))},
     )
 
 
@@ -239,6 +323,7 @@ def _name(user: Any) -> str:
 @login_required
 def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _get_round(request, pk)
+    district = _chosen_district(request, _round_districts(rnd))
     wb = new_workbook()
     columns = [
         Column(_("Date"), 12, "DD/MM/YYYY"),
@@ -248,7 +333,7 @@ def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         Column(_("Kind"), 18),
         Column(_("Why"), 60),
     ]
-    for month, entries in _by_month(_entries(rnd)):
+    for month, entries in _by_month(_entries(rnd, district)):
         add_table_sheet(
             wb,
             _("Month %(m)s-%(y)s") % {"m": month.month, "y": month.year},

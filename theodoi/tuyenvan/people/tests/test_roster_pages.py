@@ -262,3 +262,49 @@ def test_roster_page_queries_do_not_grow_with_the_roster(client, django_assert_m
             assert client.get(f"/tuyenvan/people/roster/{rnd.pk}/").status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_district_filter_on_the_roster_page(client, world, roster):
+    client.force_login(world.coordinator)
+    page = client.get(f"/tuyenvan/people/roster/{roster.pk}/?district={world.district2.pk}")
+    shown = [e for _m, entries in page.context["months"] for e in entries]
+    assert shown and all(e.commune.parent_id == world.district2.pk for e in shown)
+    xlsx = client.get(f"/tuyenvan/people/roster/{roster.pk}/xlsx/?district={world.district2.pk}")
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    assert sum(ws.max_row - 3 for ws in wb.worksheets) == len(shown)
+
+
+def test_coordinator_sets_conference_dates(client, world, roster):
+    from theodoi.tuyenvan.people.models import ConferenceDate
+
+    client.force_login(world.coordinator)
+    url = f"/tuyenvan/people/roster/{roster.pk}/dates/?district={world.district2.pk}"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {cell["name"]: cell["value"] for row in page.context["rows"] for cell in row["cells"]}
+    name = f"d-{world.commune2a.pk}-201802"
+    response = client.post(url, {**data, name: "2018-03-02"})
+    assert response.status_code == 422
+    assert ConferenceDate.objects.get(commune=world.commune2a, month=date(2018, 2, 1)).day != date(
+        2018, 3, 2
+    )
+    response = client.post(url, {**data, name: "2018-02-21"})
+    assert response.status_code == 302
+    saved = ConferenceDate.objects.get(commune=world.commune2a, month=date(2018, 2, 1))
+    assert saved.day == date(2018, 2, 21) and not saved.is_default
+    assert generate_roster_ok(roster)
+    assert set(
+        roster.entries.filter(commune=world.commune2a, day__month=2).values_list("day", flat=True)
+    ) == {date(2018, 2, 21)}
+
+
+def generate_roster_ok(rnd):
+    from theodoi.tuyenvan.people.roster import generate_roster
+
+    return generate_roster(rnd).ok
+
+
+@pytest.mark.parametrize("persona", ["viewer", "district", "commune"])
+def test_only_coordinators_set_conference_dates(client, world, roster, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get(f"/tuyenvan/people/roster/{roster.pk}/dates/").status_code == 403
