@@ -29,11 +29,14 @@ report the violations they introduce as warnings.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import formats
@@ -56,7 +59,12 @@ from .models import (
 PROVINCIAL = RosterEntry.Kind.PROVINCIAL
 DISTRICT = RosterEntry.Kind.DISTRICT
 KINDS = (PROVINCIAL, DISTRICT)
-SOLVER_SECONDS = 8.0
+# The solver stops at the time limit with the best roster found so far: every
+# hard rule holds in it, only the preferences may be less than optimal
+# (RosterResult.status says "feasible" instead of "optimal").
+SOLVER_SECONDS = float(getattr(settings, "TUYENVAN_ROSTER_SECONDS", 4.0))
+RELATIVE_GAP = 0.02
+SOLVER_WORKERS = int(getattr(settings, "TUYENVAN_ROSTER_WORKERS", 8))
 
 
 @dataclass
@@ -456,8 +464,110 @@ class _Problem:
                     )
         return problems
 
+    def _fair_share(self) -> dict[tuple[int, date], int]:
+        """Each official's even share of its pool's needs per month (rounded up);
+        the pool is the provincial officials, or a district's officials."""
+
+        def pool(kind: str, district_id: int | None) -> tuple[str, int | None]:
+            return (kind, district_id if kind == DISTRICT else None)
+
+        demand: dict[tuple[str, int | None], int] = defaultdict(int)
+        for need in self.needs:
+            demand[pool(need.kind, need.commune.parent_id)] += 1
+        sizes: dict[tuple[str, int | None], int] = defaultdict(int)
+        for off in self.officials:
+            sizes[pool(off.kind, off.district_id)] += 1
+        months = len(self.rnd.months)
+        share = {}
+        for oi, off in enumerate(self.officials):
+            key = pool(off.kind, off.district_id)
+            fair = math.ceil(demand[key] / months / max(sizes[key], 1))
+            for month in self.rnd.months:
+                share[(oi, month)] = fair
+        return share
+
+    def pools(self) -> list[tuple[str, int | None]]:
+        """Independent parts of the problem: the provincial officials, and each
+        district's officials (no rule links two pools)."""
+        found = {(PROVINCIAL, None)}
+        found |= {(DISTRICT, c.commune.parent_id) for c in self.conferences}
+        return sorted(found, key=lambda p: (p[0] != PROVINCIAL, p[1] or 0))
+
+    def _in_pool(self, oi: int, pool: tuple[str, int | None]) -> bool:
+        off = self.officials[oi]
+        return off.kind == pool[0] and (pool[0] == PROVINCIAL or off.district_id == pool[1])
+
     def solve(
+        self, **relax: bool
+    ) -> tuple[int, dict[tuple[int, int], bool], tuple[str, int | None] | None]:
+        """Solve each pool; return (status, chosen, the first pool with no solution)."""
+        chosen: dict[tuple[int, int], bool] = {}
+        statuses = []
+        for pool in self.pools():
+            status, part = self.solve_pool(pool, **relax)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return status, {}, pool
+            chosen.update(part)
+            statuses.append(status)
+        overall = (
+            cp_model.OPTIMAL if all(s == cp_model.OPTIMAL for s in statuses) else cp_model.FEASIBLE
+        )
+        return overall, chosen, None
+
+    def _greedy(self, pool: tuple[str, int | None], x: dict[tuple[int, int], Any]) -> set:
+        """A quick roster for the solver to start from: the hardest needs first,
+        each to the preferred, least-loaded official who breaks no rule."""
+        load: dict[tuple[int, date], int] = defaultdict(int)
+        busy: set[tuple[int, date]] = set()
+        visits: set[tuple[int, int, date]] = set()
+        filled: set[int] = set()
+        chosen: set[tuple[int, int]] = set()
+        by_conf: dict[int, list[int]] = defaultdict(list)
+        for oi, ci in x:
+            by_conf[ci].append(oi)
+        needs = [
+            n
+            for n in self.needs
+            if n.kind == pool[0] and (pool[0] == PROVINCIAL or n.commune.parent_id == pool[1])
+        ]
+        needs.sort(key=lambda n: sum(len(by_conf[ci]) for ci in n.conferences))
+        for need in needs:
+            if any(ci in filled for ci in need.conferences):
+                continue
+            best = None
+            for ci in need.conferences:
+                conf = self.conferences[ci]
+                for oi in by_conf[ci]:
+                    cid = conf.commune.pk
+                    if (
+                        load[(oi, conf.month)] >= self.limit[pool[0]]
+                        or (oi, conf.day) in busy
+                        or (oi, cid, add_months(conf.month, -1)) in visits
+                        or (oi, cid, add_months(conf.month, 1)) in visits
+                    ):
+                        continue
+                    rank = (
+                        self.officials[oi].district_id != conf.commune.parent_id,
+                        load[(oi, conf.month)],
+                        ci,
+                        oi,
+                    )
+                    if best is None or rank < best[0]:
+                        best = (rank, oi, ci)
+            if best is None:
+                continue
+            _rank, oi, ci = best
+            conf = self.conferences[ci]
+            chosen.add((oi, ci))
+            filled.add(ci)
+            load[(oi, conf.month)] += 1
+            busy.add((oi, conf.day))
+            visits.add((oi, conf.commune.pk, conf.month))
+        return chosen
+
+    def solve_pool(
         self,
+        pool: tuple[str, int | None],
         *,
         no_repeat: bool = True,
         same_day: bool = True,
@@ -474,7 +584,8 @@ class _Problem:
             }
         for ci, candidates in eligible.items():
             for oi in candidates:
-                x[(oi, ci)] = model.new_bool_var(f"x{oi}_{ci}")
+                if self._in_pool(oi, pool):
+                    x[(oi, ci)] = model.new_bool_var(f"x{oi}_{ci}")
         by_conf_kind: dict[tuple[int, str], list] = defaultdict(list)
         by_off_month: dict[tuple[int, date], list] = defaultdict(list)
         by_off_day: dict[tuple[int, date], list] = defaultdict(list)
@@ -489,6 +600,8 @@ class _Problem:
             if len(group) > 1:
                 model.add_at_most_one(group)
         for need in self.needs:
+            if need.kind != pool[0] or (pool[0] == DISTRICT and need.commune.parent_id != pool[1]):
+                continue
             model.add_bool_or(
                 [var for ci in need.conferences for var in by_conf_kind.get((ci, need.kind), [])]
             )
@@ -510,32 +623,37 @@ class _Problem:
             terms = []
             for (oi, ci), var in x.items():
                 off, conf = self.officials[oi], self.conferences[ci]
-                cost = 10
+                cost = 1
                 if self.rnd.prefer_district and off.district_id != conf.commune.parent_id:
                     cost += 4 if off.kind == PROVINCIAL else 0
                 terms.append(cost * var)
-            max_load = {}
-            for kind in KINDS:
-                top = model.new_int_var(0, max(self.limit[kind], 0) + 1000, f"max_{kind}")
-                max_load[kind] = top
-                for (oi, _month), group in loads.items():
-                    if self.officials[oi].kind == kind:
-                        model.add(sum(group) <= top)
-                terms.append(3 * top)
+            # Fairness: each official-month above its fair share costs 2 per
+            # conference (a local penalty: cheaper to solve than a global max).
+            target = self._fair_share()
+            for (oi, month), group in loads.items():
+                share = target.get((oi, month), 0)
+                if len(group) > share:
+                    over = model.new_int_var(0, len(group), f"over{oi}_{month:%Y%m}")
+                    model.add(over >= sum(group) - share)
+                    terms.append(2 * over)
             model.minimize(sum(terms))
+            hint = self._greedy(pool, x)
+            for key, var in x.items():
+                model.add_hint(var, key in hint)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = SOLVER_SECONDS if optimise else 3.0
-        solver.parameters.num_workers = 8
+        seconds = SOLVER_SECONDS if pool[0] == PROVINCIAL else SOLVER_SECONDS / 5
+        solver.parameters.max_time_in_seconds = seconds if optimise else 3.0
+        solver.parameters.num_workers = SOLVER_WORKERS
         solver.parameters.random_seed = 1
-        solver.parameters.relative_gap_limit = 0.01
+        solver.parameters.relative_gap_limit = RELATIVE_GAP
         status = solver.solve(model)
         chosen = {}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = {key: True for key, var in x.items() if solver.boolean_value(var)}
         return status, chosen
 
-    def diagnose(self) -> str:
-        """Name the rule whose relaxation makes the roster possible."""
+    def diagnose(self, pool: tuple[str, int | None]) -> str:
+        """Name the rule whose relaxation makes the pool's roster possible."""
         relaxations = [
             (
                 {"no_repeat": False},
@@ -560,13 +678,21 @@ class _Problem:
             ),
         ]
         for relax, message in relaxations:
-            status, _chosen = self.solve(optimise=False, **relax)
+            status, _chosen = self.solve_pool(pool, optimise=False, **relax)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return message
-        return _(
+                return self._pool_prefix(pool) + message
+        return self._pool_prefix(pool) + _(
             "The rules cannot all be met together with these officials and dates; add "
             "officials, raise the limits or lower the visit frequency."
         )
+
+    def _pool_prefix(self, pool: tuple[str, int | None]) -> str:
+        if pool[0] == PROVINCIAL:
+            return _("Provincial officials: ")
+        name = next(
+            c.commune.parent.name for c in self.conferences if c.commune.parent_id == pool[1]
+        )
+        return _("District officials of %(district)s: ") % {"district": name}
 
 
 def _explain(
@@ -638,10 +764,10 @@ def generate_roster(rnd: RosterRound) -> RosterResult:
         return RosterResult(
             False, problems, seconds=time.perf_counter() - started, status="precheck"
         )
-    status, chosen = problem.solve()
-    if not chosen:
+    status, chosen, failed = problem.solve()
+    if failed is not None:
         message = (
-            problem.diagnose()
+            problem.diagnose(failed)
             if status == cp_model.INFEASIBLE
             else _(
                 "No roster was found in the time allowed; lower the visit frequency "

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from theodoi.tuyenvan.people.models import (
     ConferenceDate,
@@ -257,6 +258,10 @@ def test_one_district_official_cannot_avoid_repeats():
     result = generate_roster(rnd)
     assert not result.ok
     assert len(result.problems) == 1
+    # It names the district and the rule (in the active language).
+    assert p.districts[0].name in result.problems[0]
+    with translation.override("en"):
+        assert "consecutive months" in generate_roster(rnd).problems[0]
     rnd.no_repeat = False
     rnd.save()
     assert generate_roster(rnd).ok
