@@ -308,3 +308,37 @@ def generate_roster_ok(rnd):
 def test_only_coordinators_set_conference_dates(client, world, roster, persona):
     client.force_login(getattr(world, persona))
     assert client.get(f"/tuyenvan/people/roster/{roster.pk}/dates/").status_code == 403
+
+
+def test_reopening_a_published_round_needs_a_reason(client, world, roster):
+    roster.status = "published"
+    roster.save()
+    client.force_login(world.coordinator)
+    url = f"/tuyenvan/people/roster/{roster.pk}/publish/"
+    client.post(url, {"action": "unpublish", "reason": ""})
+    roster.refresh_from_db()
+    assert roster.status == "published"
+    client.post(url, {"action": "unpublish", "reason": "Điều chỉnh lịch tháng 2"})
+    roster.refresh_from_db()
+    assert roster.status == "draft"
+    assert roster.history.first().history_change_reason == "Điều chỉnh lịch tháng 2"
+
+
+def test_my_assignments_queries_do_not_grow(client, world, officials):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from theodoi.tuyenvan.people.roster import generate_roster
+
+    client.force_login(world.official)
+    counts = []
+    for start in (date(2018, 1, 1), date(2018, 4, 1)):
+        rnd = RosterRound.objects.create(
+            province=world.province, period="quarter", start=start, status="published"
+        )
+        assert generate_roster(rnd).ok
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/tuyenvan/people/roster/mine/")
+        counts.append(len(ctx))
+    assert len(response.context["upcoming"]) + len(response.context["past"]) > 6
+    assert counts[0] == counts[1]
