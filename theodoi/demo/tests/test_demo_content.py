@@ -1,0 +1,178 @@
+"""The demo's content, loaded once for this module: the seed's counts, accounts, progress."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from theodoi.plans.matrix import build_matrix
+from theodoi.plans.models import Plan, Task
+from theodoi.units.models import Membership, Unit, UnitGroup
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-test-password"
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the read-only tests of this module.
+
+    It is loaded inside a transaction that is rolled back at the end, and each
+    test runs in a savepoint within it (pytest-django's ``db``).
+    """
+    data = tmp_path_factory.mktemp("demo-data")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DATA_DIR=data,
+            THEODOI_DEMO=True,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        patch.setenv("DEMO_PASSWORD", PASSWORD)
+        patch.setenv("THEODOI_TODAY", "2018-07-15")
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _rows(plan: Plan) -> dict[str, object]:
+    return {row.unit.key: row for row in build_matrix(plan).rows}
+
+
+def test_matrix_reproduces_the_seed_counts(loaded):
+    plan = Plan.objects.get(number="112-KH/TU")
+    rows = _rows(plan)
+    btg = rows["lc2018:agency:BTG"]
+    assert (btg.tasks_led, btg.work_items_led) == (7, 20)
+    assert rows["lc2018:agency:BDV"].work_items_led == 5
+    districts = Unit.objects.filter(key__startswith="lc2018:", kind="district")
+    assert districts.count() == 9
+    for district in districts:
+        assert rows[district.key].work_items_led == 6, district.name
+    # BTG's work items lie in the three fields the seed names.
+    btg_fields = set(
+        Task.objects.filter(
+            plan=plan,
+            work_items__assignments__unit__key="lc2018:agency:BTG",
+            work_items__assignments__role="lead",
+        ).values_list("field__name", flat=True)
+    )
+    assert btg_fields == {
+        "Đổi mới công tác tư tưởng, chính trị",
+        "Công tác tuyên truyền, vận động",
+        "Công tác tổng hợp, báo cáo",
+    }
+
+
+def test_the_other_agencies_carry_eight_task_groups(loaded):
+    plan = Plan.objects.get(number="112-KH/TU")
+    excluded = {"lc2018:agency:BTG", "lc2018:agency:BDV"}
+    other_tasks = []
+    for task in plan.tasks.prefetch_related("work_items__assignments__unit"):
+        leads = {
+            a.unit
+            for item in task.work_items.all()
+            for a in item.assignments.all()
+            if a.role == "lead"
+        }
+        assert len({u.kind == "district" for u in leads}) == 1, task.title
+        if all(u.key not in excluded and u.kind != "district" for u in leads):
+            assert len(leads) == 1, task.title
+            assert 1 <= task.work_items.count() <= 3
+            other_tasks.append(next(iter(leads)).code)
+    assert len(other_tasks) == 8
+    assert {"BTC", "STTTT", "SVHTTDL", "HVHNT", "SKHDT", "STC", "MTTQ"} <= set(other_tasks)
+
+
+def test_no_unit_both_leads_and_coordinates_and_dates_in_2018(loaded):
+    plan = Plan.objects.get(number="112-KH/TU")
+    for task in plan.tasks.prefetch_related("work_items__assignments"):
+        for item in task.work_items.all():
+            item.full_clean()
+            assert item.start.year == item.end.year == 2018
+            assert item.expected_output
+            units = [a.unit_id for a in item.assignments.all()]
+            assert len(units) == len(set(units))
+    assert {str(d.number) for d in plan.legal_bases.all()} == {"25-KH/TU", "11-QĐ/TU"}
+    assert plan.issuer.key == "lc2018:10" and plan.owner.key == "lc2018:agency:BTG"
+    assert plan.programme.code == "17-ĐA/TU"
+    assert 3 <= plan.programme.objectives.count() <= 5
+
+
+def test_units_and_groups(loaded):
+    province = Unit.objects.get(key="lc2018:10")
+    assert province.children.filter(kind="district").count() == 9
+    communes = Unit.objects.filter(parent__kind="district", parent__parent=province)
+    assert communes.count() == 151
+    btg = Unit.objects.get(key="lc2018:agency:BTG")
+    assert (btg.name, btg.kind, btg.symbol, btg.parent_id) == (
+        "Ban Tuyên giáo Tỉnh ủy",
+        "party_agency",
+        "BTGTU",
+        province.pk,
+    )
+    assert Unit.objects.get(key="lc2018:agency:DUKDN").kind == "party_committee"
+    assert UnitGroup.objects.get(name="Các huyện ủy, thành ủy").units.count() == 9
+    wider = UnitGroup.objects.get(name="Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy")
+    assert wider.units.count() == 11
+
+
+def test_one_account_per_role_with_the_demo_password(loaded):
+    expected = {
+        "coordinator": ("coordinator", "lc2018:agency:BTG"),
+        "agency": ("agency", "lc2018:agency:BDV"),
+        "district": ("district", "lc2018:082"),
+        "commune": ("commune", "lc2018:02734"),
+        "official": ("official", "lc2018:082"),
+        "viewer": ("viewer", "lc2018:10"),
+        "admin": ("admin", "lc2018:10"),
+    }
+    for username, (role, key) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(PASSWORD), username
+        membership = Membership.objects.get(user=user)
+        assert (membership.role, membership.unit.key) == (role, key)
+        assert user.get_full_name()
+        assert username in loaded
+    assert User.objects.get(username="admin").is_staff
+    assert Membership.objects.filter(is_head=True).count() >= 3
+    assert PASSWORD in loaded
+    assert "http://127.0.0.1:" in loaded
+    assert all(u.email.endswith("@demo.theodoi.invalid") for u in User.objects.all())
+
+
+def test_matrix_page_as_coordinator(loaded, client):
+    plan = Plan.objects.get()
+    response = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.get(f"/plans/{plan.pk}/matrix/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = re.search(r"Ban Tuyên giáo Tỉnh ủy.*?</tr>", html, re.S)
+    assert row, "BTG row missing"
+    numbers = re.findall(r'<td class="num">(\d+)</td>', row.group(0))
+    assert numbers[:2] == ["7", "20"]
+
+
+def test_progress_on_the_demo_day_is_varied(loaded):
+    from theodoi.plans.models import Assignment, WorkItem
+
+    leads = Assignment.objects.filter(role="lead")
+    statuses = set(leads.values_list("status", flat=True))
+    assert {"done", "in_progress", "not_started"} <= statuses
+    overdue = WorkItem.objects.overdue()
+    assert overdue.exists()
+    # Done work has a completion date no later than the demo's day.
+    for a in leads.filter(status="done"):
+        assert a.completed_on is not None and a.completed_on.isoformat() <= "2018-07-15"

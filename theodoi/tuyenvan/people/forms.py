@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.units.models import Unit
+
+from .models import (
+    Board,
+    BoardMember,
+    RosterRound,
+    RulesDocument,
+    Team,
+    TeamMember,
+    Unavailability,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def parse_month(value: str) -> date | None:
+    """'2018-03' or '03/2018' to the first day of the month."""
+    value = (value or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value) or re.fullmatch(r"(\d{1,2})/(\d{4})", value)
+    if not match:
+        return None
+    a, b = match.groups()
+    year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return date(year, month, 1)
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2018-01"})
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if not value:
+            return None
+        parsed = parse_month(value)
+        if parsed is None:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM, e.g. 2018-03."))
+        return parsed
+
+
+class RoundForm(forms.ModelForm):
+    start = MonthField(label=_("First month"))
+
+    class Meta:
+        model = RosterRound
+        fields = [
+            "province",
+            "period",
+            "start",
+            "provincial_frequency",
+            "district_frequency",
+            "provincial_monthly_limit",
+            "district_monthly_limit",
+            "no_repeat",
+            "prefer_district",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, provinces: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if provinces is not None:
+            self.fields["province"].queryset = provinces
+            if provinces.count() == 1:
+                self.fields["province"].initial = provinces.first()
+
+
+class EntryForm(forms.Form):
+    official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    def __init__(self, *args: Any, officials: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = User.objects.filter(pk__in=[u.pk for u in officials])
+        self.fields["official"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class DeleteEntryForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for removing"), max_length=300)
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=300)
+
+
+class UnavailabilityForm(forms.ModelForm):
+    class Meta:
+        model = Unavailability
+        fields = ["user", "start", "end", "reason"]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args: Any, officials: list[User] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if officials is None:
+            del self.fields["user"]
+        else:
+            self.fields["user"].queryset = User.objects.filter(pk__in=[u.pk for u in officials])
+            self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class BoardForm(forms.ModelForm):
+    class Meta:
+        model = Board
+        fields = ["name", "established_on", "note"]
+        widgets = {"established_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+MemberFormSet = inlineformset_factory(
+    Board,
+    BoardMember,
+    fields=["full_name", "post", "title", "phone", "position"],
+    extra=2,
+    can_delete=True,
+)
+RulesFormSet = inlineformset_factory(
+    Board,
+    RulesDocument,
+    fields=["number", "issued_on", "title", "file"],
+    widgets={"issued_on": DateInput()},
+    extra=1,
+    can_delete=True,
+)
+TeamFormSet = inlineformset_factory(
+    Unit,
+    Team,
+    fk_name="commune",
+    fields=["village_name"],
+    extra=2,
+    can_delete=True,
+)
+TeamMemberFormSet = inlineformset_factory(
+    Team, TeamMember, fields=["full_name", "post", "title"], extra=3, can_delete=True
+)
