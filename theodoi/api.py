@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from theodoi.core.api import api_auth
 from theodoi.core.api import router as auth_router
+from theodoi.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="theodoi API",
@@ -49,3 +50,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/v1/", auth_router)
+api.add_router("/v1/", reporting_router)

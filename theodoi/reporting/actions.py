@@ -231,9 +231,14 @@ def _revision(
     report: ProgressReport, action: str, by: AbstractBaseUser, comment: str = "", **extra: Any
 ) -> ReportRevision:
     return ReportRevision.objects.create(
-        report=report, action=action, actor=by, at=clock.now(), version=report.version,
-        comment=comment, **extra,
-    )  # fmt: skip
+        report=report,
+        action=action,
+        actor=by,
+        at=clock.now(),
+        version=report.version,
+        comment=comment,
+        **extra,
+    )
 
 
 @transaction.atomic
@@ -257,9 +262,12 @@ def do_submit_report(
     report.first_submitted_at = report.first_submitted_at or now
     _bump(report, "state", "submitted_at", "first_submitted_at")
     _revision(
-        report, ReportRevision.Action.SUBMIT, by,
-        changes=diff(previous.snapshot if previous else {}, snapshot), snapshot=snapshot,
-    )  # fmt: skip
+        report,
+        ReportRevision.Action.SUBMIT,
+        by,
+        changes=diff(previous.snapshot if previous else {}, snapshot),
+        snapshot=snapshot,
+    )
     return report
 
 

@@ -19,8 +19,13 @@ _OOXML_MAIN = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", DOCX: "docx",
-              XLSX: "xlsx"}  # fmt: skip
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    DOCX: "docx",
+    XLSX: "xlsx",
+}
 
 
 def max_size() -> int:

@@ -191,8 +191,15 @@ class ProgressEntry(models.Model):
 
     DONE = (Status.DONE_ON_TIME, Status.DONE_LATE)
     # The fields a reporter fills; revisions diff these.
-    FILLED = ("status", "percent", "completed_on", "results", "shortcomings", "proposals",
-              "budget_spent")  # fmt: skip
+    FILLED = (
+        "status",
+        "percent",
+        "completed_on",
+        "results",
+        "shortcomings",
+        "proposals",
+        "budget_spent",
+    )
 
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead")
@@ -202,9 +209,11 @@ class ProgressEntry(models.Model):
         ProgressReport, on_delete=models.CASCADE, related_name="entries", verbose_name=_("report")
     )
     work_item = models.ForeignKey(
-        WorkItem, on_delete=models.CASCADE, related_name="progress_entries",
+        WorkItem,
+        on_delete=models.CASCADE,
+        related_name="progress_entries",
         verbose_name=_("work item"),
-    )  # fmt: skip
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     status = models.CharField(
@@ -284,14 +293,18 @@ class ReportRevision(models.Model):
         REOPEN = "reopen", _("Reopened")
 
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="revisions",
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="revisions",
         verbose_name=_("report"),
-    )  # fmt: skip
+    )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("by"),
-    )  # fmt: skip
+    )
     at = models.DateTimeField(_("when"))
     version = models.PositiveIntegerField(_("version"))
     comment = models.TextField(_("comment or reason"), blank=True)
@@ -314,18 +327,23 @@ class ReminderSettings(models.Model):
         Plan, on_delete=models.CASCADE, related_name="reminder_settings", verbose_name=_("plan")
     )
     days_before = models.CharField(
-        _("days before the due date"), max_length=40, default="3",
+        _("days before the due date"),
+        max_length=40,
+        default="3",
         help_text=_("Comma-separated, e.g. 7,3."),
-    )  # fmt: skip
+    )
     on_due_day = models.BooleanField(_("on the due date"), default=True)
     days_after = models.CharField(
-        _("days after the due date"), max_length=40, default="1,3,7",
+        _("days after the due date"),
+        max_length=40,
+        default="1,3,7",
         help_text=_("Comma-separated, e.g. 1,3,7."),
-    )  # fmt: skip
+    )
     escalate_after = models.PositiveSmallIntegerField(
-        _("also tell the unit's head from day"), default=3,
+        _("also tell the unit's head from day"),
+        default=3,
         help_text=_("Days after the due date from which the head of the unit is reminded too."),
-    )  # fmt: skip
+    )
     coordinator_digest = models.BooleanField(_("daily digest for coordinators"), default=True)
     send_email = models.BooleanField(_("send email"), default=True)
     history = HistoricalRecords()
@@ -424,9 +442,11 @@ class Inspection(models.Model):
 
 class FollowUp(models.Model):
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="follow_ups",
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
         verbose_name=_("inspection"),
-    )  # fmt: skip
+    )
     text = models.TextField(_("required follow-up"))
     deadline = models.DateField(_("deadline"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -454,9 +474,11 @@ class ConsolidatedExport(models.Model):
         FAILED = "failed", _("Failed")
 
     period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.CASCADE, related_name="exports",
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="exports",
         verbose_name=_("period"),
-    )  # fmt: skip
+    )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     number = models.CharField(_("number and symbol"), max_length=40, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)

@@ -54,11 +54,13 @@ def spans(kind: str, year: int) -> list[PeriodSpan]:
         ]
     if kind == PeriodKind.HALF:
         return [
-            PeriodSpan(kind, f"{year}-H1", f"6 tháng đầu năm {year}", date(year, 1, 1),
-                       date(year, 6, 30)),
-            PeriodSpan(kind, f"{year}-H2", f"6 tháng cuối năm {year}", date(year, 7, 1),
-                       date(year, 12, 31)),
-        ]  # fmt: skip
+            PeriodSpan(
+                kind, f"{year}-H1", f"6 tháng đầu năm {year}", date(year, 1, 1), date(year, 6, 30)
+            ),
+            PeriodSpan(
+                kind, f"{year}-H2", f"6 tháng cuối năm {year}", date(year, 7, 1), date(year, 12, 31)
+            ),
+        ]
     if kind == PeriodKind.YEAR:
         return [PeriodSpan(kind, f"{year}", f"Năm {year}", date(year, 1, 1), date(year, 12, 31))]
     raise ValueError(f"no generated periods of kind {kind!r}")

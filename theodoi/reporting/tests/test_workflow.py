@@ -31,10 +31,17 @@ def test_entries_carry_forward_from_the_previous_period(setup):
     h1 = actions.do_start_report(setup.h1, w.bdv)
     actions.do_save_draft(
         h1,
-        {setup.item2.pk: {"status": "in_progress", "percent": 40, "results": "Một nửa",
-                          "budget_spent": 5_000_000}},
-        version=h1.version, by=w.agency,
-    )  # fmt: skip
+        {
+            setup.item2.pk: {
+                "status": "in_progress",
+                "percent": 40,
+                "results": "Một nửa",
+                "budget_spent": 5_000_000,
+            }
+        },
+        version=h1.version,
+        by=w.agency,
+    )
     year = actions.do_start_report(setup.year, w.bdv)
     entry = year.entries.get(work_item=setup.item2)
     assert (entry.status, entry.percent, entry.results) == ("in_progress", 40, "Một nửa")
@@ -46,10 +53,13 @@ def test_whole_workflow_with_revisions_and_assignment_update(setup):
     report = actions.do_start_report(setup.h1, w.bdv)
     with time_machine.travel(date(2018, 7, 5)):
         report = actions.do_submit_report(
-            report, by=w.agency,
-            data={setup.item1.pk: DONE, setup.item2.pk: {"status": "in_progress", "percent": 30,
-                                                         "results": "Đang làm"}},
-        )  # fmt: skip
+            report,
+            by=w.agency,
+            data={
+                setup.item1.pk: DONE,
+                setup.item2.pk: {"status": "in_progress", "percent": 30, "results": "Đang làm"},
+            },
+        )
     assert report.state == "submitted"
     with pytest.raises(actions.TransitionRefused):
         actions.do_save_draft(report, {}, version=None, by=w.agency)
@@ -77,9 +87,12 @@ def test_whole_workflow_with_revisions_and_assignment_update(setup):
     assert report.state == "returned"
     revisions = list(report.revisions.values_list("action", "comment"))
     assert revisions == [
-        ("submit", ""), ("return", "Bổ sung số liệu"), ("submit", ""), ("accept", ""),
+        ("submit", ""),
+        ("return", "Bổ sung số liệu"),
+        ("submit", ""),
+        ("accept", ""),
         ("reopen", "Sai số liệu kinh phí"),
-    ]  # fmt: skip
+    ]
     second = report.revisions.filter(action="submit").last()
     assert second.changes == {str(setup.item2.pk): {"percent": [30, 50]}}
     assert report.first_submitted_at.date() == date(2018, 7, 5)
@@ -104,10 +117,13 @@ def test_submit_validates_every_entry_next_to_its_field(setup):
     report = actions.do_start_report(setup.h1, w.bdv)
     with pytest.raises(actions.EntryErrors) as caught:
         actions.do_submit_report(
-            report, by=w.agency,
-            data={setup.item1.pk: {"status": "done_on_time", "percent": 80},
-                  setup.item2.pk: {"status": "in_progress", "percent": 120}},
-        )  # fmt: skip
+            report,
+            by=w.agency,
+            data={
+                setup.item1.pk: {"status": "done_on_time", "percent": 80},
+                setup.item2.pk: {"status": "in_progress", "percent": 120},
+            },
+        )
     errors = caught.value.errors
     assert set(errors[setup.item1.pk]) == {"percent", "results"}
     assert "percent" in errors[setup.item2.pk]
@@ -139,6 +155,7 @@ def test_optimistic_locking_refuses_the_second_save(setup):
 def test_unknown_work_item_is_refused(setup):
     report = actions.do_start_report(setup.h1, setup.world.bdv)
     with pytest.raises(actions.EntryErrors):
-        actions.do_save_draft(report, {setup.item3.pk: {"percent": 1}}, version=None,
-                              by=setup.world.agency)  # fmt: skip
+        actions.do_save_draft(
+            report, {setup.item3.pk: {"percent": 1}}, version=None, by=setup.world.agency
+        )
     assert ReportRevision.objects.count() == 0
