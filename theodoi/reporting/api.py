@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+import pydantic
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from theodoi import permissions
 from theodoi.core import clock
@@ -238,6 +239,16 @@ def _run(step: Any, report: ProgressReport, **kwargs: Any) -> Any:
     return _full(ProgressReport.objects.select_related("period", "unit").get(pk=done.pk))
 
 
+def _optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
+    """Parse an optional JSON body: none means all defaults; bad input is a 422."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return schema()
+    try:
+        return schema.model_validate_json(request.body)
+    except pydantic.ValidationError as error:
+        raise ValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
+
+
 REPORT_RESPONSES = {200: ReportOut, 409: Conflict, 422: dict, 403: Message, 404: Message}
 
 
@@ -300,9 +311,10 @@ def patch_report(request: HttpRequest, report_id: int, body: ReportPatch) -> Any
 
 
 @router.post("reports/{report_id}/submit", response=REPORT_RESPONSES)
-def submit_report(request: HttpRequest, report_id: int, body: SubmitIn | None = None) -> Any:
+def submit_report(request: HttpRequest, report_id: int) -> Any:
+    """The body may be empty, or carry a `version` and last `entries` to save with it."""
     report = _report(request, report_id, "reporting.submit_report")
-    body = body or SubmitIn()
+    body = _optional_body(request, SubmitIn)
     return _run(
         actions.do_submit_report,
         report,
@@ -313,9 +325,10 @@ def submit_report(request: HttpRequest, report_id: int, body: SubmitIn | None = 
 
 
 @router.post("reports/{report_id}/accept", response=REPORT_RESPONSES)
-def accept_report(request: HttpRequest, report_id: int, body: AcceptIn | None = None) -> Any:
+def accept_report(request: HttpRequest, report_id: int) -> Any:
+    """The body may be empty, or carry a `comment` and a `version`."""
     report = _report(request, report_id, "reporting.decide_report")
-    body = body or AcceptIn()
+    body = _optional_body(request, AcceptIn)
     return _run(
         actions.do_accept_report,
         report,

@@ -89,7 +89,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
-        ordering = ["plan", "end", "start", "code"]
+        ordering = ["plan", "end", "-start", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
