@@ -24,16 +24,16 @@ class Chart:
     maximum: float = 100
 
     def svg(self) -> SafeString:
-        bar_h, gap, label_w, width = 22, 6, 190, 560
+        bar_h, gap, label_w, width = 24, 8, 150, 420
         height = len(self.rows) * (bar_h + gap) + gap
-        scale = (width - label_w - 60) / (self.maximum or 1)
+        scale = (width - label_w - 95) / (self.maximum or 1)
         parts = [
             f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(self.title)}"'
             ' xmlns="http://www.w3.org/2000/svg">'
         ]
         for i, (label, value, shown) in enumerate(self.rows):
             y = gap + i * (bar_h + gap)
-            short = label if len(label) <= 30 else label[:29] + "…"
+            short = label if len(label) <= 22 else label[:21] + "…"
             w = max(0.0, value) * scale
             colour = (
                 "#1e7b34"
@@ -45,11 +45,11 @@ class Chart:
             if self.unit != "%":
                 colour = "#1f5fbf"
             parts.append(
-                f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
+                f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end">'
                 f"<title>{escape(label)}</title>"
                 f"{escape(short)}</text>"
                 f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
-                f'<text x="{label_w + w + 4:.1f}" y="{y + 15}">{escape(shown)}</text>'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + 17}">{escape(shown)}</text>'
             )
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped.

@@ -17,7 +17,11 @@ class EntryForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=S.choices)
     percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
-    completed_on = forms.DateField(label=_("Completed on"), required=False)
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     results = forms.CharField(
         label=_("Results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -104,14 +104,19 @@ def rate_table(periods: Iterable[ReportingPeriod], today: date | None = None) ->
             if not expected:
                 table.cells[(u.pk, p.pk)] = Cell(False, "none", report)
                 continue
+            received = report is not None and report.first_submitted_at is not None
+            if not received and p.due >= today:
+                # Not yet due: expected only once received, so early rates stay honest.
+                table.cells[(u.pk, p.pk)] = Cell(True, "not_due", report)
+                continue
             rate = Rate(expected=1)
-            if report is not None and report.first_submitted_at is not None:
+            if received:
                 rate.received = 1
                 on_time = timezone.localdate(report.first_submitted_at) <= p.due
                 rate.on_time = int(on_time)
                 state = "on_time" if on_time else "late"
             else:
-                state = "missing" if p.due < today else "not_due"
+                state = "missing"
             table.cells[(u.pk, p.pk)] = Cell(True, state, report)
             table.by_unit[u.pk].add(rate)
             table.by_period[p.pk].add(rate)

@@ -96,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ReportingPeriod.objects.filter(plan__tasks__work_items__assignments__unit__in=my_units)
         .distinct()
         .select_related("plan")
-        .order_by("-end", "code")
+        .order_by("due", "code")
     )
     reports = {
         (r.period_id, r.unit_id): r
