@@ -125,6 +125,15 @@ class Consolidated:
         ]
 
 
+def _num(value: float) -> str:
+    """A percentage with one decimal, Vietnamese style: "33,3", "100,0"."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _pct_last(rows: list[list[object]]) -> list[list[object]]:
+    return [[*row[:-1], _num(float(row[-1]))] for row in rows]  # type: ignore[arg-type]
+
+
 def _ordered(units: dict[int, Unit]) -> list[int]:
     return sorted(units, key=lambda k: (units[k].position, units[k].name))
 
@@ -137,8 +146,8 @@ def build(period: ReportingPeriod) -> Consolidated:
         ProgressReport.objects.filter(
             period=period,
             unit_id__in=expected_ids,
-            state__in=[ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED],
         )
+        .received()
         .select_related("unit")
         .prefetch_related(
             Prefetch(
@@ -307,7 +316,7 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
     doc.heading("2. Theo cơ quan, đơn vị chủ trì", level=2)
     doc.table(
         UNIT_COLUMNS,
-        data.by_unit(),
+        _pct_last(data.by_unit()),
         widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
         font_size=11,
         total_row=_total_row(data),
@@ -315,7 +324,7 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
     doc.heading("3. Theo lĩnh vực", level=2)
     doc.table(
         ["Lĩnh vực", *UNIT_COLUMNS[1:]],
-        data.by_field(),
+        _pct_last(data.by_field()),
         widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
         font_size=11,
         total_row=_total_row(data),
@@ -370,7 +379,7 @@ def _vnd(amount: int) -> str:
 def _total_row(data: Consolidated) -> list[object]:
     rows = data.by_unit()
     sums = [sum(int(r[i]) for r in rows) for i in range(1, 7)]  # type: ignore[call-overload]
-    return ["Tổng cộng", *sums, round(data.percent_done, 1)]
+    return ["Tổng cộng", *sums, _num(data.percent_done)]
 
 
 def _grouped(

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from theodoi.reporting import actions, consolidation
 from theodoi.reporting.models import ConsolidatedExport
+from theodoi.testing import make_user
+from theodoi.units.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,15 @@ def test_content(filled):
     assert overdue == {(w.bdv.pk, filled.item2.pk), (w.commune1a.pk, filled.item3.pk)}
 
 
+def test_a_returned_report_counts_as_received(filled):
+    w = filled.world
+    report = w.bdv.progress_reports.get()
+    actions.do_return_report(report, by=w.coordinator, comment="Bổ sung")
+    data = consolidation.build(filled.h1)
+    assert w.bdv in data.reported
+    assert w.bdv not in data.missing
+
+
 def test_consolidation_queries_are_bounded(filled, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         consolidation.build(filled.h1)
@@ -81,6 +92,9 @@ def _docx_text(content: bytes) -> tuple[str, list]:
 
 
 def test_docx_has_the_party_format(filled):
+    head = make_user("btg-head", first_name="Giàng Seo", last_name="Phử")
+    Membership.objects.create(user=head, unit=filled.world.btg, role="viewer", is_head=True,
+                              title="Trưởng ban")
     content = consolidation.to_docx(
         consolidation.build(filled.h1), number="15-BC/BTGTU", today=date(2018, 7, 10)
     )
