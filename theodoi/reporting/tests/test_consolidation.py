@@ -93,8 +93,9 @@ def _docx_text(content: bytes) -> tuple[str, list]:
 
 def test_docx_has_the_party_format(filled):
     head = make_user("btg-head", first_name="Giàng Seo", last_name="Phử")
-    Membership.objects.create(user=head, unit=filled.world.btg, role="viewer", is_head=True,
-                              title="Trưởng ban")
+    Membership.objects.create(
+        user=head, unit=filled.world.btg, role="viewer", is_head=True, title="Trưởng ban"
+    )
     content = consolidation.to_docx(
         consolidation.build(filled.h1), number="15-BC/BTGTU", today=date(2018, 7, 10)
     )
