@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings
+from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings, ReportingSchedule
 
 S = ProgressEntry.Status
 
@@ -153,3 +153,15 @@ class ReminderSettingsForm(forms.ModelForm):
 
     def clean_days_after(self) -> str:
         return self._clean_days("days_after")
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["kind", "rule", "days", "shift_off_days"]
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data["days"]
+        if not 1 <= days <= 90:
+            raise forms.ValidationError(_("Use a number from 1 to 90."))
+        return days

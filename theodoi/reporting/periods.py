@@ -174,3 +174,26 @@ def owing_by_period(periods: list[ReportingPeriod]) -> dict[int, set[int]]:
                 continue
             result[p.pk].add(unit_id)
     return result
+
+
+def do_set_schedule(
+    plan: Plan, *, kind: str, rule: str, days: int, shift_off_days: bool
+) -> list[ReportingPeriod]:
+    """Set the plan's rule for a period kind, generate missing periods, and move the
+    due dates of the generated periods of that kind to the new rule."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        schedule, _created = ReportingSchedule.objects.update_or_create(
+            plan=plan,
+            kind=kind,
+            defaults={"rule": rule, "days": days, "shift_off_days": shift_off_days},
+        )
+        created = generate_periods(plan)
+        for period in plan.reporting_periods.filter(kind=kind):
+            due = due_date(schedule, period.start, period.end)
+            if period.due != due:
+                period.due = due
+                period._change_reason = "schedule changed"
+                period.save(update_fields=["due"])
+    return created

@@ -8,6 +8,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     # /reporting/plans/<pk>/
     path("plans/<int:pk>/", views.plan_reporting, name="plan"),
+    path("plans/<int:pk>/schedule/", views.set_schedule, name="schedule"),
     path("plans/<int:pk>/dashboard/", views.plan_dashboard, name="dashboard"),
     path("plans/<int:pk>/inspections/", views.inspections, name="inspections"),
     path("plans/<int:pk>/reminders/", views.reminder_settings, name="reminders"),

@@ -32,6 +32,7 @@ from .forms import (
     ReminderSettingsForm,
     ReopenForm,
     ReturnForm,
+    ScheduleForm,
 )
 from .models import (
     ConsolidatedExport,
@@ -44,7 +45,7 @@ from .models import (
     ReminderSettings,
     ReportingPeriod,
 )
-from .periods import owing_by_period, owing_units
+from .periods import do_set_schedule, owing_by_period, owing_units
 
 # Access helpers ------------------------------------------------------------------
 
@@ -156,11 +157,30 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue_reports": rates.overdue_reports(periods, today),
             "overdue_items": rates.overdue_work_items(plan.pk, today),
             "form": form,
+            "schedule_form": ScheduleForm(),
+            "schedules": plan.reporting_schedules.all(),
             "can_manage": can_manage,
             "today": today,
         },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk, "reporting.manage_reporting")
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reporting:plan", plan.pk)
+    created = do_set_schedule(plan, **form.cleaned_data)
+    messages.success(
+        request, _("Schedule saved; %(count)s periods added.") % {"count": len(created)}
+    )
+    return redirect("reporting:plan", plan.pk)
 
 
 @login_required
@@ -293,6 +313,7 @@ def _render_report(
         "reopen_form": ReopenForm(),
         "evidence_form": EvidenceForm(),
         "field_names": {name: ProgressEntry._meta.get_field(name).verbose_name for name in FIELDS},
+        "item_titles": {str(e.work_item_id): str(e.work_item) for e in entries},
         **extra,
     }
     return render(request, "reporting/report.html", context, status=status)

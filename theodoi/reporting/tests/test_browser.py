@@ -89,3 +89,34 @@ def test_report_loop(page, live_server, setup):
     text = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "Số 15-BC/BTGTU" in text
     assert ProgressReport.objects.get(pk=report.pk).state == "accepted"
+
+
+def test_typing_survives_a_dropped_connection(page, live_server, setup):
+    from theodoi.reporting import actions
+
+    base = live_server.url
+    report = actions.do_start_report(setup.h1, setup.world.bdv)
+    field = f"[name=e{setup.item1.pk}-results]"
+    url = f"{base}/reporting/reports/{report.pk}/"
+    _sign_in(page, base, "agency")
+    page.goto(url)
+
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(url, drop_posts)
+    page.fill(field, "Nội dung gõ khi mất mạng")
+    page.locator(field).blur()
+    page.wait_for_selector("#save-status.bad")
+    assert "Mất kết nối" in page.inner_text("#save-status")
+    page.unroute(url)
+    page.goto(url)
+    assert page.input_value(field) == ""
+    page.click("#restore-button")
+    assert page.input_value(field) == "Nội dung gõ khi mất mạng"
+    page.wait_for_selector("#save-status[data-saved='1']")
+    entry = report.entries.get(work_item=setup.item1)
+    assert entry.results == "Nội dung gõ khi mất mạng"

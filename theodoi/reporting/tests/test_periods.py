@@ -61,3 +61,21 @@ def test_who_owes_follows_work_items_and_unit_dates(setup):
     w.commune1a.save(update_fields=["active_to", "active_from"])
     assert w.commune1a.pk in owing_unit_ids(setup.h1)
     assert w.commune1a.pk not in owing_unit_ids(h2)
+
+
+def test_coordinator_sets_a_schedule_and_due_dates_follow(client, setup):
+    url = f"/reporting/plans/{setup.plan.pk}/schedule/"
+    data = {"kind": "quarter", "rule": "day_of_last_month", "days": "20"}
+    for who, status in (("viewer", 403), ("agency", 404), ("outsider", 404)):
+        client.force_login(getattr(setup.world, who))
+        assert client.post(url, data).status_code == status
+    client.force_login(setup.world.coordinator)
+    client.post(url, data)
+    q1 = setup.plan.reporting_periods.get(code="2018-Q1")
+    assert q1.due == date(2018, 3, 20)
+    client.post(url, {**data, "rule": "days_after_end", "days": "5"})
+    q1.refresh_from_db()
+    assert q1.due == date(2018, 4, 5)
+    assert setup.plan.reporting_periods.filter(kind="quarter").count() == 4
+    client.post(url, {**data, "days": "0"})
+    assert setup.plan.reporting_schedules.get(kind="quarter").days == 5
