@@ -9,9 +9,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from theodoi.core import clock
 from theodoi.plans.models import Assignment, Plan
@@ -171,7 +171,9 @@ def validate_entries(
     return cleaned
 
 
-def _apply(entries: list[ProgressEntry], cleaned: dict[int, dict[str, Any]]) -> None:
+def _apply(
+    entries: list[ProgressEntry], cleaned: dict[int, dict[str, Any]], by: AbstractBaseUser
+) -> None:
     changed = []
     for entry in entries:
         values = cleaned.get(entry.work_item_id)
@@ -185,7 +187,10 @@ def _apply(entries: list[ProgressEntry], cleaned: dict[int, dict[str, Any]]) -> 
         if dirty:
             changed.append(entry)
     if changed:
-        ProgressEntry.objects.bulk_update(changed, list(ProgressEntry.FILLED))
+        # With history rows, so every saved value is attributable.
+        bulk_update_with_history(
+            changed, ProgressEntry, list(ProgressEntry.FILLED), default_user=by
+        )
 
 
 @transaction.atomic
@@ -201,7 +206,7 @@ def do_save_draft(
     if not report.is_editable:
         raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
     entries = list(report.entries.all())
-    _apply(entries, validate_entries(entries, data))
+    _apply(entries, validate_entries(entries, data), by)
     _bump(report)
     return report
 
@@ -253,7 +258,7 @@ def do_submit_report(
     if not report.is_editable:
         raise TransitionRefused(_("Only a draft or returned report can be submitted."))
     entries = list(report.entries.all())
-    _apply(entries, validate_entries(entries, data or {}, for_submit=True))
+    _apply(entries, validate_entries(entries, data or {}, for_submit=True), by)
     previous = report.revisions.filter(action=ReportRevision.Action.SUBMIT).last()
     snapshot = _snapshot(report)
     now = clock.now()
@@ -393,7 +398,3 @@ def do_remove_evidence(evidence: Evidence) -> None:
         raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
     evidence.file.delete(save=False)
     evidence.delete()
-
-
-def reports_needing_attention(today: date) -> Q:
-    return Q(period__due__lt=today) & Q(state__in=ProgressReport.EDITABLE)

@@ -243,3 +243,37 @@ def test_my_reports_uses_a_constant_number_of_queries(client, setup, django_asse
         make_work_item(setup.plan, lead=setup.world.bdv)
     with django_assert_max_num_queries(14):
         client.get("/reporting/")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_reporting_page_has_one_h1(client, setup, report, language):
+    import re
+
+    from theodoi.reporting.models import FollowUp, Inspection
+
+    w = setup.world
+    inspection = Inspection.objects.create(
+        plan=setup.plan,
+        unit=w.bdv,
+        held_on=date(2018, 6, 1),
+        team="Đoàn",
+        scope="Phạm vi",
+        created_by=w.coordinator,
+    )
+    FollowUp.objects.create(inspection=inspection, text="Việc", deadline=date(2018, 7, 1))
+    client.cookies["django_language"] = language
+    client.force_login(w.coordinator)
+    for url in (
+        "/reporting/",
+        "/reporting/notifications/",
+        f"/reporting/plans/{setup.plan.pk}/",
+        f"/reporting/plans/{setup.plan.pk}/dashboard/",
+        f"/reporting/plans/{setup.plan.pk}/inspections/",
+        f"/reporting/plans/{setup.plan.pk}/reminders/",
+        f"/reporting/periods/{setup.h1.pk}/",
+        f"/reporting/reports/{report.pk}/",
+        f"/reporting/inspections/{inspection.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(re.findall(r"<h1[ >]", response.content.decode())) == 1, url

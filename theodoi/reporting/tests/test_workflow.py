@@ -159,3 +159,12 @@ def test_unknown_work_item_is_refused(setup):
             report, {setup.item3.pk: {"percent": 1}}, version=None, by=setup.world.agency
         )
     assert ReportRevision.objects.count() == 0
+
+
+def test_draft_saves_are_attributed_in_history(setup):
+    w = setup.world
+    report = actions.do_start_report(setup.h1, w.bdv)
+    actions.do_save_draft(report, {setup.item1.pk: {"results": "Một"}}, version=None, by=w.agency)
+    entry = report.entries.get(work_item=setup.item1)
+    last = entry.history.first()
+    assert (last.results, last.history_user) == ("Một", w.agency)
