@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "theodoi.core.context_processors.navigation",
+                "theodoi.reporting.context_processors.notifications",
             ],
         },
     }

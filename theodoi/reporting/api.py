@@ -419,3 +419,54 @@ def get_export(request: HttpRequest, export_id: int) -> dict[str, Any]:
     if not request.user.has_perm("reporting.view_reporting", export.period):
         raise HttpError(404, _("Not found."))
     return _export(export)
+
+
+class RangeRatesOut(Schema):
+    plan: int
+    periods: list[str]
+    expected: int
+    received: int
+    on_time: int
+    completeness: float | None
+    timeliness: float | None
+    units: list[UnitRate]
+
+
+@router.get("rates", response={200: RangeRatesOut, 404: Message}, summary="Rates over periods")
+def range_rates(
+    request: HttpRequest, plan: str, start: date | None = None, end: date | None = None
+) -> dict[str, Any]:
+    """Completeness and timeliness over every period of the plan that ends within
+    [start, end] (all periods when not given), per unit and overall."""
+    found = Plan.objects.filter(
+        Q(number=plan) | Q(pk=int(plan)) if plan.isdigit() else Q(number=plan)
+    ).first()
+    if found is None or not request.user.has_perm("reporting.view_reporting", found):
+        raise HttpError(404, _("Not found."))
+    periods = found.reporting_periods.all()
+    if start:
+        periods = periods.filter(start__gte=start)
+    if end:
+        periods = periods.filter(end__lte=end)
+    table = rates.rate_table(periods, clock.today())
+    overall = table.overall
+    return {
+        "plan": found.pk,
+        "periods": [p.code for p in table.periods],
+        "expected": overall.expected,
+        "received": overall.received,
+        "on_time": overall.on_time,
+        "completeness": overall.completeness,
+        "timeliness": overall.timeliness,
+        "units": [
+            {
+                "unit": u.pk,
+                "name": u.name,
+                "state": "",
+                "expected": r.expected,
+                "received": r.received,
+                "on_time": r.on_time,
+            }
+            for u, _cells, r in table.rows()
+        ],
+    }

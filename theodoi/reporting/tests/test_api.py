@@ -247,3 +247,21 @@ def test_export_starts_and_can_be_polled(client, setup, report):
 def test_reopen_wraps_more_work_items(client, setup):
     make_work_item(setup.plan, lead=setup.world.bdv)
     assert actions.do_start_report(setup.h1, setup.world.bdv).entries.count() == 3
+
+
+def test_rates_over_a_range_of_periods(client, setup):
+    w = setup.world
+    with time_machine.travel(date(2018, 7, 5)):
+        report = actions.do_start_report(setup.h1, w.bdv)
+        actions.do_submit_report(report, by=w.agency)
+    with time_machine.travel(date(2019, 1, 20)):
+        _as(client, w.coordinator)
+        data = client.get("/api/v1/rates", {"plan": "112-KH/TU"}).json()
+        # H1 and the year: 3 expected each; H2: BDV alone. Only H1 of BDV came.
+        assert data["periods"] == ["2018-H1", "2018-H2", "2018"]
+        assert (data["expected"], data["received"], data["on_time"]) == (7, 1, 1)
+        half = client.get("/api/v1/rates", {"plan": "112-KH/TU", "end": "2018-06-30"}).json()
+        assert half["periods"] == ["2018-H1"]
+        assert half["completeness"] == 33.3
+        _as(client, w.agency)
+        assert client.get("/api/v1/rates", {"plan": "112-KH/TU"}).status_code == 404

@@ -93,3 +93,10 @@ def test_notifications_page_and_task(client, setup, people):
     assert "đến hạn hôm nay" in page
     client.post("/reporting/notifications/")
     assert not Notification.objects.filter(user=setup.world.agency).unread().exists()
+
+
+def test_menu_shows_the_unread_count(client, setup, people):
+    send_reminders(date(2018, 7, 10))
+    client.force_login(setup.world.agency)
+    page = client.get("/reporting/").content.decode()
+    assert "Thông báo (1)" in page
