@@ -50,6 +50,15 @@ def test_report_loop(page, live_server, setup):
     page.click("text=Bắt đầu báo cáo >> nth=0")
     report = ProgressReport.objects.get(unit=w.bdv)
     assert page.url.endswith(f"/reporting/reports/{report.pk}/")
+    entry = report.entries.get(work_item=setup.item1)
+    page.set_input_files(
+        f"#file-{entry.pk}",
+        files=[
+            {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+        ],
+    )
+    page.click(f"button[form=ev-{entry.pk}]")
+    page.wait_for_selector("a:has-text('bien-ban.pdf')")
     page.select_option(f"[name=e{i1}-status]", "done_on_time")
     page.fill(f"[name=e{i1}-percent]", "100")
     page.fill(f"[name=e{i1}-results]", "Đã tổ chức 5 hội nghị quán triệt.")
