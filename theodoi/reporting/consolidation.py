@@ -156,6 +156,8 @@ def build(period: ReportingPeriod) -> Consolidated:
             )
         )
     )
+    for report in reports:
+        report.period = period  # on_time reads the due date
     reported_ids = {r.unit_id for r in reports}
     lines: list[Line] = []
     shortcomings: list[tuple[Unit, list[tuple[str, str]]]] = []

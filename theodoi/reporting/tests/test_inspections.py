@@ -108,3 +108,34 @@ def test_plan_page_queries_are_constant(client, setup, django_assert_max_num_que
         make_work_item(setup.plan, lead=setup.world.commune1b)
         with django_assert_max_num_queries(len(period.captured_queries)):
             client.get(f"/reporting/periods/{setup.h1.pk}/")
+
+
+def test_dashboard_and_consolidation_queries_do_not_grow(
+    client, setup, django_assert_max_num_queries
+):
+    from theodoi.reporting import actions, consolidation
+    from theodoi.testing import make_work_item
+
+    w = setup.world
+    client.force_login(w.coordinator)
+
+    def fill():
+        for unit in (w.bdv, w.commune1a):
+            report = actions.do_start_report(setup.h1, unit)
+            if report.state == "draft":
+                actions.do_submit_report(report, by=w.coordinator)
+
+    fill()
+    client.get(f"/reporting/plans/{setup.plan.pk}/dashboard/")
+    with django_assert_max_num_queries(30) as small:
+        client.get(f"/reporting/plans/{setup.plan.pk}/dashboard/")
+    with django_assert_max_num_queries(8) as built:
+        consolidation.build(setup.h1)
+    for unit in (w.district1, w.district2, w.commune1b, w.commune2a):
+        make_work_item(setup.plan, lead=unit, coordinating=w.sotttt, field="Lĩnh vực mới")
+    for unit in (w.district1, w.commune1b):
+        actions.do_submit_report(actions.do_start_report(setup.h1, unit), by=w.coordinator)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(f"/reporting/plans/{setup.plan.pk}/dashboard/")
+    with django_assert_max_num_queries(len(built.captured_queries)):
+        consolidation.build(setup.h1)
