@@ -8,6 +8,7 @@ report), whatever the number of units and work items.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -404,20 +405,21 @@ def to_xlsx(data: Consolidated) -> bytes:
     title = subject(data.period)
     pct = "0.0"
     number_columns = [Column(h, 12, "#,##0", total=True) for h in UNIT_COLUMNS[1:7]]
-    add_table_sheet(
-        wb,
-        "Theo đơn vị",
-        [Column(UNIT_COLUMNS[0], 36), *number_columns, Column(UNIT_COLUMNS[7], 12, pct)],
-        data.by_unit(),
-        heading=title,
-    )
-    add_table_sheet(
-        wb,
-        "Theo lĩnh vực",
-        [Column("Lĩnh vực", 36), *number_columns, Column(UNIT_COLUMNS[7], 12, pct)],
-        data.by_field(),
-        heading=title,
-    )
+    for sheet, label, rows in (
+        ("Theo đơn vị", UNIT_COLUMNS[0], data.by_unit()),
+        ("Theo lĩnh vực", "Lĩnh vực", data.by_field()),
+    ):
+        ws = add_table_sheet(
+            wb,
+            sheet,
+            [Column(label, 36), *number_columns, Column(UNIT_COLUMNS[7], 12, pct)],
+            rows,
+            heading=title,
+        )
+        # The total's rate is computed from the totals, as a formula too.
+        r = ws.max_row
+        ws.cell(r, 8).value = f"=IF(B{r}=0,0,100*(C{r}+D{r})/B{r})"
+        ws.cell(r, 8).number_format = pct
     add_table_sheet(
         wb,
         "Theo tình trạng",
@@ -479,7 +481,30 @@ def to_xlsx(data: Consolidated) -> bytes:
         [[u.name, None, amount] for u, amount in data.budget],
         heading="Kinh phí đã sử dụng (dự toán chưa có trong hệ thống)",
     )
+    for ws in wb.worksheets:
+        _fit_rows(ws)
     return workbook_bytes(wb)
+
+
+def _fit_rows(ws: Any) -> None:
+    """Give wrapped data rows their height: not every reader auto-fits them."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {
+        i: ws.column_dimensions[get_column_letter(i)].width or 10
+        for i in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=4):
+        lines = max(
+            (
+                math.ceil(len(str(c.value)) * 1.15 / max(widths[c.column] - 1, 1))
+                for c in row
+                if isinstance(c.value, str) and not c.value.startswith("=")
+            ),
+            default=1,
+        )
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines + 3
 
 
 # Background export ----------------------------------------------------------------------

@@ -132,6 +132,7 @@ def test_xlsx_annex_has_totals_as_formulas(filled):
     last = ws.max_row
     assert ws.cell(last, 1).value == "Tổng cộng"
     assert ws.cell(last, 2).value.startswith("=SUM(B4:B")
+    assert ws.cell(last, 8).value == f"=IF(B{last}=0,0,100*(C{last}+D{last})/B{last})"
     budget = wb["Kinh phí"]
     assert budget.cell(budget.max_row, 3).value == f"=SUM(C4:C{budget.max_row - 1})"
     assert budget["C4"].number_format == "#,##0"
