@@ -277,3 +277,42 @@ def test_every_reporting_page_has_one_h1(client, setup, report, language):
         response = client.get(url)
         assert response.status_code == 200, url
         assert len(re.findall(r"<h1[ >]", response.content.decode())) == 1, url
+
+
+DECIDERS = [
+    ("coordinator", 302, 200),
+    ("viewer", 403, 403),
+    ("agency", 403, 403),
+    ("commune", 404, 404),
+    ("district", 404, 404),
+    ("official", 404, 404),
+    ("admin", 404, 404),
+    ("outsider", 404, 404),
+]
+
+
+@pytest.mark.parametrize(("who", "page", "api"), DECIDERS)
+def test_every_role_on_accept_return_and_reopen(client, setup, report, who, page, api):
+    actions.do_submit_report(report, by=setup.world.agency)
+    client.force_login(getattr(setup.world, who))
+    assert (
+        client.post(f"/reporting/reports/{report.pk}/return/", {"comment": "Sửa"}).status_code
+        == page
+    )
+    if page == 302:
+        actions.do_submit_report(report, by=setup.world.agency)
+    assert client.post(f"/api/v1/reports/{report.pk}/accept").status_code == api
+    if api == 200:
+        assert (
+            client.post(f"/reporting/reports/{report.pk}/reopen/", {"reason": "Sai"}).status_code
+            == 302
+        )
+    else:
+        assert (
+            client.post(
+                f"/api/v1/reports/{report.pk}/reopen",
+                {"reason": "x"},
+                content_type="application/json",
+            ).status_code
+            == api
+        )
