@@ -24,32 +24,26 @@ class Chart:
     maximum: float = 100
 
     def svg(self) -> SafeString:
-        bar_h, gap, label_w, width = 24, 8, 150, 420
-        height = len(self.rows) * (bar_h + gap) + gap
-        scale = (width - label_w - 95) / (self.maximum or 1)
+        """Horizontal bars, each under its label, so long unit names fit a phone."""
+        row_h, width, value_w = 40, 420, 90
+        height = len(self.rows) * row_h + 4
+        scale = (width - value_w) / (self.maximum or 1)
         parts = [
             f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(self.title)}"'
             ' xmlns="http://www.w3.org/2000/svg">'
         ]
         for i, (label, value, shown) in enumerate(self.rows):
-            y = gap + i * (bar_h + gap)
-            short = label if len(label) <= 22 else label[:21] + "…"
+            y = i * row_h
+            short = label if len(label) <= 60 else label[:59] + "…"
             w = max(0.0, value) * scale
-            colour = (
-                "#1e7b34"
-                if self.unit != "%" or value >= 90
-                else "#c99700"
-                if value >= 70
-                else "#c62828"
-            )
             if self.unit != "%":
                 colour = "#1f5fbf"
+            else:
+                colour = "#1e7b34" if value >= 90 else "#c99700" if value >= 70 else "#c62828"
             parts.append(
-                f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end">'
-                f"<title>{escape(label)}</title>"
-                f"{escape(short)}</text>"
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
-                f'<text x="{label_w + w + 4:.1f}" y="{y + 17}">{escape(shown)}</text>'
+                f'<text x="0" y="{y + 14}"><title>{escape(label)}</title>{escape(short)}</text>'
+                f'<rect x="0" y="{y + 19}" width="{w:.1f}" height="16" fill="{colour}"/>'
+                f'<text x="{w + 4:.1f}" y="{y + 32}">{escape(shown)}</text>'
             )
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped.
