@@ -257,9 +257,11 @@ def subject(period: ReportingPeriod) -> str:
 
 
 def _signature(owner: Unit) -> Signature:
+    """The head signs directly; without a head on record, a deputy signs "K/T"."""
     head = Membership.objects.filter(unit=owner, is_head=True).select_related("user").first()
-    name = head.user.get_full_name() if head else ""
-    return Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", name)
+    if head is None:
+        return Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "")
+    return Signature("", (head.title or "Trưởng ban").upper(), head.user.get_full_name())
 
 
 def _pct(value: float) -> str:

@@ -109,13 +109,16 @@ def test_docx_has_the_party_format(filled):
         "BÁO CÁO",
         "Sơ kết 6 tháng đầu năm 2018",
         "Nơi nhận:",
-        "K/T TRƯỞNG BAN",
+        "TRƯỞNG BAN",
+        "Giàng Seo Phử",
+        "33,3",
         "Thiếu kinh phí tổ chức hội nghị",
         "Đề nghị bổ sung kinh phí",
         "Sở Thông tin và Truyền thông",
         "15.500.000",
     ):
         assert expected in text, expected
+    assert "K/T" not in text  # the head signs directly
     unit_table = next(
         t for t in tables if t.rows[0].cells[0].text == "Cơ quan, đơn vị" and len(t.columns) == 8
     )
