@@ -43,7 +43,10 @@ def sniff(head: bytes, stream: io.IOBase | None = None) -> str | None:
     if head.startswith(b"PK\x03\x04") and stream is not None:
         try:
             with zipfile.ZipFile(stream) as archive:
-                types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+                info = archive.getinfo("[Content_Types].xml")
+                if info.file_size > 1024 * 1024:  # a real one is a few kilobytes
+                    return None
+                types = archive.read(info).decode("utf-8", "replace")
         except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
             return None
         for content_type, main in _OOXML_MAIN.items():

@@ -383,8 +383,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reporting/_save_status.html",
             {"report": report, "saved": True, "rows": _entry_rows(_entries(report))},
         )
-    messages.success(request, _("Report submitted.") if submit else _("Draft saved."))
-    return redirect(report)
+    if submit:
+        messages.success(request, _("Report submitted."))
+        return redirect(report)
+    messages.success(request, _("Draft saved."))
+    return redirect(request.get_full_path())  # stay on the same work item
 
 
 def _decide(request: HttpRequest, pk: int, form_class: type, name: str, step: Any) -> HttpResponse:

@@ -316,3 +316,17 @@ def test_every_role_on_accept_return_and_reopen(client, setup, report, who, page
             ).status_code
             == api
         )
+
+
+def test_saving_one_entry_at_a_time_stays_on_it(client, setup, report):
+    client.force_login(setup.world.agency)
+    url = f"/reporting/reports/{report.pk}/?one=1&i=1"
+    data = {
+        "version": report.version,
+        f"e{setup.item2.pk}-status": "in_progress",
+        f"e{setup.item2.pk}-percent": "10",
+    }
+    response = client.post(url, data)
+    assert response["Location"] == url
+    assert report.entries.get(work_item=setup.item2).percent == 10
+    assert report.entries.get(work_item=setup.item1).status == "not_started"
