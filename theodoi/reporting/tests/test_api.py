@@ -265,3 +265,21 @@ def test_rates_over_a_range_of_periods(client, setup):
         assert half["completeness"] == 33.3
         _as(client, w.agency)
         assert client.get("/api/v1/rates", {"plan": "112-KH/TU"}).status_code == 404
+
+
+def test_the_openapi_document_lists_the_reporting_endpoints(client, setup):
+    client.force_login(setup.world.coordinator)
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/periods",
+        "/api/v1/reports",
+        "/api/v1/reports/{report_id}",
+        "/api/v1/reports/{report_id}/submit",
+        "/api/v1/periods/{period_id}/rates",
+        "/api/v1/periods/{period_id}/exports",
+        "/api/v1/exports/{export_id}",
+        "/api/v1/rates",
+    ):
+        assert path in paths, path
