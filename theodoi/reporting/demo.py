@@ -123,10 +123,13 @@ def _reporter(unit: Unit, ctx: DemoContext) -> User:
         Unit.Kind.DISTRICT: Membership.Role.DISTRICT_SCORER,
         Unit.Kind.COMMUNE: Membership.Role.COMMUNE_REPORTER,
     }.get(unit.kind, Membership.Role.AGENCY_REPORTER)
-    user, _ = User.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         username=f"bc.{unit.key.replace(':', '.')}"[:150],
         defaults={"first_name": "Cán bộ", "last_name": unit.label},
     )
+    if created:  # an author of demo reports only: nobody signs in with it
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     Membership.objects.get_or_create(user=user, unit=unit, role=role)
     return user
 

@@ -116,10 +116,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(user=request.user)[:100])
     if request.method == "POST":
         Notification.objects.filter(user=request.user).unread().update(read_at=timezone.now())
         return redirect("reporting:notifications")
+    items = list(Notification.objects.filter(user=request.user)[:100])
     return render(request, "reporting/notifications.html", {"items": items})
 
 
