@@ -120,4 +120,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/v1/", auth_router)
 api.add_router("/v1/", "theodoi.units.api.router")
 api.add_router("/v1/", "theodoi.plans.api.router")
+api.add_router("/v1/", "theodoi.reporting.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.people.api.router")

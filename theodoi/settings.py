@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "theodoi.core",
     "theodoi.units",
     "theodoi.plans",
+    "theodoi.reporting",
     "theodoi.tuyenvan.people",
 ]
 
@@ -230,6 +231,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# Evidence files attached to progress reports: the largest accepted, in bytes.
+THEODOI_EVIDENCE_MAX_BYTES = envint("THEODOI_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+# Extra public holidays (ISO dates) for due dates of schedules that move off holidays.
+THEODOI_HOLIDAYS = envlist("THEODOI_HOLIDAYS", "")
 
 # The demo loader refuses to run unless this is set by `theodoi demo`.
 THEODOI_DEMO = envbool("THEODOI_DEMO", "False")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("theodoi.core.urls")),
     path("units/", include("theodoi.units.urls")),
     path("plans/", include("theodoi.plans.urls")),
+    path("reporting/", include("theodoi.reporting.urls")),
     path("tuyenvan/people/", include("theodoi.tuyenvan.people.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

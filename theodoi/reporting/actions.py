@@ -1,0 +1,400 @@
+"""Every change to reports, in one place: drafts, the workflow, evidence, periods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from theodoi.core import clock
+from theodoi.plans.models import Assignment, Plan
+from theodoi.units.models import Unit
+
+from . import evidence as evidence_checks
+from .forms import EntryForm
+from .models import (
+    Evidence,
+    PeriodKind,
+    ProgressEntry,
+    ProgressReport,
+    ReportingPeriod,
+    ReportRevision,
+)
+
+State = ProgressReport.State
+
+
+class TransitionRefused(Exception):
+    """The report's state does not allow this step; the message says why."""
+
+
+class StaleReport(Exception):
+    """Someone saved the report since this version was read."""
+
+    def __init__(self, report: ProgressReport) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this report in the meantime. Their values are shown; "
+                "re-enter your changes on top of them."
+            )
+        )
+        self.report = report
+
+
+class EntryErrors(Exception):
+    """Field errors per work item id: {work_item_id: {field: message}}."""
+
+    def __init__(self, errors: dict[int, dict[str, str]]) -> None:
+        super().__init__(_("Some entries are not valid."))
+        self.errors = errors
+
+
+# Creating reports --------------------------------------------------------------
+
+
+def _previous_report(period: ReportingPeriod, unit: Unit) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(
+            unit=unit, period__plan_id=period.plan_id, period__end__lte=period.end
+        )
+        .exclude(period=period)
+        .order_by("-period__end", "-period__start")
+        .prefetch_related("entries")
+        .first()
+    )
+
+
+def _entries_for(period: ReportingPeriod, unit: Unit) -> list[tuple[int, str]]:
+    """(work item id, role) the unit reports on, lead entries first."""
+    rows = (
+        Assignment.objects.filter(
+            unit=unit,
+            work_item__task__plan_id=period.plan_id,
+            work_item__start__lte=period.end,
+            work_item__end__gte=period.start,
+        )
+        .order_by("work_item__task__position", "work_item__position", "work_item_id")
+        .values_list("work_item_id", "role")
+    )
+    rows = list(rows)
+    return [r for r in rows if r[1] == Assignment.Role.LEAD] + [
+        r for r in rows if r[1] != Assignment.Role.LEAD
+    ]
+
+
+@transaction.atomic
+def do_start_report(period: ReportingPeriod, unit: Unit) -> ProgressReport:
+    """The unit's report for the period, created as a draft carrying the previous values."""
+    report, created = ProgressReport.objects.get_or_create(period=period, unit=unit)
+    if not created:
+        return report
+    previous = _previous_report(period, unit)
+    carried = {e.work_item_id: e for e in previous.entries.all()} if previous else {}
+    entries = []
+    for position, (work_item_id, role) in enumerate(_entries_for(period, unit)):
+        entry = ProgressEntry(
+            report=report, work_item_id=work_item_id, role=role, position=position
+        )
+        old = carried.get(work_item_id)
+        if old is not None:
+            for name in ProgressEntry.FILLED:
+                setattr(entry, name, getattr(old, name))
+            entry.budget_spent = None  # spending is per period
+        entries.append(entry)
+    ProgressEntry.objects.bulk_create(entries)
+    return report
+
+
+@transaction.atomic
+def do_add_period(
+    plan: Plan, *, code: str, title: str, start: date, end: date, due: date
+) -> ReportingPeriod:
+    period = ReportingPeriod(
+        plan=plan, kind=PeriodKind.AD_HOC, code=code, title=title, start=start, end=end, due=due
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+# Drafts ------------------------------------------------------------------------
+
+
+def _lock(report: ProgressReport, version: int | None) -> ProgressReport:
+    locked = (
+        ProgressReport.objects.select_for_update()
+        .select_related("period__plan", "unit")
+        .get(pk=report.pk)
+    )
+    if version is not None and locked.version != version:
+        raise StaleReport(locked)
+    return locked
+
+
+def _bump(report: ProgressReport, *fields: str) -> None:
+    report.version += 1
+    report.save(update_fields=["version", "updated_at", *fields])
+
+
+def validate_entries(
+    entries: list[ProgressEntry],
+    data: Mapping[int, Mapping[str, Any]],
+    *,
+    for_submit: bool = False,
+) -> dict[int, dict[str, Any]]:
+    """Cleaned values per work item id, merged over the current values; or EntryErrors."""
+    errors: dict[int, dict[str, str]] = {}
+    cleaned: dict[int, dict[str, Any]] = {}
+    by_item = {e.work_item_id: e for e in entries}
+    unknown = set(data) - set(by_item)
+    for work_item_id in unknown:
+        errors[work_item_id] = {"__all__": _("This work item is not part of the report.")}
+    for work_item_id, entry in by_item.items():
+        values = {**entry.values(), **dict(data.get(work_item_id, {}))}
+        values = {k: ("" if v is None else v) for k, v in values.items()}
+        form = EntryForm(values, for_submit=for_submit)
+        if form.is_valid():
+            cleaned[work_item_id] = form.cleaned_data
+        else:
+            errors[work_item_id] = {
+                name: " ".join(str(m) for m in messages) for name, messages in form.errors.items()
+            }
+    if errors:
+        raise EntryErrors(errors)
+    return cleaned
+
+
+def _apply(
+    entries: list[ProgressEntry], cleaned: dict[int, dict[str, Any]], by: AbstractBaseUser
+) -> None:
+    changed = []
+    for entry in entries:
+        values = cleaned.get(entry.work_item_id)
+        if values is None:
+            continue
+        dirty = False
+        for name in ProgressEntry.FILLED:
+            if getattr(entry, name) != values[name]:
+                setattr(entry, name, values[name])
+                dirty = True
+        if dirty:
+            changed.append(entry)
+    if changed:
+        # With history rows, so every saved value is attributable.
+        bulk_update_with_history(
+            changed, ProgressEntry, list(ProgressEntry.FILLED), default_user=by
+        )
+
+
+@transaction.atomic
+def do_save_draft(
+    report: ProgressReport,
+    data: Mapping[int, Mapping[str, Any]],
+    *,
+    version: int | None,
+    by: AbstractBaseUser,
+) -> ProgressReport:
+    """Save entry values (all or nothing). Refused when not editable or stale."""
+    report = _lock(report, version)
+    if not report.is_editable:
+        raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
+    entries = list(report.entries.all())
+    _apply(entries, validate_entries(entries, data), by)
+    _bump(report)
+    return report
+
+
+# The workflow ------------------------------------------------------------------
+
+
+def _snapshot(report: ProgressReport) -> dict[str, dict[str, Any]]:
+    return {str(e.work_item_id): e.values() for e in report.entries.all()}
+
+
+def diff(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key, values in after.items():
+        old = before.get(key, {})
+        fields = {
+            name: [old.get(name), value]
+            for name, value in values.items()
+            if old.get(name) != value and not (old.get(name) in (None, "") and value in (None, ""))
+        }
+        if fields:
+            changes[key] = fields
+    return changes
+
+
+def _revision(
+    report: ProgressReport, action: str, by: AbstractBaseUser, comment: str = "", **extra: Any
+) -> ReportRevision:
+    return ReportRevision.objects.create(
+        report=report,
+        action=action,
+        actor=by,
+        at=clock.now(),
+        version=report.version,
+        comment=comment,
+        **extra,
+    )
+
+
+@transaction.atomic
+def do_submit_report(
+    report: ProgressReport,
+    *,
+    by: AbstractBaseUser,
+    version: int | None = None,
+    data: Mapping[int, Mapping[str, Any]] | None = None,
+) -> ProgressReport:
+    report = _lock(report, version)
+    if not report.is_editable:
+        raise TransitionRefused(_("Only a draft or returned report can be submitted."))
+    entries = list(report.entries.all())
+    _apply(entries, validate_entries(entries, data or {}, for_submit=True), by)
+    previous = report.revisions.filter(action=ReportRevision.Action.SUBMIT).last()
+    snapshot = _snapshot(report)
+    now = clock.now()
+    report.state = State.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    _bump(report, "state", "submitted_at", "first_submitted_at")
+    _revision(
+        report,
+        ReportRevision.Action.SUBMIT,
+        by,
+        changes=diff(previous.snapshot if previous else {}, snapshot),
+        snapshot=snapshot,
+    )
+    return report
+
+
+def _assignment_values(entry: ProgressEntry, report: ProgressReport) -> dict[str, Any]:
+    S = ProgressEntry.Status
+    A = Assignment.Status
+    status = {
+        S.NOT_STARTED: A.NOT_STARTED,
+        S.IN_PROGRESS: A.IN_PROGRESS,
+        S.OVERDUE: A.IN_PROGRESS,
+        S.DONE_ON_TIME: A.DONE,
+        S.DONE_LATE: A.DONE,
+        S.CHANGE_PROPOSED: A.CHANGE_REQUESTED,
+    }[entry.status]
+    completed_on = None
+    if status == A.DONE:
+        completed_on = entry.completed_on or (
+            entry.work_item.end
+            if entry.status == S.DONE_ON_TIME
+            else timezone.localdate(report.submitted_at)
+        )
+    percent = 100 if status == A.DONE else entry.percent
+    return {"status": status, "percent_done": percent, "completed_on": completed_on}
+
+
+@transaction.atomic
+def do_accept_report(
+    report: ProgressReport, *, by: AbstractBaseUser, comment: str = "", version: int | None = None
+) -> ProgressReport:
+    """Accept a submitted report and carry its lead entries into the assignments."""
+    report = _lock(report, version)
+    if report.state != State.SUBMITTED:
+        raise TransitionRefused(_("Only a submitted report can be accepted."))
+    report.state = State.ACCEPTED
+    report.decided_at = clock.now()
+    report.comment = comment
+    _bump(report, "state", "decided_at", "comment")
+    _revision(report, ReportRevision.Action.ACCEPT, by, comment)
+    leads = report.entries.filter(role=ProgressEntry.Role.LEAD).select_related("work_item")
+    assignments = {
+        a.work_item_id: a
+        for a in Assignment.objects.filter(
+            unit=report.unit,
+            role=Assignment.Role.LEAD,
+            work_item_id__in=[e.work_item_id for e in leads],
+        )
+    }
+    for entry in leads:
+        assignment = assignments.get(entry.work_item_id)
+        if assignment is None:
+            continue
+        for name, value in _assignment_values(entry, report).items():
+            setattr(assignment, name, value)
+        assignment._change_reason = _("Report %(period)s accepted") % {"period": report.period.code}
+        assignment.save(update_fields=["status", "percent_done", "completed_on"])
+    return report
+
+
+@transaction.atomic
+def do_return_report(
+    report: ProgressReport, *, by: AbstractBaseUser, comment: str, version: int | None = None
+) -> ProgressReport:
+    comment = (comment or "").strip()
+    if not comment:
+        raise TransitionRefused(_("Say what needs fixing: a comment is required."))
+    report = _lock(report, version)
+    if report.state != State.SUBMITTED:
+        raise TransitionRefused(_("Only a submitted report can be returned."))
+    report.state = State.RETURNED
+    report.decided_at = clock.now()
+    report.comment = comment
+    _bump(report, "state", "decided_at", "comment")
+    _revision(report, ReportRevision.Action.RETURN, by, comment)
+    return report
+
+
+@transaction.atomic
+def do_reopen_report(
+    report: ProgressReport, *, by: AbstractBaseUser, reason: str, version: int | None = None
+) -> ProgressReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused(_("Give the reason for reopening."))
+    report = _lock(report, version)
+    if report.state != State.ACCEPTED:
+        raise TransitionRefused(_("Only an accepted report can be reopened."))
+    report.state = State.RETURNED
+    report.comment = reason
+    report._change_reason = reason
+    _bump(report, "state", "comment")
+    _revision(report, ReportRevision.Action.REOPEN, by, reason)
+    return report
+
+
+# Evidence ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_add_evidence(
+    entry: ProgressEntry, upload: UploadedFile, *, by: AbstractBaseUser
+) -> Evidence:
+    """Store a checked evidence file; raises ValidationError for a bad one."""
+    report = _lock(entry.report, None)
+    if not report.is_editable:
+        raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
+    content_type = evidence_checks.check(upload)
+    evidence = Evidence(
+        entry=entry,
+        name=evidence_checks.display_name(upload.name or ""),
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=by,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def do_remove_evidence(evidence: Evidence) -> None:
+    report = _lock(evidence.entry.report, None)
+    if not report.is_editable:
+        raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
+    evidence.file.delete(save=False)
+    evidence.delete()

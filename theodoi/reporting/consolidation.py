@@ -1,0 +1,555 @@
+"""The consolidated report of a period (báo cáo tổng hợp): content, DOCX and XLSX.
+
+The content is gathered in a bounded number of queries (owing units, the
+received reports with their entries, the assignments of units that did not
+report), whatever the number of units and work items.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db.models import Prefetch
+
+from theodoi.core import clock
+from theodoi.documents.party import Letterhead, PartyDocument, Signature
+from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
+from theodoi.plans.models import Assignment
+from theodoi.units.models import Membership, Unit
+
+from .models import ConsolidatedExport, PeriodKind, ProgressEntry, ProgressReport, ReportingPeriod
+from .periods import owing_unit_ids
+
+logger = logging.getLogger(__name__)
+S = ProgressEntry.Status
+# Vietnamese labels: the consolidated report is a Vietnamese Party document.
+STATUS_VI = {
+    S.NOT_STARTED: "Chưa triển khai",
+    S.IN_PROGRESS: "Đang thực hiện",
+    S.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    S.DONE_LATE: "Hoàn thành trễ hạn",
+    S.OVERDUE: "Quá hạn chưa hoàn thành",
+    S.CHANGE_PROPOSED: "Đề nghị điều chỉnh",
+}
+NO_REPORT = "no_report"
+
+
+@dataclass
+class Line:
+    """One lead work item of one unit, as reported (or not)."""
+
+    unit: Unit
+    work_item: Any
+    field: str
+    status: str  # an entry status, or NO_REPORT
+    percent: int
+    budget: int | None
+
+
+@dataclass
+class Consolidated:
+    period: ReportingPeriod
+    expected: list[Unit]
+    reported: list[Unit]
+    on_time: int
+    missing: list[Unit]
+    lines: list[Line]
+    shortcomings: list[tuple[Unit, list[tuple[str, str]]]]
+    proposals: list[tuple[Unit, list[tuple[str, str]]]]
+    budget: list[tuple[Unit, int]]
+    status_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def done(self) -> int:
+        return self.status_counts[S.DONE_ON_TIME] + self.status_counts[S.DONE_LATE]
+
+    @property
+    def percent_done(self) -> float:
+        return round(100 * self.done / len(self.lines), 1) if self.lines else 0.0
+
+    @property
+    def completeness(self) -> float:
+        return round(100 * len(self.reported) / len(self.expected), 1) if self.expected else 0.0
+
+    @property
+    def budget_total(self) -> int:
+        return sum(amount for _, amount in self.budget)
+
+    def by_unit(self) -> list[list[object]]:
+        groups: dict[int, list[Line]] = defaultdict(list)
+        units: dict[int, Unit] = {}
+        for line in self.lines:
+            groups[line.unit.pk].append(line)
+            units[line.unit.pk] = line.unit
+        return [self._row(units[k].name, groups[k]) for k in _ordered(units)]
+
+    def by_field(self) -> list[list[object]]:
+        groups: dict[str, list[Line]] = defaultdict(list)
+        for line in self.lines:
+            groups[line.field].append(line)
+        return [self._row(name, lines) for name, lines in groups.items()]
+
+    @staticmethod
+    def _row(label: str, lines: list[Line]) -> list[object]:
+        counts = Counter(line.status for line in lines)
+        done = counts[S.DONE_ON_TIME] + counts[S.DONE_LATE]
+        return [
+            label,
+            len(lines),
+            counts[S.DONE_ON_TIME],
+            counts[S.DONE_LATE],
+            counts[S.IN_PROGRESS] + counts[S.NOT_STARTED] + counts[S.CHANGE_PROPOSED],
+            counts[S.OVERDUE],
+            counts[NO_REPORT],
+            round(100 * done / len(lines), 1) if lines else 0.0,
+        ]
+
+    def overdue(self) -> list[Line]:
+        """Reported overdue, or past end and not done by a unit that did not report."""
+        return [
+            line
+            for line in self.lines
+            if line.status == S.OVERDUE
+            or (
+                line.status == NO_REPORT
+                and line.work_item.end <= self.period.end
+                and line.percent < 100
+            )
+        ]
+
+
+def _num(value: float) -> str:
+    """A percentage with one decimal, Vietnamese style: "33,3", "100,0"."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _pct_last(rows: list[list[object]]) -> list[list[object]]:
+    return [[*row[:-1], _num(float(row[-1]))] for row in rows]  # type: ignore[arg-type]
+
+
+def _ordered(units: dict[int, Unit]) -> list[int]:
+    return sorted(units, key=lambda k: (units[k].position, units[k].name))
+
+
+def build(period: ReportingPeriod) -> Consolidated:
+    """Gather the consolidated content of a period."""
+    expected_ids = owing_unit_ids(period)
+    expected = list(Unit.objects.filter(pk__in=expected_ids).order_by("position", "name"))
+    reports = list(
+        ProgressReport.objects.filter(
+            period=period,
+            unit_id__in=expected_ids,
+        )
+        .received()
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=ProgressEntry.objects.select_related("work_item__task__field"),
+            )
+        )
+    )
+    for report in reports:
+        report.period = period  # on_time reads the due date
+    reported_ids = {r.unit_id for r in reports}
+    lines: list[Line] = []
+    shortcomings: list[tuple[Unit, list[tuple[str, str]]]] = []
+    proposals: list[tuple[Unit, list[tuple[str, str]]]] = []
+    budget: list[tuple[Unit, int]] = []
+    on_time = 0
+    for report in sorted(reports, key=lambda r: (r.unit.position, r.unit.name)):
+        if report.on_time:
+            on_time += 1
+        unit_short: list[tuple[str, str]] = []
+        unit_prop: list[tuple[str, str]] = []
+        spent = 0
+        for entry in report.entries.all():
+            if entry.role == ProgressEntry.Role.LEAD:
+                lines.append(
+                    Line(
+                        report.unit,
+                        entry.work_item,
+                        entry.work_item.task.field.name,
+                        entry.status,
+                        entry.percent,
+                        entry.budget_spent,
+                    )
+                )
+            if entry.shortcomings.strip():
+                unit_short.append((str(entry.work_item), entry.shortcomings.strip()))
+            if entry.proposals.strip():
+                unit_prop.append((str(entry.work_item), entry.proposals.strip()))
+            spent += entry.budget_spent or 0
+        if unit_short:
+            shortcomings.append((report.unit, unit_short))
+        if unit_prop:
+            proposals.append((report.unit, unit_prop))
+        if spent:
+            budget.append((report.unit, spent))
+    missing = [u for u in expected if u.pk not in reported_ids]
+    silent = (
+        Assignment.objects.filter(
+            unit_id__in=[u.pk for u in missing],
+            role=Assignment.Role.LEAD,
+            work_item__task__plan_id=period.plan_id,
+            work_item__start__lte=period.end,
+            work_item__end__gte=period.start,
+        )
+        .select_related("unit", "work_item__task__field")
+        .order_by("unit__position", "unit__name", "work_item__position")
+    )
+    for a in silent:
+        lines.append(
+            Line(a.unit, a.work_item, a.work_item.task.field.name, NO_REPORT, a.percent_done, None)
+        )
+    result = Consolidated(
+        period=period,
+        expected=expected,
+        reported=[r.unit for r in reports],
+        on_time=on_time,
+        missing=missing,
+        lines=lines,
+        shortcomings=shortcomings,
+        proposals=proposals,
+        budget=budget,
+    )
+    result.status_counts = Counter(line.status for line in lines)
+    return result
+
+
+# DOCX --------------------------------------------------------------------------------
+
+UNIT_COLUMNS = [
+    "Cơ quan, đơn vị",
+    "Số nhóm công việc",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành trễ hạn",
+    "Đang thực hiện",
+    "Quá hạn",
+    "Chưa báo cáo",
+    "Tỷ lệ hoàn thành (%)",
+]
+
+
+def _issuer_name(unit: Unit) -> str:
+    """'Ban Tuyên giáo Tỉnh ủy' -> 'BAN TUYÊN GIÁO'."""
+    name = re.sub(r"\s+(Tỉnh|Huyện|Thành|Thị|Đảng)\s+ủy.*$", "", unit.name, flags=re.IGNORECASE)
+    return name.upper()
+
+
+def subject(period: ReportingPeriod) -> str:
+    plan = period.plan
+    if period.kind == PeriodKind.HALF and period.code.endswith("H1"):
+        what = f"Sơ kết {period.title}"
+    elif period.kind == PeriodKind.YEAR:
+        what = f"Tổng kết năm {period.start.year}"
+    else:
+        what = f"Kết quả {period.title[:1].lower()}{period.title[1:]}"
+    return f"{what} thực hiện Kế hoạch số {plan.number} về {plan.title[:1].lower()}{plan.title[1:]}"
+
+
+def _signature(owner: Unit) -> Signature:
+    """The head signs directly; without a head on record, a deputy signs "K/T"."""
+    head = Membership.objects.filter(unit=owner, is_head=True).select_related("user").first()
+    if head is None:
+        return Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "")
+    return Signature("", (head.title or "Trưởng ban").upper(), head.user.get_full_name())
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + "%"
+
+
+def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) -> bytes:
+    period = data.period
+    owner = period.plan.owner
+    superior = owner.parent.name.upper() if owner.parent_id else ""
+    place = owner.place or (owner.parent.place if owner.parent_id else "")
+    symbol = owner.symbol or "BTGTU"
+    doc = PartyDocument(
+        Letterhead(
+            superior,
+            _issuer_name(owner),
+            number or f"   -BC/{symbol}",
+            place,
+            today or clock.today(),
+        ),
+        "BÁO CÁO",
+        subject(period),
+    )
+    lines = len(data.lines)
+    doc.heading("I. TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO")
+    doc.paragraph(
+        f"Kỳ báo cáo {period.title} (từ ngày {period.start:%d/%m/%Y}"
+        f" đến ngày {period.end:%d/%m/%Y},"
+        f" hạn gửi báo cáo ngày {period.due:%d/%m/%Y}): có {len(data.expected)} cơ quan, đơn vị"
+        f" phải báo cáo; đã nhận {len(data.reported)} báo cáo (đạt {_pct(data.completeness)}),"
+        f" trong đó {data.on_time} báo cáo đúng hạn."
+    )
+    if data.missing:
+        doc.paragraph(
+            "Các cơ quan, đơn vị chưa gửi báo cáo: " + ", ".join(u.name for u in data.missing) + "."
+        )
+    doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
+    doc.paragraph(
+        f"Tổng số {lines} lượt nhóm công việc do các cơ quan, đơn vị chủ trì; đã hoàn thành"
+        f" {data.done} ({_pct(data.percent_done)})."
+    )
+    doc.heading("1. Tổng hợp theo tình trạng thực hiện", level=2)
+    status_rows: list[list[object]] = [
+        [
+            label,
+            data.status_counts[key],
+            _pct(100 * data.status_counts[key] / lines if lines else 0),
+        ]
+        for key, label in [*STATUS_VI.items(), (NO_REPORT, "Chưa báo cáo")]
+    ]
+    doc.table(
+        ["Tình trạng", "Số lượng", "Tỷ lệ"],
+        status_rows,
+        widths_cm=[9.5, 3.5, 3.5],
+        total_row=["Tổng cộng", lines, _pct(100 if lines else 0)],
+    )
+    doc.heading("2. Theo cơ quan, đơn vị chủ trì", level=2)
+    doc.table(
+        UNIT_COLUMNS,
+        _pct_last(data.by_unit()),
+        widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
+        font_size=11,
+        total_row=_total_row(data),
+    )
+    doc.heading("3. Theo lĩnh vực", level=2)
+    doc.table(
+        ["Lĩnh vực", *UNIT_COLUMNS[1:]],
+        _pct_last(data.by_field()),
+        widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
+        font_size=11,
+        total_row=_total_row(data),
+    )
+    doc.heading("4. Các nhiệm vụ quá hạn chưa hoàn thành", level=2)
+    overdue = data.overdue()
+    if overdue:
+        doc.table(
+            ["TT", "Nhóm công việc", "Đơn vị chủ trì", "Thời hạn", "Tiến độ (%)"],
+            [
+                [
+                    i,
+                    str(line.work_item),
+                    line.unit.name,
+                    f"{line.work_item.end:%d/%m/%Y}",
+                    line.percent,
+                ]
+                for i, line in enumerate(overdue, 1)
+            ],
+            widths_cm=[1.0, 7.0, 4.0, 2.5, 2.0],
+            font_size=11,
+        )
+    else:
+        doc.paragraph("Không có nhiệm vụ quá hạn.")
+    doc.heading("III. HẠN CHẾ, NGUYÊN NHÂN")
+    _grouped(doc, data.shortcomings, "Không có báo cáo nêu hạn chế.")
+    doc.heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
+    _grouped(doc, data.proposals, "Không có kiến nghị, đề xuất.")
+    doc.heading("V. KINH PHÍ")
+    doc.paragraph(
+        f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)} đồng."
+        " Dự toán kinh phí chưa được nhập vào hệ thống nên chưa so sánh được với dự toán."
+    )
+    if data.budget:
+        doc.table(
+            ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
+            [[u.name, "Chưa có", amount] for u, amount in data.budget],
+            widths_cm=[8.5, 3.5, 4.5],
+            total_row=["Tổng cộng", "", data.budget_total],
+        )
+    doc.closing(
+        ["- Thường trực Tỉnh ủy (b/c),", "- Các cơ quan, đơn vị liên quan,", "- Lưu VP."],
+        _signature(owner),
+    )
+    return doc.to_bytes()
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def _total_row(data: Consolidated) -> list[object]:
+    rows = data.by_unit()
+    sums = [sum(int(r[i]) for r in rows) for i in range(1, 7)]  # type: ignore[call-overload]
+    return ["Tổng cộng", *sums, _num(data.percent_done)]
+
+
+def _grouped(
+    doc: PartyDocument, groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str
+) -> None:
+    if not groups:
+        doc.paragraph(empty)
+        return
+    for unit, items in groups:
+        doc.paragraph(f"{unit.name}:", bold=True)
+        for item, text in items:
+            doc.bullet(f"{text} ({item})")
+
+
+# XLSX --------------------------------------------------------------------------------
+
+
+def to_xlsx(data: Consolidated) -> bytes:
+    wb = new_workbook()
+    title = subject(data.period)
+    pct = "0.0"
+    number_columns = [Column(h, 12, "#,##0", total=True) for h in UNIT_COLUMNS[1:7]]
+    for sheet, label, rows in (
+        ("Theo đơn vị", UNIT_COLUMNS[0], data.by_unit()),
+        ("Theo lĩnh vực", "Lĩnh vực", data.by_field()),
+    ):
+        ws = add_table_sheet(
+            wb,
+            sheet,
+            [Column(label, 36), *number_columns, Column(UNIT_COLUMNS[7], 12, pct)],
+            rows,
+            heading=title,
+        )
+        # The total's rate is computed from the totals, as a formula too.
+        r = ws.max_row
+        ws.cell(r, 8).value = f"=IF(B{r}=0,0,100*(C{r}+D{r})/B{r})"
+        ws.cell(r, 8).number_format = pct
+    add_table_sheet(
+        wb,
+        "Theo tình trạng",
+        [Column("Tình trạng", 30), Column("Số lượng", 12, "#,##0", total=True)],
+        [
+            [label, data.status_counts[key]]
+            for key, label in [*STATUS_VI.items(), (NO_REPORT, "Chưa báo cáo")]
+        ],
+        heading=title,
+    )
+    add_table_sheet(
+        wb,
+        "Quá hạn",
+        [
+            Column("TT", 6),
+            Column("Nhóm công việc", 50),
+            Column("Đơn vị chủ trì", 30),
+            Column("Thời hạn", 12, "DD/MM/YYYY"),
+            Column("Tiến độ (%)", 10, "0"),
+        ],
+        [
+            [i, str(line.work_item), line.unit.name, line.work_item.end, line.percent]
+            for i, line in enumerate(data.overdue(), 1)
+        ],
+        heading="Các nhiệm vụ quá hạn chưa hoàn thành",
+    )
+    add_table_sheet(
+        wb,
+        "Hạn chế, kiến nghị",
+        [
+            Column("Cơ quan, đơn vị", 30),
+            Column("Nhóm công việc", 40),
+            Column("Loại", 14),
+            Column("Nội dung", 60),
+        ],
+        [
+            [u.name, item, kind, text]
+            for kind, groups in (("Hạn chế", data.shortcomings), ("Kiến nghị", data.proposals))
+            for u, items in groups
+            for item, text in items
+        ],
+        heading="Hạn chế, nguyên nhân và kiến nghị, đề xuất",
+    )
+    add_table_sheet(
+        wb,
+        "Chưa báo cáo",
+        [Column("TT", 6), Column("Cơ quan, đơn vị", 40)],
+        [[i, u.name] for i, u in enumerate(data.missing, 1)],
+        heading="Các cơ quan, đơn vị chưa gửi báo cáo",
+    )
+    add_table_sheet(
+        wb,
+        "Kinh phí",
+        [
+            Column("Cơ quan, đơn vị", 36),
+            Column("Dự toán (đồng)", 16, "#,##0"),
+            Column("Đã sử dụng (đồng)", 18, "#,##0", total=True),
+        ],
+        [[u.name, None, amount] for u, amount in data.budget],
+        heading="Kinh phí đã sử dụng (dự toán chưa có trong hệ thống)",
+    )
+    for ws in wb.worksheets:
+        _fit_rows(ws)
+    return workbook_bytes(wb)
+
+
+def _fit_rows(ws: Any) -> None:
+    """Give wrapped data rows their height: not every reader auto-fits them."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {
+        i: ws.column_dimensions[get_column_letter(i)].width or 10
+        for i in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=4):
+        lines = max(
+            (
+                math.ceil(len(str(c.value)) * 1.15 / max(widths[c.column] - 1, 1))
+                for c in row
+                if isinstance(c.value, str) and not c.value.startswith("=")
+            ),
+            default=1,
+        )
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines + 3
+
+
+# Background export ----------------------------------------------------------------------
+
+
+def render(period: ReportingPeriod, fmt: str, number: str = "") -> bytes:
+    data = build(period)
+    return to_docx(data, number=number) if fmt == "docx" else to_xlsx(data)
+
+
+def do_start_export(
+    period: ReportingPeriod, *, fmt: str, number: str, by: AbstractBaseUser
+) -> ConsolidatedExport:
+    from .tasks import build_export
+
+    export = ConsolidatedExport.objects.create(
+        period=period, format=fmt, number=number, created_by=by
+    )
+    build_export.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def run_export(export_id: int) -> None:
+    export = ConsolidatedExport.objects.select_related("period__plan__owner__parent").get(
+        pk=export_id
+    )
+    export.state = ConsolidatedExport.State.RUNNING
+    export.progress = 10
+    export.save(update_fields=["state", "progress"])
+    try:
+        data = build(export.period)
+        export.progress = 60
+        export.save(update_fields=["progress"])
+        content = to_docx(data, number=export.number) if export.format == "docx" else to_xlsx(data)
+        export.file.save(
+            f"bao-cao-{export.period.code}.{export.format}", ContentFile(content), save=False
+        )
+        export.state = ConsolidatedExport.State.DONE
+        export.progress = 100
+        export.save(update_fields=["state", "progress", "file"])
+    except Exception as error:
+        logger.exception("consolidated export %s failed", export_id)
+        export.state = ConsolidatedExport.State.FAILED
+        export.error = str(error)[:2000]
+        export.save(update_fields=["state", "error"])

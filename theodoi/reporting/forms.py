@@ -1,0 +1,167 @@
+"""Forms: entry values, workflow decisions, periods, inspections, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings, ReportingSchedule
+
+S = ProgressEntry.Status
+
+
+class EntryForm(forms.Form):
+    """One entry's values. ``for_submit`` adds the checks a submission needs."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=S.choices)
+    percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    results = forms.CharField(
+        label=_("Results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    shortcomings = forms.CharField(
+        label=_("Shortcomings and causes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proposals = forms.CharField(
+        label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    budget_spent = forms.IntegerField(
+        label=_("Budget spent (VND)"), required=False, min_value=0, max_value=10**15
+    )
+
+    def __init__(self, *args: Any, for_submit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.for_submit = for_submit
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("status")
+        percent = data.get("percent")
+        if status in ProgressEntry.DONE and percent is not None and percent != 100:
+            self.add_error("percent", _("A finished work item is 100% done."))
+        if status == S.NOT_STARTED and percent:
+            self.add_error("percent", _("A work item not started is 0% done."))
+        if status not in ProgressEntry.DONE and data.get("completed_on"):
+            self.add_error("completed_on", _("Only a finished work item has a completion date."))
+        if self.for_submit and status != S.NOT_STARTED and not data.get("results", "").strip():
+            self.add_error("results", _("Describe the results before submitting."))
+        if (
+            self.for_submit
+            and status == S.CHANGE_PROPOSED
+            and not data.get("proposals", "").strip()
+        ):
+            self.add_error("proposals", _("Say which adjustment is proposed."))
+        return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs fixing"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AcceptForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PeriodForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20, help_text=_("e.g. 2018-GK for a mid-term review")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = forms.DateField(label=_("Start"))
+    end = forms.DateField(label=_("End"))
+    due = forms.DateField(label=_("Due date"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date cannot be before the start date."))
+        if data.get("end") and data.get("due") and data["due"] < data["end"]:
+            self.add_error("due", _("The due date cannot be before the period ends."))
+        return data
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"))
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=[("docx", "DOCX"), ("xlsx", "XLSX")])
+    number = forms.CharField(
+        label=_("Number and symbol"), max_length=40, required=False, help_text=_("e.g. 15-BC/BTGTU")
+    )
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["unit", "held_on", "team", "scope", "findings"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("team", "scope", "findings")}
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["text", "deadline"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class CloseFollowUpForm(forms.Form):
+    closing_note = forms.CharField(
+        label=_("How it was closed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReminderSettings
+        fields = [
+            "days_before",
+            "on_due_day",
+            "days_after",
+            "escalate_after",
+            "coordinator_digest",
+            "send_email",
+        ]
+
+    def _clean_days(self, name: str) -> str:
+        value = self.cleaned_data[name].replace(" ", "")
+        parts = [p for p in value.split(",") if p]
+        if not all(p.isdigit() and int(p) <= 60 for p in parts):
+            raise forms.ValidationError(
+                _("Whole numbers of days from 0 to 60, separated by commas.")
+            )
+        return ",".join(parts)
+
+    def clean_days_before(self) -> str:
+        return self._clean_days("days_before")
+
+    def clean_days_after(self) -> str:
+        return self._clean_days("days_after")
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["kind", "rule", "days", "shift_off_days"]
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data["days"]
+        if not 1 <= days <= 90:
+            raise forms.ValidationError(_("Use a number from 1 to 90."))
+        return days

@@ -1,0 +1,626 @@
+"""Pages of periodic reporting: access → validate → change → respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi import permissions
+from theodoi.core import clock
+from theodoi.plans.models import Plan
+from theodoi.units.models import Unit
+
+from . import actions, consolidation, dashboard, rates
+from .forms import (
+    AcceptForm,
+    CloseFollowUpForm,
+    EntryForm,
+    EvidenceForm,
+    ExportForm,
+    FollowUpForm,
+    InspectionForm,
+    PeriodForm,
+    ReminderSettingsForm,
+    ReopenForm,
+    ReturnForm,
+    ScheduleForm,
+)
+from .models import (
+    ConsolidatedExport,
+    Evidence,
+    FollowUp,
+    Inspection,
+    Notification,
+    ProgressEntry,
+    ProgressReport,
+    ReminderSettings,
+    ReportingPeriod,
+)
+from .periods import do_set_schedule, owing_by_period, owing_units
+
+# Access helpers ------------------------------------------------------------------
+
+
+def _get_plan(request: HttpRequest, pk: int, perm: str = "reporting.view_reporting") -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("owner", "issuer"), pk=pk)
+    if not request.user.has_perm("reporting.view_reporting", plan):
+        raise Http404
+    if not request.user.has_perm(perm, plan):
+        raise PermissionDenied
+    return plan
+
+
+def _get_period(
+    request: HttpRequest, pk: int, perm: str = "reporting.view_reporting"
+) -> ReportingPeriod:
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan__owner"), pk=pk)
+    if not request.user.has_perm("reporting.view_reporting", period):
+        raise Http404
+    if not request.user.has_perm(perm, period):
+        raise PermissionDenied
+    return period
+
+
+def _get_report(
+    request: HttpRequest, pk: int, perm: str = "reporting.view_report"
+) -> ProgressReport:
+    """The report, or 404 for those who may not read it, 403 for those who may not act."""
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("period__plan__owner", "unit"), pk=pk
+    )
+    if not request.user.has_perm("reporting.view_report", report):
+        raise Http404
+    if not request.user.has_perm(perm, report):
+        raise PermissionDenied
+    return report
+
+
+# Home, notifications --------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My reports (for reporters) and the plans whose reporting the user follows."""
+    user = request.user
+    today = clock.today()
+    my_units = list(permissions.reporting_units(user))
+    periods = list(
+        ReportingPeriod.objects.filter(plan__tasks__work_items__assignments__unit__in=my_units)
+        .distinct()
+        .select_related("plan")
+        .order_by("due", "code")
+    )
+    reports = {
+        (r.period_id, r.unit_id): r
+        for r in ProgressReport.objects.filter(period__in=periods, unit__in=my_units)
+    }
+    owing = owing_by_period(periods)
+    mine = [
+        {"period": p, "unit": u, "report": reports.get((p.pk, u.pk)), "overdue": p.due < today}
+        for p in periods
+        for u in my_units
+        if u.pk in owing[p.pk]
+    ]
+    plans = permissions.visible_reporting_plans(user, Plan.objects.select_related("owner"))
+    return render(request, "reporting/home.html", {"mine": mine, "plans": plans, "today": today})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user).unread().update(read_at=timezone.now())
+        return redirect("reporting:notifications")
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    return render(request, "reporting/notifications.html", {"items": items})
+
+
+# Plans and periods ---------------------------------------------------------------
+
+
+@login_required
+def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    periods = list(plan.reporting_periods.all())
+    today = clock.today()
+    chosen = [p for p in periods if p.start <= today] or periods
+    form = PeriodForm()
+    can_manage = request.user.has_perm("reporting.manage_reporting", plan)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = PeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period = actions.do_add_period(plan, **form.cleaned_data)
+            except ValidationError as error:
+                for name, errs in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errs)
+            else:
+                messages.success(request, _("Period %(code)s added.") % {"code": period.code})
+                return redirect("reporting:plan", plan.pk)
+    return render(
+        request,
+        "reporting/plan.html",
+        {
+            "plan": plan,
+            "periods": periods,
+            "table": rates.rate_table(chosen, today),
+            "overdue_reports": rates.overdue_reports(periods, today),
+            "overdue_items": rates.overdue_work_items(plan.pk, today),
+            "form": form,
+            "schedule_form": ScheduleForm(),
+            "schedules": plan.reporting_schedules.all(),
+            "can_manage": can_manage,
+            "today": today,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk, "reporting.manage_reporting")
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reporting:plan", plan.pk)
+    created = do_set_schedule(plan, **form.cleaned_data)
+    messages.success(
+        request, _("Schedule saved; %(count)s periods added.") % {"count": len(created)}
+    )
+    return redirect("reporting:plan", plan.pk)
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _get_period(request, pk)
+    today = clock.today()
+    table = rates.rate_table([period], today)
+    return render(
+        request,
+        "reporting/period.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "rows": table.rows(),
+            "rate": table.overall,
+            "exports": period.exports.select_related("created_by")[:10],
+            "export_form": ExportForm(),
+            "can_manage": request.user.has_perm("reporting.manage_reporting", period),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_report(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """Open (creating if needed) the unit's report for the period."""
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    probe = ProgressReport(period=period, unit=unit)
+    if not request.user.has_perm("reporting.view_report", probe):
+        raise Http404
+    if not request.user.has_perm("reporting.change_report", probe):
+        raise PermissionDenied
+    if unit not in owing_units(period):
+        raise Http404
+    report = actions.do_start_report(period, unit)
+    return redirect(report)
+
+
+# The report ---------------------------------------------------------------------
+
+FIELDS = ProgressEntry.FILLED
+
+
+def _posted_entries(
+    request: HttpRequest, entries: list[ProgressEntry]
+) -> dict[int, dict[str, Any]]:
+    data: dict[int, dict[str, Any]] = {}
+    for entry in entries:
+        prefix = f"e{entry.work_item_id}-"
+        values = {
+            name: request.POST[prefix + name] for name in FIELDS if prefix + name in request.POST
+        }
+        if values:
+            data[entry.work_item_id] = values
+    return data
+
+
+def _entry_rows(
+    entries: list[ProgressEntry],
+    *,
+    posted: dict[int, dict[str, Any]] | None = None,
+    errors: dict[int, dict[str, str]] | None = None,
+    newer: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    rows = []
+    for entry in entries:
+        initial = {**entry.values(), **(posted or {}).get(entry.work_item_id, {})}
+        form = EntryForm(initial=initial, prefix=f"e{entry.work_item_id}")
+        entry_errors = (errors or {}).get(entry.work_item_id, {})
+        entry_newer = (newer or {}).get(entry.work_item_id, {})
+        rows.append(
+            {
+                "entry": entry,
+                "fields": [
+                    (form[name], entry_errors.get(name, ""), entry_newer.get(name))
+                    for name in FIELDS
+                ],
+                "errors": entry_errors.get("__all__", ""),
+            }
+        )
+    return rows
+
+
+def _entries(report: ProgressReport) -> list[ProgressEntry]:
+    return list(
+        report.entries.select_related("work_item__task__field").prefetch_related("evidence")
+    )
+
+
+def _newer_values(
+    report: ProgressReport, posted: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """The saved values that differ from what the user typed."""
+    newer: dict[int, dict[str, Any]] = {}
+    for entry in report.entries.all():
+        mine = posted.get(entry.work_item_id, {})
+        for name, value in entry.values().items():
+            if name in mine and str(mine[name] or "") != str(value or ""):
+                newer.setdefault(entry.work_item_id, {})[name] = value
+    return newer
+
+
+def _render_report(
+    request: HttpRequest, report: ProgressReport, status: int = 200, **extra: Any
+) -> HttpResponse:
+    entries = _entries(report)
+    one = request.GET.get("one") == "1"
+    try:
+        index = max(0, min(int(request.GET.get("i", "0")), len(entries) - 1))
+    except ValueError:
+        index = 0
+    rows = extra.pop("rows", None) or _entry_rows(entries)
+    can_edit = report.is_editable and request.user.has_perm("reporting.change_report", report)
+    can_decide = request.user.has_perm("reporting.decide_report", report)
+    context = {
+        "report": report,
+        "period": report.period,
+        "plan": report.period.plan,
+        "rows": rows[index : index + 1] if one and rows else rows,
+        "one": one,
+        "index": index,
+        "count": len(rows),
+        "can_edit": can_edit,
+        "can_decide": can_decide,
+        "revisions": report.revisions.select_related("actor"),
+        "accept_form": AcceptForm(),
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(),
+        "evidence_form": EvidenceForm(),
+        "field_names": {name: ProgressEntry._meta.get_field(name).verbose_name for name in FIELDS},
+        "item_titles": {str(e.work_item_id): str(e.work_item) for e in entries},
+        **extra,
+    }
+    return render(request, "reporting/report.html", context, status=status)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report(request, pk)
+    if request.method == "GET":
+        return _render_report(request, report)
+    report = _get_report(request, pk, "reporting.change_report")
+    entries = _entries(report)
+    posted = _posted_entries(request, entries)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    submit = request.POST.get("action") == "submit"
+    try:
+        if submit:
+            report = actions.do_submit_report(report, by=request.user, version=version, data=posted)
+        else:
+            report = actions.do_save_draft(report, posted, version=version, by=request.user)
+    except actions.StaleReport as stale:
+        if request.htmx:
+            return render(
+                request,
+                "reporting/_save_status.html",
+                {
+                    "report": stale.report,
+                    "conflict": str(stale),
+                    "newer": _entry_rows(_entries(stale.report)),
+                },
+            )
+        newer = _newer_values(stale.report, posted)
+        return _render_report(
+            request,
+            stale.report,
+            409,
+            rows=_entry_rows(_entries(stale.report), posted=posted, newer=newer),
+            conflict=str(stale),
+        )
+    except actions.EntryErrors as invalid:
+        if request.htmx:
+            return render(
+                request,
+                "reporting/_save_status.html",
+                {
+                    "report": report,
+                    "rows": _entry_rows(entries, errors=invalid.errors),
+                    "invalid": True,
+                },
+            )
+        return _render_report(
+            request, report, 422, rows=_entry_rows(entries, posted=posted, errors=invalid.errors)
+        )
+    except actions.TransitionRefused as refused:
+        if request.htmx:
+            return render(
+                request, "reporting/_save_status.html", {"report": report, "refused": str(refused)}
+            )
+        messages.error(request, str(refused))
+        return redirect(report)
+    if request.htmx:
+        return render(
+            request,
+            "reporting/_save_status.html",
+            {"report": report, "saved": True, "rows": _entry_rows(_entries(report))},
+        )
+    if submit:
+        messages.success(request, _("Report submitted."))
+        return redirect(report)
+    messages.success(request, _("Draft saved."))
+    return redirect(request.get_full_path())  # stay on the same work item
+
+
+def _decide(request: HttpRequest, pk: int, form_class: type, name: str, step: Any) -> HttpResponse:
+    """Accept, return or reopen: the form's fields are the action's arguments."""
+    report = _get_report(request, pk, "reporting.decide_report")
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, 422, **{name: form})
+    try:
+        step(report, by=request.user, **form.cleaned_data)
+    except actions.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("reporting:report", report.pk)
+
+
+@login_required
+@require_POST
+def accept_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, AcceptForm, "accept_form", actions.do_accept_report)
+
+
+@login_required
+@require_POST
+def return_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, ReturnForm, "return_form", actions.do_return_report)
+
+
+@login_required
+@require_POST
+def reopen_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, ReopenForm, "reopen_form", actions.do_reopen_report)
+
+
+# Evidence ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    report = _get_report(request, pk, "reporting.change_report")
+    entry = get_object_or_404(ProgressEntry, pk=entry_id, report=report)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.do_add_evidence(entry, form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        except actions.TransitionRefused as refused:
+            form.add_error(None, str(refused))
+    if form.errors:
+        message = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return _render_report(request, report, 422, evidence_error=(entry.pk, message))
+    messages.success(request, _("File attached."))
+    return redirect(report)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("entry__report__period__plan"), pk=pk
+    )
+    if not request.user.has_perm("reporting.view_report", evidence.entry.report):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("entry__report__period__plan"), pk=pk
+    )
+    report = _get_report(request, evidence.entry.report_id, "reporting.change_report")
+    try:
+        actions.do_remove_evidence(evidence)
+    except actions.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    return redirect(report)
+
+
+# Consolidation -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def start_export(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _get_period(request, pk, "reporting.manage_reporting")
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose DOCX or XLSX."))
+        return redirect(period)
+    export = consolidation.do_start_export(
+        period, fmt=form.cleaned_data["format"], number=form.cleaned_data["number"], by=request.user
+    )
+    return redirect(export)
+
+
+def _get_export(request: HttpRequest, pk: int) -> ConsolidatedExport:
+    export = get_object_or_404(ConsolidatedExport.objects.select_related("period__plan"), pk=pk)
+    if not request.user.has_perm("reporting.view_reporting", export.period):
+        raise Http404
+    return export
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _get_export(request, pk)
+    template = "reporting/_export_status.html" if request.htmx else "reporting/export.html"
+    return render(request, template, {"export": export, "period": export.period})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _get_export(request, pk)
+    if export.state != ConsolidatedExport.State.DONE or not export.file:
+        raise Http404
+    name = f"bao-cao-tong-hop-{export.period.code}.{export.format}"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+# Dashboard, inspections, reminders -----------------------------------------------------
+
+
+@login_required
+def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    return render(
+        request, "reporting/dashboard.html", {"plan": plan, **dashboard.build(plan, clock.today())}
+    )
+
+
+@login_required
+def inspections(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    can_manage = request.user.has_perm("reporting.manage_reporting", plan)
+    form = InspectionForm()
+    form.fields["unit"].queryset = permissions.visible_units(request.user).order_by(
+        "position", "name"
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = InspectionForm(request.POST)
+        form.fields["unit"].queryset = permissions.visible_units(request.user)
+        if form.is_valid():
+            inspection = form.save(commit=False)
+            inspection.plan = plan
+            inspection.created_by = request.user
+            inspection.save()
+            return redirect(inspection)
+    items = plan.inspections.select_related("unit").annotate(
+        open_count=Count("follow_ups", filter=Q(follow_ups__closed_on__isnull=True)),
+        total=Count("follow_ups"),
+    )
+    return render(
+        request,
+        "reporting/inspections.html",
+        {"plan": plan, "items": items, "form": form, "can_manage": can_manage},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(Inspection.objects.select_related("plan", "unit"), pk=pk)
+    if not request.user.has_perm("reporting.view_reporting", inspection):
+        raise Http404
+    can_manage = request.user.has_perm("reporting.manage_reporting", inspection)
+    form = FollowUpForm()
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            follow_up = form.save(commit=False)
+            follow_up.inspection = inspection
+            follow_up.save()
+            return redirect(inspection)
+    return render(
+        request,
+        "reporting/inspection.html",
+        {
+            "inspection": inspection,
+            "plan": inspection.plan,
+            "form": form,
+            "close_form": CloseFollowUpForm(),
+            "can_manage": can_manage,
+            "follow_ups": inspection.follow_ups.all(),
+            "today": clock.today(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def close_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.select_related("inspection__plan"), pk=pk)
+    if not request.user.has_perm("reporting.view_reporting", follow_up):
+        raise Http404
+    if not request.user.has_perm("reporting.manage_reporting", follow_up):
+        raise PermissionDenied
+    form = CloseFollowUpForm(request.POST)
+    if form.is_valid() and follow_up.closed_on is None:
+        follow_up.closed_on = clock.today()
+        follow_up.closing_note = form.cleaned_data["closing_note"]
+        follow_up.save(update_fields=["closed_on", "closing_note"])
+    elif not form.is_valid():
+        messages.error(request, _("Say how the follow-up was closed."))
+    return redirect(follow_up.inspection)
+
+
+@login_required
+def reminder_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk, "reporting.manage_reporting")
+    instance = ReminderSettings.objects.filter(plan=plan).first() or ReminderSettings(plan=plan)
+    form = ReminderSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Reminder settings saved."))
+        return redirect("reporting:plan", plan.pk)
+    return render(
+        request,
+        "reporting/reminders.html",
+        {"plan": plan, "form": form},
+        status=422 if form.errors else 200,
+    )
