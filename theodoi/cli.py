@@ -1,6 +1,7 @@
 """The `theodoi` command: manage.py with the names a user expects.
 
-    theodoi serve            serve on 127.0.0.1:$PORT (default 8000) with gunicorn
+    theodoi serve            serve on 127.0.0.1:$PORT (default 8000) with gunicorn and a
+                             background worker (--no-worker to run workers elsewhere)
     theodoi migrate          create or update the database
     theodoi demo             migrate, load the demo, print its accounts, serve
                              (the demo's today is THEODOI_TODAY, default 2018-07-15)
@@ -27,6 +28,13 @@ def _django(argv: list[str]) -> None:
 
 
 def _serve(argv: list[str]) -> None:
+    """Serve with gunicorn and, unless ``--no-worker``, one background worker.
+
+    The worker runs the database task queue (large exports, reminders); on
+    several app servers run it where you like with ``theodoi db_worker``.
+    """
+    import subprocess
+
     import django
     from django.core.management import call_command
 
@@ -34,22 +42,36 @@ def _serve(argv: list[str]) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     port = os.getenv("PORT", "8000")
     workers = os.getenv("WEB_CONCURRENCY", "2")
-    os.execvp(  # noqa: S606 - replaces this process with the WSGI server.
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "theodoi.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-            "--access-logfile",
-            "-",
-            *argv,
-        ],
+    with_worker = "--no-worker" not in argv
+    argv = [arg for arg in argv if arg != "--no-worker"]
+    worker = (
+        subprocess.Popen([sys.executable, "-m", "theodoi.cli", "db_worker", "--no-reload"])
+        if with_worker
+        else None
     )
+    try:
+        subprocess.run(  # noqa: S603 - our own interpreter and arguments.
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "theodoi.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                workers,
+                "--access-logfile",
+                "-",
+                *argv,
+            ],
+            check=False,
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> None:
