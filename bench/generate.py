@@ -448,6 +448,8 @@ def ensure(
     from theodoi.units.models import Unit
 
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static files from a manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     migrated = time.perf_counter()
     if Unit.objects.filter(key__startswith="vn2025:").exists():
         if verbose:
