@@ -1,0 +1,167 @@
+"""Concurrent writes: several processes saving work items at once, on both engines.
+
+Each engine gets ``--workers`` processes (default 4) started together, each
+making ``--writes`` saves (default 50) with the version it has just read. Two
+patterns:
+
+- distinct: each process edits its own ten work items (no logical conflict; only
+  the database's locking is tested);
+- shared: every process edits the same four work items, so stale versions are
+  expected and refused (409 / StaleVersion), and the writer re-reads and retries.
+
+A failed write is one that never got saved: a 5xx, "database is locked", any
+exception. Conflicts that were retried and then saved are not failures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+
+from bench import env
+from bench.core import Context, Report, benchmark, markdown_table, percentile
+
+
+def prepare_sqlite() -> None:
+    """A fresh SQLite file with two provinces of generated data."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.generate",
+            "--engine",
+            "sqlite",
+            "--reset",
+            "--provinces",
+            "2",
+        ],
+        check=True,
+        cwd=env.BENCH_DIR.parent,
+        env={**os.environ, "DATABASE_URL": env.SQLITE_URL},
+    )
+
+
+def run_workers(engine: str, mode: str, workers: int, writes: int) -> dict:
+    start_at = time.time() + 3.0  # time for every process to import Django
+    procs = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "bench.write_worker",
+                f"--engine={engine}",
+                f"--worker={k}",
+                f"--workers={workers}",
+                f"--writes={writes}",
+                f"--mode={mode}",
+                f"--start-at={start_at}",
+            ],
+            cwd=env.BENCH_DIR.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(workers)
+    ]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            raise RuntimeError(f"write worker failed ({engine}, {mode}):\n{err[-3000:]}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    outcome: Counter[str] = Counter()
+    latencies: list[float] = []
+    for r in results:
+        outcome.update(r["outcome"])
+        latencies += r["latencies_ms"]
+    began = min(r["began"] for r in results)
+    ended = max(r["ended"] for r in results)
+    ok = outcome.pop("ok", 0)
+    conflicts = outcome.pop("conflicts", 0)
+    failed = sum(outcome.values())
+    return {
+        "engine": engine,
+        "mode": mode,
+        "via": ", ".join(sorted({r["mode"] for r in results})),
+        "attempted": workers * writes,
+        "ok": ok,
+        "failed": failed,
+        "errors": dict(outcome),
+        "conflicts": conflicts,
+        "seconds": ended - began,
+        "throughput": ok / (ended - began) if ended > began else 0.0,
+        "median_ms": statistics.median(latencies),
+        "p95_ms": percentile(latencies, 95),
+    }
+
+
+@benchmark("writes", "concurrent work-item saves on PostgreSQL and SQLite")
+def bench_writes(ctx: Context) -> Report:
+    workers = ctx.options.get("workers", 4)
+    writes = ctx.options.get("writes", 50)
+    prepare_sqlite()
+    rows = []
+    notes = []
+    for engine in ("postgres", "sqlite"):
+        for mode in ("distinct", "shared"):
+            r = run_workers(engine, mode, workers, writes)
+            failed_pct = 100 * r["failed"] / r["attempted"]
+            rows.append(
+                [
+                    "PostgreSQL" if engine == "postgres" else "SQLite",
+                    mode,
+                    r["via"],
+                    f"{workers} × {writes}",
+                    r["ok"],
+                    f"{r['failed']} ({failed_pct:.0f}%)",
+                    r["conflicts"],
+                    f"{r['throughput']:.0f}",
+                    f"{r['median_ms']:.1f}",
+                    f"{r['p95_ms']:.1f}",
+                ]
+            )
+            for error, count in r["errors"].items():
+                notes.append(f"{engine}/{mode}: {count} × {error}")
+    via = {part for row in rows for part in row[2].split(", ")}
+    table = markdown_table(
+        [
+            "Engine",
+            "Pattern",
+            "Through",
+            "Workers × writes",
+            "Saved",
+            "Failed",
+            "Conflicts retried",
+            "Writes/s",
+            "Median ms",
+            "p95 ms",
+        ],
+        rows,
+        "lllrrrrrrr",
+    )
+    notes = [
+        "distinct: each process edits its own 10 work items; shared: all processes edit "
+        "the same 4 work items (stale versions are refused and retried, so they count as "
+        "'conflicts retried', not failures).",
+        "Each write: read the work item with its assignments, then save a new title with "
+        "the version read, in one transaction, with its history record.",
+        "SQLite settings (theodoi/settings.py): journal_mode=WAL, synchronous=NORMAL, "
+        "transaction_mode=IMMEDIATE, timeout=20 s; the file is bench/out/bench.sqlite3 "
+        "(2 provinces of generated data). PostgreSQL: theodoi_bench, default settings.",
+        *(
+            [
+                "'action' = theodoi.plans.actions.do_update_work_item, called in each process "
+                "(the API's PATCH /api/v1/work-items/{id} is not on this branch); "
+                "'api' = the PATCH endpoint through the test Client with a bearer token."
+            ]
+            if "action" in via
+            else []
+        ),
+        *notes,
+    ]
+    return Report("writes", "Concurrent writes", table, notes)
