@@ -30,7 +30,11 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{platform.platform()}, {cpus} CPU cores{memory}, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{platform.platform()}, {cpus} CPU cores{memory}, Python {platform.python_version()}, "
+        f"load average {load}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,7 +1,7 @@
 """One writer process of the concurrent-write benchmark (started by bench_writes).
 
     python -m bench.write_worker --engine sqlite --worker 0 --workers 4 --writes 50 \
-        --mode distinct --start-at <epoch seconds>
+        --mode distinct
 
 Each write reads a work item (its version) and saves a new title with that
 version, as an editor would: through ``PATCH /api/v1/work-items/{id}`` with the
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
 from typing import Any
@@ -113,7 +114,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--writes", type=int, required=True)
     parser.add_argument("--mode", choices=["distinct", "shared"], required=True)
-    parser.add_argument("--start-at", type=float, required=True)
     parser.add_argument("--force-action", action="store_true")
     args = parser.parse_args(argv)
     env.configure(env.engine_url(args.engine))
@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> None:
 
     outcome: Counter[str] = Counter()
     latencies: list[float] = []
-    time.sleep(max(0.0, args.start_at - time.time()))
+    # Tell the parent we are ready, then wait for its signal to start together.
+    print("ready", flush=True)
+    sys.stdin.readline()
     began = time.time()
     for n in range(args.writes):
         item_id = items[n % len(items)]
