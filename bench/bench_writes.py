@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,7 +28,11 @@ from bench.core import Context, Report, benchmark, markdown_table, percentile
 
 
 def prepare_sqlite() -> None:
-    """A fresh SQLite file with two provinces of generated data."""
+    """A fresh SQLite file with two provinces of generated data, and its copy.
+
+    The copy is switched back to SQLite's default rollback journal, for the
+    control run with Django's default SQLite options.
+    """
     subprocess.run(
         [
             sys.executable,
@@ -43,6 +48,13 @@ def prepare_sqlite() -> None:
         cwd=env.BENCH_DIR.parent,
         env={**os.environ, "DATABASE_URL": env.SQLITE_URL},
     )
+    source = sqlite3.connect(env.SQLITE_PATH)
+    env.SQLITE_DEFAULTS_PATH.unlink(missing_ok=True)
+    copy = sqlite3.connect(env.SQLITE_DEFAULTS_PATH)
+    source.backup(copy)
+    source.close()
+    copy.execute("PRAGMA journal_mode=DELETE")
+    copy.close()
 
 
 def run_workers(engine: str, mode: str, workers: int, writes: int) -> dict:
@@ -117,13 +129,18 @@ def bench_writes(ctx: Context) -> Report:
     prepare_sqlite()
     rows = []
     notes = []
-    for engine in ("postgres", "sqlite"):
+    names = {
+        "postgres": "PostgreSQL",
+        "sqlite": "SQLite (theodoi settings)",
+        "sqlite-defaults": "SQLite (Django defaults)",
+    }
+    for engine in names:
         for mode in ("distinct", "shared"):
             r = run_workers(engine, mode, workers, writes)
             failed_pct = 100 * r["failed"] / r["attempted"]
             rows.append(
                 [
-                    "PostgreSQL" if engine == "postgres" else "SQLite",
+                    names[engine],
                     mode,
                     r["via"],
                     f"{workers} × {writes}",
@@ -166,7 +183,10 @@ def bench_writes(ctx: Context) -> Report:
         "the version read, in one transaction, with its history record.",
         "SQLite settings (theodoi/settings.py): journal_mode=WAL, synchronous=NORMAL, "
         "transaction_mode=IMMEDIATE, timeout=20 s; the file is bench/out/bench.sqlite3 "
-        "(2 provinces of generated data). PostgreSQL: theodoi_bench, default settings.",
+        "(2 provinces of generated data). 'Django defaults' is a copy of that file in "
+        "rollback-journal mode opened without those options (deferred transactions, 5 s "
+        "timeout): the control showing what the settings do. PostgreSQL: theodoi_bench, "
+        "default server settings.",
         *(
             [
                 "'action' = theodoi.plans.actions.do_update_work_item, called in each process "

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mode", choices=["distinct", "shared"], required=True)
     parser.add_argument("--force-action", action="store_true")
     args = parser.parse_args(argv)
-    env.configure(env.engine_url(args.engine))
+    env.configure(env.engine_url(args.engine), sqlite_defaults=args.engine == "sqlite-defaults")
     import logging
 
     from django.contrib.auth.models import User
