@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODULES = ["bench.bench_plans", "bench.bench_writes"]
+MODULES = ["bench.bench_plans", "bench.bench_breakdown", "bench.bench_writes"]
 
 
 @dataclass
