@@ -184,10 +184,13 @@ def bench_breakdown(ctx: Context) -> Report:
                 where,
                 f"{timing.median_ms:.1f}",
                 f"{timing.p95_ms:.1f}",
+                f"{timing.cpu_median_ms:.1f}",
                 f"{size / 1024:.0f}" if size else "",
             ]
         )
-    table = markdown_table(["Part", "Where", "Median ms", "p95 ms", "KB"], rows, "llrrr")
+    table = markdown_table(
+        ["Part", "Where", "Median ms", "p95 ms", "App CPU ms", "KB"], rows, "llrrrr"
+    )
     whitespace = sum(1 for ch in current_page if ch in " \n")
     notes = [
         f"Plan {plan.number} ({len(matrix.rows)} matrix rows × {len(matrix.tasks)} tasks "

@@ -70,17 +70,22 @@ class Timing:
     median_ms: float
     p95_ms: float
     runs: int
+    # CPU time of this process only (not the database server's), which other
+    # work on a shared machine disturbs much less than wall time.
+    cpu_median_ms: float = 0.0
 
 
 def time_calls(call: Callable[[], Any], *, runs: int, warmup: int) -> Timing:
     for _ in range(warmup):
         call()
     samples = []
+    cpu = []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append((time.perf_counter() - began) * 1000)
-    return Timing(statistics.median(samples), percentile(samples, 95), runs)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    return Timing(statistics.median(samples), percentile(samples, 95), runs, statistics.median(cpu))
 
 
 def markdown_table(headers: list[str], rows: list[list[Any]], align: str = "") -> str:
