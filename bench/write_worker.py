@@ -75,13 +75,12 @@ class ActionWriter:
         from theodoi.plans.actions import StaleVersion, WorkItemData, do_update_work_item
         from theodoi.plans.models import Assignment, WorkItem
 
-        item = (
-            WorkItem.objects.select_related("task__plan")
-            .prefetch_related(
-                Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
-            )
-            .get(pk=item_id)
-        )
+        # As a view would load it: the task and plan are left to the action, so
+        # its transaction reads (task, plan) before it writes, the pattern that
+        # makes SQLite's deferred transactions fail with "database is locked".
+        item = WorkItem.objects.prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
+        ).get(pk=item_id)
         assignments = list(item.assignments.all())
         data = WorkItemData(
             title=title,
