@@ -61,13 +61,13 @@ def endpoints(plan_id: int, unit_id: int) -> list[Endpoint]:
     return [
         Endpoint(
             "API work items of a plan (first page)",
-            f"/api/v1/work-items?plan={plan_id}",
+            f"/api/v1/work-items?plan={plan_id}&page_size=100",
             True,
             json_rows,
         ),
         Endpoint(
             "API overdue work items of a unit",
-            f"/api/v1/work-items?unit={unit_id}&status=overdue",
+            f"/api/v1/work-items?unit={unit_id}&status=overdue&page_size=100",
             True,
             json_rows,
         ),

@@ -57,7 +57,7 @@ def prepare_sqlite() -> None:
     copy.close()
 
 
-def run_workers(engine: str, mode: str, workers: int, writes: int) -> dict:
+def run_workers(engine: str, mode: str, workers: int, writes: int, through: str) -> dict:
     procs = [
         subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
             [
@@ -69,6 +69,7 @@ def run_workers(engine: str, mode: str, workers: int, writes: int) -> dict:
                 f"--workers={workers}",
                 f"--writes={writes}",
                 f"--mode={mode}",
+                f"--through={through}",
             ],
             cwd=env.BENCH_DIR.parent,
             stdin=subprocess.PIPE,
@@ -136,7 +137,7 @@ def bench_writes(ctx: Context) -> Report:
     }
     for engine in names:
         for mode in ("distinct", "shared"):
-            r = run_workers(engine, mode, workers, writes)
+            r = run_workers(engine, mode, workers, writes, ctx.options.get("through", "auto"))
             failed_pct = 100 * r["failed"] / r["attempted"]
             rows.append(
                 [

@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reset", action="store_true", help="regenerate the national data")
     parser.add_argument("--workers", type=int, default=4, help="writes: concurrent processes")
     parser.add_argument("--writes", type=int, default=50, help="writes: PATCHes per worker")
+    parser.add_argument(
+        "--through",
+        choices=["auto", "api", "action"],
+        default="auto",
+        help="writes: the API's PATCH when it exists (auto), or the shared action",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for b in core.REGISTRY.values():
@@ -64,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         runs=args.runs,
         warmup=args.warmup,
         province=args.province,
-        options={"workers": args.workers, "writes": args.writes},
+        options={"workers": args.workers, "writes": args.writes, "through": args.through},
     )
     env.OUT_DIR.mkdir(parents=True, exist_ok=True)
     print(f"\nMachine: {machine()}\n")

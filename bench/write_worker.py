@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--writes", type=int, required=True)
     parser.add_argument("--mode", choices=["distinct", "shared"], required=True)
-    parser.add_argument("--force-action", action="store_true")
+    parser.add_argument("--through", choices=["auto", "api", "action"], default="auto")
     args = parser.parse_args(argv)
     env.configure(env.engine_url(args.engine), sqlite_defaults=args.engine == "sqlite-defaults")
     import logging
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     user = User.objects.get(username=f"p{plan.issuer.code}-coordinator")
     _token, key = ApiToken.issue(user)
     writer: ApiWriter | ActionWriter
-    if not args.force_action and api_has_patch(key, items[0]):
+    if args.through == "api" or (args.through == "auto" and api_has_patch(key, items[0])):
         writer = ApiWriter(key)
     else:
         writer = ActionWriter(user)
