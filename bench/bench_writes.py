@@ -191,7 +191,7 @@ def bench_writes(ctx: Context) -> Report:
         *(
             [
                 "'action' = theodoi.plans.actions.do_update_work_item, called in each process "
-                "(the API's PATCH /api/v1/work-items/{id} is not on this branch); "
+                "(when the API has no PATCH endpoint, or with --through action); "
                 "'api' = the PATCH endpoint through the test Client with a bearer token."
             ]
             if "action" in via
