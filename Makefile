@@ -45,8 +45,9 @@ check-deploy: install
 		ALLOWED_HOSTS=theodoi.example.org THEODOI_DATA=$$(mktemp -d) \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# National-scale benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--only plans".
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/static

@@ -1,0 +1,1 @@
+"""National-scale data generator and benchmarks for theodoi (see bench/README.md)."""
