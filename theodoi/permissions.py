@@ -13,14 +13,13 @@ while an agency reporter in the Ban Dân vận reaches only the Ban Dân vận.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from theodoi.units.models import Membership, Unit
+from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_ids
 
 Role = Membership.Role
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -49,13 +48,6 @@ def has_role(user: AnyUser, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def _subtree_ids(root_ids: Iterable[int]) -> frozenset[int]:
-    ids: set[int] = set()
-    for root in set(root_ids):
-        ids.update(Unit.objects.descendants(root, include_self=True).values_list("pk", flat=True))
-    return frozenset(ids)
-
-
 def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     """Ids of the units the user's memberships in the given roles reach.
 
@@ -75,7 +67,7 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
                 for m in memberships(user)
                 if m.role in wanted_roles
             ]
-            cache[wanted_roles] = _subtree_ids(roots)
+            cache[wanted_roles] = subtree_ids(roots)
     return cache[wanted_roles]
 
 
@@ -90,12 +82,7 @@ def home_ids(user: AnyUser) -> frozenset[int]:
     """Ids of the user's own units and all their ancestors."""
     cache = getattr(user, "_theodoi_home", None)
     if cache is None:
-        ids: set[int] = set()
-        for m in memberships(user):
-            ids.update(
-                Unit.objects.ancestors(m.unit, include_self=True).values_list("pk", flat=True)
-            )
-        cache = frozenset(ids)
+        cache = ancestor_ids(m.unit_id for m in memberships(user))
         user._theodoi_home = cache  # type: ignore[union-attr]
     return cache
 

@@ -1,5 +1,6 @@
 """API authentication: bearer tokens and the browser's session."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -12,13 +13,19 @@ from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
 
+LAST_USED_PRECISION = timedelta(minutes=5)
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = ApiToken.objects.matching(token).select_related("user").first()
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        # Record use at most every few minutes: a read must not take the
+        # database's write lock (SQLite has one for the whole file).
+        now = timezone.now()
+        if found.last_used is None or now - found.last_used > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
         return found.user
 

@@ -20,6 +20,8 @@ class MatrixRow:
     work_items_coordinated: int = 0
     # task id -> {"lead": n work items led, "coordinating": n coordinated}
     cells: dict[int, dict[str, int]] = field(default_factory=dict)
+    # The same, one entry per task in the matrix's task order, for display.
+    grid: list[dict[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -59,4 +61,6 @@ def build_matrix(plan: Plan) -> Matrix:
         key=lambda r: (-r.work_items_led, -r.work_items_coordinated, r.unit.position, r.unit.name),
     )
     tasks = list(plan.tasks.select_related("field").order_by("field__position", "position", "pk"))
+    for row in ordered:
+        row.grid = [row.cells.get(task.pk, {}) for task in tasks]
     return Matrix(plan=plan, tasks=tasks, rows=ordered)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -28,6 +29,44 @@ def strip_diacritics(value: str) -> str:
     """Return ``value`` without Vietnamese diacritics, for 'ignore accents' search."""
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _walk(sql: str, start: Iterable[int]) -> frozenset[int]:
+    ids = [int(pk) for pk in set(start)]
+    if not ids:
+        return frozenset()
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table, marks=", ".join(["%s"] * len(ids))), ids)
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def subtree_ids(root_ids: Iterable[int]) -> frozenset[int]:
+    """Ids of the given units and everything below them, in one query.
+
+    django-tree-queries' ``descendants()`` builds its CTE over the whole forest
+    (every unit of every province) to filter afterwards; permission checks run
+    on every request, so they walk down from the roots they need instead
+    (12 ms → 2 ms at national scale, bench/README.md, "breakdown").
+    """
+    return _walk(
+        "WITH RECURSIVE sub(id) AS ("
+        " SELECT id FROM {table} WHERE id IN ({marks})"
+        " UNION SELECT u.id FROM {table} u JOIN sub ON u.parent_id = sub.id"
+        ") SELECT id FROM sub",
+        root_ids,
+    )
+
+
+def ancestor_ids(unit_ids: Iterable[int]) -> frozenset[int]:
+    """Ids of the given units and all the units above them, in one query."""
+    return _walk(
+        "WITH RECURSIVE up(id, parent_id) AS ("
+        " SELECT id, parent_id FROM {table} WHERE id IN ({marks})"
+        " UNION SELECT u.id, u.parent_id FROM {table} u JOIN up ON u.id = up.parent_id"
+        ") SELECT id FROM up",
+        unit_ids,
+    )
 
 
 class UnitQuerySet(TreeQuerySet):
