@@ -382,6 +382,7 @@ def _item_values(item: WorkItem, names: dict[int, str]) -> dict[str, str]:
         )
 
     return {
+        "task": str(item.task),
         "number": item.number,
         "title": item.title,
         "start": item.start.strftime("%d/%m/%Y") if item.start else "",
@@ -397,7 +398,9 @@ def _stale_rows(form: WorkItemForm, current: WorkItem) -> list[dict[str, str]]:
     names = {pk: u.name for pk, u in form._units.items()}
     theirs = _item_values(current, names)
     data = form.cleaned_data
+    chosen = form._tasks.get(int(data["task"])) if data.get("task") else None
     yours = {
+        "task": str(chosen or form.task),
         "number": data.get("number", ""),
         "title": data.get("title", ""),
         "start": data["start"].strftime("%d/%m/%Y") if data.get("start") else "",
@@ -447,6 +450,9 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "plans.change_workitem", item)
     assigned = list(item.assignments.all())
     units = plan_units(item.task.plan, keep=[a.unit_id for a in assigned])
+    tasks = item.task.plan.tasks.select_related("field").order_by(
+        "field__position", "field_id", "position", "pk"
+    )
     initial = {
         "version": item.version,
         "number": item.number,
@@ -458,7 +464,9 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "expected_output": item.expected_output,
         "coordination_note": item.coordination_note,
     }
-    form = WorkItemForm(request.POST or None, initial=initial, task=item.task, units=units)
+    form = WorkItemForm(
+        request.POST or None, initial=initial, task=item.task, units=units, tasks=tasks
+    )
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"] or item.version
         try:
@@ -477,7 +485,7 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Re-submitting now saves the user's values over the newer ones, knowingly.
             data = request.POST.copy()
             data["version"] = str(stale.current.version)
-            form = WorkItemForm(data, initial=initial, task=item.task, units=units)
+            form = WorkItemForm(data, initial=initial, task=item.task, units=units, tasks=tasks)
             form.is_valid()
             return _work_item_page(
                 request, form, task=item.task, item=current, stale=rows, status=409

@@ -349,3 +349,48 @@ def test_the_programme_term_cannot_leave_plans_behind(client, world, plan):
     ]
     data["start_year"] = 2018
     assert client.post(f"/plans/programmes/{p.pk}/edit/", data).status_code == 302
+
+
+def test_it_moves_a_work_item_to_another_task_with_a_reason(client, world, plan, item):
+    other = Task.objects.create(
+        plan=plan, field=item.task.field, number="2", title="Nhiệm vụ khác", position=2
+    )
+    elsewhere = make_work_item(make_plan(world), lead=world.btg).task
+    login(client, world.coordinator)
+    url = f"/plans/work-items/{item.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert f'<option value="{other.pk}">2. Nhiệm vụ khác</option>' in page
+    assert f'<option value="{elsewhere.pk}"' not in page
+    response = client.post(url, _item_post(world, item, task=str(elsewhere.pk)))
+    assert response.status_code == 200
+    assert "task" in response.context["form"].errors
+    response = client.post(url, _item_post(world, item, task=str(other.pk), reason="Xếp lại"))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.task == other
+    record = item.history.first()
+    assert (record.task_id, record.history_change_reason) == (other.pk, "Xếp lại")
+    assert record.history_user == world.coordinator
+    assert record.prev_record.task_id != other.pk
+
+
+def test_it_records_who_and_why_on_the_assignments_changed_on_the_page(client, world, item):
+    login(client, world.coordinator)
+    url = f"/plans/work-items/{item.pk}/edit/"
+    assert client.post(url, _item_post(world, item, reason="Thêm huyện")).status_code == 302
+    record = Assignment.history.get(unit=world.district1, work_item_id=item.pk)
+    assert (record.history_user, record.history_change_reason) == (world.coordinator, "Thêm huyện")
+
+
+def test_the_page_refuses_a_unit_that_did_not_exist_during_the_work_item(client, world, item):
+    world.district1.active_to = date(2018, 1, 31)
+    world.district1.save()
+    login(client, world.coordinator)
+    response = client.post(f"/plans/work-items/{item.pk}/edit/", _item_post(world, item))
+    assert response.status_code == 200
+    assert response.context["form"].errors["leads"] == [
+        "Huyện ủy Một did not exist during this work item (01/02/2018–30/11/2018): "
+        "it existed until 31/01/2018."
+    ]
+    item.refresh_from_db()
+    assert item.version == 1
