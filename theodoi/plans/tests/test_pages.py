@@ -129,6 +129,54 @@ def test_my_work_lists_by_due_date_with_badges_and_filters(client, world, plan):
     assert soon
 
 
+@time_machine.travel("2018-06-27 09:00 +0700", tick=False)
+def test_my_work_can_include_the_units_under_it(client, world, plan):
+    own = make_work_item(plan, lead=world.district1, title="Của huyện", end=date(2018, 9, 30))
+    communes = make_work_item(
+        plan, lead=[world.commune1a, world.commune1b], title="Của các xã", end=date(2018, 3, 31)
+    )
+    make_work_item(plan, lead=world.btg, coordinating=world.commune1b, title="Phối hợp xã")
+    make_work_item(plan, lead=world.commune2a, title="Huyện khác")
+    client.force_login(world.district)
+    url = f"/plans/units/{world.district1.pk}/work/"
+    response = client.get(url)
+    body = response.content.decode()
+    assert 'name="sub" value="1"' in body and "checked" not in body.split('name="sub"')[1][:30]
+    assert [r["a"].work_item for r in response.context["groups"]["lead"]] == [own]
+    response = client.get(url, {"sub": "1"})
+    lead = [(r["a"].work_item.title, r["a"].unit.name) for r in response.context["groups"]["lead"]]
+    assert lead == [
+        ("Của các xã", "Xã Một A"),
+        ("Của các xã", "Xã Một B"),
+        ("Của huyện", "Huyện ủy Một"),
+    ]
+    coordinating = response.context["groups"]["coordinating"]
+    assert [(r["a"].work_item.title, r["a"].unit.name) for r in coordinating] == [
+        ("Phối hợp xã", "Xã Một B")
+    ]
+    body = response.content.decode()
+    assert f'<a href="/plans/units/{world.commune1a.pk}/work/">Xã Một A</a>' in body
+    response = client.get(url, {"sub": "1", "status": "overdue"})
+    assert [r["a"].work_item for r in response.context["groups"]["lead"]] == [communes] * 2
+    # A commune has no units under it: no checkbox.
+    client.force_login(world.commune)
+    body = client.get(f"/plans/units/{world.commune1a.pk}/work/").content.decode()
+    assert 'name="sub"' not in body
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_my_work_with_the_units_under_it_has_constant_queries(
+    client, world, plan, size, django_assert_num_queries
+):
+    for n in range(size):
+        make_work_item(plan, lead=world.commune1a, coordinating=world.district1, title=f"V{n}")
+        make_work_item(make_plan(world), lead=world.commune1b, title=f"K{n}")
+    client.force_login(world.district)
+    with django_assert_num_queries(12):
+        response = client.get(f"/plans/units/{world.district1.pk}/work/", {"sub": "1"})
+    assert len(response.context["groups"]["lead"]) == 2 * size
+
+
 def test_my_work_is_refused_outside_reach(client, world, plan):
     client.force_login(world.commune)
     assert client.get(f"/plans/units/{world.bdv.pk}/work/").status_code == 403
