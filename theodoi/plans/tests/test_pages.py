@@ -308,3 +308,29 @@ def test_pages_use_a_constant_number_of_queries(
     with django_assert_num_queries(small):
         client.get(url)
     assert Assignment.objects.count() > 40
+
+
+def test_long_unit_lists_fold_into_a_details_element(client, world, plan):
+    many = [world.btg, world.bdv, world.sotttt, world.district1, world.district2]
+    make_work_item(plan, lead=many[:3], coordinating=many[3:], title="Năm đơn vị")
+    extra = [make_unit(f"Xã Thêm {n}", Unit.Kind.COMMUNE, world.district2) for n in range(3)]
+    folded = make_work_item(plan, lead=many, coordinating=extra, title="Tám đơn vị")
+    client.force_login(world.viewer)
+    for url in (f"/plans/{plan.pk}/", f"/plans/tasks/{folded.task_id}/"):
+        body = client.get(url).content.decode()
+        assert body.count('<details class="more-units">') == 1
+        assert '<summary aria-label="4 more units">+4</summary>' in body
+        # Every unit is still on the page, the folded ones inside the details.
+        details = body.split('<details class="more-units">')[1].split("</details>")[0]
+        # Leads first, each role by unit name.
+        assert "Sở TT&amp;TT" in details and "Xã Thêm 2" in details
+        assert "Huyện ủy Một" not in details and "Huyện ủy Một" in body
+        assert '<h3 class="sticky-head">' in body or url.startswith("/plans/tasks/")
+
+
+def test_the_plan_list_labels_its_counts_for_phones(client, world, plan):
+    make_work_item(plan, lead=world.btg)
+    client.force_login(world.viewer)
+    body = client.get("/plans/").content.decode()
+    assert '<table class="stack">' in body
+    assert '<td class="num" data-label="Tasks">1</td>' in body
