@@ -197,3 +197,19 @@ def do_update_work_item(
     item.save(update_fields=fields)
     _set_assignments(item, data, by, reason)
     return item
+
+
+@transaction.atomic
+def do_delete_work_items(
+    items: list[WorkItem], *, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """Delete work items, recording who and why on each of them and their assignments.
+
+    Deleting by cascade would leave the assignments' history without a reason.
+    """
+    for assignment in Assignment.objects.filter(work_item__in=items):
+        _attribute(assignment, by, reason)
+        assignment.delete()
+    for item in items:
+        _attribute(item, by, reason)
+        item.delete()

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from theodoi import permissions
 from theodoi.units.models import Membership, Unit
 
-from .actions import StaleVersion, do_create_work_item, do_update_work_item
+from .actions import (
+    StaleVersion,
+    do_create_work_item,
+    do_delete_work_items,
+    do_update_work_item,
+)
 from .forms import (
     DeleteForm,
     FieldForm,
@@ -71,14 +76,23 @@ def _delete_page(
     done: str,
     crumbs: list[tuple[str, str]],
     consequences: list[str] | None = None,
+    work_items: list[WorkItem] | None = None,
 ) -> HttpResponse:
-    """Confirm, then delete ``obj`` recording the required reason."""
+    """Confirm, then delete ``obj`` recording the required reason.
+
+    ``work_items`` deleted with it are deleted first, one by one, so their
+    assignments' history records the reason too.
+    """
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        obj._change_reason = form.cleaned_data["reason"]  # type: ignore[attr-defined]
+        reason = form.cleaned_data["reason"]
+        obj._change_reason = reason  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                obj.delete()
+                if work_items:
+                    do_delete_work_items(work_items, by=request.user, reason=reason)
+                if obj.pk is not None:
+                    obj.delete()
         except ProtectedError:
             form.add_error(None, _("This cannot be deleted while other records depend on it."))
         else:
@@ -333,7 +347,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_rw_task(request, pk, "plans.delete_task")
-    n = task.work_items.count()
+    items = list(task.work_items.all())
+    n = len(items)
     consequences = (
         [_("Its %(n)s work item(s) and their assignments are deleted with it.") % {"n": n}]
         if n
@@ -347,6 +362,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
         done=plan_url,
         crumbs=[(plan_url, task.plan.number)],
         consequences=consequences,
+        work_items=items,
     )
 
 
@@ -511,4 +527,5 @@ def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
             (task_url, str(item.task)),
         ],
         consequences=[_("Its assignments are deleted with it.")],
+        work_items=[item],
     )

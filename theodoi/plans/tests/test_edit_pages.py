@@ -191,6 +191,11 @@ def test_it_creates_and_deletes_a_work_item(client, world, item):
     assert not WorkItem.objects.filter(pk=created.pk).exists()
     record = WorkItem.history.filter(id=created.pk, history_type="-").get()
     assert record.history_change_reason == "Trùng lặp"
+    gone = Assignment.history.filter(work_item_id=created.pk, history_type="-")
+    assert gone.count() == 3
+    assert {(r.history_user, r.history_change_reason) for r in gone} == {
+        (world.coordinator, "Trùng lặp")
+    }
 
 
 def test_it_creates_edits_and_deletes_a_task(client, world, plan, item):
@@ -394,3 +399,24 @@ def test_the_page_refuses_a_unit_that_did_not_exist_during_the_work_item(client,
     ]
     item.refresh_from_db()
     assert item.version == 1
+
+
+def test_deleting_a_task_records_the_reason_on_its_work_items_and_assignments(
+    client, world, plan, item
+):
+    login(client, world.coordinator)
+    task = item.task
+    assert (
+        client.post(f"/plans/tasks/{task.pk}/delete/", {"reason": "Gộp nhiệm vụ"}).status_code
+        == 302
+    )
+    assert not Task.objects.filter(pk=task.pk).exists()
+    records = [
+        *WorkItem.history.filter(id=item.pk, history_type="-"),
+        *Assignment.history.filter(work_item_id=item.pk, history_type="-"),
+        *Task.history.filter(id=task.pk, history_type="-"),
+    ]
+    assert len(records) == 4
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (world.coordinator, "Gộp nhiệm vụ")
+    }
