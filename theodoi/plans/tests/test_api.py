@@ -543,3 +543,17 @@ def test_a_unit_that_did_not_exist_during_the_work_item_is_refused(client, world
     response = _patch(client, url, {"version": 1, "start": "2018-04-01", "end": "2018-04-30"})
     assert response.status_code == 422
     assert "Huyện ủy Một" in response.json()["fields"]["coordinating"]
+
+
+def test_api_changes_record_who_and_why_on_the_assignments(client, world, item):
+    client.force_login(world.coordinator)
+    body = {"version": 1, "leads": [world.btg.pk], "reason": "Đổi chủ trì"}
+    assert _patch(client, f"/api/v1/work-items/{item.pk}", body).status_code == 200
+    records = Assignment.history.filter(work_item_id=item.pk, history_user__isnull=False)
+    assert {(r.history_type, r.unit_id) for r in records} == {
+        ("-", world.bdv.pk),
+        ("+", world.btg.pk),
+    }
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (world.coordinator, "Đổi chủ trì")
+    }

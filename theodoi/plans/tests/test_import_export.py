@@ -496,3 +496,15 @@ def test_assignment_count_unchanged_by_failed_import(world, plan):
     rows[2][3] = "Không có"
     assert not import_table(plan, xlsx(rows), by=None).ok
     assert Assignment.objects.count() == before
+
+
+def test_a_unit_that_did_not_exist_during_the_row_is_refused(world, plan):
+    world.district2.active_to = date(2018, 1, 10)
+    world.district2.save()
+    result = import_table(plan, xlsx(GOOD), by=None)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "Chủ trì")]
+    assert result.errors[0].message == (
+        "Huyện ủy Hai did not exist during this work item (15/01/2018–30/11/2018): "
+        "it existed until 10/01/2018."
+    )
+    assert WorkItem.objects.count() == 0
