@@ -420,3 +420,13 @@ def test_deleting_a_task_records_the_reason_on_its_work_items_and_assignments(
     assert {(r.history_user, r.history_change_reason) for r in records} == {
         (world.coordinator, "Gộp nhiệm vụ")
     }
+
+
+def test_the_history_page_shows_the_move_with_its_reason(client, world, plan, item):
+    other = Task.objects.create(plan=plan, field=item.task.field, number="2", title="Nhiệm vụ khác")
+    login(client, world.coordinator)
+    data = _item_post(world, item, task=str(other.pk), reason="Xếp lại nhiệm vụ")
+    assert client.post(f"/plans/work-items/{item.pk}/edit/", data).status_code == 302
+    body = client.get(f"/plans/work-items/{item.pk}/history/").content.decode()
+    assert "Xếp lại nhiệm vụ" in body
+    assert "Nhiệm vụ thử nghiệm" in body and "2. Nhiệm vụ khác" in body
