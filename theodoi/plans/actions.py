@@ -39,6 +39,39 @@ class WorkItemData:
     coordination_note: str = ""
     leads: list[Unit] = field(default_factory=list)
     coordinating: list[Unit] = field(default_factory=list)
+    # Another task of the same plan to move the work item to (None: stay).
+    task: Task | None = None
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def unit_lifetime(unit: Unit) -> str:
+    """When a unit existed, as people read it: 'from 01/01/2019 to 30/06/2025'."""
+    if unit.active_from and unit.active_to:
+        return _("from %(start)s to %(end)s") % {
+            "start": _day(unit.active_from),
+            "end": _day(unit.active_to),
+        }
+    if unit.active_from:
+        return _("from %(start)s") % {"start": _day(unit.active_from)}
+    if unit.active_to:
+        return _("until %(end)s") % {"end": _day(unit.active_to)}
+    return ""
+
+
+def _missing_units(units: list[Unit], start: date, end: date) -> list[str]:
+    """Messages for the units that did not exist on any day of [start, end]."""
+    return [
+        _(
+            "%(unit)s did not exist during this work item (%(start)s–%(end)s): "
+            "it existed %(lifetime)s."
+        )
+        % {"unit": u.name, "start": _day(start), "end": _day(end), "lifetime": unit_lifetime(u)}
+        for u in units
+        if (u.active_from and u.active_from > end) or (u.active_to and u.active_to < start)
+    ]
 
 
 def validate_work_item(task: Task, data: WorkItemData) -> None:
@@ -71,23 +104,35 @@ def validate_work_item(task: Task, data: WorkItemData) -> None:
             _("A unit cannot both lead and coordinate the same work item: %(units)s.")
             % {"units": names},
         )
+    if data.start and data.end and data.start <= data.end:
+        for name, units in (("leads", data.leads), ("coordinating", data.coordinating)):
+            for message in _missing_units(units, data.start, data.end):
+                add(name, message)
+    if data.task is not None and data.task.plan_id != task.plan_id:
+        add("task", _("A work item can only move to another task of the same plan."))
     if errors:
         raise ValidationError(errors)
 
 
-def _set_assignments(item: WorkItem, data: WorkItemData) -> None:
+def _set_assignments(
+    item: WorkItem, data: WorkItemData, by: AbstractBaseUser | None, reason: str
+) -> None:
     wanted = {u.pk: Assignment.Role.LEAD for u in data.leads}
     wanted.update({u.pk: Assignment.Role.COORDINATING for u in data.coordinating})
     existing = {a.unit_id: a for a in item.assignments.all()}
     for unit_id, assignment in existing.items():
         if unit_id not in wanted:
+            _attribute(assignment, by, reason)
             assignment.delete()
         elif assignment.role != wanted[unit_id]:
             assignment.role = wanted[unit_id]
+            _attribute(assignment, by, reason)
             assignment.save(update_fields=["role"])
     for unit_id, role in wanted.items():
         if unit_id not in existing:
-            Assignment.objects.create(work_item=item, unit_id=unit_id, role=role)
+            assignment = Assignment(work_item=item, unit_id=unit_id, role=role)
+            _attribute(assignment, by, reason)
+            assignment.save()
 
 
 def _attribute(obj: object, by: AbstractBaseUser | None, reason: str) -> None:
@@ -113,7 +158,7 @@ def do_create_work_item(
     )
     _attribute(item, by, reason)
     item.save()
-    _set_assignments(item, data)
+    _set_assignments(item, data, by, reason)
     return item
 
 
@@ -129,7 +174,8 @@ def do_update_work_item(
     """Save ``data`` over ``item`` if nobody saved it since ``version`` was read.
 
     Raises StaleVersion (carrying the saved values) instead of overwriting a
-    newer save, and ValidationError for bad data.
+    newer save, and ValidationError for bad data. ``data.task`` moves the work
+    item to another task of the same plan.
     """
     validate_work_item(item.task, data)
     claimed = WorkItem.objects.filter(pk=item.pk, version=version).update(version=F("version") + 1)
@@ -142,9 +188,28 @@ def do_update_work_item(
     item.end = data.end
     item.expected_output = data.expected_output
     item.coordination_note = data.coordination_note
+    fields = ["number", "title", "start", "end", "expected_output", "coordination_note"]
+    if data.task is not None and data.task.pk != item.task_id:
+        item.task = data.task
+        item.position = data.task.work_items.count() + 1
+        fields += ["task", "position"]
     _attribute(item, by, reason)
-    item.save(
-        update_fields=["number", "title", "start", "end", "expected_output", "coordination_note"]
-    )
-    _set_assignments(item, data)
+    item.save(update_fields=fields)
+    _set_assignments(item, data, by, reason)
     return item
+
+
+@transaction.atomic
+def do_delete_work_items(
+    items: list[WorkItem], *, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """Delete work items, recording who and why on each of them and their assignments.
+
+    Deleting by cascade would leave the assignments' history without a reason.
+    """
+    for assignment in Assignment.objects.filter(work_item__in=items):
+        _attribute(assignment, by, reason)
+        assignment.delete()
+    for item in items:
+        _attribute(item, by, reason)
+        item.delete()

@@ -128,11 +128,31 @@ class WorkItemForm(forms.Form):
     reason = ReasonField()
 
     def __init__(
-        self, *args: Any, task: Task, units: QuerySet[Unit] | list[Unit], **kwargs: Any
+        self,
+        *args: Any,
+        task: Task,
+        units: QuerySet[Unit] | list[Unit],
+        tasks: Iterable[Task] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``tasks`` (the plan's, with their fields) adds a select to move the work item."""
         super().__init__(*args, **kwargs)
         self.task = task
         self._units = {u.pk: u for u in units}
+        self._tasks: dict[int, Task] = {}
+        if tasks is not None:
+            self._tasks = {t.pk: t for t in tasks}
+            groups: dict[str, list[tuple[str, str]]] = {}
+            for t in self._tasks.values():
+                groups.setdefault(t.field.name, []).append((str(t.pk), str(t)))
+            self.fields["task"] = forms.ChoiceField(
+                label=_("Task"),
+                choices=list(groups.items()),
+                initial=str(task.pk),
+                required=False,  # left out: the work item stays in its task
+                help_text=_("Choose another task of the plan to move the work item there."),
+            )
+            self.order_fields(["version", "task"])
         units_list = list(self._units.values())
         for name in ("leads", "coordinating"):
             chosen = {int(pk) for pk in self.initial.get(name, [])}
@@ -164,6 +184,7 @@ class WorkItemForm(forms.Form):
             coordination_note=data.get("coordination_note", ""),
             leads=self._units_of("leads"),
             coordinating=self._units_of("coordinating"),
+            task=self._tasks.get(int(data["task"])) if data.get("task") else None,
         )
 
 

@@ -1,8 +1,10 @@
 """A plan's task table as XLSX: import (all or nothing) and export.
 
-The table has one row per work item and eight columns — field, task, work
-item, lead, coordinating, start, end, output — under a header row written in
-Vietnamese or English. Units are matched within the plan's province by code,
+The table has one row per work item and eleven columns — field, task number,
+task, work item number, work item, lead, coordinating, start, end, output,
+coordination note — under a header row written in Vietnamese or English. The
+two numbers and the coordination note are optional: files without them import,
+and leave those values as they are. Units are matched within the plan's province by code,
 name or short name (case, spacing and Unicode composition do not matter,
 diacritics do), or by the name of a unit group, which stands for its units.
 Several units in a cell are separated by ";" or new lines. A blank field or
@@ -40,15 +42,28 @@ from .scope import plan_units
 # Column key -> accepted headers (Vietnamese first: it is what export writes).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "field": ("Lĩnh vực", "Field"),
+    "task_number": ("Số TT nhiệm vụ", "Task number"),
     "task": ("Nhiệm vụ", "Task"),
+    "number": ("Số TT công việc", "Work item number"),
     "title": ("Nhóm đầu công việc", "Work item"),
     "leads": ("Chủ trì", "Lead"),
     "coordinating": ("Phối hợp", "Coordinating"),
     "start": ("Bắt đầu", "Start"),
     "end": ("Kết thúc", "End"),
     "expected_output": ("Sản phẩm", "Output"),
+    "coordination_note": ("Cơ chế phối hợp", "Coordination note"),
 }
-WIDTHS = {"field": 22, "task": 40, "title": 48, "leads": 26, "coordinating": 30}
+WIDTHS = {
+    "field": 22,
+    "task_number": 9,
+    "task": 40,
+    "number": 9,
+    "title": 48,
+    "leads": 26,
+    "coordinating": 30,
+    "expected_output": 36,
+    "coordination_note": 40,
+}
 HEADER_LOOKUP = {normalize_name(h): key for key, headers in COLUMNS.items() for h in headers}
 REQUIRED = ("field", "task", "title", "leads", "start", "end")
 SEPARATOR = re.compile(r"[;\n\r]+")
@@ -86,6 +101,9 @@ class _Row:
     field: str
     task: str
     data: WorkItemData
+    task_number: str = ""
+    # The optional columns present in the file: absent ones keep saved values.
+    present: frozenset[str] = frozenset()
 
 
 def _text(value: Any) -> str:
@@ -240,7 +258,8 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
     rows: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
-    last_field = last_task = ""
+    present = frozenset(columns)
+    last_field = last_task = last_task_number = ""
     for offset, raw in enumerate(sheet_rows[header_index + 1 :], start=header_index + 2):
 
         def cell(key: str, raw: tuple[Any, ...] = raw) -> Any:
@@ -255,12 +274,20 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
             out.append(RowError(n, header_label.get(key, COLUMNS[key][0]), message))
 
         field_name = _text(cell("field")) or last_field
+        # A blank task cell repeats the task above, with its number.
+        if _text(cell("task")):
+            task_number = _text(cell("task_number"))
+        else:
+            task_number = _text(cell("task_number")) or last_task_number
         task_title = _text(cell("task")) or last_task
         if not field_name:
             add("field", _("Enter the field."))
         if not task_title:
             add("task", _("Enter the task."))
-        last_field, last_task = field_name, task_title
+        last_field, last_task, last_task_number = field_name, task_title, task_number
+        for key, limit in (("task_number", 20), ("number", 20)):
+            if len(_text(cell(key))) > limit:
+                add(key, _("Write at most %(n)s characters.") % {"n": limit})
         leads, lead_errors = matcher.find(_text_lines(cell("leads")))
         coordinating, coord_errors = matcher.find(_text_lines(cell("coordinating")))
         for message in lead_errors:
@@ -275,7 +302,9 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
             title=_text(cell("title")),
             start=start or None,  # type: ignore[arg-type]
             end=end or None,  # type: ignore[arg-type]
+            number=_text(cell("number")),
             expected_output=_text(cell("expected_output")),
+            coordination_note=_cell_lines(cell("coordination_note")),
             leads=leads,
             coordinating=coordinating,
         )
@@ -302,7 +331,7 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
         if row_errors:
             errors.extend(row_errors)
         else:
-            rows.append(_Row(offset, field_name, task_title, data))
+            rows.append(_Row(offset, field_name, task_title, data, task_number, present))
     if not rows and not errors:
         errors.append(RowError(header_index + 2, "", _("The table has no work item row.")))
     return rows, errors
@@ -312,10 +341,20 @@ def _text_lines(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _cell_lines(value: Any) -> str:
+    """A multi-line cell: line breaks kept, each line's spacing tidied."""
+    if value is None:
+        return ""
+    lines = [" ".join(line.split()) for line in str(value).replace("\r", "").split("\n")]
+    return "\n".join(lines).strip()
+
+
 def _same(item: WorkItem, data: WorkItemData) -> bool:
     assignments = list(item.assignments.all())
     return (
-        item.start == data.start
+        item.number == data.number
+        and _cell_lines(item.coordination_note) == _cell_lines(data.coordination_note)
+        and item.start == data.start
         and item.end == data.end
         and item.expected_output == data.expected_output
         and {a.unit_id for a in assignments if a.role == Assignment.Role.LEAD}
@@ -364,22 +403,37 @@ def import_table(
                 result.fields_created += 1
             task = tasks.get((field_obj.pk, normalize_name(row.task)))
             if task is None:
-                task = Task(plan=plan, field=field_obj, title=row.task, position=len(tasks) + 1)
+                task = Task(
+                    plan=plan,
+                    field=field_obj,
+                    number=row.task_number,
+                    title=row.task,
+                    position=len(tasks) + 1,
+                )
                 task._history_user = by  # type: ignore[attr-defined]
                 task._change_reason = reason  # type: ignore[attr-defined]
                 task.save()
                 tasks[(field_obj.pk, normalize_name(row.task))] = task
                 result.tasks_created += 1
+            elif "task_number" in row.present and task.number != row.task_number:
+                task.number = row.task_number
+                task._history_user = by  # type: ignore[attr-defined]
+                task._change_reason = reason  # type: ignore[attr-defined]
+                task.save(update_fields=["number"])
             item = items.get((task.pk, normalize_name(row.data.title)))
             if item is None:
                 created = do_create_work_item(task, row.data, by=by, reason=reason)
                 items[(task.pk, normalize_name(row.data.title))] = created
                 result.created += 1
-            elif _same(item, row.data):
+                continue
+            # Columns the file lacks keep the saved values.
+            if "number" not in row.present:
+                row.data.number = item.number
+            if "coordination_note" not in row.present:
+                row.data.coordination_note = item.coordination_note
+            if _same(item, row.data):
                 result.unchanged += 1
             else:
-                row.data.number = item.number
-                row.data.coordination_note = item.coordination_note
                 do_update_work_item(item, row.data, version=item.version, by=by, reason=reason)
                 result.updated += 1
     return result
@@ -408,13 +462,16 @@ def export_rows(plan: Plan) -> list[list[Any]]:
         rows.append(
             [
                 item.task.field.name,
+                item.task.number,
                 item.task.title,
+                item.number,
                 item.title,
                 names(Assignment.Role.LEAD),
                 names(Assignment.Role.COORDINATING),
                 item.start,
                 item.end,
                 item.expected_output,
+                item.coordination_note,
             ]
         )
     return rows
@@ -426,7 +483,6 @@ def export_table(plan: Plan) -> bytes:
         Column(headers[0], WIDTHS.get(key, 14), "DD/MM/YYYY" if key in ("start", "end") else None)
         for key, headers in COLUMNS.items()
     ]
-    columns[-1].width = 36
     rows = export_rows(plan)
     workbook = new_workbook()
     sheet = add_table_sheet(

@@ -115,13 +115,24 @@ def work_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """What a unit leads and coordinates, by due date, with filters by plan and status."""
+    """What a unit leads and coordinates, by due date, with filters by plan and status.
+
+    ``?sub=1`` adds the work of the units under it (a district committee sees
+    its communes' work items), each row naming its unit.
+    """
     unit = get_object_or_404(Unit, pk=unit_id)
     if not request.user.has_perm("units.view_work_of_unit", unit):
         raise PermissionDenied
+    with_sub = request.GET.get("sub") == "1"
+    if with_sub:
+        unit_ids = list(
+            Unit.objects.descendants(unit, include_self=True).values_list("pk", flat=True)
+        )
+    else:
+        unit_ids = [unit.pk]
     plans = list(
         permissions.visible_plans(request.user)
-        .filter(tasks__work_items__assignments__unit=unit)
+        .filter(tasks__work_items__assignments__unit__in=unit_ids)
         .distinct()
         .order_by("-year", "number")
     )
@@ -130,10 +141,19 @@ def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
     if chosen_status not in Assignment.Deadline.values:
         chosen_status = ""
     assignments = (
-        Assignment.objects.filter(unit=unit, work_item__task__plan__in=[p.pk for p in plans])
-        .select_related("work_item__task__plan")
+        Assignment.objects.filter(
+            unit__in=unit_ids, work_item__task__plan__in=[p.pk for p in plans]
+        )
+        .select_related("work_item__task__plan", "unit")
         .prefetch_related(Prefetch("work_item__assignments", queryset=Assignment.objects.all()))
-        .order_by("work_item__end", "work_item__task__plan__number", "work_item__position")
+        .order_by(
+            "work_item__end",
+            "work_item__task__plan__number",
+            "work_item__position",
+            "work_item_id",
+            "unit__position",
+            "unit__name",
+        )
     )
     if chosen_plan:
         assignments = assignments.filter(work_item__task__plan=chosen_plan)
@@ -159,5 +179,7 @@ def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
         "chosen_plan": chosen_plan,
         "statuses": Assignment.Deadline.choices,
         "chosen_status": chosen_status,
+        "with_sub": with_sub,
+        "has_sub": len(unit_ids) > 1 or Unit.objects.filter(parent=unit).exists(),
     }
     return render(request, "plans/my_work.html", context)

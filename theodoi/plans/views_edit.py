@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from theodoi import permissions
 from theodoi.units.models import Membership, Unit
 
-from .actions import StaleVersion, do_create_work_item, do_update_work_item
+from .actions import (
+    StaleVersion,
+    do_create_work_item,
+    do_delete_work_items,
+    do_update_work_item,
+)
 from .forms import (
     DeleteForm,
     FieldForm,
@@ -71,14 +76,23 @@ def _delete_page(
     done: str,
     crumbs: list[tuple[str, str]],
     consequences: list[str] | None = None,
+    work_items: list[WorkItem] | None = None,
 ) -> HttpResponse:
-    """Confirm, then delete ``obj`` recording the required reason."""
+    """Confirm, then delete ``obj`` recording the required reason.
+
+    ``work_items`` deleted with it are deleted first, one by one, so their
+    assignments' history records the reason too.
+    """
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        obj._change_reason = form.cleaned_data["reason"]  # type: ignore[attr-defined]
+        reason = form.cleaned_data["reason"]
+        obj._change_reason = reason  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                obj.delete()
+                if work_items:
+                    do_delete_work_items(work_items, by=request.user, reason=reason)
+                if obj.pk is not None:
+                    obj.delete()
         except ProtectedError:
             form.add_error(None, _("This cannot be deleted while other records depend on it."))
         else:
@@ -333,7 +347,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_rw_task(request, pk, "plans.delete_task")
-    n = task.work_items.count()
+    items = list(task.work_items.all())
+    n = len(items)
     consequences = (
         [_("Its %(n)s work item(s) and their assignments are deleted with it.") % {"n": n}]
         if n
@@ -347,6 +362,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
         done=plan_url,
         crumbs=[(plan_url, task.plan.number)],
         consequences=consequences,
+        work_items=items,
     )
 
 
@@ -382,6 +398,7 @@ def _item_values(item: WorkItem, names: dict[int, str]) -> dict[str, str]:
         )
 
     return {
+        "task": str(item.task),
         "number": item.number,
         "title": item.title,
         "start": item.start.strftime("%d/%m/%Y") if item.start else "",
@@ -397,7 +414,9 @@ def _stale_rows(form: WorkItemForm, current: WorkItem) -> list[dict[str, str]]:
     names = {pk: u.name for pk, u in form._units.items()}
     theirs = _item_values(current, names)
     data = form.cleaned_data
+    chosen = form._tasks.get(int(data["task"])) if data.get("task") else None
     yours = {
+        "task": str(chosen or form.task),
         "number": data.get("number", ""),
         "title": data.get("title", ""),
         "start": data["start"].strftime("%d/%m/%Y") if data.get("start") else "",
@@ -447,6 +466,9 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "plans.change_workitem", item)
     assigned = list(item.assignments.all())
     units = plan_units(item.task.plan, keep=[a.unit_id for a in assigned])
+    tasks = item.task.plan.tasks.select_related("field").order_by(
+        "field__position", "field_id", "position", "pk"
+    )
     initial = {
         "version": item.version,
         "number": item.number,
@@ -458,7 +480,9 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "expected_output": item.expected_output,
         "coordination_note": item.coordination_note,
     }
-    form = WorkItemForm(request.POST or None, initial=initial, task=item.task, units=units)
+    form = WorkItemForm(
+        request.POST or None, initial=initial, task=item.task, units=units, tasks=tasks
+    )
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"] or item.version
         try:
@@ -477,7 +501,7 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Re-submitting now saves the user's values over the newer ones, knowingly.
             data = request.POST.copy()
             data["version"] = str(stale.current.version)
-            form = WorkItemForm(data, initial=initial, task=item.task, units=units)
+            form = WorkItemForm(data, initial=initial, task=item.task, units=units, tasks=tasks)
             form.is_valid()
             return _work_item_page(
                 request, form, task=item.task, item=current, stale=rows, status=409
@@ -503,4 +527,5 @@ def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
             (task_url, str(item.task)),
         ],
         consequences=[_("Its assignments are deleted with it.")],
+        work_items=[item],
     )

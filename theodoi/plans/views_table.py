@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import ImportForm
-from .importer import COLUMNS, export_table, import_table
+from .importer import COLUMNS, REQUIRED, export_table, import_table
 from .models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +46,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "result": result,
-        "columns": list(COLUMNS.values()),
+        "columns": [(headers, key not in REQUIRED) for key, headers in COLUMNS.items()],
     }
     return render(request, "plans/import.html", context, status=422 if result else 200)
 

@@ -522,3 +522,38 @@ def test_input_errors_are_translated_per_field(client, world, item):
         "title": "Nhập tối đa 500 ký tự.",
         "leads.0": "Nhập một số nguyên.",
     }
+
+
+def test_a_unit_that_did_not_exist_during_the_work_item_is_refused(client, world, item):
+    world.district1.active_to = date(2018, 3, 31)
+    world.district1.save()
+    client.force_login(world.coordinator)
+    body = _body(world, item, start="2018-05-01", end="2018-12-31")
+    response = _post(client, "/api/v1/work-items", body)
+    assert response.status_code == 422, response.content
+    assert response.json()["fields"] == {
+        "coordinating": "Huyện ủy Một không tồn tại trong thời gian của nhóm công việc này "
+        "(01/05/2018–31/12/2018): đơn vị chỉ tồn tại đến 31/03/2018."
+    }
+    assert WorkItem.objects.count() == 1
+    # Within its lifetime it is accepted; moving the dates past it is refused.
+    response = _post(client, "/api/v1/work-items", _body(world, item, end="2018-03-31"))
+    assert response.status_code == 201, response.content
+    url = f"/api/v1/work-items/{response.json()['id']}"
+    response = _patch(client, url, {"version": 1, "start": "2018-04-01", "end": "2018-04-30"})
+    assert response.status_code == 422
+    assert "Huyện ủy Một" in response.json()["fields"]["coordinating"]
+
+
+def test_api_changes_record_who_and_why_on_the_assignments(client, world, item):
+    client.force_login(world.coordinator)
+    body = {"version": 1, "leads": [world.btg.pk], "reason": "Đổi chủ trì"}
+    assert _patch(client, f"/api/v1/work-items/{item.pk}", body).status_code == 200
+    records = Assignment.history.filter(work_item_id=item.pk, history_user__isnull=False)
+    assert {(r.history_type, r.unit_id) for r in records} == {
+        ("-", world.bdv.pk),
+        ("+", world.btg.pk),
+    }
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (world.coordinator, "Đổi chủ trì")
+    }

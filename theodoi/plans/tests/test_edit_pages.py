@@ -191,6 +191,11 @@ def test_it_creates_and_deletes_a_work_item(client, world, item):
     assert not WorkItem.objects.filter(pk=created.pk).exists()
     record = WorkItem.history.filter(id=created.pk, history_type="-").get()
     assert record.history_change_reason == "Trùng lặp"
+    gone = Assignment.history.filter(work_item_id=created.pk, history_type="-")
+    assert gone.count() == 3
+    assert {(r.history_user, r.history_change_reason) for r in gone} == {
+        (world.coordinator, "Trùng lặp")
+    }
 
 
 def test_it_creates_edits_and_deletes_a_task(client, world, plan, item):
@@ -349,3 +354,79 @@ def test_the_programme_term_cannot_leave_plans_behind(client, world, plan):
     ]
     data["start_year"] = 2018
     assert client.post(f"/plans/programmes/{p.pk}/edit/", data).status_code == 302
+
+
+def test_it_moves_a_work_item_to_another_task_with_a_reason(client, world, plan, item):
+    other = Task.objects.create(
+        plan=plan, field=item.task.field, number="2", title="Nhiệm vụ khác", position=2
+    )
+    elsewhere = make_work_item(make_plan(world), lead=world.btg).task
+    login(client, world.coordinator)
+    url = f"/plans/work-items/{item.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert f'<option value="{other.pk}">2. Nhiệm vụ khác</option>' in page
+    assert f'<option value="{elsewhere.pk}"' not in page
+    response = client.post(url, _item_post(world, item, task=str(elsewhere.pk)))
+    assert response.status_code == 200
+    assert "task" in response.context["form"].errors
+    response = client.post(url, _item_post(world, item, task=str(other.pk), reason="Xếp lại"))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.task == other
+    record = item.history.first()
+    assert (record.task_id, record.history_change_reason) == (other.pk, "Xếp lại")
+    assert record.history_user == world.coordinator
+    assert record.prev_record.task_id != other.pk
+
+
+def test_it_records_who_and_why_on_the_assignments_changed_on_the_page(client, world, item):
+    login(client, world.coordinator)
+    url = f"/plans/work-items/{item.pk}/edit/"
+    assert client.post(url, _item_post(world, item, reason="Thêm huyện")).status_code == 302
+    record = Assignment.history.get(unit=world.district1, work_item_id=item.pk)
+    assert (record.history_user, record.history_change_reason) == (world.coordinator, "Thêm huyện")
+
+
+def test_the_page_refuses_a_unit_that_did_not_exist_during_the_work_item(client, world, item):
+    world.district1.active_to = date(2018, 1, 31)
+    world.district1.save()
+    login(client, world.coordinator)
+    response = client.post(f"/plans/work-items/{item.pk}/edit/", _item_post(world, item))
+    assert response.status_code == 200
+    assert response.context["form"].errors["leads"] == [
+        "Huyện ủy Một did not exist during this work item (01/02/2018–30/11/2018): "
+        "it existed until 31/01/2018."
+    ]
+    item.refresh_from_db()
+    assert item.version == 1
+
+
+def test_deleting_a_task_records_the_reason_on_its_work_items_and_assignments(
+    client, world, plan, item
+):
+    login(client, world.coordinator)
+    task = item.task
+    assert (
+        client.post(f"/plans/tasks/{task.pk}/delete/", {"reason": "Gộp nhiệm vụ"}).status_code
+        == 302
+    )
+    assert not Task.objects.filter(pk=task.pk).exists()
+    records = [
+        *WorkItem.history.filter(id=item.pk, history_type="-"),
+        *Assignment.history.filter(work_item_id=item.pk, history_type="-"),
+        *Task.history.filter(id=task.pk, history_type="-"),
+    ]
+    assert len(records) == 4
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (world.coordinator, "Gộp nhiệm vụ")
+    }
+
+
+def test_the_history_page_shows_the_move_with_its_reason(client, world, plan, item):
+    other = Task.objects.create(plan=plan, field=item.task.field, number="2", title="Nhiệm vụ khác")
+    login(client, world.coordinator)
+    data = _item_post(world, item, task=str(other.pk), reason="Xếp lại nhiệm vụ")
+    assert client.post(f"/plans/work-items/{item.pk}/edit/", data).status_code == 302
+    body = client.get(f"/plans/work-items/{item.pk}/history/").content.decode()
+    assert "Xếp lại nhiệm vụ" in body
+    assert "Nhiệm vụ thử nghiệm" in body and "2. Nhiệm vụ khác" in body

@@ -24,6 +24,20 @@ VI = [
     "Sản phẩm",
 ]
 EN = ["Field", "Task", "Work item", "Lead", "Coordinating", "Start", "End", "Output"]
+# What export writes: the columns above plus the optional numbers and note.
+VI_FULL = [
+    "Lĩnh vực",
+    "Số TT nhiệm vụ",
+    "Nhiệm vụ",
+    "Số TT công việc",
+    "Nhóm đầu công việc",
+    "Chủ trì",
+    "Phối hợp",
+    "Bắt đầu",
+    "Kết thúc",
+    "Sản phẩm",
+    "Cơ chế phối hợp",
+]
 
 
 def xlsx(rows, header=VI):
@@ -224,14 +238,14 @@ def test_the_export_is_formatted(world, plan):
     wb = load_workbook(io.BytesIO(export_table(plan)))
     ws = wb.active
     assert ws.freeze_panes == "A4"
-    assert [c.value for c in ws[3]] == VI
-    assert ws["F4"].number_format == "DD/MM/YYYY"
-    assert ws["F4"].value == datetime(2018, 2, 1)
-    assert ws.column_dimensions["C"].width == 48
-    cells = {row[2]: row for row in ws.iter_rows(min_row=4, values_only=True)}
+    assert [c.value for c in ws[3]] == VI_FULL
+    assert ws["H4"].number_format == "DD/MM/YYYY"
+    assert ws["H4"].value == datetime(2018, 2, 1)
+    assert ws.column_dimensions["E"].width == 48
+    cells = {row[4]: row for row in ws.iter_rows(min_row=4, values_only=True)}
     # A whole unit group is written by its name; other units one a line.
-    assert cells["Mô hình dân vận khéo"][3] == "Các huyện ủy"
-    assert set(cells["Hội nghị báo cáo viên"][4].split("\n")) == {
+    assert cells["Mô hình dân vận khéo"][5] == "Các huyện ủy"
+    assert set(cells["Hội nghị báo cáo viên"][6].split("\n")) == {
         "Ban Dân vận Tỉnh ủy",
         "Sở Thông tin và Truyền thông",
     }
@@ -243,12 +257,15 @@ def _snapshot(plan):
         out.add(
             (
                 item.task.field.name,
+                item.task.number,
                 item.task.title,
+                item.number,
                 item.title,
                 frozenset((a.unit_id, a.role) for a in item.assignments.all()),
                 item.start,
                 item.end,
                 item.expected_output,
+                item.coordination_note,
             )
         )
     return out
@@ -291,10 +308,13 @@ def test_the_commands_export_and_import(world, plan, tmp_path, capsys):
         world.province.code,
         "--owner",
         world.btg.code,
+        "--user",
+        "coordinator",
     )
     created = Plan.objects.get(number="114-KH/TU")
     assert _snapshot(created) == _snapshot(plan)
-    call_command("import_plan", str(out), "--plan", "114-KH/TU")
+    assert created.history.get().history_user == world.coordinator
+    call_command("import_plan", str(out), "--plan", "114-KH/TU", "--user", "coordinator")
     assert "3 unchanged" in capsys.readouterr().out
 
 
@@ -304,7 +324,7 @@ def test_the_import_command_prints_errors_and_fails(world, plan, tmp_path, capsy
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx(rows))
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_plan", str(bad), "--plan", "112-KH/TU")
+        call_command("import_plan", str(bad), "--plan", "112-KH/TU", "--user", "coordinator")
     assert "row 2, Chủ trì: No unit or unit group “Không có”" in capsys.readouterr().err
     assert WorkItem.objects.count() == 0
     with pytest.raises(CommandError):
@@ -323,8 +343,108 @@ def test_the_import_command_prints_errors_and_fails(world, plan, tmp_path, capsy
             world.province.code,
             "--owner",
             world.btg.code,
+            "--user",
+            "coordinator",
         )
     assert not Plan.objects.filter(number="115-KH/TU").exists()
+
+
+def test_the_import_command_records_who_and_why_on_every_assignment(world, plan, tmp_path):
+    source = tmp_path / "plan.xlsx"
+    source.write_bytes(xlsx(GOOD))
+    call_command(
+        "import_plan",
+        str(source),
+        "--plan",
+        "112-KH/TU",
+        "--user",
+        "coordinator",
+        "--reason",
+        "Nhập kế hoạch 112",
+    )
+    records = Assignment.history.filter(work_item__task__plan=plan)
+    assert records.count() == 7
+    assert {(r.history_user, r.history_change_reason) for r in records} == {
+        (world.coordinator, "Nhập kế hoạch 112")
+    }
+    # A changed lead: the deletion and the addition are attributed too.
+    rows = [list(r) for r in GOOD]
+    rows[0][3] = "Ban Dân vận Tỉnh ủy"
+    rows[0][4] = ""
+    source.write_bytes(xlsx(rows))
+    call_command("import_plan", str(source), "--plan", "112-KH/TU", "--user", "admin")
+    latest = Assignment.history.filter(history_user=world.admin)
+    assert {r.history_type for r in latest} == {"-", "~"}
+    assert {r.history_change_reason for r in latest} == {"import-plan plan.xlsx"}
+
+
+def test_the_import_command_needs_a_known_user(world, plan, tmp_path):
+    source = tmp_path / "plan.xlsx"
+    source.write_bytes(xlsx(GOOD))
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_plan", str(source), "--plan", "112-KH/TU")
+    with pytest.raises(CommandError, match="no active account 'nobody'"):
+        call_command("import_plan", str(source), "--plan", "112-KH/TU", "--user", "nobody")
+    assert WorkItem.objects.count() == 0
+
+
+def _full(rows):
+    """GOOD rows in the export's layout: numbers and a coordination note added."""
+    out = []
+    for n, (field, task, title, leads, coord, start, end, output) in enumerate(rows, start=1):
+        task_number = {"Tuyên truyền Đề án": "1", "Dân vận khéo": "2"}.get(task, "")
+        note = f"BTG chủ trì\nphối hợp {n}"
+        out.append(
+            [field, task_number, task, f"1.{n}", title, leads, coord, start, end, output, note]
+        )
+    return out
+
+
+def test_the_numbers_and_the_coordination_note_make_the_round_trip(world, plan):
+    result = import_table(plan, xlsx(_full(GOOD), header=VI_FULL), by=None)
+    assert result.ok, result.errors
+    # A blank task cell repeats the task and its number.
+    assert {(t.number, t.title) for t in plan.tasks.all()} == {
+        ("1", "Tuyên truyền Đề án"),
+        ("2", "Dân vận khéo"),
+    }
+    item = WorkItem.objects.get(title="Chuyên mục trên báo")
+    assert (item.number, item.coordination_note) == ("1.2", "BTG chủ trì\nphối hợp 2")
+    empty = make_plan(world, number="113-KH/TU")
+    assert import_table(empty, export_table(plan), by=None).ok
+    assert _snapshot(empty) == _snapshot(plan)
+    assert import_table(plan, export_table(plan), by=None).unchanged == 3
+
+
+def test_an_old_file_without_the_new_columns_keeps_them(world, plan):
+    import_table(plan, xlsx(_full(GOOD), header=VI_FULL), by=None)
+    rows = [list(r) for r in GOOD]
+    rows[1][7] = "Chuyên mục mới"
+    result = import_table(plan, xlsx(rows), by=None)
+    assert (result.updated, result.unchanged) == (1, 2)
+    item = WorkItem.objects.get(title="Chuyên mục trên báo")
+    assert (item.number, item.coordination_note, item.expected_output) == (
+        "1.2",
+        "BTG chủ trì\nphối hợp 2",
+        "Chuyên mục mới",
+    )
+    assert item.task.number == "1"
+
+
+def test_a_changed_number_or_note_updates_the_work_item_and_task(world, plan):
+    import_table(plan, xlsx(_full(GOOD), header=VI_FULL), by=None)
+    rows = _full(GOOD)
+    rows[0][1] = "I"
+    rows[2][3] = "2.9"
+    rows[2][10] = "Khác"
+    result = import_table(plan, xlsx(rows, header=VI_FULL), by=world.coordinator, reason="Sửa")
+    assert (result.updated, result.unchanged) == (1, 2)
+    assert Task.objects.get(title="Tuyên truyền Đề án").number == "I"
+    item = WorkItem.objects.get(title="Mô hình dân vận khéo")
+    assert (item.number, item.coordination_note) == ("2.9", "Khác")
+    rows[0][3] = "x" * 21
+    result = import_table(plan, xlsx(rows, header=VI_FULL), by=None)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Số TT công việc")]
 
 
 def test_the_import_page_shows_errors_as_a_table(client, world, plan):
@@ -376,3 +496,15 @@ def test_assignment_count_unchanged_by_failed_import(world, plan):
     rows[2][3] = "Không có"
     assert not import_table(plan, xlsx(rows), by=None).ok
     assert Assignment.objects.count() == before
+
+
+def test_a_unit_that_did_not_exist_during_the_row_is_refused(world, plan):
+    world.district2.active_to = date(2018, 1, 10)
+    world.district2.save()
+    result = import_table(plan, xlsx(GOOD), by=None)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "Chủ trì")]
+    assert result.errors[0].message == (
+        "Huyện ủy Hai did not exist during this work item (15/01/2018–30/11/2018): "
+        "it existed until 10/01/2018."
+    )
+    assert WorkItem.objects.count() == 0

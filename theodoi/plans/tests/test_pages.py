@@ -129,6 +129,54 @@ def test_my_work_lists_by_due_date_with_badges_and_filters(client, world, plan):
     assert soon
 
 
+@time_machine.travel("2018-06-27 09:00 +0700", tick=False)
+def test_my_work_can_include_the_units_under_it(client, world, plan):
+    own = make_work_item(plan, lead=world.district1, title="Của huyện", end=date(2018, 9, 30))
+    communes = make_work_item(
+        plan, lead=[world.commune1a, world.commune1b], title="Của các xã", end=date(2018, 3, 31)
+    )
+    make_work_item(plan, lead=world.btg, coordinating=world.commune1b, title="Phối hợp xã")
+    make_work_item(plan, lead=world.commune2a, title="Huyện khác")
+    client.force_login(world.district)
+    url = f"/plans/units/{world.district1.pk}/work/"
+    response = client.get(url)
+    body = response.content.decode()
+    assert 'name="sub" value="1"' in body and "checked" not in body.split('name="sub"')[1][:30]
+    assert [r["a"].work_item for r in response.context["groups"]["lead"]] == [own]
+    response = client.get(url, {"sub": "1"})
+    lead = [(r["a"].work_item.title, r["a"].unit.name) for r in response.context["groups"]["lead"]]
+    assert lead == [
+        ("Của các xã", "Xã Một A"),
+        ("Của các xã", "Xã Một B"),
+        ("Của huyện", "Huyện ủy Một"),
+    ]
+    coordinating = response.context["groups"]["coordinating"]
+    assert [(r["a"].work_item.title, r["a"].unit.name) for r in coordinating] == [
+        ("Phối hợp xã", "Xã Một B")
+    ]
+    body = response.content.decode()
+    assert f'<a href="/plans/units/{world.commune1a.pk}/work/">Xã Một A</a>' in body
+    response = client.get(url, {"sub": "1", "status": "overdue"})
+    assert [r["a"].work_item for r in response.context["groups"]["lead"]] == [communes] * 2
+    # A commune has no units under it: no checkbox.
+    client.force_login(world.commune)
+    body = client.get(f"/plans/units/{world.commune1a.pk}/work/").content.decode()
+    assert 'name="sub"' not in body
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_my_work_with_the_units_under_it_has_constant_queries(
+    client, world, plan, size, django_assert_num_queries
+):
+    for n in range(size):
+        make_work_item(plan, lead=world.commune1a, coordinating=world.district1, title=f"V{n}")
+        make_work_item(make_plan(world), lead=world.commune1b, title=f"K{n}")
+    client.force_login(world.district)
+    with django_assert_num_queries(12):
+        response = client.get(f"/plans/units/{world.district1.pk}/work/", {"sub": "1"})
+    assert len(response.context["groups"]["lead"]) == 2 * size
+
+
 def test_my_work_is_refused_outside_reach(client, world, plan):
     client.force_login(world.commune)
     assert client.get(f"/plans/units/{world.bdv.pk}/work/").status_code == 403
@@ -260,3 +308,29 @@ def test_pages_use_a_constant_number_of_queries(
     with django_assert_num_queries(small):
         client.get(url)
     assert Assignment.objects.count() > 40
+
+
+def test_long_unit_lists_fold_into_a_details_element(client, world, plan):
+    many = [world.btg, world.bdv, world.sotttt, world.district1, world.district2]
+    make_work_item(plan, lead=many[:3], coordinating=many[3:], title="Năm đơn vị")
+    extra = [make_unit(f"Xã Thêm {n}", Unit.Kind.COMMUNE, world.district2) for n in range(3)]
+    folded = make_work_item(plan, lead=many, coordinating=extra, title="Tám đơn vị")
+    client.force_login(world.viewer)
+    for url in (f"/plans/{plan.pk}/", f"/plans/tasks/{folded.task_id}/"):
+        body = client.get(url).content.decode()
+        assert body.count('<details class="more-units">') == 1
+        assert '<summary aria-label="4 more units">+4</summary>' in body
+        # Every unit is still on the page, the folded ones inside the details.
+        details = body.split('<details class="more-units">')[1].split("</details>")[0]
+        # Leads first, each role by unit name.
+        assert "Sở TT&amp;TT" in details and "Xã Thêm 2" in details
+        assert "Huyện ủy Một" not in details and "Huyện ủy Một" in body
+        assert '<h3 class="sticky-head">' in body or url.startswith("/plans/tasks/")
+
+
+def test_the_plan_list_labels_its_counts_for_phones(client, world, plan):
+    make_work_item(plan, lead=world.btg)
+    client.force_login(world.viewer)
+    body = client.get("/plans/").content.decode()
+    assert '<table class="stack">' in body
+    assert '<td class="num" data-label="Tasks">1</td>' in body

@@ -1,4 +1,8 @@
-"""theodoi import-plan FILE --plan 112-KH/TU (or --number/--date/... to create the plan)."""
+"""theodoi import-plan FILE --user USERNAME --plan 112-KH/TU (or --number/--date/... to create it).
+
+Every change is recorded in the history under the account given by --user
+(required: imports are attributable like changes made on the pages).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -28,6 +33,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--user",
+            required=True,
+            help="Username of the account the changes are recorded under in the history.",
+        )
         parser.add_argument("--plan", help="Number of an existing plan, e.g. 112-KH/TU.")
         new = parser.add_argument_group("to create the plan first")
         new.add_argument("--number", help="Number of the new plan.")
@@ -39,7 +49,7 @@ class Command(BaseCommand):
         new.add_argument("--owner", help="Key, code or name of the coordinating body.")
         parser.add_argument("--reason", default="", help="Reason kept in the history.")
 
-    def _create_plan(self, options: dict[str, Any]) -> Plan:
+    def _create_plan(self, options: dict[str, Any], user: Any, reason: str) -> Plan:
         for name in ("number", "date", "title", "programme", "issuer", "owner"):
             if not options[name]:
                 raise CommandError(f"Give --plan, or --{name} (with the others) to create one.")
@@ -64,6 +74,8 @@ class Command(BaseCommand):
         except ValidationError as e:
             message = "; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items())
             raise CommandError(message) from e
+        plan._history_user = user  # type: ignore[attr-defined]
+        plan._change_reason = reason  # type: ignore[attr-defined]
         plan.save()
         return plan
 
@@ -71,15 +83,21 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        user_model = get_user_model()
+        user = user_model.objects.filter(
+            **{user_model.USERNAME_FIELD: options["user"], "is_active": True}
+        ).first()
+        if user is None:
+            raise CommandError(f"--user: no active account {options['user']!r}.")
+        reason = options["reason"] or f"import-plan {path.name}"
         with transaction.atomic():
             if options["plan"]:
                 plan = Plan.objects.filter(number=options["plan"]).first()
                 if plan is None:
                     raise CommandError(f"No plan {options['plan']!r}.")
             else:
-                plan = self._create_plan(options)
-            reason = options["reason"] or f"import-plan {path.name}"
-            result = import_table(plan, path.read_bytes(), by=None, reason=reason)
+                plan = self._create_plan(options, user, reason)
+            result = import_table(plan, path.read_bytes(), by=user, reason=reason)
             if not result.ok:
                 transaction.set_rollback(True)
         if not result.ok:
