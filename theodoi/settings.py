@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "theodoi.core",
     "theodoi.units",
     "theodoi.plans",
+    "theodoi.tuyenvan",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("theodoi.core.urls")),
     path("units/", include("theodoi.units.urls")),
     path("plans/", include("theodoi.plans.urls")),
+    path("tuyenvan/", include("theodoi.tuyenvan.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
