@@ -361,3 +361,21 @@ rules.add_perm("tuyenvan.view_results", tv_can_view_commune)
 rules.add_perm("tuyenvan.send_district_section", tv_is_district_scorer)
 rules.add_perm("tuyenvan.view_criteriaset", tv_can_view_set)
 rules.add_perm("tuyenvan.change_criteriaset", tv_coordinates_set)
+
+
+@rules.predicate
+def tv_receives(user: AnyUser, submission: Any) -> bool:
+    """The recipient side of a submission: a member of the recipient unit, or
+    the district scorer of the recipient district."""
+    if any(m.unit_id == submission.recipient_id for m in memberships(user)):
+        return True
+    return reaches(user, submission.recipient_id, Role.DISTRICT_SCORER)
+
+
+@rules.predicate
+def tv_can_view_submission(user: AnyUser, submission: Any) -> bool:
+    return reaches(user, submission.sender_id, *TV_READ_ROLES) or tv_receives(user, submission)
+
+
+rules.add_perm("tuyenvan.view_submission", tv_can_view_submission)
+rules.add_perm("tuyenvan.open_submission", tv_receives)

@@ -577,3 +577,22 @@ class Appeal(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class CommuneMonth:
+    """A commune's month: what page permissions are asked about."""
+
+    def __init__(self, commune: Unit, month: date) -> None:
+        self.commune = commune
+        self.month = month
+
+    @property
+    def commune_id(self) -> int:
+        return self.commune.pk
+
+    def __str__(self) -> str:
+        return f"{self.commune} · {month_key(self.month)}"
+
+    @property
+    def key(self) -> str:
+        return month_key(self.month)
