@@ -1,11 +1,10 @@
 """Pages through HTTP: every role allowed or refused, the month's cycle end to end."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from theodoi.testing import PASSWORD, make_criteria_set
+from theodoi.testing import make_criteria_set
 from theodoi.tuyenvan.models import (
     Appeal,
     Criterion,
@@ -214,7 +213,7 @@ def test_the_months_cycle_through_http(client, tv):
 
     # The ranking shows the commune.
     page = client.get(
-        "/tuyenvan/rankings/?period=2018-03&level=commune&within=%d" % tv.district1.pk
+        f"/tuyenvan/rankings/?period=2018-03&level=commune&within={tv.district1.pk}"
     )
     assert page.status_code == 200
     assert "Xã Một A" in page.content.decode()
