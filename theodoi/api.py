@@ -49,3 +49,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/v1/", auth_router)
+api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")

@@ -377,5 +377,20 @@ def tv_can_view_submission(user: AnyUser, submission: Any) -> bool:
     return reaches(user, submission.sender_id, *TV_READ_ROLES) or tv_receives(user, submission)
 
 
+def visible_tuyenvan_submissions(
+    user: AnyUser, queryset: QuerySet[Any] | None = None
+) -> QuerySet[Any]:
+    """Submissions sent from within the user's reach or received by its side."""
+    from django.db.models import Q
+
+    from theodoi.tuyenvan.models import Submission
+
+    queryset = Submission.objects.all() if queryset is None else queryset
+    receiving = {m.unit_id for m in memberships(user)} | reach(user, Role.DISTRICT_SCORER)
+    return queryset.filter(
+        Q(sender_id__in=reach(user, *TV_READ_ROLES)) | Q(recipient_id__in=receiving)
+    )
+
+
 rules.add_perm("tuyenvan.view_submission", tv_can_view_submission)
 rules.add_perm("tuyenvan.open_submission", tv_receives)

@@ -212,9 +212,7 @@ def test_the_months_cycle_through_http(client, tv):
     assert result.district_total == Decimal(94) - 2 - 1  # 93 max people points, 8/10 on 2.1...
 
     # The ranking shows the commune.
-    page = client.get(
-        f"/tuyenvan/rankings/?period=2018-03&level=commune&within={tv.district1.pk}"
-    )
+    page = client.get(f"/tuyenvan/rankings/?period=2018-03&level=commune&within={tv.district1.pk}")
     assert page.status_code == 200
     assert "Xã Một A" in page.content.decode()
 
