@@ -432,6 +432,20 @@ def do_reopen_month(commune: Unit, month: date, *, reason: str, by: User) -> Mon
 # Documents intake
 
 
+def btg_of(unit: Unit) -> Unit | None:
+    """The Ban Tuyên giáo of the unit's province: its party agency named so."""
+    province = (
+        Unit.objects.ancestors(unit, include_self=True).filter(kind=Unit.Kind.PROVINCE).first()
+    )
+    if province is None:
+        return None
+    agencies = Unit.objects.filter(parent=province, kind=Unit.Kind.PARTY_AGENCY)
+    return (
+        agencies.filter(short_name__startswith="BTG").first()
+        or agencies.filter(name__icontains="Tuyên giáo").first()
+    )
+
+
 @transaction.atomic
 def do_send_submission(
     sender: Unit,

@@ -554,12 +554,10 @@ def list_submissions(request: HttpRequest, month: str) -> list[SubmissionOut]:
 
 @router.post("/submissions", response={201: SubmissionOut}, summary="Send a report or documents")
 def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status:
-    from .views import _btg_of
-
     cm = _commune(request, payload.commune, _month(payload.month))
     if not request.user.has_perm("tuyenvan.send_submission", cm):
         raise _deny()
-    recipient = cm.commune.parent if payload.kind == "report" else _btg_of(cm.commune)
+    recipient = cm.commune.parent if payload.kind == "report" else actions.btg_of(cm.commune)
     if recipient is None:
         raise HttpError(409, _("No recipient found for this kind of submission."))
     submission = actions.do_send_submission(

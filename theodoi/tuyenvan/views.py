@@ -556,7 +556,9 @@ def send_submission(request: HttpRequest, commune_id: int, month: str) -> HttpRe
     form = SubmissionForm(request.POST, request.FILES)
     if form.is_valid():
         kind = form.cleaned_data["kind"]
-        recipient = cm.commune.parent if kind == Submission.Kind.REPORT else _btg_of(cm.commune)
+        recipient = (
+            cm.commune.parent if kind == Submission.Kind.REPORT else actions.btg_of(cm.commune)
+        )
         if recipient is None:
             messages.error(request, _("No recipient found for this kind of submission."))
         else:
@@ -576,19 +578,6 @@ def send_submission(request: HttpRequest, commune_id: int, month: str) -> HttpRe
             for error in errors:
                 messages.error(request, f"{form.fields[field].label}: {error}")
     return redirect(_month_url(cm))
-
-
-def _btg_of(unit: Unit) -> Unit | None:
-    """The province's Ban Tuyên giáo (its party agency with the BTG short name)."""
-    province = Unit.objects.ancestors(unit).filter(kind=Unit.Kind.PROVINCE).first()
-    if province is None:
-        return None
-    return (
-        province.children.filter(kind=Unit.Kind.PARTY_AGENCY, short_name__startswith="BTG").first()
-        or province.children.filter(
-            kind=Unit.Kind.PARTY_AGENCY, name__icontains="Tuyên giáo"
-        ).first()
-    )
 
 
 @login_required
@@ -824,7 +813,7 @@ def district_section(request: HttpRequest, district_id: int, month: str) -> Http
         return response
     if request.method == "POST":
         _require(request, "tuyenvan.send_district_section", district)
-        btg = _btg_of(district)
+        btg = actions.btg_of(district)
         if btg is None:
             messages.error(request, _("No recipient found for this kind of submission."))
         else:
