@@ -185,13 +185,17 @@ def _bands(rows: list[Ranked], within: Unit, period: Period, *, by_commune: bool
 
 
 def band_distribution(within: Unit, month: date) -> list[tuple[str, int]]:
+    """(band, number of communes), best band first, then the unclassified."""
     rows = (
         results_within(within, month_period(month))
-        .values("band_label")
+        .values("band", "band_label")
         .annotate(n=Count("pk"))
-        .order_by("band_label")
+        .order_by()
     )
-    return [(r["band_label"] or _("Not classified yet"), r["n"]) for r in rows]
+    criteria_set = _criteria_set(within, month_period(month))
+    order = {b["code"]: -float(b["min"]) for b in (criteria_set.bands if criteria_set else [])}
+    ranked = sorted(rows, key=lambda r: (r["band"] == "", order.get(r["band"], 1e9)))
+    return [(r["band_label"] or _("Not classified yet"), r["n"]) for r in ranked]
 
 
 def most_improved(within: Unit, month: date, limit: int = 10) -> list[tuple[str, Decimal]]:

@@ -194,13 +194,25 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "events": result.events.select_related("by") if result else [],
             "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
             "can_send": user.has_perm("tuyenvan.send_submission", cm),
-            "can_approve": user.has_perm("tuyenvan.approve_month", cm),
-            "can_close": user.has_perm("tuyenvan.close_month", cm),
-            "can_reopen": user.has_perm("tuyenvan.reopen_month", cm),
+            "moves": _moves(user, cm, result),
             "submission_form": SubmissionForm(),
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _moves(user: Any, cm: CommuneMonth, result: MonthlyResult | None) -> dict[str, bool]:
+    """Which approval buttons apply to the month in its current status."""
+    status = result.status if result else MonthlyResult.Status.OPEN
+    St = MonthlyResult.Status
+    moves = {
+        "approve": status == St.OPEN and user.has_perm("tuyenvan.approve_month", cm),
+        "return": status == St.APPROVED and user.has_perm("tuyenvan.approve_month", cm),
+        "close": status in (St.APPROVED, St.ACCEPTED) and user.has_perm("tuyenvan.close_month", cm),
+        "reopen": status != St.OPEN and user.has_perm("tuyenvan.reopen_month", cm),
+    }
+    moves["any"] = any(moves.values())
+    return moves
 
 
 def _probe(cm: CommuneMonth, source: str, official: Any = None) -> ScoreSheet:
