@@ -27,6 +27,8 @@ DEFAULT_BANDS: list[dict[str, Any]] = [
     {"code": "yeu", "label": "Yếu", "min": 0},
 ]
 NOT_ELIGIBLE = "khong_du_dieu_kien"
+# Stored on results like the bands' own labels (which are Vietnamese data).
+NOT_ELIGIBLE_LABEL = "Không đủ điều kiện xếp loại"
 
 
 def month_start(day: date) -> date:
@@ -131,7 +133,7 @@ class CriteriaSet(models.Model):
     def band_for(self, total: Decimal | None, eligible: bool = True) -> tuple[str, str]:
         """(code, label) of the band ``total`` falls in: the first band whose min ≤ total."""
         if not eligible:
-            return NOT_ELIGIBLE, str(_("Not eligible for classification"))
+            return NOT_ELIGIBLE, NOT_ELIGIBLE_LABEL
         if total is None:
             return "", ""
         for band in sorted(self.bands, key=lambda b: -Decimal(str(b["min"]))):

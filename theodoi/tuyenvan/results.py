@@ -6,6 +6,8 @@ Stated rules:
   quarter or a year, the mean of its monthly totals in the period (months
   without a total, i.e. without the district's sheet, do not count).
 - **District score.** The mean of its communes' monthly totals in the period.
+- **Not eligible.** A month "not eligible for classification" (no conference)
+  is not ranked and does not count in a period's mean.
 - **Ties.** Equal scores (to 0.01) share a rank (1, 2, 2, 4); within a tie the
   list is ordered by fewer deductions, then by name.
 """
@@ -123,7 +125,7 @@ def rank_communes(within: Unit, period: Period) -> list[Ranked]:
     """Communes under ``within`` by their period score (one aggregate query)."""
     rows = (
         results_within(within, period)
-        .filter(total__isnull=False)
+        .filter(total__isnull=False, eligible=True)
         .values("commune_id", "commune__name", "district__name")
         .annotate(score=Avg("total"), ded=Sum("deductions"), n=Count("pk"))
         .order_by()
@@ -147,7 +149,7 @@ def rank_districts(within: Unit, period: Period) -> list[Ranked]:
     """Districts under ``within`` by the mean of their communes' monthly totals."""
     rows = (
         results_within(within, period)
-        .filter(total__isnull=False)
+        .filter(total__isnull=False, eligible=True)
         .values("district_id", "district__name")
         .annotate(score=Avg("total"), ded=Sum("deductions"), n=Count("commune_id", distinct=True))
         .order_by()
