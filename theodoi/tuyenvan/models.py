@@ -482,7 +482,9 @@ class MonthlyResult(models.Model):
         CLOSED = "closed", _("Closed")
 
     commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tuyenvan_results")
+    # The unit directly above the commune (the district; the province from 7/2025).
     district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2, null=True)
@@ -514,7 +516,10 @@ class MonthlyResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "month"], name="one_result_per_month")
         ]
-        indexes = [models.Index(fields=["month", "district"])]
+        indexes = [
+            models.Index(fields=["month", "district"]),
+            models.Index(fields=["month", "province"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commune} · {month_key(self.month)}: {self.total}"

@@ -99,7 +99,9 @@ def results_within(within: Unit, period: Period) -> QuerySet[MonthlyResult]:
         return found.filter(commune=within)
     if within.kind == Unit.Kind.DISTRICT:
         return found.filter(district=within)
-    return found.filter(district__parent=within)
+    if within.kind == Unit.Kind.PROVINCE:
+        return found.filter(province=within)
+    return found.filter(province__parent=within)
 
 
 def _rank(rows: list[Ranked]) -> list[Ranked]:

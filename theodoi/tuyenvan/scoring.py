@@ -33,9 +33,9 @@ or before the month; a closed month keeps the set stored on its result):
    ones, whose final points are below their maximum.
 
 ``compute_month`` applies the rule to every commune under a unit with a fixed
-number of aggregate queries per province (one per criteria set in force) and
-bulk-writes the results; ``explain`` applies it to one commune, line by line,
-for people to read. Tests check that they agree.
+number of queries (one SQL aggregate over all score rows, whatever the number
+of communes and provinces) and bulk-writes the results; ``explain`` applies it
+to one commune, line by line, for people to read. Tests check that they agree.
 """
 
 from __future__ import annotations
@@ -163,50 +163,94 @@ WITH per_criterion AS (
            SUM(CASE WHEN sh.source = 'self' THEN s.points END) AS s_points,
            AVG(CASE WHEN sh.source = 'official' THEN s.points END) AS o_points
     FROM {score} s JOIN {sheet} sh ON s.sheet_id = sh.id
-    WHERE sh.month = %s AND sh.state = 'submitted' AND sh.criteria_set_id = %s
-      AND sh.commune_id IN ({ids})
+    WHERE sh.month = %s AND sh.state = 'submitted'
+      AND sh.criteria_set_id IN ({set_ids}) AND sh.commune_id IN ({ids})
     GROUP BY sh.commune_id, s.criterion_id
 )
 SELECT pc.commune_id,
        SUM(pc.d_points), SUM(pc.s_points), SUM(pc.o_points),
-       SUM(CASE WHEN pc.n > 1 AND pc.hi - pc.lo > CAST(%s AS NUMERIC) AND r.id IS NULL
+       SUM(CASE WHEN pc.n > 1 AND pc.hi - pc.lo > cs.discrepancy_threshold AND r.id IS NULL
                 THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.kind <> 'bonus' AND pc.d_points < c.max_points THEN 1 ELSE 0 END)
 FROM per_criterion pc
 JOIN {criterion} c ON c.id = pc.criterion_id
+JOIN {group} g ON g.id = c.group_id
+JOIN {criteria_set} cs ON cs.id = g.criteria_set_id
 LEFT JOIN {resolution} r
   ON r.commune_id = pc.commune_id AND r.criterion_id = pc.criterion_id AND r.month = %s
 GROUP BY pc.commune_id
 """
 
 
-def _aggregate(criteria_set: CriteriaSet, month: date, ids: list[int]) -> dict[int, tuple]:
+def _aggregate(set_ids: list[int], month: date, ids: list[int]) -> dict[int, tuple]:
+    """Per commune: district, self and officials' sums, open flags, deductions.
+
+    A sheet belongs to the set in force for its province when it was made, so
+    filtering sheets by the sets in force keeps each commune to its own set.
+    """
     sql = _AGGREGATE_SQL.format(
         score=Score._meta.db_table,
         sheet=ScoreSheet._meta.db_table,
         criterion=Criterion._meta.db_table,
+        group=CriterionGroup._meta.db_table,
+        criteria_set=CriteriaSet._meta.db_table,
         resolution=Resolution._meta.db_table,
+        set_ids=", ".join(["%s"] * len(set_ids)),
         ids=", ".join(["%s"] * len(ids)),
     )
-    params = [month, criteria_set.pk, *ids, criteria_set.discrepancy_threshold, month]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [month, *set_ids, *ids, month])
         return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _scope_communes(scope: Unit, month: date) -> list[tuple[int, int, int]]:
+    """(commune, the unit above it, its province) for the communes under ``scope``.
+
+    Works for three tiers (province → district → commune, 2018) and two
+    (province → commune, from 7/2025): there the unit above is the province.
+    """
+    rows = (
+        Unit.objects.descendants(scope, include_self=True)
+        .filter(kind=Unit.Kind.COMMUNE)
+        .active_on(month)
+        .values_list("pk", "parent_id", "parent__kind", "parent__parent_id")
+    )
+    return [
+        (pk, parent, parent if kind == Unit.Kind.PROVINCE else grandparent)
+        for pk, parent, kind, grandparent in rows
+    ]
+
+
+RESULT_FIELDS = [
+    "district",
+    "province",
+    "criteria_set",
+    "total",
+    "self_total",
+    "district_total",
+    "official_total",
+    "system_total",
+    "band",
+    "band_label",
+    "eligible",
+    "open_flags",
+    "deductions",
+    "missing_sources",
+    "meeting_held",
+    "reports_missing",
+    "reports_late",
+    "computed_at",
+]
 
 
 def compute_month(scope: Unit, month: date) -> int:
     """(Re)compute the results of every commune under ``scope`` for ``month``.
 
     Closed months are left as they are. Returns the number of results written.
-    Queries: 5, plus 2 per province in scope, plus 1 per 1,000 results
-    written, whatever the number of communes, sources and criteria.
+    Queries: 8, plus 1 per 1,000 results written, whatever the number of
+    communes, provinces, sources and criteria.
     """
-    communes = list(
-        Unit.objects.descendants(scope, include_self=True)
-        .filter(kind=Unit.Kind.COMMUNE)
-        .active_on(month)
-        .values_list("pk", "parent_id", "parent__parent_id")
-    )
+    communes = _scope_communes(scope, month)
     if not communes:
         return 0
     closed = set(
@@ -216,15 +260,13 @@ def compute_month(scope: Unit, month: date) -> int:
             commune_id__in=[c[0] for c in communes],
         ).values_list("commune_id", flat=True)
     )
-    communes = [c for c in communes if c[0] not in closed]
-    by_province: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for pk, district_id, province_id in communes:
-        by_province[province_id].append((pk, district_id))
+    sets = _sets_in_force({c[2] for c in communes if c[2]}, month)
+    communes = [c for c in communes if c[0] not in closed and c[2] in sets]
     ids = [c[0] for c in communes]
     if not ids:
         return 0
+    set_ids = sorted({s.pk for s in sets.values()})
 
-    sets = _sets_in_force(list(by_province), month)
     meetings = {
         row["commune_id"]: row["n"]
         for row in Meeting.objects.filter(month=month, commune_id__in=ids)
@@ -237,7 +279,7 @@ def compute_month(scope: Unit, month: date) -> int:
             month=month,
             state=ScoreSheet.State.SUBMITTED,
             commune_id__in=ids,
-            criteria_set_id__in=[s.pk for s in sets.values()],
+            criteria_set_id__in=set_ids,
         )
         .values("commune_id", "source")
         .annotate(n=Count("pk"))
@@ -252,93 +294,76 @@ def compute_month(scope: Unit, month: date) -> int:
         .order_by()
     ):
         sent[row["sender_id"]][row["kind"]] = row["first"]
+    system_criteria: dict[int, list[Criterion]] = defaultdict(list)
+    for criterion in Criterion.objects.filter(
+        group__criteria_set_id__in=set_ids, system_rule__gt=""
+    ).select_related("group"):
+        system_criteria[criterion.group.criteria_set_id].append(criterion)
+    aggregate = _aggregate(set_ids, month, ids)
 
     now = timezone.now()
     results = []
-    for province_id, members in by_province.items():
-        criteria_set = sets.get(province_id)
-        if criteria_set is None:
-            continue
-        system_criteria = [
-            c for c in Criterion.objects.filter(group__criteria_set=criteria_set) if c.system_rule
+    for commune_id, above_id, province_id in communes:
+        criteria_set = sets[province_id]
+        row = aggregate.get(commune_id, (None, None, None, 0, 0))
+        d_total, s_total, o_total, flags, deductions = row
+        present = sheets.get(commune_id, {})
+        held = commune_id in meetings
+        facts = submission_facts(sent.get(commune_id, {}), criteria_set, month)
+        own_system = system_criteria[criteria_set.pk]
+        sys_points = [system_points(c, meeting_held=held, facts=facts) for c in own_system]
+        sys_total = sum(sys_points, Decimal(0))
+        sys_deductions = sum(
+            1 for c, p in zip(own_system, sys_points, strict=True) if p < c.max_points
+        )
+        missing = [
+            s
+            for s, expected in (
+                (Source.SELF, 1),
+                (Source.DISTRICT, 1),
+                (Source.OFFICIAL, meetings.get(commune_id, 0)),
+            )
+            if present.get(s, 0) < expected
         ]
-        aggregate = _aggregate(criteria_set, month, [m[0] for m in members])
-        for commune_id, district_id in members:
-            row = aggregate.get(commune_id, (None, None, None, 0, 0))
-            d_total, s_total, o_total, flags, deductions = row
-            present = sheets.get(commune_id, {})
-            held = commune_id in meetings
-            facts = submission_facts(sent.get(commune_id, {}), criteria_set, month)
-            sys_points = [system_points(c, meeting_held=held, facts=facts) for c in system_criteria]
-            sys_total = sum(sys_points, Decimal(0))
-            sys_deductions = sum(
-                1 for c, p in zip(system_criteria, sys_points, strict=True) if p < c.max_points
+        total = None
+        if Source.DISTRICT in present:
+            total = (dec(d_total) or Decimal(0)) + sys_total
+        band, label, eligible = classify(criteria_set, total, held)
+        results.append(
+            MonthlyResult(
+                commune_id=commune_id,
+                district_id=above_id,
+                province_id=province_id,
+                month=month,
+                criteria_set=criteria_set,
+                total=total,
+                self_total=dec(s_total) if Source.SELF in present else None,
+                district_total=dec(d_total) if Source.DISTRICT in present else None,
+                official_total=dec(o_total) if Source.OFFICIAL in present else None,
+                system_total=sys_total,
+                band=band,
+                band_label=label,
+                eligible=eligible,
+                open_flags=int(flags or 0),
+                deductions=int(deductions or 0) + sys_deductions,
+                missing_sources=[str(s) for s in missing],
+                meeting_held=held,
+                reports_missing=facts.missing,
+                reports_late=facts.late,
+                computed_at=now,
             )
-            missing = [
-                s
-                for s, expected in (
-                    (Source.SELF, 1),
-                    (Source.DISTRICT, 1),
-                    (Source.OFFICIAL, meetings.get(commune_id, 0)),
-                )
-                if present.get(s, 0) < expected
-            ]
-            total = None
-            if Source.DISTRICT in present:
-                total = (dec(d_total) or Decimal(0)) + sys_total
-            band, label, eligible = classify(criteria_set, total, held)
-            results.append(
-                MonthlyResult(
-                    commune_id=commune_id,
-                    district_id=district_id,
-                    month=month,
-                    criteria_set=criteria_set,
-                    total=total,
-                    self_total=dec(s_total) if Source.SELF in present else None,
-                    district_total=dec(d_total) if Source.DISTRICT in present else None,
-                    official_total=dec(o_total) if Source.OFFICIAL in present else None,
-                    system_total=sys_total,
-                    band=band,
-                    band_label=label,
-                    eligible=eligible,
-                    open_flags=int(flags or 0),
-                    deductions=int(deductions or 0) + sys_deductions,
-                    missing_sources=[str(s) for s in missing],
-                    meeting_held=held,
-                    reports_missing=facts.missing,
-                    reports_late=facts.late,
-                    computed_at=now,
-                )
-            )
+        )
     MonthlyResult.objects.bulk_create(
         results,
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["commune", "month"],
-        update_fields=[
-            "district",
-            "criteria_set",
-            "total",
-            "self_total",
-            "district_total",
-            "official_total",
-            "system_total",
-            "band",
-            "band_label",
-            "eligible",
-            "open_flags",
-            "deductions",
-            "missing_sources",
-            "meeting_held",
-            "reports_missing",
-            "reports_late",
-            "computed_at",
-        ],
+        update_fields=RESULT_FIELDS,
     )
     return len(results)
 
 
-def _sets_in_force(province_ids: list[int], month: date) -> dict[int, CriteriaSet]:
+def _sets_in_force(province_ids: set[int], month: date) -> dict[int, CriteriaSet]:
     found: dict[int, CriteriaSet] = {}
     for criteria_set in (
         CriteriaSet.objects.published()

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from theodoi.testing import make_criteria_set, make_unit
-from theodoi.tuyenvan import actions, scoring
+from theodoi.tuyenvan import actions, results, scoring
 from theodoi.tuyenvan.models import CriteriaSet, MonthlyResult, ScoreSheet, Submission
 from theodoi.units.models import Unit
 
@@ -290,3 +290,27 @@ def test_compute_month_uses_a_constant_number_of_queries(tv, django_assert_num_q
         assert scoring.compute_month(tv.province, MONTH) == 17
     r = MonthlyResult.objects.filter(commune__name="Xã 12-3").get()
     assert r.open_flags > 0 and r.total is not None
+
+
+def test_two_tier_provinces_each_under_their_own_set(tv, django_assert_num_queries):
+    """From 7/2025 communes sit directly under the province; each province has its set."""
+    from theodoi.tuyenvan.defaults import build_default_set
+
+    country = make_unit("Cả nước", Unit.Kind.OTHER)
+    new_province = make_unit("Tỉnh Mới", Unit.Kind.PROVINCE, country)
+    commune = make_unit("Xã Mới", Unit.Kind.COMMUNE, new_province)
+    own = build_default_set(new_province, date(2018, 1, 1))
+    own.discrepancy_threshold = Decimal(5)
+    own.save()
+    tv.province.parent = country
+    tv.province.save()
+    hold_meeting(commune, tv.commune)
+    fill(commune, S.DISTRICT, tv.district)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    with django_assert_num_queries(9):
+        assert scoring.compute_month(country, MONTH) == 4
+    r = result(commune)
+    assert (r.criteria_set, r.district, r.province) == (own, new_province, new_province)
+    assert result(tv.commune1a).province == tv.province
+    ranked = results.rank_communes(new_province, results.parse_period("2018-03"))
+    assert [r.name for r in ranked] == ["Xã Mới"]
