@@ -136,11 +136,24 @@ class CriteriaSet(models.Model):
             return NOT_ELIGIBLE, NOT_ELIGIBLE_LABEL
         if total is None:
             return "", ""
-        for band in sorted(self.bands, key=lambda b: -Decimal(str(b["min"]))):
-            if total >= Decimal(str(band["min"])):
-                return band["code"], band["label"]
-        last = min(self.bands, key=lambda b: Decimal(str(b["min"])))
-        return last["code"], last["label"]
+        ordered = self._ordered_bands()
+        for minimum, code, label in ordered:
+            if total >= minimum:
+                return code, label
+        return ordered[-1][1], ordered[-1][2]
+
+    def _ordered_bands(self) -> list[tuple[Decimal, str, str]]:
+        """Bands by descending minimum, computed once per instance."""
+        key = repr(self.bands)
+        cached = self.__dict__.get("_bands_cache")
+        if cached is None or cached[0] != key:
+            ordered = sorted(
+                ((Decimal(str(b["min"])), b["code"], b["label"]) for b in self.bands),
+                key=lambda b: -b[0],
+            )
+            cached = (key, ordered)
+            self.__dict__["_bands_cache"] = cached
+        return cached[1]
 
     @property
     def is_draft(self) -> bool:

@@ -41,6 +41,7 @@ to one commune, line by line, for people to read. Tests check that they agree.
 from __future__ import annotations
 
 import calendar
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,7 +49,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from theodoi.core import clock
@@ -117,11 +118,14 @@ class SubmissionFacts:
 
 
 def submission_facts(
-    first_sent: dict[str, datetime | None], criteria_set: CriteriaSet, month: date
+    first_sent: dict[str, datetime | None],
+    criteria_set: CriteriaSet,
+    month: date,
+    today: date | None = None,
 ) -> SubmissionFacts:
     """Missing and late among the expected submissions, from each kind's first sending."""
     due = due_date(criteria_set, month)
-    passed = clock.today() > due
+    passed = (today or clock.today()) > due
     facts = SubmissionFacts()
     for kind in EXPECTED_SUBMISSIONS:
         sent = first_sent.get(kind)
@@ -164,7 +168,7 @@ WITH per_criterion AS (
            AVG(CASE WHEN sh.source = 'official' THEN s.points END) AS o_points
     FROM {score} s JOIN {sheet} sh ON s.sheet_id = sh.id
     WHERE sh.month = %s AND sh.state = 'submitted'
-      AND sh.criteria_set_id IN ({set_ids}) AND sh.commune_id IN ({ids})
+      AND sh.criteria_set_id IN ({set_ids}){communes}
     GROUP BY sh.commune_id, s.criterion_id
 )
 SELECT pc.commune_id,
@@ -182,13 +186,18 @@ GROUP BY pc.commune_id
 """
 
 
-def _aggregate(set_ids: list[int], month: date, ids: list[int]) -> dict[int, tuple]:
+def _aggregate(set_ids: list[int], month: date, scope: Unit) -> dict[int, tuple]:
     """Per commune: district, self and officials' sums, open flags, deductions.
 
     A sheet belongs to the set in force for its province when it was made, so
     filtering sheets by the sets in force keeps each commune to its own set.
     """
+    communes, communes_params = "", ()
+    if not _whole_provinces(scope):
+        subquery, communes_params = _communes_under(scope).values("pk").query.sql_with_params()
+        communes = f" AND sh.commune_id IN ({subquery})"
     sql = _AGGREGATE_SQL.format(
+        communes=communes,
         score=Score._meta.db_table,
         sheet=ScoreSheet._meta.db_table,
         criterion=Criterion._meta.db_table,
@@ -196,11 +205,26 @@ def _aggregate(set_ids: list[int], month: date, ids: list[int]) -> dict[int, tup
         criteria_set=CriteriaSet._meta.db_table,
         resolution=Resolution._meta.db_table,
         set_ids=", ".join(["%s"] * len(set_ids)),
-        ids=", ".join(["%s"] * len(ids)),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [month, *set_ids, *ids, month])
+        cursor.execute(sql, [month, *set_ids, *communes_params, month])
         return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _whole_provinces(scope: Unit) -> bool:
+    """The scope holds whole provinces: the sets in force then select its sheets."""
+    return scope.kind not in (Unit.Kind.DISTRICT, Unit.Kind.COMMUNE)
+
+
+def _communes_under(scope: Unit) -> Any:
+    """Communes at most three levels under ``scope`` (country → province →
+    district → commune), as a plain subquery: no list of ids is sent."""
+    return Unit.objects.filter(kind=Unit.Kind.COMMUNE).filter(
+        Q(pk=scope.pk)
+        | Q(parent_id=scope.pk)
+        | Q(parent__parent_id=scope.pk)
+        | Q(parent__parent__parent_id=scope.pk)
+    )
 
 
 def _scope_communes(scope: Unit, month: date) -> list[tuple[int, int, int]]:
@@ -210,8 +234,7 @@ def _scope_communes(scope: Unit, month: date) -> list[tuple[int, int, int]]:
     (province → commune, from 7/2025): there the unit above is the province.
     """
     rows = (
-        Unit.objects.descendants(scope, include_self=True)
-        .filter(kind=Unit.Kind.COMMUNE)
+        _communes_under(scope)
         .active_on(month)
         .values_list("pk", "parent_id", "parent__kind", "parent__parent_id")
     )
@@ -222,9 +245,9 @@ def _scope_communes(scope: Unit, month: date) -> list[tuple[int, int, int]]:
 
 
 RESULT_FIELDS = [
-    "district",
-    "province",
-    "criteria_set",
+    "district_id",
+    "province_id",
+    "criteria_set_id",
     "total",
     "self_total",
     "district_total",
@@ -253,11 +276,10 @@ def compute_month(scope: Unit, month: date) -> int:
     communes = _scope_communes(scope, month)
     if not communes:
         return 0
+    under = _communes_under(scope).values("pk")
     closed = set(
         MonthlyResult.objects.filter(
-            month=month,
-            status=MonthlyResult.Status.CLOSED,
-            commune_id__in=[c[0] for c in communes],
+            month=month, status=MonthlyResult.Status.CLOSED, commune_id__in=under
         ).values_list("commune_id", flat=True)
     )
     sets = _sets_in_force({c[2] for c in communes if c[2]}, month)
@@ -269,18 +291,16 @@ def compute_month(scope: Unit, month: date) -> int:
 
     meetings = {
         row["commune_id"]: row["n"]
-        for row in Meeting.objects.filter(month=month, commune_id__in=ids)
+        for row in Meeting.objects.filter(month=month, commune_id__in=under)
         .annotate(n=Count("official_links"))
         .values("commune_id", "n")
     }
     sheets: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         ScoreSheet.objects.filter(
-            month=month,
-            state=ScoreSheet.State.SUBMITTED,
-            commune_id__in=ids,
-            criteria_set_id__in=set_ids,
+            month=month, state=ScoreSheet.State.SUBMITTED, criteria_set_id__in=set_ids
         )
+        .filter(Q() if _whole_provinces(scope) else Q(commune_id__in=under))
         .values("commune_id", "source")
         .annotate(n=Count("pk"))
         .order_by()
@@ -288,7 +308,7 @@ def compute_month(scope: Unit, month: date) -> int:
         sheets[row["commune_id"]][row["source"]] = row["n"]
     sent: dict[int, dict[str, datetime]] = defaultdict(dict)
     for row in (
-        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS, sender_id__in=ids)
+        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS, sender_id__in=under)
         .values("sender_id", "kind")
         .annotate(first=Min("sent_at"))
         .order_by()
@@ -299,9 +319,10 @@ def compute_month(scope: Unit, month: date) -> int:
         group__criteria_set_id__in=set_ids, system_rule__gt=""
     ).select_related("group"):
         system_criteria[criterion.group.criteria_set_id].append(criterion)
-    aggregate = _aggregate(set_ids, month, ids)
+    aggregate = _aggregate(set_ids, month, scope)
 
     now = timezone.now()
+    today = clock.today()
     results = []
     for commune_id, above_id, province_id in communes:
         criteria_set = sets[province_id]
@@ -309,7 +330,7 @@ def compute_month(scope: Unit, month: date) -> int:
         d_total, s_total, o_total, flags, deductions = row
         present = sheets.get(commune_id, {})
         held = commune_id in meetings
-        facts = submission_facts(sent.get(commune_id, {}), criteria_set, month)
+        facts = submission_facts(sent.get(commune_id, {}), criteria_set, month, today)
         own_system = system_criteria[criteria_set.pk]
         sys_points = [system_points(c, meeting_held=held, facts=facts) for c in own_system]
         sys_total = sum(sys_points, Decimal(0))
@@ -330,37 +351,101 @@ def compute_month(scope: Unit, month: date) -> int:
             total = (dec(d_total) or Decimal(0)) + sys_total
         band, label, eligible = classify(criteria_set, total, held)
         results.append(
-            MonthlyResult(
-                commune_id=commune_id,
-                district_id=above_id,
-                province_id=province_id,
-                month=month,
-                criteria_set=criteria_set,
-                total=total,
-                self_total=dec(s_total) if Source.SELF in present else None,
-                district_total=dec(d_total) if Source.DISTRICT in present else None,
-                official_total=dec(o_total) if Source.OFFICIAL in present else None,
-                system_total=sys_total,
-                band=band,
-                band_label=label,
-                eligible=eligible,
-                open_flags=int(flags or 0),
-                deductions=int(deductions or 0) + sys_deductions,
-                missing_sources=[str(s) for s in missing],
-                meeting_held=held,
-                reports_missing=facts.missing,
-                reports_late=facts.late,
-                computed_at=now,
-            )
+            {
+                "commune_id": commune_id,
+                "district_id": above_id,
+                "province_id": province_id,
+                "month": month,
+                "criteria_set_id": criteria_set.pk,
+                "total": total,
+                "self_total": dec(s_total) if Source.SELF in present else None,
+                "district_total": dec(d_total) if Source.DISTRICT in present else None,
+                "official_total": dec(o_total) if Source.OFFICIAL in present else None,
+                "system_total": sys_total,
+                "band": band,
+                "band_label": label,
+                "eligible": eligible,
+                "open_flags": int(flags or 0),
+                "deductions": int(deductions or 0) + sys_deductions,
+                "missing_sources": [str(s) for s in missing],
+                "meeting_held": held,
+                "reports_missing": facts.missing,
+                "reports_late": facts.late,
+                "computed_at": now,
+            }
         )
-    MonthlyResult.objects.bulk_create(
-        results,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["commune", "month"],
-        update_fields=RESULT_FIELDS,
-    )
+    _write(results)
     return len(results)
+
+
+# PostgreSQL array types of the written columns, in RESULT_FIELDS order after
+# commune_id and month.
+_PG_TYPES = {
+    "commune_id": "bigint",
+    "month": "date",
+    "district_id": "bigint",
+    "province_id": "bigint",
+    "criteria_set_id": "bigint",
+    "total": "numeric",
+    "self_total": "numeric",
+    "district_total": "numeric",
+    "official_total": "numeric",
+    "system_total": "numeric",
+    "band": "text",
+    "band_label": "text",
+    "eligible": "boolean",
+    "open_flags": "integer",
+    "deductions": "integer",
+    "missing_sources": "jsonb",
+    "meeting_held": "boolean",
+    "reports_missing": "integer",
+    "reports_late": "integer",
+    "computed_at": "timestamptz",
+}
+
+
+def _write(rows: list[dict[str, Any]]) -> None:
+    """Upsert results, keeping each row's approval status.
+
+    On PostgreSQL one INSERT … SELECT FROM unnest(arrays) ON CONFLICT writes
+    them all; elsewhere Django's bulk_create(update_conflicts=True).
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        MonthlyResult.objects.bulk_create(
+            [MonthlyResult(**row) for row in rows],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["commune", "month"],
+            update_fields=[f.removesuffix("_id") for f in RESULT_FIELDS],
+        )
+        return
+    columns = ["commune_id", "month", *RESULT_FIELDS]
+    arrays = []
+    for column in columns:
+        values = [row[column] for row in rows]
+        if column == "missing_sources":
+            values = [json.dumps(v) for v in values]
+        arrays.append(values)
+    casts = ", ".join(
+        f"%s::text[]::{_PG_TYPES[c]}[]" if c == "missing_sources" else f"%s::{_PG_TYPES[c]}[]"
+        for c in columns
+    )
+    table = MonthlyResult._meta.db_table
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in RESULT_FIELDS)
+    compared = [c for c in RESULT_FIELDS if c != "computed_at"]
+    changed = (
+        f"({', '.join(f'{table}.{c}' for c in compared)}) IS DISTINCT FROM "
+        f"({', '.join(f'EXCLUDED.{c}' for c in compared)})"
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, status) "  # noqa: S608
+        f"SELECT *, 'open' FROM unnest({casts}) "
+        f"ON CONFLICT (commune_id, month) DO UPDATE SET {updates} WHERE {changed}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
 
 
 def _sets_in_force(province_ids: set[int], month: date) -> dict[int, CriteriaSet]:
