@@ -101,6 +101,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [
+            "group",
             "code",
             "text",
             "guidance",
@@ -116,7 +117,22 @@ class CriterionForm(forms.ModelForm):
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
 
-CriterionFormSet = forms.modelformset_factory(Criterion, form=CriterionForm, extra=0)
+CriterionFormSet = forms.modelformset_factory(
+    Criterion, form=CriterionForm, extra=1, can_delete=True
+)
+
+
+def criterion_formset(criteria_set: CriteriaSet, data: Any = None) -> Any:
+    """The draft's criteria, one blank form to add one; groups limited to the set's."""
+    formset = CriterionFormSet(
+        data,
+        queryset=Criterion.objects.filter(group__criteria_set=criteria_set).select_related("group"),
+        prefix="c",
+    )
+    groups = criteria_set.groups.all()
+    for form in formset.forms:
+        form.fields["group"].queryset = groups
+    return formset
 
 
 class NewVersionForm(forms.Form):

@@ -23,11 +23,11 @@ from theodoi.units.models import Membership, Unit
 from . import actions, documents, results, scoring
 from .forms import (
     CriteriaSetForm,
-    CriterionFormSet,
     MeetingForm,
     NewVersionForm,
     ReasonForm,
     SubmissionForm,
+    criterion_formset,
 )
 from .models import (
     Appeal,
@@ -677,9 +677,8 @@ def criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not criteria_set.is_draft:
         messages.error(request, _("A published set cannot be edited; make a new version."))
         return redirect(criteria_set)
-    criteria = Criterion.objects.filter(group__criteria_set=criteria_set).select_related("group")
     form = CriteriaSetForm(request.POST or None, instance=criteria_set)
-    formset = CriterionFormSet(request.POST or None, queryset=criteria, prefix="c")
+    formset = criterion_formset(criteria_set, request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         form.save()
         formset.save()

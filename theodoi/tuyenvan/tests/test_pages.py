@@ -355,3 +355,81 @@ def test_the_board_uses_a_constant_number_of_queries(client, tv, django_assert_m
     client.get("/tuyenvan/?month=2018-03")
     with django_assert_max_num_queries(12):
         client.get("/tuyenvan/?month=2018-03")
+
+
+def _formset_data(response):
+    """The criteria editor's POST data as rendered (initial values)."""
+    form, formset = response.context["form"], response.context["formset"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if name == "bands":
+            value = field.prepare_value(value)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else str(value)
+    data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+    for f in formset.forms:
+        for name, field in f.fields.items():
+            value = f.initial.get(name, field.initial)
+            if name == "id" and value is not None and hasattr(value, "pk"):
+                value = value.pk
+            if isinstance(value, bool):
+                if value:
+                    data[f.add_prefix(name)] = "on"
+                continue
+            data[f.add_prefix(name)] = "" if value is None else str(value)
+    return data
+
+
+def test_criteria_editor_adds_changes_and_deletes_criteria(client, tv):
+    v1 = Criterion.objects.first().group.criteria_set
+    login(client, tv.coordinator)
+    client.post(f"/tuyenvan/criteria/{v1.pk}/new-version/", {"effective_from": "2018-07-01"})
+    draft = v1.__class__.objects.get(version=2)
+    url = f"/tuyenvan/criteria/{draft.pk}/edit/"
+    data = _formset_data(client.get(url))
+    total = int(data["c-TOTAL_FORMS"])
+    new = total - 1
+    group = draft.groups.get(code="V")
+    added = {"group": str(group.pk), "code": "5.2", "text": "Tiêu chí mới", "kind": "normal",
+             "min_points": "0", "max_points": "3", "by_district": "on"}  # fmt: skip
+    data.update({f"c-{new}-{k}": v for k, v in added.items()})
+    data["c-0-DELETE"] = "on"
+    data["discrepancy_threshold"] = "3"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["formset"].errors
+    draft.refresh_from_db()
+    assert draft.discrepancy_threshold == 3
+    codes = set(Criterion.objects.filter(group__criteria_set=draft).values_list("code", flat=True))
+    assert "5.2" in codes and "1.1" not in codes
+    # max below min is refused next to the field, nothing saved.
+    data = _formset_data(client.get(url))
+    data["c-0-max_points"] = "-1"
+    assert client.post(url, data).status_code == 400
+    # v1 is untouched.
+    assert Criterion.objects.filter(group__criteria_set=v1, code="1.1").exists()
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_rankings_and_results_use_a_constant_number_of_queries(
+    client, tv, extra, django_assert_max_num_queries
+):
+    from theodoi.testing import make_unit
+    from theodoi.units.models import Unit
+
+    for i in range(extra):
+        commune = make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, tv.district1)
+        hold_meeting(commune, tv.commune)
+        fill(commune, S.DISTRICT, tv.district)
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    login(client, tv.coordinator)
+    with django_assert_max_num_queries(15):
+        assert client.get("/tuyenvan/rankings/?period=2018-03").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/tuyenvan/results?month=2018-03").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/tuyenvan/?month=2018-03").status_code == 200
