@@ -136,7 +136,8 @@ def load(ctx: DemoContext) -> None:
         attended = set(rng.sample(range(len(home_communes)), k=min(4, len(home_communes))))
         for district, commune in communes:
             q = quality[commune.pk] + slope[commune.pk] * (month.month - 1)
-            held = rng.random() < (0.93 if q > 0.65 else 0.82)
+            showcase = commune.pk == people["home_commune"].pk  # complete, with an appeal
+            held = showcase or rng.random() < (0.93 if q > 0.65 else 0.82)
             if held:
                 meetings.append(
                     Meeting(
@@ -201,12 +202,12 @@ def load(ctx: DemoContext) -> None:
                 )
                 base = district_points.get(c.pk, c.max_points)
                 self_points[c.pk] = _step(base + bias, c.min_points, c.max_points)
-            self_missing = is_open and rng.random() < 0.2
-            district_missing = is_open and rng.random() < 0.3
+            self_missing = is_open and not showcase and rng.random() < 0.2
+            district_missing = is_open and not showcase and rng.random() < 0.3
             submitted_on = (
                 _aware(month.replace(day=28))
                 if not is_open
-                else _aware(date(2018, 7, rng.randint(8, 13)))
+                else _aware(date(2018, 7, 12 if showcase else rng.randint(8, 13)))
             )
             if not self_missing:
                 sheet = ScoreSheet(
@@ -224,7 +225,11 @@ def load(ctx: DemoContext) -> None:
                 sheets.append(sheet)
                 plan.append((sheet, district_points))
             official_points: dict[int, Decimal] = {}
-            if held and district.pk == home.pk and home_communes.index(commune) in attended:
+            if (
+                held
+                and district.pk == home.pk
+                and (showcase or home_communes.index(commune) in attended)
+            ):
                 who = people["official_district" if month.month % 3 else "official_province"]
                 officials_at.append((len(meetings) - 1, commune, month, who))
                 for c in by_source[S.OFFICIAL]:

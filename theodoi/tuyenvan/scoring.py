@@ -474,6 +474,8 @@ class Line:
     self_points: Decimal | None = None
     district_points: Decimal | None = None
     official_points: list[Decimal] = field(default_factory=list)
+    # (official's name, points, reason) for each attending official's line.
+    officials: list[tuple[str, Decimal, str]] = field(default_factory=list)
     system_points: Decimal | None = None
     system_basis: str = ""
     reasons: dict[str, str] = field(default_factory=dict)
@@ -586,6 +588,8 @@ def explain(
                 line.district_points = score.points
             else:
                 line.official_points.append(score.points)
+                name = sheet.official.get_full_name() or sheet.official.username
+                line.officials.append((name, score.points, score.reason))
             if score.reason:
                 line.reasons[key] = score.reason
             if score.evidence:
