@@ -242,15 +242,16 @@ def tv_status(commune_id: int, month: Any) -> str:
     return found.first() or MonthlyResult.Status.OPEN
 
 
-def visible_tuyenvan_communes(user: AnyUser) -> QuerySet[Unit]:
-    """Communes whose tuyên vận months the user may read."""
+def visible_tuyenvan_communes(user: AnyUser, month: Any = None) -> QuerySet[Unit]:
+    """Communes whose tuyên vận months (that ``month``, if given) the user may read."""
     from theodoi.tuyenvan.models import MeetingOfficial
 
-    attended = (
-        MeetingOfficial.objects.filter(user=user).values("meeting__commune_id")
-        if (user.is_authenticated)
-        else []
-    )
+    attended: Any = []
+    if user.is_authenticated:
+        attended = MeetingOfficial.objects.filter(user=user)
+        if month is not None:
+            attended = attended.filter(meeting__month=month)
+        attended = attended.values("meeting__commune_id")
     communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE)
     return communes.filter(pk__in=reach(user, *TV_READ_ROLES)) | communes.filter(pk__in=attended)
 

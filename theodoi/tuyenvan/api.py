@@ -196,7 +196,7 @@ def _meeting_out(m: Meeting) -> MeetingOut:
 @router.get("/meetings", response=list[MeetingOut], summary="Conferences within reach")
 def list_meetings(request: HttpRequest, month: str) -> list[MeetingOut]:
     the_month = _month(month)
-    communes = permissions.visible_tuyenvan_communes(request.user).values("pk")
+    communes = permissions.visible_tuyenvan_communes(request.user, the_month).values("pk")
     found = Meeting.objects.filter(month=the_month, commune__in=communes)
     attended = Meeting.objects.filter(month=the_month, official_links__user=request.user)
     return [
@@ -411,7 +411,7 @@ def list_results(request: HttpRequest, month: str, district: int | None = None) 
     the_month = _month(month)
     found = MonthlyResult.objects.filter(
         month=the_month,
-        commune__in=permissions.visible_tuyenvan_communes(request.user).values("pk"),
+        commune__in=permissions.visible_tuyenvan_communes(request.user, the_month).values("pk"),
     ).select_related("commune")
     if district is not None:
         found = found.filter(district_id=district)

@@ -104,7 +104,7 @@ def index(request: HttpRequest) -> HttpResponse:
     except ValueError:
         month = None
     month = month or _default_month()
-    communes = permissions.visible_tuyenvan_communes(request.user).select_related("parent")
+    communes = permissions.visible_tuyenvan_communes(request.user, month).select_related("parent")
     district_id = request.GET.get("district")
     if district_id and district_id.isdigit():
         communes = communes.filter(parent_id=int(district_id))

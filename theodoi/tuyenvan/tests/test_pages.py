@@ -1,5 +1,6 @@
 """Pages through HTTP: every role allowed or refused, the month's cycle end to end."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -433,3 +434,15 @@ def test_rankings_and_results_use_a_constant_number_of_queries(
         assert client.get("/api/v1/tuyenvan/results?month=2018-03").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/tuyenvan/?month=2018-03").status_code == 200
+
+
+def test_an_official_sees_on_the_board_only_the_months_it_attended(client, tv):
+    hold_meeting(tv.commune1a, tv.commune, month=date(2018, 2, 1), officials=[tv.official])
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    login(client, tv.official)
+    march = f"/tuyenvan/communes/{tv.commune1a.pk}/2018-03/"
+    february = f"/tuyenvan/communes/{tv.commune1a.pk}/2018-02/"
+    assert march not in client.get("/tuyenvan/?month=2018-03").content.decode()
+    assert february in client.get("/tuyenvan/?month=2018-02").content.decode()
+    assert client.get("/api/v1/tuyenvan/results?month=2018-03").json() == []
