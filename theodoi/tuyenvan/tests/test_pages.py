@@ -275,9 +275,11 @@ def test_explanation_appeal_answer_approve_accept_close_reopen(client, tv):
     assert "Sai sót số liệu" in page and "Có biên bản 4 tổ" in page
 
 
-def test_every_page_renders_for_the_coordinator(client, tv):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_page_renders_for_the_coordinator(client, tv, language):
     hold_meeting(tv.commune1a, tv.commune, officials=[tv.official])
     fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.cookies["django_language"] = language
     login(client, tv.coordinator)
     set_pk = Criterion.objects.first().group.criteria_set_id
     for url in [
@@ -446,3 +448,10 @@ def test_an_official_sees_on_the_board_only_the_months_it_attended(client, tv):
     assert march not in client.get("/tuyenvan/?month=2018-03").content.decode()
     assert february in client.get("/tuyenvan/?month=2018-02").content.decode()
     assert client.get("/api/v1/tuyenvan/results?month=2018-03").json() == []
+
+
+def test_pages_require_sign_in(client, tv):
+    for url in ["/tuyenvan/", month_url(tv), "/tuyenvan/rankings/", "/tuyenvan/criteria/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
