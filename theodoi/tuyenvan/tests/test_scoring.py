@@ -314,3 +314,36 @@ def test_two_tier_provinces_each_under_their_own_set(tv, django_assert_num_queri
     assert result(tv.commune1a).province == tv.province
     ranked = results.rank_communes(new_province, results.parse_period("2018-03"))
     assert [r.name for r in ranked] == ["Xã Mới"]
+
+
+def test_the_compute_command(tv, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    hold_meeting(tv.commune1a, tv.commune)
+    MonthlyResult.objects.all().delete()
+    call_command("tuyenvan_compute", "--month", "2018-03")
+    assert MonthlyResult.objects.filter(month=MONTH).count() == 3
+    call_command("tuyenvan_compute")  # this month (04) and the one before
+    assert "2018-04" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("tuyenvan_compute", "--month", "03/2018")
+
+
+def test_accepted_months_lock_the_district_too(tv):
+    for commune in (tv.commune1a, tv.commune1b):
+        hold_meeting(commune, tv.commune)
+        fill(commune, S.DISTRICT, tv.district)
+        actions.do_approve_month(commune, MONTH, by=tv.district)
+    sheet = ScoreSheet.objects.get(commune=tv.commune1a, source=S.DISTRICT)
+    assert tv.district.has_perm("tuyenvan.change_sheet", sheet)
+    actions.do_accept_district(tv.district1, MONTH, by=tv.coordinator)
+    assert result(tv.commune1a).status == "accepted"
+    tv.district.__dict__.pop("_theodoi_reach", None)
+    assert not tv.district.has_perm("tuyenvan.change_sheet", sheet)
+    with pytest.raises(ValidationError):
+        actions.do_return_month(tv.commune1a, MONTH, reason="x", by=tv.district)
+    actions.do_close_month([tv.commune1a, tv.commune1b], MONTH, by=tv.district)
+    assert result(tv.commune1b).status == "closed"
+    events = [e.action for e in result(tv.commune1a).events.all()]
+    assert events == ["approve", "accept", "close"]
