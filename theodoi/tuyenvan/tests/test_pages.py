@@ -455,3 +455,15 @@ def test_pages_require_sign_in(client, tv):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_without_a_criteria_set_in_force(client, world, monkeypatch):
+    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    login(client, world.commune)
+    assert client.get(month_url(world)).status_code == 200
+    response = client.get(month_url(world, suffix="sheet/self/"))
+    assert response.status_code == 302
+    body = {"commune": world.commune1a.pk, "month": "2018-03", "source": "self", "scores": []}
+    api = client.post("/api/v1/tuyenvan/sheets", body, content_type="application/json")
+    assert api.status_code == 409 and "message" in api.json()
+    assert client.get(month_url(world, suffix="explain/")).status_code == 200
