@@ -161,7 +161,12 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             user, ScoreSheet.objects.filter(commune=cm.commune, month=cm.month)
         ).select_related("official")
     )
-    result = scoring.recompute(cm.commune, cm.month)
+    # Missing and late reports change with the date alone: refresh the result
+    # of a month that has begun; never create results for future months.
+    if cm.month <= clock.today():
+        result = scoring.recompute(cm.commune, cm.month)
+    else:
+        result = MonthlyResult.objects.filter(commune=cm.commune, month=cm.month).first()
     submissions = Submission.objects.filter(sender=cm.commune, month=cm.month).select_related(
         "recipient", "sent_by"
     )

@@ -467,3 +467,11 @@ def test_without_a_criteria_set_in_force(client, world, monkeypatch):
     api = client.post("/api/v1/tuyenvan/sheets", body, content_type="application/json")
     assert api.status_code == 409 and "message" in api.json()
     assert client.get(month_url(world, suffix="explain/")).status_code == 200
+
+
+def test_a_future_month_creates_no_result(client, tv):
+    login(client, tv.commune)
+    assert client.get(f"/tuyenvan/communes/{tv.commune1a.pk}/2018-09/").status_code == 200
+    assert not MonthlyResult.objects.filter(month=date(2018, 9, 1)).exists()
+    client.get(month_url(tv))
+    assert MonthlyResult.objects.filter(month=MONTH).exists()
