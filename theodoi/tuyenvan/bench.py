@@ -112,33 +112,27 @@ def build() -> Unit:
     return country
 
 
-def best_of(
-    fn: Callable[[], Any], n: int = 3, setup: Callable[[], Any] | None = None
-) -> tuple[float, int]:
-    times, queries = [], 0
-    for _ in range(n):
-        if setup:
-            setup()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - started)
-        queries = len(captured)
-    return min(times), queries
+def timed(fn: Callable[[], Any]) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        fn()
+        seconds = time.perf_counter() - started
+    return seconds, len(captured)
 
 
-def run() -> list[tuple[str, float, int]]:
+def run(rounds: int = 5) -> dict[str, tuple[float, float, int]]:
+    """Interleaved rounds (the floor, then each measured step), so that a busy
+    machine slows all of them alike; returns name -> (min s, median s, queries)."""
     country = Unit.objects.filter(key="bench:vn").first() or build()
-    month = MONTHS[5]
+    month, fresh = MONTHS[5], MONTHS[7]
     province = Unit.objects.filter(key="bench:p0").get()
     floor_sql = FLOOR_SQL.format(score=Score._meta.db_table, sheet=ScoreSheet._meta.db_table)
+    period = results.month_period(month)
 
     def floor() -> None:
         with connection.cursor() as cursor:
             cursor.execute(floor_sql, [month])
             cursor.fetchall()
-
-    fresh = MONTHS[7]
 
     def forget() -> None:
         with connection.cursor() as cursor:
@@ -147,32 +141,35 @@ def run() -> list[tuple[str, float, int]]:
                 [fresh],
             )
 
-    rows = [
-        ("floor: one SQL aggregate", *best_of(floor)),
-        (
-            "compute_month, every row new",
-            *best_of(lambda: scoring.compute_month(country, fresh), setup=forget),
-        ),
-        ("compute_month, recompute", *best_of(lambda: scoring.compute_month(country, month))),
-        (
-            "national commune ranking",
-            *best_of(lambda: results.rank_communes(country, results.month_period(month))),
-        ),
-        (
-            "province commune ranking",
-            *best_of(lambda: results.rank_communes(province, results.month_period(month))),
-        ),
-        (
-            "national ranking of provinces",
-            *best_of(lambda: results.rank_districts(country, results.month_period(month))),
-        ),
-    ]
+    steps: dict[str, Callable[[], Any]] = {
+        "floor: one SQL aggregate": floor,
+        "compute_month, every row new": lambda: scoring.compute_month(country, fresh),
+        "compute_month, recompute": lambda: scoring.compute_month(country, month),
+        "national commune ranking": lambda: results.rank_communes(country, period),
+        "province commune ranking": lambda: results.rank_communes(province, period),
+        "national ranking of provinces": lambda: results.rank_districts(country, period),
+    }
+    scoring.compute_month(country, month)
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    queries: dict[str, int] = {}
+    for _ in range(rounds):
+        forget()
+        for name, step in steps.items():
+            seconds, queries[name] = timed(step)
+            samples[name].append(seconds)
+    out = {}
+    for name, values in samples.items():
+        values.sort()
+        out[name] = (values[0], values[len(values) // 2], queries[name])
     scores = Score.objects.filter(sheet__month=month).count()
     print(
         f"{COMMUNES} communes, {PROVINCES} provinces, {CRITERIA} criteria, 3 sources, "
-        f"{len(MONTHS)} months; {scores} score rows in the month, "
-        f"{MonthlyResult.objects.filter(month=month).count()} results"
+        f"{len(MONTHS)} months; {scores} score rows in the month; {rounds} rounds"
     )
-    for name, seconds, queries in rows:
-        print(f"{name:34s} {seconds * 1000:9.1f} ms  {queries:3d} queries")
-    return rows
+    floor_median = out["floor: one SQL aggregate"][1]
+    for name, (low, median, count) in out.items():
+        print(
+            f"{name:32s} min {low * 1000:8.1f} ms  median {median * 1000:8.1f} ms  "
+            f"x{median / floor_median:4.1f}  {count:2d} queries"
+        )
+    return out
