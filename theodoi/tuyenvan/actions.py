@@ -497,6 +497,28 @@ def do_publish_set(criteria_set: CriteriaSet, *, by: User) -> CriteriaSet:
     if not Criterion.objects.filter(group__criteria_set=criteria_set).exists():
         raise ValidationError(_("A set needs at least one criterion."))
     criteria_set.full_clean()
+    stranded = (
+        ScoreSheet.objects.filter(
+            criteria_set__owner=criteria_set.owner, month__gte=criteria_set.effective_from
+        )
+        .exclude(criteria_set=criteria_set)
+        .exclude(
+            month__in=MonthlyResult.objects.filter(
+                province=criteria_set.owner, status=Status.CLOSED
+            ).values("month")
+        )
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if stranded is not None:
+        raise ValidationError(
+            _(
+                "Months from %(month)s already have score sheets under another version; "
+                "make this version take effect from a later month."
+            )
+            % {"month": stranded.strftime("%m/%Y")}
+        )
     criteria_set.status = CriteriaSet.Status.PUBLISHED
     criteria_set.published_at = _now()
     criteria_set._history_user = by  # type: ignore[attr-defined]

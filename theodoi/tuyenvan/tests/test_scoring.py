@@ -225,25 +225,43 @@ def test_explain_agrees_with_the_aggregate(tv):
 
 def test_a_month_is_scored_under_the_set_in_force_and_closed_months_keep_theirs(tv):
     v1 = CriteriaSet.objects.get()
-    for month in (date(2018, 3, 1), date(2018, 4, 1)):
-        hold_meeting(tv.commune1a, tv.commune, month=month)
-        fill(tv.commune1a, S.DISTRICT, tv.district, month=month)
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
     actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
     actions.do_close_month([tv.commune1a], MONTH, by=tv.coordinator)
     v2 = actions.do_copy_set(v1, effective_from=date(2018, 3, 1), by=tv.coordinator)
     v2.discrepancy_threshold = Decimal(0)
     v2.save()
+    v2.groups.get(code="V").criteria.update(max_points=12)
     actions.do_publish_set(v2, by=tv.coordinator)
     assert scoring.set_in_force(tv.commune1a, date(2018, 2, 1)) == v1
     assert scoring.set_in_force(tv.commune1a, MONTH) == v1  # closed under v1
     assert scoring.set_in_force(tv.commune1a, date(2018, 4, 1)) == v2
+    april = date(2018, 4, 1)
+    hold_meeting(tv.commune1a, tv.commune, month=april)
+    fill(tv.commune1a, S.DISTRICT, tv.district, month=april)
     scoring.compute_month(tv.province, MONTH)
-    scoring.compute_month(tv.province, date(2018, 4, 1))
     assert result(tv.commune1a).criteria_set == v1
     assert result(tv.commune1a).total == FULL + 5  # unchanged
-    april = result(tv.commune1a, date(2018, 4, 1))
-    assert april.criteria_set == v2
-    assert april.missing_sources == ["self", "district"]  # v1 sheets do not count under v2
+    assert result(tv.commune1a, april).criteria_set == v2
+    # 5.1 is out of 12 in v2 (+2); conference 5; April's reports are not due yet (2).
+    assert result(tv.commune1a, april).total == FULL + 2 + 5 + 2
+    # Reopening March scores it under the set now in force for it.
+    actions.do_reopen_month(tv.commune1a, MONTH, reason="Áp dụng tiêu chí mới", by=tv.coordinator)
+    assert result(tv.commune1a).criteria_set == v2
+    assert result(tv.commune1a).missing_sources == ["self", "district"]
+
+
+def test_publishing_refuses_to_strand_sheets_of_open_months(tv):
+    v1 = CriteriaSet.objects.get()
+    fill(tv.commune1a, S.SELF, tv.commune)  # March, open, under v1
+    v2 = actions.do_copy_set(v1, effective_from=date(2018, 3, 1), by=tv.coordinator)
+    with pytest.raises(ValidationError) as error:
+        actions.do_publish_set(v2, by=tv.coordinator)
+    assert "03/2018" in str(error.value)
+    v2.effective_from = date(2018, 4, 1)
+    v2.save()
+    actions.do_publish_set(v2, by=tv.coordinator)
 
 
 def _world_with_communes(n):
