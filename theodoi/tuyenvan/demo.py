@@ -297,6 +297,8 @@ def load(ctx: DemoContext) -> None:
             scoring.compute_month(province, month)
     _close(people, criteria_set)
     _appeal(people)
+    with _today(ctx.today):
+        _correction(people)
 
 
 class _today:
@@ -359,4 +361,30 @@ def _appeal(people: dict[str, object]) -> None:
         text="Xã đã tổ chức đủ các nội dung, có biên bản kèm theo; đề nghị huyện xem xét lại.",
         created_by=people["commune"],
         created_at=_aware(date(2018, 7, 14), 10),
+    )
+
+
+def _correction(people: dict[str, object]) -> None:
+    """One recorded change of a submitted district sheet, with its reason."""
+    from .actions import ScoreInput, do_save_sheet
+
+    sheet = ScoreSheet.objects.filter(
+        commune=people["home_commune"], month=OPEN_MONTH, source=S.DISTRICT
+    ).first()
+    if sheet is None:
+        return
+    entries = {
+        s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()
+    }
+    target = sheet.scores.select_related("criterion").get(criterion__code="5.1")
+    entries[target.criterion_id] = ScoreInput(
+        max(Decimal(0), target.points - HALF),
+        "Chưa kiểm tra tổ tuyên vận thôn Phú Hải, Phú Xuân",
+        target.evidence,
+    )
+    do_save_sheet(
+        sheet,
+        entries,
+        by=people["district"],
+        change_reason="Đối chiếu biên bản kiểm tra của Ban Tuyên giáo huyện",
     )
