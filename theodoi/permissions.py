@@ -343,7 +343,26 @@ def tv_coordinates_set(user: AnyUser, criteria_set: Any) -> bool:
 
 @rules.predicate
 def tv_can_view_set(user: AnyUser, criteria_set: Any) -> bool:
-    return user.is_authenticated
+    if not user.is_authenticated:
+        return False
+    if criteria_set is None or criteria_set.status == "published":
+        return True
+    return user.is_superuser or reaches(user, criteria_set.owner_id, Role.COORDINATOR)
+
+
+def visible_criteria_sets(user: AnyUser) -> QuerySet[Any]:
+    """Published sets for every signed-in user; drafts for the coordinators who edit them."""
+    from django.db.models import Q
+
+    from theodoi.tuyenvan.models import CriteriaSet
+
+    if not user.is_authenticated:
+        return CriteriaSet.objects.none()
+    return CriteriaSet.objects.filter(
+        Q(status=CriteriaSet.Status.PUBLISHED)
+        | Q(owner_id__in=reach(user, Role.COORDINATOR))
+        | Q(pk__in=[] if not user.is_superuser else CriteriaSet.objects.values("pk"))
+    )
 
 
 rules.add_perm("tuyenvan.view_month", tv_can_view_commune)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .models import (
     Criterion,
     Meeting,
     MonthlyResult,
+    Score,
     ScoreSheet,
     Submission,
     month_key,
@@ -137,12 +139,12 @@ def _set_out(s: CriteriaSet, with_criteria: bool = False) -> CriteriaSetOut:
 
 @router.get("/criteria-sets", response=list[CriteriaSetOut], summary="Criteria sets")
 def list_sets(request: HttpRequest) -> list[CriteriaSetOut]:
-    return [_set_out(s) for s in CriteriaSet.objects.all()]
+    return [_set_out(s) for s in permissions.visible_criteria_sets(request.user)]
 
 
 @router.get("/criteria-sets/{set_id}", response=CriteriaSetOut, summary="A set with its criteria")
 def get_set(request: HttpRequest, set_id: int) -> CriteriaSetOut:
-    criteria_set = get_object_or_404(CriteriaSet, pk=set_id)
+    criteria_set = get_object_or_404(permissions.visible_criteria_sets(request.user), pk=set_id)
     return _set_out(criteria_set, with_criteria=True)
 
 
@@ -310,9 +312,17 @@ def _sheet_out(sheet: ScoreSheet) -> SheetOut:
                 reason=s.reason,
                 evidence=s.evidence,
             )
-            for s in sheet.scores.select_related("criterion")
+            for s in sheet.scores.all()
         ],
     )
+
+
+def _scores() -> Prefetch:
+    return Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+
+
+def _with_scores(sheet: ScoreSheet) -> ScoreSheet:
+    return ScoreSheet.objects.prefetch_related(_scores()).get(pk=sheet.pk)
 
 
 def _entries(scores: list[ScoreIn]) -> dict[int, actions.ScoreInput]:
@@ -339,7 +349,7 @@ def list_sheets(request: HttpRequest, month: str, commune: int | None = None) ->
     )
     if commune is not None:
         found = found.filter(commune_id=commune)
-    return [_sheet_out(s) for s in found[:500]]
+    return [_sheet_out(s) for s in found.prefetch_related(_scores())[:500]]
 
 
 @router.get("/sheets/{sheet_id}", response=SheetOut, summary="A score sheet")
@@ -347,7 +357,7 @@ def get_sheet(request: HttpRequest, sheet_id: int) -> SheetOut:
     sheet = get_object_or_404(ScoreSheet, pk=sheet_id)
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
         raise HttpError(404, _("Not found."))
-    return _sheet_out(sheet)
+    return _sheet_out(_with_scores(sheet))
 
 
 @router.post("/sheets", response={201: SheetOut}, summary="Create (or fill) one's own sheet")
@@ -358,7 +368,7 @@ def create_sheet(request: HttpRequest, payload: SheetIn) -> Status:
     if sheet is None:
         raise HttpError(409, _("No criteria set is in force for this month."))
     sheet = _save_sheet(request, sheet, payload.scores, payload.submit, payload.change_reason)
-    return Status(201, _sheet_out(sheet))
+    return Status(201, _sheet_out(_with_scores(sheet)))
 
 
 @router.put("/sheets/{sheet_id}", response=SheetOut, summary="Update one's own sheet")
@@ -366,9 +376,8 @@ def update_sheet(request: HttpRequest, sheet_id: int, payload: SheetUpdate) -> S
     sheet = get_object_or_404(ScoreSheet, pk=sheet_id)
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
         raise HttpError(404, _("Not found."))
-    return _sheet_out(
-        _save_sheet(request, sheet, payload.scores, payload.submit, payload.change_reason)
-    )
+    sheet = _save_sheet(request, sheet, payload.scores, payload.submit, payload.change_reason)
+    return _sheet_out(_with_scores(sheet))
 
 
 @router.post("/sheets/{sheet_id}/submit", response=SheetOut, summary="Submit one's own sheet")
@@ -380,7 +389,7 @@ def submit_sheet(request: HttpRequest, sheet_id: int) -> SheetOut:
         ScoreIn(criterion=s.criterion_id, points=s.points, reason=s.reason, evidence=s.evidence)
         for s in sheet.scores.all()
     ]
-    return _sheet_out(_save_sheet(request, sheet, current, True, ""))
+    return _sheet_out(_with_scores(_save_sheet(request, sheet, current, True, "")))
 
 
 # -- results and rankings -----------------------------------------------------------

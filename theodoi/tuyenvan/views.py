@@ -628,7 +628,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def criteria_list(request: HttpRequest) -> HttpResponse:
-    sets = CriteriaSet.objects.select_related("owner")
+    sets = permissions.visible_criteria_sets(request.user).select_related("owner")
     return render(
         request,
         "tuyenvan/criteria_list.html",
@@ -643,7 +643,8 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("owner"), pk=pk)
-    _require(request, "tuyenvan.view_criteriaset", criteria_set)
+    if not request.user.has_perm("tuyenvan.view_criteriaset", criteria_set):
+        raise Http404
     groups = criteria_set.groups.prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.order_by("position", "code"))
     )

@@ -1,5 +1,6 @@
 """The API: reach per role, owners only, bad input as 4xx JSON with fields."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from .helpers import fill, hold_meeting
 pytestmark = pytest.mark.django_db
 S = ScoreSheet.Source
 API = "/api/v1/tuyenvan"
+MONTH_JULY = date(2018, 7, 1)
 
 
 @pytest.fixture
@@ -259,3 +261,36 @@ def test_submissions(client, tv):
     assert len(client.get(f"{API}/submissions?month=2018-03").json()) == 1
     as_(client, tv.outsider)
     assert client.get(f"{API}/submissions?month=2018-03").json() == []
+
+
+def test_drafts_are_seen_only_by_their_coordinators(client, tv):
+    from theodoi.tuyenvan import actions
+    from theodoi.tuyenvan.models import CriteriaSet
+
+    draft = actions.do_copy_set(
+        CriteriaSet.objects.get(), effective_from=MONTH_JULY, by=tv.coordinator
+    )
+    as_(client, tv.coordinator)
+    assert len(client.get(f"{API}/criteria-sets").json()) == 2
+    assert client.get(f"/tuyenvan/criteria/{draft.pk}/").status_code == 200
+    for who in (tv.district, tv.outsider):
+        as_(client, who)
+        assert len(client.get(f"{API}/criteria-sets").json()) == 1
+        assert client.get(f"{API}/criteria-sets/{draft.pk}").status_code == 404
+        assert client.get(f"/tuyenvan/criteria/{draft.pk}/").status_code == 404
+
+
+def test_listing_sheets_uses_a_constant_number_of_queries(
+    client, tv, django_assert_max_num_queries
+):
+    hold_meeting(tv.commune1a, tv.commune, officials=[tv.official])
+    fill(tv.commune1a, S.SELF, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    fill(tv.commune1b, S.DISTRICT, tv.district)
+    as_(client, tv.coordinator)
+    with django_assert_max_num_queries(7):
+        assert len(client.get(f"{API}/sheets?month=2018-03").json()) == 3
+    fill(tv.commune2a, S.DISTRICT, tv.district)
+    fill(tv.commune1b, S.SELF, tv.commune)
+    with django_assert_max_num_queries(7):
+        assert len(client.get(f"{API}/sheets?month=2018-03").json()) == 5
