@@ -254,6 +254,18 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code}. {self.text}"
 
+    def clean(self) -> None:
+        super().clean()
+        if not self.system_rule and not self.by_district:
+            # The result rule: the district's score stands on every people-scored line.
+            raise ValidationError(
+                {"by_district": _("The district scores every criterion the system does not.")}
+            )
+        if self.system_rule and (self.by_self or self.by_district or self.by_official):
+            raise ValidationError(
+                {"system_rule": _("A criterion scored by the system is scored by no one else.")}
+            )
+
     def scorable_by(self, source: str) -> bool:
         if self.system_rule:
             return False

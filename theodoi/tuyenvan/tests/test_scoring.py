@@ -365,3 +365,18 @@ def test_accepted_months_lock_the_district_too(tv):
     assert result(tv.commune1b).status == "closed"
     events = [e.action for e in result(tv.commune1a).events.all()]
     assert events == ["approve", "accept", "close"]
+
+
+def test_criteria_keep_the_rule_consistent(tv):
+    from theodoi.tuyenvan.models import Criterion
+
+    criterion = Criterion.objects.get(code="2.1")
+    criterion.by_district = False
+    with pytest.raises(ValidationError) as error:
+        criterion.full_clean()
+    assert "by_district" in error.value.message_dict
+    system = Criterion.objects.get(code="6.2")
+    system.by_self = True
+    with pytest.raises(ValidationError) as error:
+        system.full_clean()
+    assert "system_rule" in error.value.message_dict
