@@ -4,7 +4,9 @@ Builds 34 provinces × ~98 communes (two tiers, as from 7/2025), one 25-criterio
 set per province, 12 months × 3 sources of submitted sheets (score rows are
 generated in SQL), then times ``compute_month`` for the whole country, the
 province and national rankings, and the floor: one hand-written SQL aggregate
-over the same month's score rows. Run on an empty database::
+over the same month's score rows (sums per commune, one level of GROUP BY).
+The rule's own aggregate (two levels: per criterion for the discrepancy flags,
+then per commune) is timed alone too. Run on an empty database::
 
     DATABASE_URL=postgres://... python manage.py migrate
     DATABASE_URL=postgres://... python manage.py shell -c \
@@ -141,8 +143,10 @@ def run(rounds: int = 5) -> dict[str, tuple[float, float, int]]:
                 [fresh],
             )
 
+    set_ids = list(CriteriaSet.objects.published().values_list("pk", flat=True))
     steps: dict[str, Callable[[], Any]] = {
         "floor: one SQL aggregate": floor,
+        "the rule's own SQL aggregate": lambda: scoring._aggregate(set_ids, month, country),
         "compute_month, every row new": lambda: scoring.compute_month(country, fresh),
         "compute_month, recompute": lambda: scoring.compute_month(country, month),
         "national commune ranking": lambda: results.rank_communes(country, period),
