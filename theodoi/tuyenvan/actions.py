@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from theodoi.core import clock
+from theodoi.documents.party import format_vn_number
 from theodoi.units.models import Unit
 
 from . import scoring
@@ -138,8 +139,8 @@ def validate_scores(
             continue
         if points < criterion.min_points or points > criterion.max_points:
             errors[criterion.code] = _("Points must be between %(min)s and %(max)s.") % {
-                "min": criterion.min_points.normalize(),
-                "max": criterion.max_points.normalize(),
+                "min": format_vn_number(criterion.min_points),
+                "max": format_vn_number(criterion.max_points),
             }
             continue
         reason = (entry.reason or "").strip()

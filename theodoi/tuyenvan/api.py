@@ -6,6 +6,8 @@ bad input 422 with ``fields`` (a criterion's code for a score line).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,7 +20,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 
 from theodoi import permissions
 from theodoi.units.models import Unit
@@ -41,21 +42,45 @@ router = Router(tags=["tuyenvan"])
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-def _field_errors(error: DjangoValidationError) -> NinjaValidationError:
+class ErrorOut(Schema):
+    message: str
+    fields: dict[str, str]
+
+
+class Invalid(Exception):
+    """Bad input found by this module: answered 422 with a message per field."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(fields)
+        self.fields = fields
+
+
+def _field_errors(error: DjangoValidationError) -> Invalid:
     if hasattr(error, "error_dict"):
-        items = [(k, m) for k, msgs in error.message_dict.items() for m in msgs]
-    else:
-        items = [("__all__", m) for m in error.messages]
-    return NinjaValidationError([{"loc": ["body", "payload", k], "msg": m} for k, m in items])
+        return Invalid({k: " ".join(msgs) for k, msgs in error.message_dict.items()})
+    return Invalid({"__all__": " ".join(error.messages)})
+
+
+def answers_invalid(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn :class:`Invalid` into a 422 JSON answer with the translated messages."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except Invalid as invalid:
+            return Status(
+                422, ErrorOut(message=_("The input is not valid."), fields=invalid.fields)
+            )
+
+    return wrapper
 
 
 def _month(text: str) -> date:
     try:
         return parse_month(text)
     except ValueError:
-        raise NinjaValidationError(
-            [{"loc": ["query", "month"], "msg": _("Use the form YYYY-MM.")}]
-        ) from None
+        raise Invalid({"month": _("Use the form YYYY-MM.")}) from None
 
 
 def _commune(request: HttpRequest, commune_id: int, month: date) -> CommuneMonth:
@@ -137,12 +162,20 @@ def _set_out(s: CriteriaSet, with_criteria: bool = False) -> CriteriaSetOut:
     )
 
 
-@router.get("/criteria-sets", response=list[CriteriaSetOut], summary="Criteria sets")
+@router.get(
+    "/criteria-sets", response={200: list[CriteriaSetOut], 422: ErrorOut}, summary="Criteria sets"
+)
+@answers_invalid
 def list_sets(request: HttpRequest) -> list[CriteriaSetOut]:
     return [_set_out(s) for s in permissions.visible_criteria_sets(request.user)]
 
 
-@router.get("/criteria-sets/{set_id}", response=CriteriaSetOut, summary="A set with its criteria")
+@router.get(
+    "/criteria-sets/{set_id}",
+    response={200: CriteriaSetOut, 422: ErrorOut},
+    summary="A set with its criteria",
+)
+@answers_invalid
 def get_set(request: HttpRequest, set_id: int) -> CriteriaSetOut:
     criteria_set = get_object_or_404(permissions.visible_criteria_sets(request.user), pk=set_id)
     return _set_out(criteria_set, with_criteria=True)
@@ -195,7 +228,10 @@ def _meeting_out(m: Meeting) -> MeetingOut:
     )
 
 
-@router.get("/meetings", response=list[MeetingOut], summary="Conferences within reach")
+@router.get(
+    "/meetings", response={200: list[MeetingOut], 422: ErrorOut}, summary="Conferences within reach"
+)
+@answers_invalid
 def list_meetings(request: HttpRequest, month: str) -> list[MeetingOut]:
     the_month = _month(month)
     communes = permissions.visible_tuyenvan_communes(request.user, the_month).values("pk")
@@ -214,9 +250,7 @@ def _save_meeting(request: HttpRequest, payload: MeetingIn) -> Meeting:
 
     officials = list(officials_for(cm.commune).filter(pk__in=payload.officials))
     if len(officials) != len(set(payload.officials)):
-        raise NinjaValidationError(
-            [{"loc": ["body", "payload", "officials"], "msg": _("Not an attending official here.")}]
-        )
+        raise Invalid({"officials": _("Not an attending official here.")})
     data = payload.dict(exclude={"commune", "month", "officials"})
     try:
         meeting = actions.do_save_meeting(
@@ -227,23 +261,22 @@ def _save_meeting(request: HttpRequest, payload: MeetingIn) -> Meeting:
     return Meeting.objects.prefetch_related("official_links").get(pk=meeting.pk)
 
 
-@router.post("/meetings", response={201: MeetingOut}, summary="Record a conference")
+@router.post("/meetings", response={201: MeetingOut, 422: ErrorOut}, summary="Record a conference")
+@answers_invalid
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     return Status(201, _meeting_out(_save_meeting(request, payload)))
 
 
-@router.put("/meetings/{meeting_id}", response=MeetingOut, summary="Update a conference")
+@router.put(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, 422: ErrorOut},
+    summary="Update a conference",
+)
+@answers_invalid
 def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingIn) -> MeetingOut:
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     if (payload.commune, payload.month) != (meeting.commune_id, month_key(meeting.month)):
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["body", "payload", "month"],
-                    "msg": _("A conference keeps its commune and month."),
-                }
-            ]
-        )
+        raise Invalid({"month": _("A conference keeps its commune and month.")})
     return _meeting_out(_save_meeting(request, payload))
 
 
@@ -342,7 +375,10 @@ def _save_sheet(
         raise _field_errors(error) from None
 
 
-@router.get("/sheets", response=list[SheetOut], summary="Score sheets within reach")
+@router.get(
+    "/sheets", response={200: list[SheetOut], 422: ErrorOut}, summary="Score sheets within reach"
+)
+@answers_invalid
 def list_sheets(request: HttpRequest, month: str, commune: int | None = None) -> list[SheetOut]:
     found = permissions.visible_tuyenvan_sheets(
         request.user, ScoreSheet.objects.filter(month=_month(month))
@@ -352,7 +388,8 @@ def list_sheets(request: HttpRequest, month: str, commune: int | None = None) ->
     return [_sheet_out(s) for s in found.prefetch_related(_scores())[:500]]
 
 
-@router.get("/sheets/{sheet_id}", response=SheetOut, summary="A score sheet")
+@router.get("/sheets/{sheet_id}", response={200: SheetOut, 422: ErrorOut}, summary="A score sheet")
+@answers_invalid
 def get_sheet(request: HttpRequest, sheet_id: int) -> SheetOut:
     sheet = get_object_or_404(ScoreSheet, pk=sheet_id)
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
@@ -360,7 +397,10 @@ def get_sheet(request: HttpRequest, sheet_id: int) -> SheetOut:
     return _sheet_out(_with_scores(sheet))
 
 
-@router.post("/sheets", response={201: SheetOut}, summary="Create (or fill) one's own sheet")
+@router.post(
+    "/sheets", response={201: SheetOut, 422: ErrorOut}, summary="Create (or fill) one's own sheet"
+)
+@answers_invalid
 def create_sheet(request: HttpRequest, payload: SheetIn) -> Status:
     cm = _commune(request, payload.commune, _month(payload.month))
     official: User | None = request.user if payload.source == "official" else None
@@ -371,7 +411,10 @@ def create_sheet(request: HttpRequest, payload: SheetIn) -> Status:
     return Status(201, _sheet_out(_with_scores(sheet)))
 
 
-@router.put("/sheets/{sheet_id}", response=SheetOut, summary="Update one's own sheet")
+@router.put(
+    "/sheets/{sheet_id}", response={200: SheetOut, 422: ErrorOut}, summary="Update one's own sheet"
+)
+@answers_invalid
 def update_sheet(request: HttpRequest, sheet_id: int, payload: SheetUpdate) -> SheetOut:
     sheet = get_object_or_404(ScoreSheet, pk=sheet_id)
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
@@ -380,7 +423,12 @@ def update_sheet(request: HttpRequest, sheet_id: int, payload: SheetUpdate) -> S
     return _sheet_out(_with_scores(sheet))
 
 
-@router.post("/sheets/{sheet_id}/submit", response=SheetOut, summary="Submit one's own sheet")
+@router.post(
+    "/sheets/{sheet_id}/submit",
+    response={200: SheetOut, 422: ErrorOut},
+    summary="Submit one's own sheet",
+)
+@answers_invalid
 def submit_sheet(request: HttpRequest, sheet_id: int) -> SheetOut:
     sheet = get_object_or_404(ScoreSheet, pk=sheet_id)
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
@@ -415,7 +463,12 @@ class ResultOut(Schema):
     status: str
 
 
-@router.get("/results", response=list[ResultOut], summary="Each commune's result for a month")
+@router.get(
+    "/results",
+    response={200: list[ResultOut], 422: ErrorOut},
+    summary="Each commune's result for a month",
+)
+@answers_invalid
 def list_results(request: HttpRequest, month: str, district: int | None = None) -> list[ResultOut]:
     the_month = _month(month)
     found = MonthlyResult.objects.filter(
@@ -467,7 +520,12 @@ class RankingOut(Schema):
     ranking: list[RankedOut]
 
 
-@router.get("/rankings", response=RankingOut, summary="Ordered ranking, ties by a stated rule")
+@router.get(
+    "/rankings",
+    response={200: RankingOut, 422: ErrorOut},
+    summary="Ordered ranking, ties by a stated rule",
+)
+@answers_invalid
 def rankings(
     request: HttpRequest,
     period: str,
@@ -477,13 +535,9 @@ def rankings(
     try:
         the_period = results.parse_period(period)
     except ValueError:
-        raise NinjaValidationError(
-            [{"loc": ["query", "period"], "msg": _("Use YYYY-MM, YYYY-Qn or YYYY.")}]
-        ) from None
+        raise Invalid({"period": _("Use YYYY-MM, YYYY-Qn or YYYY.")}) from None
     if level not in ("commune", "district"):
-        raise NinjaValidationError(
-            [{"loc": ["query", "level"], "msg": _("Use 'commune' or 'district'.")}]
-        )
+        raise Invalid({"level": _("Use 'commune' or 'district'.")})
     if within is None:
         ids = permissions.reach(request.user, *permissions.TV_READ_ROLES)
         unit = Unit.objects.filter(pk__in=ids, kind=Unit.Kind.PROVINCE).first()
@@ -552,7 +606,12 @@ def _submission_out(s: Submission) -> SubmissionOut:
     )
 
 
-@router.get("/submissions", response=list[SubmissionOut], summary="Submissions sent or received")
+@router.get(
+    "/submissions",
+    response={200: list[SubmissionOut], 422: ErrorOut},
+    summary="Submissions sent or received",
+)
+@answers_invalid
 def list_submissions(request: HttpRequest, month: str) -> list[SubmissionOut]:
     the_month = _month(month)
     found = permissions.visible_tuyenvan_submissions(
@@ -561,7 +620,12 @@ def list_submissions(request: HttpRequest, month: str) -> list[SubmissionOut]:
     return [_submission_out(s) for s in found.order_by("-sent_at")[:2000]]
 
 
-@router.post("/submissions", response={201: SubmissionOut}, summary="Send a report or documents")
+@router.post(
+    "/submissions",
+    response={201: SubmissionOut, 422: ErrorOut},
+    summary="Send a report or documents",
+)
+@answers_invalid
 def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status:
     cm = _commune(request, payload.commune, _month(payload.month))
     if not request.user.has_perm("tuyenvan.send_submission", cm):

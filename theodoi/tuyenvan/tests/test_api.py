@@ -187,9 +187,11 @@ def test_sheet_bad_input_names_the_criterion(client, tv):
     for line in body["scores"]:
         if line["criterion"] == c21.pk:
             line["points"] = "12"
-    response = client.post(f"{API}/sheets", body, content_type="application/json")
+    response = client.post(
+        f"{API}/sheets", body, content_type="application/json", headers={"Accept-Language": "vi"}
+    )
     assert response.status_code == 422
-    assert "2.1" in response.json()["fields"]
+    assert response.json()["fields"]["2.1"] == "Điểm phải từ 0 đến 10."
     response = client.post(
         f"{API}/sheets", {**body, "source": "boss"}, content_type="application/json"
     )
