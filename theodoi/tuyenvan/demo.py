@@ -82,9 +82,17 @@ def _step(value: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
     return min(hi, max(lo, value))
 
 
+def _btg(ctx: DemoContext, districts: list[Unit]) -> Unit | None:
+    """The province's Ban Tuyên giáo: the demo's key, else found by name."""
+    try:
+        return ctx.unit("lc2018:agency:BTG")
+    except Unit.DoesNotExist:
+        return btg_of(districts[0])
+
+
 def _accounts(ctx: DemoContext, districts: list[Unit]) -> dict[str, object]:
     province = ctx.province
-    btg = btg_of(districts[0]) or province
+    btg = _btg(ctx, districts) or province
     home = next((d for d in districts if "Bảo Thắng" in d.name), districts[0])
     communes = ctx.communes(home)
     commune = next((c for c in communes if "Phú Nhuận" in c.name), communes[0])
@@ -117,7 +125,7 @@ def load(ctx: DemoContext) -> None:
     criteria = list(Criterion.objects.filter(group__criteria_set=criteria_set))
     by_source = {s: [c for c in criteria if c.scorable_by(s)] for s in S.values}
     threshold = criteria_set.discrepancy_threshold
-    btg = btg_of(districts[0])
+    btg = _btg(ctx, districts)
     communes = [(d, c) for d in districts for c in ctx.communes(d)]
     home = people["home"]
     home_communes = [c for d, c in communes if d.pk == home.pk]
