@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "theodoi.plans",
     "theodoi.reporting",
     "theodoi.tuyenvan.people",
+    "theodoi.tuyenvan",
 ]
 
 MIDDLEWARE = [

@@ -161,3 +161,13 @@ def make_work_item(
     for unit in coords:
         Assignment.objects.create(work_item=item, unit=unit, role=Assignment.Role.COORDINATING)
     return item
+
+
+# tuyenvan ---------------------------------------------------------------------
+
+
+def make_criteria_set(world: World, effective_from: date | None = None, **kwargs: Any) -> Any:
+    """The demo's 100-point tuyên vận set, published, owned by the test province."""
+    from theodoi.tuyenvan.defaults import build_default_set
+
+    return build_default_set(world.province, effective_from or date(2018, 1, 1), **kwargs)

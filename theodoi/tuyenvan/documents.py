@@ -1,0 +1,235 @@
+"""Exports: the rankings workbook, the monthly bulletin and the district's section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from theodoi.core import clock
+from theodoi.documents.party import (
+    Letterhead,
+    PartyDocument,
+    Signature,
+    format_vn_number,
+)
+from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
+from theodoi.units.models import Unit
+
+from . import results
+from .models import Meeting, MeetingOfficial, MonthlyResult
+
+
+def _vn(value: Decimal | None) -> str:
+    return "" if value is None else format_vn_number(value)
+
+
+def rankings_xlsx(within: Unit, period: results.Period, level: str) -> bytes:
+    ranked = (
+        results.rank_districts(within, period)
+        if level == "district"
+        else results.rank_communes(within, period)
+    )
+    wb = new_workbook()
+    columns = [Column("Hạng", 8), Column("Đơn vị", 34)]
+    if level == "commune":
+        columns.append(Column("Huyện", 24))
+    columns += [
+        Column("Điểm", 10, "0.00"),
+        Column("Xếp loại", 16),
+        Column("Số tiêu chí bị trừ", 12),
+        Column("Số tháng" if level == "commune" else "Số xã", 10),
+    ]
+    rows = []
+    for r in ranked:
+        row: list[object] = [r.rank, r.name]
+        if level == "commune":
+            row.append(r.parent_name)
+        row += [float(r.score), r.band_label, r.deductions, r.months]
+        rows.append(row)
+    add_table_sheet(
+        wb,
+        f"Xếp hạng {period.key}",
+        columns,
+        rows,
+        heading=f"Xếp hạng công tác tuyên vận - {period.label} - {within.name}",
+    )
+    return workbook_bytes(wb)
+
+
+def bulletin_docx(province: Unit, month: date) -> bytes:
+    """The monthly tuyên vận bulletin of the province's BTG, in the Party format."""
+    period = results.month_period(month)
+    districts = results.rank_districts(province, period)
+    bands = results.band_distribution(province, month)
+    found = results.results_within(province, period)
+    total = found.count()
+    held = found.filter(meeting_held=True).count()
+    doc = PartyDocument(
+        Letterhead(
+            province.name.upper(),  # "TỈNH ỦY LÀO CAI"
+            "BAN TUYÊN GIÁO",
+            f"{month.month:02d}-BT/BTGTU",
+            province.place or "Lào Cai",
+            clock.today(),
+        ),
+        "BẢN TIN",
+        f"Công tác tuyên vận tháng {month.month} năm {month.year}",
+    )
+    doc.heading("I. TÌNH HÌNH CHUNG")
+    doc.paragraph(
+        f"Trong tháng, {held}/{total} xã, phường, thị trấn tổ chức hội nghị tuyên vận; "
+        f"{found.filter(total__isnull=False).count()} đơn vị có kết quả chấm điểm của cấp huyện; "
+        f"{found.filter(open_flags__gt=0).count()} đơn vị còn chênh lệch điểm chưa xử lý."
+    )
+    doc.heading("II. KẾT QUẢ XẾP LOẠI")
+    doc.table(
+        ["TT", "Xếp loại", "Số đơn vị"],
+        [[i, label, n] for i, (label, n) in enumerate(bands, start=1)],
+        widths_cm=[1.5, 9, 6],
+        total_row=["", "Tổng cộng", sum(n for _l, n in bands)],
+    )
+    doc.heading("III. XẾP HẠNG CÁC HUYỆN, THÀNH PHỐ")
+    doc.paragraph(
+        "Điểm của huyện là bình quân điểm các xã trong tháng; bằng điểm thì cùng hạng, "
+        "xếp trước đơn vị có ít tiêu chí bị trừ điểm hơn.",
+        italic=True,
+    )
+    doc.table(
+        ["Hạng", "Đơn vị", "Điểm bình quân", "Xếp loại", "Số xã"],
+        [[r.rank, r.name, _vn(r.score), r.band_label, r.months] for r in districts],
+        widths_cm=[1.6, 6.4, 3, 3.5, 2],
+    )
+    improved = results.most_improved(province, month, limit=5)
+    if improved:
+        doc.heading("IV. ĐƠN VỊ TIẾN BỘ")
+        for name, delta in improved:
+            doc.bullet(f"{name}: tăng {_vn(delta)} điểm so với tháng trước.")
+    doc.closing(
+        ["Thường trực Tỉnh ủy (b/c);", "Các huyện ủy, thành ủy;", "Lưu VP, BTG."],
+        Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
+    )
+    return doc.to_bytes()
+
+
+@dataclass
+class DistrictSection:
+    district: Unit
+    month: date
+    communes: int
+    meetings: int
+    participants: int
+    officials: int
+    mean: Decimal | None
+    bands: list[tuple[str, int]]
+    rows: list[list[object]]
+    issues: list[tuple[str, str]] = field(default_factory=list)
+    proposals: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Công tác tuyên vận tháng {self.month.month}/{self.month.year} - {self.district}"
+
+    @property
+    def text(self) -> str:
+        lines = [
+            f"Trong tháng {self.month.month}/{self.month.year}, {self.meetings}/{self.communes} "
+            f"xã, thị trấn tổ chức hội nghị tuyên vận với {self.participants} lượt người dự; "
+            f"{self.officials} lượt cán bộ cấp trên dự.",
+        ]
+        if self.mean is not None:
+            lines.append(f"Điểm bình quân các xã: {_vn(self.mean)} điểm.")
+        if self.bands:
+            lines.append(
+                "Xếp loại: " + "; ".join(f"{label}: {n} xã" for label, n in self.bands) + "."
+            )
+        if self.issues:
+            lines.append("Ý kiến, kiến nghị của Nhân dân:")
+            lines += [f"- {name}: {text}" for name, text in self.issues]
+        if self.proposals:
+            lines.append("Đề xuất, kiến nghị:")
+            lines += [f"- {name}: {text}" for name, text in self.proposals]
+        return "\n".join(lines)
+
+
+def district_section(district: Unit, month: date) -> DistrictSection:
+    """The tuyên vận section of a district committee's monthly report, from the month's data."""
+    communes = list(district.children.filter(kind=Unit.Kind.COMMUNE).active_on(month))
+    meetings = list(
+        Meeting.objects.filter(commune__in=communes, month=month).select_related("commune")
+    )
+    stats = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).aggregate(
+        participants=Sum("participants")
+    )
+    officials = MeetingOfficial.objects.filter(meeting__in=meetings).aggregate(n=Count("pk"))
+    found = {r.commune_id: r for r in MonthlyResult.objects.filter(district=district, month=month)}
+    by_commune = {m.commune_id: m for m in meetings}
+    ranked = {
+        r.unit_id: r.rank for r in results.rank_communes(district, results.month_period(month))
+    }
+    rows: list[list[object]] = []
+    for i, commune in enumerate(sorted(communes, key=lambda c: c.name), start=1):
+        meeting = by_commune.get(commune.pk)
+        result = found.get(commune.pk)
+        rows.append(
+            [
+                i,
+                commune.name,
+                meeting.held_on.strftime("%d/%m") if meeting else "Không tổ chức",
+                meeting.participants if meeting else "",
+                _vn(result.total) if result and result.total is not None else "",
+                (result.band_label if result else "") or "",
+                ranked.get(commune.pk, ""),
+            ]
+        )
+    totals = [r.total for r in found.values() if r.total is not None]
+    mean = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01")) if totals else None
+    return DistrictSection(
+        district=district,
+        month=month,
+        communes=len(communes),
+        meetings=len(meetings),
+        participants=stats["participants"] or 0,
+        officials=officials["n"] or 0,
+        mean=mean,
+        bands=results.band_distribution(district, month),
+        rows=rows,
+        issues=[(m.commune.name, m.issues_raised) for m in meetings if m.issues_raised.strip()],
+        proposals=[(m.commune.name, m.proposals) for m in meetings if m.proposals.strip()],
+    )
+
+
+SECTION_COLUMNS = ["TT", "Xã, thị trấn", "Hội nghị", "Số người dự", "Điểm", "Xếp loại", "Hạng"]
+
+
+def district_section_docx(section: DistrictSection) -> bytes:
+    district = section.district
+    province = district.parent
+    doc = PartyDocument(
+        Letterhead(
+            f"ĐẢNG BỘ {province.name.upper().replace('TỈNH ỦY', 'TỈNH')}" if province else "",
+            district.name.upper(),
+            f"{section.month.month:02d}-BC/{district.symbol or 'HU'}",
+            district.place or (province.place if province else ""),
+            clock.today(),
+        ),
+        "BÁO CÁO",
+        f"Công tác tuyên vận tháng {section.month.month} năm {section.month.year}",
+    )
+    doc.heading("I. KẾT QUẢ THỰC HIỆN")
+    for line in section.text.splitlines():
+        if line.startswith("- "):
+            doc.bullet(line)
+        else:
+            doc.paragraph(line)
+    doc.heading("II. KẾT QUẢ CHẤM ĐIỂM CÁC XÃ")
+    doc.table(
+        SECTION_COLUMNS, section.rows, widths_cm=[1.1, 4.4, 2.6, 2.2, 1.8, 2.6, 1.8], font_size=11
+    )
+    doc.closing(
+        ["Ban Tuyên giáo Tỉnh ủy (b/c);", "Lưu VP."],
+        Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", ""),
+    )
+    return doc.to_bytes()

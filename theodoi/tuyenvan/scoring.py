@@ -1,0 +1,679 @@
+"""THE RESULT RULE: how a commune's month is scored. The only place it is decided.
+
+For a commune, a month, and the criteria set in force for that month (the
+published set of the commune's province with the latest ``effective_from`` on
+or before the month; a closed month keeps the set stored on its result):
+
+1. **The district score stands.** For every criterion scored by people, the
+   final points are the points on the district scorer's *submitted* sheet.
+   The commune's self-assessment and the attending officials' observations
+   (averaged when several officials attended) are shown beside it, never
+   summed into the total.
+2. **Discrepancies are flagged.** Where the submitted sources differ on a
+   criterion by more than the set's ``discrepancy_threshold`` (max − min >
+   threshold), the criterion is flagged. A flag stays open until the district
+   confirms or corrects it with a reason (a :class:`Resolution`). A month with
+   open flags cannot be approved or closed.
+3. **A missing source is shown, never treated as zero.** Missing sheets are
+   listed in ``missing_sources``; without the district's sheet the month has
+   no total and no band ("awaiting the district"), whatever else is present.
+4. **System-scored criteria** are computed from the system's own records and
+   cannot be typed in: ``submissions`` gives the maximum, minus
+   ``missing_penalty`` for each expected submission (the monthly report and the
+   related documents) not sent by the due date once it has passed, minus
+   ``late_penalty`` for each sent after it (one province's table: −1 and −0.5),
+   never below the minimum; ``meeting`` gives the maximum when the month's
+   conference is recorded, else the minimum.
+5. **Total** = district points of people-scored criteria + system points.
+6. **Band**: the band with the highest ``min`` that the total reaches
+   (``total >= min``, so 80 is Tốt and 79.99 is Khá with the default bands).
+   When the set says so, a month without a conference is "not eligible for
+   classification" whatever its total.
+7. **Deductions** (the ranking tie-break) count the criteria, other than bonus
+   ones, whose final points are below their maximum.
+
+``compute_month`` applies the rule to every commune under a unit with a fixed
+number of queries (one SQL aggregate over all score rows, whatever the number
+of communes and provinces) and bulk-writes the results; ``explain`` applies it
+to one commune, line by line, for people to read. Tests check that they agree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from theodoi.core import clock
+from theodoi.units.models import Unit
+
+from .models import (
+    NOT_ELIGIBLE,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Meeting,
+    MeetingOfficial,
+    MonthlyResult,
+    Resolution,
+    Score,
+    ScoreSheet,
+    Submission,
+)
+
+Source = ScoreSheet.Source
+EXPECTED_SUBMISSIONS = (Submission.Kind.REPORT, Submission.Kind.DOCUMENTS)
+TWO_PLACES = Decimal("0.01")
+
+
+def dec(value: Any) -> Decimal | None:
+    """A database number as a 2-place Decimal (SQLite returns floats)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TWO_PLACES)
+
+
+def due_date(criteria_set: CriteriaSet, month: date) -> date:
+    last = calendar.monthrange(month.year, month.month)[1]
+    return month.replace(day=min(criteria_set.report_due_day, last))
+
+
+def set_in_force(commune: Unit, month: date) -> CriteriaSet | None:
+    """The set a commune's month is scored under (its stored set once closed)."""
+    stored = (
+        MonthlyResult.objects.filter(
+            commune=commune, month=month, status=MonthlyResult.Status.CLOSED
+        )
+        .select_related("criteria_set")
+        .first()
+    )
+    if stored:
+        return stored.criteria_set
+    province_id = province_of(commune)
+    return CriteriaSet.objects.in_force(province_id, month) if province_id else None
+
+
+def province_of(unit: Unit) -> int | None:
+    ancestors = Unit.objects.ancestors(unit, include_self=True).filter(kind=Unit.Kind.PROVINCE)
+    found = ancestors.values_list("pk", flat=True).first()
+    return found
+
+
+# ---------------------------------------------------------------------------
+# System-scored criteria
+
+
+@dataclass
+class SubmissionFacts:
+    missing: int = 0
+    late: int = 0
+
+
+def submission_facts(
+    first_sent: dict[str, datetime | None],
+    criteria_set: CriteriaSet,
+    month: date,
+    today: date | None = None,
+) -> SubmissionFacts:
+    """Missing and late among the expected submissions, from each kind's first sending."""
+    due = due_date(criteria_set, month)
+    passed = (today or clock.today()) > due
+    facts = SubmissionFacts()
+    for kind in EXPECTED_SUBMISSIONS:
+        sent = first_sent.get(kind)
+        if sent is None:
+            facts.missing += 1 if passed else 0
+        elif timezone.localdate(sent) > due:
+            facts.late += 1
+    return facts
+
+
+def system_points(criterion: Criterion, *, meeting_held: bool, facts: SubmissionFacts) -> Decimal:
+    if criterion.system_rule == Criterion.SystemRule.MEETING:
+        return criterion.max_points if meeting_held else criterion.min_points
+    points = (
+        criterion.max_points
+        - criterion.missing_penalty * facts.missing
+        - criterion.late_penalty * facts.late
+    )
+    return max(criterion.min_points, points)
+
+
+def classify(
+    criteria_set: CriteriaSet, total: Decimal | None, meeting_held: bool
+) -> tuple[str, str, bool]:
+    eligible = meeting_held or not criteria_set.ineligible_without_meeting
+    code, label = criteria_set.band_for(total, eligible)
+    return code, label, eligible
+
+
+# ---------------------------------------------------------------------------
+# A whole district, province or country: aggregate in the database
+
+
+_AGGREGATE_SQL = """
+WITH per_criterion AS (
+    SELECT sh.commune_id AS commune_id, s.criterion_id AS criterion_id,
+           MAX(s.points) AS hi, MIN(s.points) AS lo, COUNT(*) AS n,
+           SUM(CASE WHEN sh.source = 'district' THEN s.points END) AS d_points,
+           SUM(CASE WHEN sh.source = 'self' THEN s.points END) AS s_points,
+           AVG(CASE WHEN sh.source = 'official' THEN s.points END) AS o_points
+    FROM {score} s JOIN {sheet} sh ON s.sheet_id = sh.id
+    WHERE sh.month = %s AND sh.state = 'submitted'
+      AND sh.criteria_set_id IN ({set_ids}){communes}
+    GROUP BY sh.commune_id, s.criterion_id
+)
+SELECT pc.commune_id,
+       SUM(pc.d_points), SUM(pc.s_points), SUM(pc.o_points),
+       SUM(CASE WHEN pc.n > 1 AND pc.hi - pc.lo > cs.discrepancy_threshold AND r.id IS NULL
+                THEN 1 ELSE 0 END),
+       SUM(CASE WHEN c.kind <> 'bonus' AND pc.d_points < c.max_points THEN 1 ELSE 0 END)
+FROM per_criterion pc
+JOIN {criterion} c ON c.id = pc.criterion_id
+JOIN {group} g ON g.id = c.group_id
+JOIN {criteria_set} cs ON cs.id = g.criteria_set_id
+LEFT JOIN {resolution} r
+  ON r.commune_id = pc.commune_id AND r.criterion_id = pc.criterion_id AND r.month = %s
+GROUP BY pc.commune_id
+"""
+
+
+def _aggregate(set_ids: list[int], month: date, scope: Unit) -> dict[int, tuple]:
+    """Per commune: district, self and officials' sums, open flags, deductions.
+
+    A sheet belongs to the set in force for its province when it was made, so
+    filtering sheets by the sets in force keeps each commune to its own set.
+    """
+    communes, communes_params = "", ()
+    if not _whole_provinces(scope):
+        subquery, communes_params = _communes_under(scope).values("pk").query.sql_with_params()
+        communes = f" AND sh.commune_id IN ({subquery})"
+    sql = _AGGREGATE_SQL.format(
+        communes=communes,
+        score=Score._meta.db_table,
+        sheet=ScoreSheet._meta.db_table,
+        criterion=Criterion._meta.db_table,
+        group=CriterionGroup._meta.db_table,
+        criteria_set=CriteriaSet._meta.db_table,
+        resolution=Resolution._meta.db_table,
+        set_ids=", ".join(["%s"] * len(set_ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month, *set_ids, *communes_params, month])
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _whole_provinces(scope: Unit) -> bool:
+    """The scope holds whole provinces: the sets in force then select its sheets."""
+    return scope.kind not in (Unit.Kind.DISTRICT, Unit.Kind.COMMUNE)
+
+
+def _communes_under(scope: Unit) -> Any:
+    """Communes at most three levels under ``scope`` (country → province →
+    district → commune), as a plain subquery: no list of ids is sent."""
+    return Unit.objects.filter(kind=Unit.Kind.COMMUNE).filter(
+        Q(pk=scope.pk)
+        | Q(parent_id=scope.pk)
+        | Q(parent__parent_id=scope.pk)
+        | Q(parent__parent__parent_id=scope.pk)
+    )
+
+
+def _scope_communes(scope: Unit, month: date) -> list[tuple[int, int, int]]:
+    """(commune, the unit above it, its province) for the communes under ``scope``.
+
+    Works for three tiers (province → district → commune, 2018) and two
+    (province → commune, from 7/2025): there the unit above is the province.
+    """
+    rows = (
+        _communes_under(scope)
+        .active_on(month)
+        .values_list("pk", "parent_id", "parent__kind", "parent__parent_id")
+    )
+    return [
+        (pk, parent, parent if kind == Unit.Kind.PROVINCE else grandparent)
+        for pk, parent, kind, grandparent in rows
+    ]
+
+
+RESULT_FIELDS = [
+    "district_id",
+    "province_id",
+    "criteria_set_id",
+    "total",
+    "self_total",
+    "district_total",
+    "official_total",
+    "system_total",
+    "band",
+    "band_label",
+    "eligible",
+    "open_flags",
+    "deductions",
+    "missing_sources",
+    "meeting_held",
+    "reports_missing",
+    "reports_late",
+    "computed_at",
+]
+
+
+def compute_month(scope: Unit, month: date) -> int:
+    """(Re)compute the results of every commune under ``scope`` for ``month``.
+
+    Closed months are left as they are. Returns the number of results written.
+    Queries: 8, plus 1 per 1,000 results written, whatever the number of
+    communes, provinces, sources and criteria.
+    """
+    communes = _scope_communes(scope, month)
+    if not communes:
+        return 0
+    under = _communes_under(scope).values("pk")
+    closed = set(
+        MonthlyResult.objects.filter(
+            month=month, status=MonthlyResult.Status.CLOSED, commune_id__in=under
+        ).values_list("commune_id", flat=True)
+    )
+    sets = _sets_in_force({c[2] for c in communes if c[2]}, month)
+    communes = [c for c in communes if c[0] not in closed and c[2] in sets]
+    ids = [c[0] for c in communes]
+    if not ids:
+        return 0
+    set_ids = sorted({s.pk for s in sets.values()})
+
+    meetings = {
+        row["commune_id"]: row["n"]
+        for row in Meeting.objects.filter(month=month, commune_id__in=under)
+        .annotate(n=Count("official_links"))
+        .values("commune_id", "n")
+    }
+    sheets: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        ScoreSheet.objects.filter(
+            month=month, state=ScoreSheet.State.SUBMITTED, criteria_set_id__in=set_ids
+        )
+        .filter(Q() if _whole_provinces(scope) else Q(commune_id__in=under))
+        .values("commune_id", "source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        sheets[row["commune_id"]][row["source"]] = row["n"]
+    sent: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for row in (
+        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS, sender_id__in=under)
+        .values("sender_id", "kind")
+        .annotate(first=Min("sent_at"))
+        .order_by()
+    ):
+        sent[row["sender_id"]][row["kind"]] = row["first"]
+    system_criteria: dict[int, list[Criterion]] = defaultdict(list)
+    for criterion in Criterion.objects.filter(
+        group__criteria_set_id__in=set_ids, system_rule__gt=""
+    ).select_related("group"):
+        system_criteria[criterion.group.criteria_set_id].append(criterion)
+    aggregate = _aggregate(set_ids, month, scope)
+
+    now = timezone.now()
+    today = clock.today()
+    results = []
+    for commune_id, above_id, province_id in communes:
+        criteria_set = sets[province_id]
+        row = aggregate.get(commune_id, (None, None, None, 0, 0))
+        d_total, s_total, o_total, flags, deductions = row
+        present = sheets.get(commune_id, {})
+        held = commune_id in meetings
+        facts = submission_facts(sent.get(commune_id, {}), criteria_set, month, today)
+        own_system = system_criteria[criteria_set.pk]
+        sys_points = [system_points(c, meeting_held=held, facts=facts) for c in own_system]
+        sys_total = sum(sys_points, Decimal(0))
+        sys_deductions = sum(
+            1 for c, p in zip(own_system, sys_points, strict=True) if p < c.max_points
+        )
+        missing = [
+            s
+            for s, expected in (
+                (Source.SELF, 1),
+                (Source.DISTRICT, 1),
+                (Source.OFFICIAL, meetings.get(commune_id, 0)),
+            )
+            if present.get(s, 0) < expected
+        ]
+        total = None
+        if Source.DISTRICT in present:
+            total = (dec(d_total) or Decimal(0)) + sys_total
+        band, label, eligible = classify(criteria_set, total, held)
+        results.append(
+            {
+                "commune_id": commune_id,
+                "district_id": above_id,
+                "province_id": province_id,
+                "month": month,
+                "criteria_set_id": criteria_set.pk,
+                "total": total,
+                "self_total": dec(s_total) if Source.SELF in present else None,
+                "district_total": dec(d_total) if Source.DISTRICT in present else None,
+                "official_total": dec(o_total) if Source.OFFICIAL in present else None,
+                "system_total": sys_total,
+                "band": band,
+                "band_label": label,
+                "eligible": eligible,
+                "open_flags": int(flags or 0),
+                "deductions": int(deductions or 0) + sys_deductions,
+                "missing_sources": [str(s) for s in missing],
+                "meeting_held": held,
+                "reports_missing": facts.missing,
+                "reports_late": facts.late,
+                "computed_at": now,
+            }
+        )
+    _write(results)
+    return len(results)
+
+
+# PostgreSQL array types of the written columns, in RESULT_FIELDS order after
+# commune_id and month.
+_PG_TYPES = {
+    "commune_id": "bigint",
+    "month": "date",
+    "district_id": "bigint",
+    "province_id": "bigint",
+    "criteria_set_id": "bigint",
+    "total": "numeric",
+    "self_total": "numeric",
+    "district_total": "numeric",
+    "official_total": "numeric",
+    "system_total": "numeric",
+    "band": "text",
+    "band_label": "text",
+    "eligible": "boolean",
+    "open_flags": "integer",
+    "deductions": "integer",
+    "missing_sources": "jsonb",
+    "meeting_held": "boolean",
+    "reports_missing": "integer",
+    "reports_late": "integer",
+    "computed_at": "timestamptz",
+}
+
+
+def _write(rows: list[dict[str, Any]]) -> None:
+    """Upsert results, keeping each row's approval status.
+
+    On PostgreSQL one INSERT … SELECT FROM unnest(arrays) ON CONFLICT writes
+    them all; elsewhere Django's bulk_create(update_conflicts=True).
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        MonthlyResult.objects.bulk_create(
+            [MonthlyResult(**row) for row in rows],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["commune", "month"],
+            update_fields=[f.removesuffix("_id") for f in RESULT_FIELDS],
+        )
+        return
+    columns = ["commune_id", "month", *RESULT_FIELDS]
+    arrays = []
+    for column in columns:
+        values = [row[column] for row in rows]
+        if column == "missing_sources":
+            values = [json.dumps(v) for v in values]
+        arrays.append(values)
+    casts = ", ".join(
+        f"%s::text[]::{_PG_TYPES[c]}[]" if c == "missing_sources" else f"%s::{_PG_TYPES[c]}[]"
+        for c in columns
+    )
+    table = MonthlyResult._meta.db_table
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in RESULT_FIELDS)
+    compared = [c for c in RESULT_FIELDS if c != "computed_at"]
+    changed = (
+        f"({', '.join(f'{table}.{c}' for c in compared)}) IS DISTINCT FROM "
+        f"({', '.join(f'EXCLUDED.{c}' for c in compared)})"
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, status) "  # noqa: S608
+        f"SELECT *, 'open' FROM unnest({casts}) "
+        f"ON CONFLICT (commune_id, month) DO UPDATE SET {updates} WHERE {changed}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
+
+
+def _sets_in_force(province_ids: set[int], month: date) -> dict[int, CriteriaSet]:
+    found: dict[int, CriteriaSet] = {}
+    for criteria_set in (
+        CriteriaSet.objects.published()
+        .filter(owner_id__in=province_ids, effective_from__lte=month)
+        .order_by("effective_from", "version")
+    ):
+        found[criteria_set.owner_id] = criteria_set  # the latest wins
+    return found
+
+
+def recompute(commune: Unit, month: date) -> MonthlyResult | None:
+    compute_month(commune, month)
+    return MonthlyResult.objects.filter(commune=commune, month=month).first()
+
+
+# ---------------------------------------------------------------------------
+# One commune, line by line
+
+
+@dataclass
+class Line:
+    criterion: Criterion
+    self_points: Decimal | None = None
+    district_points: Decimal | None = None
+    official_points: list[Decimal] = field(default_factory=list)
+    # (official's name, points, reason) for each attending official's line.
+    officials: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    system_points: Decimal | None = None
+    system_basis: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    flagged: bool = False
+    resolution: Resolution | None = None
+    appeals: list[Any] = field(default_factory=list)
+
+    @property
+    def final(self) -> Decimal | None:
+        if self.criterion.system_rule:
+            return self.system_points
+        return self.district_points
+
+    @property
+    def final_source(self) -> str:
+        if self.criterion.system_rule:
+            return "system"
+        return Source.DISTRICT if self.district_points is not None else ""
+
+    @property
+    def official_mean(self) -> Decimal | None:
+        if not self.official_points:
+            return None
+        return (sum(self.official_points, Decimal(0)) / len(self.official_points)).quantize(
+            TWO_PLACES
+        )
+
+    @property
+    def spread(self) -> Decimal | None:
+        values = [
+            v for v in (self.self_points, self.district_points) if v is not None
+        ] + self.official_points
+        return max(values) - min(values) if len(values) > 1 else None
+
+    @property
+    def open_flag(self) -> bool:
+        return self.flagged and self.resolution is None
+
+    @property
+    def deducted(self) -> bool:
+        final = self.final
+        return (
+            final is not None
+            and self.criterion.kind != Criterion.Kind.BONUS
+            and final < self.criterion.max_points
+        )
+
+
+@dataclass
+class Explanation:
+    commune: Unit
+    month: date
+    criteria_set: CriteriaSet
+    groups: list[tuple[CriterionGroup, list[Line]]]
+    sheets: list[ScoreSheet]
+    meeting_held: bool
+    facts: SubmissionFacts
+    total: Decimal | None
+    band: str
+    band_label: str
+    eligible: bool
+    missing_sources: list[str]
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for _g, lines in self.groups for line in lines]
+
+    @property
+    def open_flags(self) -> int:
+        return sum(1 for line in self.lines if line.open_flag)
+
+    @property
+    def deductions(self) -> int:
+        return sum(1 for line in self.lines if line.deducted)
+
+
+def explain(
+    commune: Unit, month: date, criteria_set: CriteriaSet | None = None
+) -> Explanation | None:
+    """The rule applied to one commune's month, with every line's sources."""
+    from .models import Appeal
+
+    criteria_set = criteria_set or set_in_force(commune, month)
+    if criteria_set is None:
+        return None
+    groups = list(criteria_set.groups.prefetch_related("criteria"))
+    lines: dict[int, Line] = {}
+    grouped = []
+    for group in groups:
+        group_lines = [Line(criterion=c) for c in group.criteria.all()]
+        lines.update({line.criterion.pk: line for line in group_lines})
+        grouped.append((group, group_lines))
+    sheets = list(
+        ScoreSheet.objects.filter(commune=commune, month=month, criteria_set=criteria_set)
+        .select_related("official")
+        .prefetch_related("scores")
+    )
+    for sheet in sheets:
+        if not sheet.is_submitted:
+            continue
+        for score in sheet.scores.all():
+            line = lines.get(score.criterion_id)
+            if line is None:
+                continue
+            key = sheet.source if sheet.source != Source.OFFICIAL else f"official:{sheet.official}"
+            if sheet.source == Source.SELF:
+                line.self_points = score.points
+            elif sheet.source == Source.DISTRICT:
+                line.district_points = score.points
+            else:
+                line.official_points.append(score.points)
+                name = sheet.official.get_full_name() or sheet.official.username
+                line.officials.append((name, score.points, score.reason))
+            if score.reason:
+                line.reasons[key] = score.reason
+            if score.evidence:
+                line.evidence[key] = score.evidence
+    for resolution in Resolution.objects.filter(commune=commune, month=month):
+        if resolution.criterion_id in lines:
+            lines[resolution.criterion_id].resolution = resolution
+    for appeal in Appeal.objects.filter(commune=commune, month=month).select_related(
+        "created_by", "answered_by"
+    ):
+        if appeal.criterion_id in lines:
+            lines[appeal.criterion_id].appeals.append(appeal)
+
+    meeting = Meeting.objects.filter(commune=commune, month=month).first()
+    held = meeting is not None
+    first_sent = dict(
+        Submission.objects.filter(sender=commune, month=month, kind__in=EXPECTED_SUBMISSIONS)
+        .values("kind")
+        .annotate(first=Min("sent_at"))
+        .values_list("kind", "first")
+        .order_by()
+    )
+    facts = submission_facts(first_sent, criteria_set, month)
+    threshold = criteria_set.discrepancy_threshold
+    for line in lines.values():
+        if line.criterion.system_rule:
+            line.system_points = system_points(line.criterion, meeting_held=held, facts=facts)
+            line.system_basis = _system_basis(line.criterion, held, facts)
+        spread = line.spread
+        line.flagged = spread is not None and spread > threshold
+
+    submitted = {s.source for s in sheets if s.is_submitted}
+    officials_expected = (
+        MeetingOfficial.objects.filter(meeting=meeting).count() if meeting is not None else 0
+    )
+    officials_in = sum(1 for s in sheets if s.is_submitted and s.source == Source.OFFICIAL)
+    missing = [
+        str(s)
+        for s, ok in (
+            (Source.SELF, Source.SELF in submitted),
+            (Source.DISTRICT, Source.DISTRICT in submitted),
+            (Source.OFFICIAL, officials_in >= officials_expected),
+        )
+        if not ok
+    ]
+    total = None
+    if Source.DISTRICT in submitted:
+        total = sum((line.final for line in lines.values() if line.final is not None), Decimal(0))
+    band, label, eligible = classify(criteria_set, total, held)
+    return Explanation(
+        commune=commune,
+        month=month,
+        criteria_set=criteria_set,
+        groups=grouped,
+        sheets=sheets,
+        meeting_held=held,
+        facts=facts,
+        total=total,
+        band=band,
+        band_label=label,
+        eligible=eligible,
+        missing_sources=missing,
+    )
+
+
+def _system_basis(criterion: Criterion, held: bool, facts: SubmissionFacts) -> str:
+    from django.utils.translation import gettext as _
+
+    if criterion.system_rule == Criterion.SystemRule.MEETING:
+        return _("Conference recorded for the month.") if held else _("No conference recorded.")
+    return _("%(missing)d missing, %(late)d late submission(s).") % {
+        "missing": facts.missing,
+        "late": facts.late,
+    }
+
+
+__all__ = [
+    "NOT_ELIGIBLE",
+    "Explanation",
+    "Line",
+    "classify",
+    "compute_month",
+    "explain",
+    "recompute",
+    "set_in_force",
+    "system_points",
+]

@@ -1,0 +1,62 @@
+"""The demo hook on a small world."""
+
+import io
+import time
+from datetime import date
+
+import pytest
+
+from theodoi.demo.context import DemoContext
+from theodoi.testing import make_unit
+from theodoi.tuyenvan import demo
+from theodoi.tuyenvan.models import Meeting, MonthlyResult, ScoreSheet
+from theodoi.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+class SmallContext(DemoContext):
+    def __init__(self, province):
+        super().__init__(password="demo-password", today=date(2018, 7, 15), stdout=io.StringIO())
+        self._province = province
+
+    @property
+    def province(self):
+        return self._province
+
+
+def test_demo_loads_six_months(world, monkeypatch):
+    monkeypatch.delenv("THEODOI_TODAY", raising=False)
+    for i in range(12):
+        make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, world.district2)
+    started = time.monotonic()
+    demo.load(SmallContext(world.province))
+    assert time.monotonic() - started < 10
+    communes = 15
+    results = MonthlyResult.objects.all()
+    assert results.count() == communes * 6
+    closed = results.filter(month__lt=date(2018, 6, 1))
+    assert set(closed.values_list("status", flat=True)) == {"closed"}
+    assert not closed.filter(open_flags__gt=0).exists()
+    assert not closed.filter(total__isnull=True).exists()
+    june = results.filter(month=date(2018, 6, 1))
+    assert set(june.values_list("status", flat=True)) == {"open"}
+    assert Meeting.objects.count() > communes * 4
+    assert ScoreSheet.objects.filter(source="official").exists()
+    totals = [r.total for r in closed]
+    assert min(totals) < max(totals)  # realistic variation
+    # The demo accounts exist with their roles.
+    from django.contrib.auth.models import User
+
+    assert User.objects.filter(username__in=["tv.btg", "tv.huyen", "tv.xa"]).count() == 3
+    # A giải trình waits for the district, and one change is in the history.
+    from theodoi.tuyenvan.models import Appeal, Score
+
+    assert Appeal.objects.filter(answered_at__isnull=True).count() == 1
+    assert (
+        Score.history.exclude(history_change_reason=None).exclude(history_change_reason="").exists()
+    )
+    # June has open discrepancies or missing sources to work on.
+    assert june.exclude(missing_sources=[]).exists() or june.filter(open_flags__gt=0).exists()
+    # One published criteria set, owned by the province.
+    assert demo.CriteriaSet.objects.count() == 1
