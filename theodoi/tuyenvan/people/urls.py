@@ -18,6 +18,8 @@ urlpatterns = [
     path("roster/<int:pk>/dates/", views.roster_dates, name="roster-dates"),
     path("roster/<int:pk>/print/", views.roster_print, name="roster-print"),
     path("roster/<int:pk>/xlsx/", views.roster_xlsx, name="roster-xlsx"),
+    path("roster/<int:pk>/settings/", views.roster_settings, name="roster-settings"),
+    path("roster/<int:pk>/entries/new/", views.entry_add, name="entry-add"),
     path("roster/<int:pk>/entries/<int:entry_id>/", views.entry_edit, name="entry-edit"),
     # /tuyenvan/people/boards/
     path("boards/", views.board_registry, name="board-registry"),

@@ -22,11 +22,13 @@ from theodoi.units.models import Membership, Unit
 
 from . import actions
 from .forms import (
+    AddEntryForm,
     BoardForm,
     DeleteEntryForm,
     EntryForm,
     MemberFormSet,
     RoundForm,
+    RoundSettingsForm,
     RulesFormSet,
     TeamFormSet,
     TeamMemberFormSet,
@@ -302,6 +304,77 @@ def entry_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
             "delete_form": delete_form,
             "history": history,
         },
+    )
+
+
+@login_required
+def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an assignment by hand (e.g. a conference the generator left without
+    a provincial official); the rules it breaks are shown as warnings."""
+    rnd = _get_round(request, pk, "change")
+    officials = round_officials(rnd)
+    form = AddEntryForm(
+        request.POST or None,
+        communes=round_communes(rnd),
+        officials=officials,
+        initial={k: request.GET[k] for k in ("commune", "official", "day") if k in request.GET},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _entry, warnings = actions.do_add_entry(
+                rnd,
+                official=data["official"],
+                commune=data["commune"],
+                kind=form.kind(),
+                day=data["day"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for fld, errors in exc.message_dict.items():
+                form.add_error(fld if fld in form.fields else None, errors)
+        else:
+            messages.success(request, _("Assignment added."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(rnd)
+    return render(
+        request,
+        "tuyenvan_people/entry_add.html",
+        {"round": rnd, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft round's rules after creation."""
+    rnd = _get_round(request, pk, "change")
+    if not rnd.is_draft:
+        messages.error(request, _("Reopen the published round before changing its rules."))
+        return redirect(rnd)
+    form = RoundSettingsForm(request.POST or None, instance=RosterRound.objects.get(pk=rnd.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        try:
+            changed = actions.do_update_round(rnd, by=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(
+                    request, _("Rules saved; generate the roster again to apply them.")
+                )
+            return redirect(rnd)
+    history = rnd.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "tuyenvan_people/roster_settings.html",
+        {"round": rnd, "form": form, "history": history},
+        status=422 if form.errors else 200,
     )
 
 
