@@ -196,11 +196,49 @@ RulesFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class TeamForm(forms.ModelForm):
+    """A village team: linked to a village unit of the commune when the commune's
+    villages are registered, else named by hand."""
+
+    class Meta:
+        model = Team
+        fields = ["village", "village_name"]
+
+    def __init__(self, *args: Any, commune: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = (
+            Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE).order_by("position", "name")
+            if commune is not None
+            else Unit.objects.none()
+        )
+        if commune is None or not villages.exists():
+            del self.fields["village"]
+        else:
+            self.fields["village"].queryset = villages
+            self.fields["village"].label = _("Village")
+            self.fields["village"].empty_label = _("Other (name it)")
+            self.fields["village_name"].required = False
+            self.fields["village_name"].label = _("Village name (if not in the list)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        village = data.get("village")
+        if village is not None:
+            data["village_name"] = village.name
+            self.instance.village_name = village.name
+        elif "village" in self.fields and not data.get("village_name") and self.has_changed():
+            self.add_error("village_name", _("Choose a village or name it."))
+        return data
+
+
 TeamFormSet = inlineformset_factory(
     Unit,
     Team,
+    form=TeamForm,
     fk_name="commune",
-    fields=["village_name"],
+    fields=["village", "village_name"],
     extra=2,
     can_delete=True,
 )

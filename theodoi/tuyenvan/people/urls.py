@@ -26,5 +26,6 @@ urlpatterns = [
     path("boards/<int:pk>/", views.board_detail, name="board-detail"),
     path("boards/<int:pk>/edit/", views.board_edit, name="board-edit"),
     path("boards/new/<int:unit_id>/", views.board_create, name="board-create"),
+    path("rules/<int:pk>/file/", views.rules_file, name="rules-file"),
     path("teams/<int:pk>/", views.team_edit, name="team-edit"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from itertools import groupby
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbo
 from theodoi.units.models import Membership, Unit
 
 from . import actions
+from .files import CONTENT_TYPES
 from .forms import (
     AddEntryForm,
     BoardForm,
@@ -35,7 +37,15 @@ from .forms import (
     UnavailabilityForm,
     UnpublishForm,
 )
-from .models import Board, ConferenceDate, RosterEntry, RosterRound, Team, Unavailability
+from .models import (
+    Board,
+    ConferenceDate,
+    RosterEntry,
+    RosterRound,
+    RulesDocument,
+    Team,
+    Unavailability,
+)
 from .roster import (
     conference_days,
     generate_roster,
@@ -634,7 +644,11 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
     members = MemberFormSet(data, instance=board, prefix="members")
     rules_docs = RulesFormSet(data, files, instance=board, prefix="rules")
     is_commune = board.unit.kind == Unit.Kind.COMMUNE
-    teams = TeamFormSet(data, instance=board.unit, prefix="teams") if is_commune else None
+    teams = (
+        TeamFormSet(data, instance=board.unit, prefix="teams", form_kwargs={"commune": board.unit})
+        if is_commune
+        else None
+    )
     forms = [form, members, rules_docs] + ([teams] if teams is not None else [])
     if request.method == "POST" and all(f.is_valid() for f in forms):
         reason = request.POST.get("reason", "").strip() or _("Registry updated")
@@ -675,3 +689,25 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "tuyenvan_people/team_edit.html",
         {"team": team, "board": board, "formset": formset},
     )
+
+
+@login_required
+def rules_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A rules document's file, for those who may read the board."""
+    doc = get_object_or_404(RulesDocument.objects.select_related("board"), pk=pk)
+    if not request.user.has_perm("tuyenvan_people.view_board", doc.board) or not doc.file:
+        raise Http404
+    kind = doc.file.name.rsplit(".", 1)[-1]
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    safe_number = re.sub(r"[^\w.-]+", "-", doc.number, flags=re.ASCII).strip("-") or "quy-che"
+    response = FileResponse(
+        handle,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=kind == "docx",
+        filename=f"{safe_number}.{kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
