@@ -14,7 +14,7 @@ from simple_history.utils import update_change_reason
 from theodoi.core import clock
 from theodoi.units.models import Unit
 
-from .models import RosterEntry, RosterRound, month_end, month_start
+from .models import OfficialProfile, RosterEntry, RosterRound, month_end, month_start
 from .roster import Violation, kind_label, round_communes, round_officials, violations
 
 
@@ -188,3 +188,24 @@ def do_delete_entry(entry: RosterEntry, *, reason: str, by: User) -> list[str]:
     entry.delete()
     after = violations(rnd)
     return [v.message for v in after if (v.rule, v.message) not in before]
+
+
+@transaction.atomic
+def do_set_followed_districts(
+    changes: dict[User, Unit | None], *, by: User, reason: str = ""
+) -> int:
+    """Set the district each provincial official follows (phụ trách địa bàn);
+    returns how many changed. History keeps who changed what and why."""
+    changed = 0
+    for user, district in changes.items():
+        profile = OfficialProfile.objects.filter(user=user).first()
+        current = profile.follows_district_id if profile else None
+        if current == (district.pk if district else None):
+            continue
+        if profile is None:
+            profile = OfficialProfile(user=user)
+        profile.follows_district = district
+        profile._change_reason = reason.strip() or _("District followed set")
+        profile.save()
+        changed += 1
+    return changed

@@ -122,10 +122,16 @@ def round_communes(rnd: RosterRound) -> list[Unit]:
 
 
 def round_officials(rnd: RosterRound) -> list[Official]:
+    """The attending officials of the round's province, with their unavailable
+    days in the round."""
+    return province_officials(rnd.province, rnd.start, rnd.end)
+
+
+def province_officials(province: Unit, start: date, end: date) -> list[Official]:
     """Accounts with the official role in the province: district officials are
     members of a district committee (or of a body under it), the others are
     provincial officials."""
-    subtree = Unit.objects.descendants(rnd.province, include_self=True)
+    subtree = Unit.objects.descendants(province, include_self=True)
     members = (
         Membership.objects.filter(role=Membership.Role.OFFICIAL, unit__in=subtree)
         .select_related("user", "unit__parent")
@@ -137,10 +143,10 @@ def round_officials(rnd: RosterRound) -> list[Official]:
         )
     )
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for user_id, start, end in Unavailability.objects.filter(
-        user__in=members.values("user"), end__gte=rnd.start, start__lte=rnd.end
+    for user_id, first, last in Unavailability.objects.filter(
+        user__in=members.values("user"), end__gte=start, start__lte=end
     ).values_list("user_id", "start", "end"):
-        away[user_id].append((start, end))
+        away[user_id].append((first, last))
     officials: dict[int, Official] = {}
     for m in members:
         if m.user_id in officials:

@@ -7,6 +7,7 @@ urlpatterns = [
     # /tuyenvan/people/roster/
     path("roster/", views.roster_list, name="roster-list"),
     path("roster/mine/", views.my_roster, name="my-roster"),
+    path("roster/officials/", views.officials_follow, name="officials"),
     path("roster/<int:pk>/", views.roster_detail, name="roster-detail"),
     path("roster/<int:pk>/generate/", views.roster_generate, name="roster-generate"),
     path("roster/<int:pk>/publish/", views.roster_publish, name="roster-publish"),

@@ -49,6 +49,7 @@ from .models import (
 from .roster import (
     conference_days,
     generate_roster,
+    province_officials,
     round_communes,
     round_officials,
     violations,
@@ -385,6 +386,70 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "tuyenvan_people/roster_settings.html",
         {"round": rnd, "form": form, "history": history},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def officials_follow(request: HttpRequest) -> HttpResponse:
+    """Which district each provincial official follows (coordinators of the province)."""
+    if not request.user.has_perm("tuyenvan_people.change_officialprofile"):
+        raise PermissionDenied
+    today = clock.today()
+    sections = []
+    for province in _coordinated_provinces(request).order_by("name"):
+        districts = _round_districts_of(province)
+        officials = [
+            o
+            for o in province_officials(province, today, today)
+            if o.kind == RosterEntry.Kind.PROVINCIAL
+        ]
+        sections.append({"province": province, "districts": districts, "officials": officials})
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = {}
+        for section in sections:
+            by_id = {str(d.pk): d for d in section["districts"]}
+            for official in section["officials"]:
+                name = f"follows-{official.user.pk}"
+                raw = request.POST.get(name, "")
+                if raw and raw not in by_id:
+                    errors[name] = _("Choose a district of this province.")
+                    continue
+                changes[official.user] = by_id.get(raw)
+        if not errors:
+            count = actions.do_set_followed_districts(
+                changes, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("%(n)s change(s) saved; generate the rosters again to use them.") % {"n": count},
+            )
+            return redirect("tuyenvan_people:officials")
+    for section in sections:
+        section["rows"] = [
+            {
+                "official": o,
+                "name": f"follows-{o.user.pk}",
+                "value": request.POST.get(f"follows-{o.user.pk}", str(o.district_id or ""))
+                if errors
+                else str(o.district_id or ""),
+                "error": errors.get(f"follows-{o.user.pk}"),
+            }
+            for o in section["officials"]
+        ]
+    return render(
+        request,
+        "tuyenvan_people/officials.html",
+        {"sections": sections},
+        status=422 if errors else 200,
+    )
+
+
+def _round_districts_of(province: Unit) -> list[Unit]:
+    return list(
+        Unit.objects.descendants(province)
+        .filter(kind=Unit.Kind.DISTRICT)
+        .order_by("position", "name")
     )
 
 

@@ -300,3 +300,62 @@ def test_dates_api_is_for_coordinators(client, world, roster, persona, status):
         [{"commune": world.commune1a.pk, "day": "2018-01-20"}],
     )
     assert response.status_code == status
+
+
+# The district each provincial official follows ----------------------------------------------
+
+
+def test_coordinator_sets_the_district_an_official_follows(client, world, officials):
+    from theodoi.tuyenvan.people.models import OfficialProfile
+
+    client.force_login(world.coordinator)
+    url = "/tuyenvan/people/roster/officials/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Lò Thị Mai" in html and "Vàng A Sử" in html
+    assert "Hoàng Bình" not in html  # district officials follow their own district
+    p1, p2 = officials["p1"], officials["p2"]
+    response = client.post(
+        url,
+        {
+            f"follows-{p1.pk}": str(world.district1.pk),
+            f"follows-{p2.pk}": "",
+            "reason": "Phân công địa bàn 2018",
+        },
+    )
+    assert response.status_code == 302
+    profile = OfficialProfile.objects.get(user=p1)
+    assert profile.follows_district == world.district1
+    assert profile.history.first().history_change_reason == "Phân công địa bàn 2018"
+    assert profile.history.first().history_user == world.coordinator
+    assert not OfficialProfile.objects.filter(user=p2).exists()
+    # A district of another province is refused next to the row; nothing changes.
+    other = world.outsider.memberships.first().unit
+    response = client.post(url, {f"follows-{p1.pk}": str(other.pk), f"follows-{p2.pk}": ""})
+    assert response.status_code == 422
+    assert "has-error" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.follows_district == world.district1
+    # Clearing it.
+    client.post(url, {f"follows-{p1.pk}": "", f"follows-{p2.pk}": ""})
+    profile.refresh_from_db()
+    assert profile.follows_district is None
+
+
+@pytest.mark.parametrize("persona", ["viewer", "district", "official", "commune", "agency"])
+def test_only_coordinators_set_followed_districts(client, world, officials, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get("/tuyenvan/people/roster/officials/").status_code == 403
+    response = client.post(
+        "/tuyenvan/people/roster/officials/",
+        {f"follows-{officials['p1'].pk}": str(world.district1.pk)},
+    )
+    assert response.status_code == 403
+
+
+def test_outsider_coordinator_sees_only_its_province(client, world, officials):
+    client.force_login(world.outsider)
+    page = client.get("/tuyenvan/people/roster/officials/")
+    assert page.status_code == 200
+    assert "Lò Thị Mai" not in page.content.decode()
