@@ -1,4 +1,4 @@
-"""Demo data: attending officials, the 2018 Q1 and Q2 rosters, and the boards registry.
+"""Demo data: attending officials, the 2018 Q1–Q3 rosters, and the boards registry.
 
 Everything is bulk-created (one password hash for all the officials) so the
 hook runs in a few seconds for Lào Cai's 151 communes.
@@ -159,7 +159,9 @@ def _unavailability(rng: random.Random, officials: list[User]) -> None:
 
 
 def _rosters(ctx: DemoContext) -> None:
-    for start in (date(2018, 1, 1), date(2018, 4, 1)):
+    # Q1 and Q2 are past at the demo's today (15/07/2018); Q3 is coming, so an
+    # official's "my assignments" has conferences ahead too.
+    for start in (date(2018, 1, 1), date(2018, 4, 1), date(2018, 7, 1)):
         rnd, _created = RosterRound.objects.get_or_create(
             province=ctx.province,
             period=RosterRound.Period.QUARTER,

@@ -136,10 +136,13 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     districts = _round_districts(rnd)
     district = _chosen_district(request, districts)
     entries = _entries(rnd, district)
+    month = next((m for m in rnd.months if f"{m:%Y-%m}" == request.GET.get("month")), None)
+    shown = [e for e in entries if month is None or e.month == month]
     context: dict[str, Any] = {
         "round": rnd,
-        "months": _by_month(entries),
-        "entry_count": len(entries) if district is None else rnd.entries.count(),
+        "months": _by_month(shown),
+        "month": month,
+        "entry_count": len(entries) if district is None and month is None else rnd.entries.count(),
         "can_change": can_change,
         "districts": districts,
         "district": district,

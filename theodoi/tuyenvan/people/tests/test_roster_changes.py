@@ -359,3 +359,13 @@ def test_outsider_coordinator_sees_only_its_province(client, world, officials):
     page = client.get("/tuyenvan/people/roster/officials/")
     assert page.status_code == 200
     assert "Lò Thị Mai" not in page.content.decode()
+
+
+def test_roster_page_filters_by_month(client, world, officials, roster):
+    client.force_login(world.coordinator)
+    page = client.get(f"/tuyenvan/people/roster/{roster.pk}/?month=2018-02")
+    assert page.status_code == 200
+    assert [m for m, _entries in page.context["months"]] == [date(2018, 2, 1)]
+    assert 'class="stack"' in page.content.decode()
+    page = client.get(f"/tuyenvan/people/roster/{roster.pk}/?month=2019-13")
+    assert len(page.context["months"]) == 3
