@@ -262,6 +262,8 @@ rules.add_perm("tuyenvan_people.add_rosterround", is_coordinator)
 rules.add_perm("tuyenvan_people.view_rosterround", can_see_round)
 rules.add_perm("tuyenvan_people.change_rosterround", coordinates_round)
 rules.add_perm("tuyenvan_people.view_my_roster", is_official)
+# Which district a provincial official follows: coordinators, for their provinces.
+rules.add_perm("tuyenvan_people.change_officialprofile", is_coordinator)
 rules.add_perm("tuyenvan_people.view_board", board_in_reach)
 rules.add_perm("tuyenvan_people.change_board", edits_board)
 

@@ -14,8 +14,8 @@ from simple_history.utils import update_change_reason
 from theodoi.core import clock
 from theodoi.units.models import Unit
 
-from .models import RosterEntry, RosterRound, month_start
-from .roster import Violation, round_communes, round_officials, violations
+from .models import OfficialProfile, RosterEntry, RosterRound, month_end, month_start
+from .roster import Violation, kind_label, round_communes, round_officials, violations
 
 
 def do_create_round(
@@ -32,6 +32,41 @@ def do_create_round(
     with transaction.atomic():
         rnd.save()
     return rnd
+
+
+ROUND_SETTINGS = (
+    "provincial_frequency",
+    "district_frequency",
+    "provincial_monthly_limit",
+    "district_monthly_limit",
+    "no_repeat",
+    "prefer_district",
+    "note",
+)
+
+
+def do_update_round(rnd: RosterRound, *, by: User, reason: str = "", **changes: Any) -> list[str]:
+    """Change a draft round's rules; returns the names of the fields changed.
+
+    Only the rules change (not the province or the period); a published round
+    must be reopened first. Generate the roster again to apply them."""
+    if not rnd.is_draft:
+        raise ValidationError(_("Reopen the published round before changing its rules."))
+    unknown = set(changes) - set(ROUND_SETTINGS)
+    if unknown:
+        raise ValidationError(
+            {name: _("This setting cannot be changed.") for name in sorted(unknown)}
+        )
+    changed = [name for name, value in changes.items() if getattr(rnd, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(rnd, name, changes[name])
+    rnd.full_clean(validate_unique=False)
+    with transaction.atomic():
+        rnd._change_reason = reason.strip() or _("Rules changed")
+        rnd.save(update_fields=changed)
+    return changed
 
 
 def do_publish_round(rnd: RosterRound, *, by: User) -> None:
@@ -107,8 +142,19 @@ def do_add_entry(
         errors["day"] = _("The date must fall within the round.")
     if commune.pk not in {c.pk for c in round_communes(rnd)}:
         errors["commune"] = _("Choose a commune of this province.")
-    if official.pk not in {o.user.pk for o in round_officials(rnd)}:
+    found = next((o for o in round_officials(rnd) if o.user.pk == official.pk), None)
+    if found is None:
         errors["official"] = _("Choose an attending official of this province.")
+    elif found.kind != kind:
+        errors["official"] = _("This official is not %(kind)s.") % {"kind": kind_label(kind)}
+    if not errors and (
+        rnd.entries.filter(commune=commune, kind=kind)
+        .filter(day__gte=month_start(day), day__lte=month_end(day))
+        .exists()
+    ):
+        errors["commune"] = _(
+            "This conference already has %(kind)s; change that assignment instead."
+        ) % {"kind": kind_label(kind)}
     if errors:
         raise ValidationError(errors)
     before = _violation_keys(violations(rnd))
@@ -142,3 +188,24 @@ def do_delete_entry(entry: RosterEntry, *, reason: str, by: User) -> list[str]:
     entry.delete()
     after = violations(rnd)
     return [v.message for v in after if (v.rule, v.message) not in before]
+
+
+@transaction.atomic
+def do_set_followed_districts(
+    changes: dict[User, Unit | None], *, by: User, reason: str = ""
+) -> int:
+    """Set the district each provincial official follows (phụ trách địa bàn);
+    returns how many changed. History keeps who changed what and why."""
+    changed = 0
+    for user, district in changes.items():
+        profile = OfficialProfile.objects.filter(user=user).first()
+        current = profile.follows_district_id if profile else None
+        if current == (district.pk if district else None):
+            continue
+        if profile is None:
+            profile = OfficialProfile(user=user)
+        profile.follows_district = district
+        profile._change_reason = reason.strip() or _("District followed set")
+        profile.save()
+        changed += 1
+    return changed

@@ -1,6 +1,8 @@
 """API: the attendance roster (generate, read, edit) and the boards registry (read).
 
-Mounted under /api/v1/tuyenvan/: ``roster``, ``roster/{id}``, ``boards``.
+Mounted under /api/v1/tuyenvan/: ``roster``, ``roster/{id}`` (read, and its
+rules while a draft), ``roster/{id}/entries``, ``roster/{id}/unavailability``,
+``roster/{id}/dates`` (the round's coordinators only), ``boards``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -22,8 +25,16 @@ from theodoi.units.models import Unit
 
 from . import actions
 from .forms import parse_month
-from .models import Board, RosterEntry, RosterRound, Team
-from .roster import generate_roster
+from .models import (
+    Board,
+    ConferenceDate,
+    RosterEntry,
+    RosterRound,
+    Team,
+    Unavailability,
+    month_start,
+)
+from .roster import conference_days, generate_roster, round_communes, round_officials
 
 router = Router(tags=["tuyenvan"])
 
@@ -261,6 +272,225 @@ def edit_entry(request: HttpRequest, round_id: int, entry_id: int, payload: Entr
         return _invalid(exc)
     entry.refresh_from_db()
     return Status(200, EntryEdited(entry=_entry_out(entry), warnings=warnings))
+
+
+class RoundPatch(Schema):
+    provincial_frequency: RosterRound.Frequency | None = None
+    district_frequency: RosterRound.Frequency | None = None
+    provincial_monthly_limit: int | None = Field(None, ge=1, le=31)
+    district_monthly_limit: int | None = Field(None, ge=1, le=31)
+    no_repeat: bool | None = None
+    prefer_district: bool | None = None
+    note: str | None = None
+    reason: str = Field("", max_length=300)
+
+
+@router.patch(
+    "/roster/{round_id}",
+    response={200: RoundOut, 409: Problem, 422: Problem},
+    summary="Change a draft round's rules (coordinators)",
+)
+def update_round(request: HttpRequest, round_id: int, payload: RoundPatch) -> Status:
+    rnd = _round(request, round_id, "change")
+    changes = payload.dict(exclude={"reason"}, exclude_none=True)
+    if not rnd.is_draft:
+        return Status(
+            409, Problem(message=_("Reopen the published round before changing its rules."))
+        )
+    try:
+        actions.do_update_round(rnd, by=request.auth, reason=payload.reason, **changes)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(200, _round_out(rnd))
+
+
+class EntryNew(Schema):
+    commune: int
+    official: int
+    day: date
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@router.post(
+    "/roster/{round_id}/entries",
+    response={201: EntryEdited, 422: Problem},
+    summary="Add an assignment by hand (with a reason); broken rules come back as warnings",
+)
+def add_entry(request: HttpRequest, round_id: int, payload: EntryNew) -> Status:
+    rnd = _round(request, round_id, "change")
+    officials = {o.user.pk: o for o in round_officials(rnd)}
+    fields = {}
+    official = officials.get(payload.official)
+    if official is None:
+        fields["official"] = _("Choose an attending official of this province.")
+    commune = Unit.objects.filter(pk=payload.commune, kind=Unit.Kind.COMMUNE).first()
+    if commune is None:
+        fields["commune"] = _("Choose a commune of this province.")
+    if fields:
+        return Status(422, Problem(message=_("The input is not valid."), fields=fields))
+    try:
+        entry, warnings = actions.do_add_entry(
+            rnd,
+            official=official.user,
+            commune=commune,
+            kind=official.kind,
+            day=payload.day,
+            reason=payload.reason,
+            by=request.auth,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    entry = RosterEntry.objects.select_related("commune__parent", "official").get(pk=entry.pk)
+    return Status(201, EntryEdited(entry=_entry_out(entry), warnings=warnings))
+
+
+class UnavailabilityIn(Schema):
+    official: int
+    start: date
+    end: date
+    reason: str = Field("", max_length=200)
+
+
+class UnavailabilityOut(UnavailabilityIn):
+    id: int
+    official_name: str
+
+
+def _unavailability_out(item: Unavailability) -> UnavailabilityOut:
+    return UnavailabilityOut(
+        id=item.pk,
+        official=item.user_id,
+        official_name=item.user.get_full_name() or item.user.username,
+        start=item.start,
+        end=item.end,
+        reason=item.reason,
+    )
+
+
+def _round_unavailability(rnd: RosterRound) -> Any:
+    users = [o.user.pk for o in round_officials(rnd)]
+    return Unavailability.objects.filter(
+        user__in=users, end__gte=rnd.start, start__lte=rnd.end
+    ).select_related("user")
+
+
+@router.get(
+    "/roster/{round_id}/unavailability",
+    response=list[UnavailabilityOut],
+    summary="The round's officials' unavailable dates (coordinators)",
+)
+def list_unavailability(request: HttpRequest, round_id: int) -> Any:
+    rnd = _round(request, round_id, "change")
+    return [_unavailability_out(u) for u in _round_unavailability(rnd)]
+
+
+@router.post(
+    "/roster/{round_id}/unavailability",
+    response={201: UnavailabilityOut, 422: Problem},
+    summary="Declare days an official of the round cannot attend (coordinators)",
+)
+def add_unavailability(request: HttpRequest, round_id: int, payload: UnavailabilityIn) -> Status:
+    rnd = _round(request, round_id, "change")
+    if payload.official not in {o.user.pk for o in round_officials(rnd)}:
+        return Status(
+            422,
+            Problem(
+                message=_("The input is not valid."),
+                fields={"official": _("Choose an attending official of this province.")},
+            ),
+        )
+    item = Unavailability(
+        user_id=payload.official, start=payload.start, end=payload.end, reason=payload.reason
+    )
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        return _invalid(exc)
+    item._change_reason = _("Unavailable dates declared")
+    item.save()
+    item = Unavailability.objects.select_related("user").get(pk=item.pk)
+    return Status(201, _unavailability_out(item))
+
+
+@router.delete(
+    "/roster/{round_id}/unavailability/{item_id}",
+    response={204: None},
+    summary="Remove declared unavailable dates (coordinators)",
+)
+def delete_unavailability(request: HttpRequest, round_id: int, item_id: int) -> Status:
+    rnd = _round(request, round_id, "change")
+    item = get_object_or_404(_round_unavailability(rnd), pk=item_id)
+    item._change_reason = _("Unavailable dates removed")
+    item.delete()
+    return Status(204, None)
+
+
+class ConferenceDateOut(Schema):
+    commune: int
+    commune_name: str
+    district: int
+    month: date
+    day: date
+    generated: bool
+
+
+class ConferenceDateIn(Schema):
+    commune: int
+    day: date
+
+
+@router.get(
+    "/roster/{round_id}/dates",
+    response=list[ConferenceDateOut],
+    summary="Each commune's conference day per month of the round (coordinators)",
+)
+def list_dates(request: HttpRequest, round_id: int) -> Any:
+    rnd = _round(request, round_id, "change")
+    communes = round_communes(rnd)
+    conference_days(rnd, communes)  # proposes the missing days
+    rows = ConferenceDate.objects.filter(commune__in=communes, month__in=rnd.months)
+    names = {c.pk: c for c in communes}
+    return [
+        ConferenceDateOut(
+            commune=r.commune_id,
+            commune_name=names[r.commune_id].name,
+            district=names[r.commune_id].parent_id,
+            month=r.month,
+            day=r.day,
+            generated=r.is_default,
+        )
+        for r in sorted(rows, key=lambda r: (r.month, r.day, r.commune_id))
+    ]
+
+
+@router.put(
+    "/roster/{round_id}/dates",
+    response={200: list[ConferenceDateOut], 422: Problem},
+    summary="Set conference days (all or nothing; the month is the day's month)",
+)
+def set_dates(request: HttpRequest, round_id: int, payload: list[ConferenceDateIn]) -> Any:
+    rnd = _round(request, round_id, "change")
+    communes = {c.pk for c in round_communes(rnd)}
+    fields = {}
+    for i, row in enumerate(payload):
+        if row.commune not in communes:
+            fields[f"{i}.commune"] = _("Choose a commune of this province.")
+        elif month_start(row.day) not in rnd.months:
+            fields[f"{i}.day"] = _("The date must fall within the round.")
+    if fields:
+        return Status(422, Problem(message=_("The input is not valid."), fields=fields))
+    with transaction.atomic():
+        for row in payload:
+            item, created = ConferenceDate.objects.get_or_create(
+                commune_id=row.commune,
+                month=month_start(row.day),
+                defaults={"day": row.day, "is_default": False},
+            )
+            if not created and (item.day != row.day or item.is_default):
+                item.day, item.is_default = row.day, False
+                item._change_reason = _("Conference date set")
+                item.save(update_fields=["day", "is_default"])
+    return Status(200, list_dates(request, round_id))
 
 
 class MemberOut(Schema):

@@ -1,4 +1,4 @@
-"""Demo data: attending officials, the 2018 Q1 and Q2 rosters, and the boards registry.
+"""Demo data: attending officials, the 2018 Q1–Q3 rosters, and the boards registry.
 
 Everything is bulk-created (one password hash for all the officials) so the
 hook runs in a few seconds for Lào Cai's 151 communes.
@@ -19,13 +19,17 @@ from .models import (
     Board,
     BoardMember,
     OfficialProfile,
+    RosterEntry,
     RosterRound,
     RulesDocument,
     Team,
     TeamMember,
     Unavailability,
 )
-from .roster import generate_roster
+from .roster import generate_roster, round_officials, violations
+
+# The demo loader's official account (Huyện ủy Bát Xát).
+DEMO_OFFICIAL = "official"
 
 FAMILY = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Lò", "Lù", "Giàng", "Sùng", "Vàng",
@@ -126,8 +130,16 @@ def _officials(ctx: DemoContext, rng: random.Random, districts: list[Unit]) -> l
         ],
         ignore_conflicts=True,
     )
-    for username, unit, _prov in rows[:1] + rows[-2:-1]:
-        ctx.accounts.append((username, str(Membership.Role.OFFICIAL.label), unit.name))
+    # Every provincial official can sign in to see "my assignments": one line
+    # per agency in short form (official.btg1…5), then one district official.
+    label = str(Membership.Role.OFFICIAL.label)
+    for code, slug, count in PROVINCIAL_AGENCIES:
+        short = f"official.{slug}1" if count == 1 else f"official.{slug}1…{count}"
+        ctx.accounts.append((short, label, _agency(ctx, code).name))
+    district_rows = [r for r in rows if not r[2]]
+    if district_rows:
+        username, unit, _prov = district_rows[0]
+        ctx.accounts.append((f"{username[:-1]}a/b", label, unit.name))
     return provincial
 
 
@@ -147,7 +159,9 @@ def _unavailability(rng: random.Random, officials: list[User]) -> None:
 
 
 def _rosters(ctx: DemoContext) -> None:
-    for start in (date(2018, 1, 1), date(2018, 4, 1)):
+    # Q1 and Q2 are past at the demo's today (15/07/2018); Q3 is coming, so an
+    # official's "my assignments" has conferences ahead too.
+    for start in (date(2018, 1, 1), date(2018, 4, 1), date(2018, 7, 1)):
         rnd, _created = RosterRound.objects.get_or_create(
             province=ctx.province,
             period=RosterRound.Period.QUARTER,
@@ -164,9 +178,37 @@ def _rosters(ctx: DemoContext) -> None:
         if not result.ok:
             ctx.stdout.write(f"Roster {rnd.title}: {'; '.join(result.problems)}\n")
             continue
+        _give_assignments_to(rnd, DEMO_OFFICIAL)
         rnd.status = RosterRound.Status.PUBLISHED
         rnd.published_at = rnd.generated_at
         rnd.save(update_fields=["status", "published_at"])
+
+
+def _give_assignments_to(rnd: RosterRound, username: str, wanted: int = 3) -> None:
+    """Make sure the demo's ``official`` account sees "my assignments": if the
+    roster left it out, hand it a few of its pool's assignments, each only
+    when the change breaks no rule."""
+    official = next((o for o in round_officials(rnd) if o.user.username == username), None)
+    if official is None or rnd.entries.filter(official=official.user).exists():
+        return
+    entries = rnd.entries.filter(kind=official.kind).order_by("day", "pk")
+    if official.kind == RosterEntry.Kind.DISTRICT:
+        entries = entries.filter(commune__parent_id=official.district_id)
+    before = {(v.rule, v.message) for v in violations(rnd)}
+    given = 0
+    for entry in entries[:40]:
+        if not official.free_on(entry.day):
+            continue
+        previous = entry.official_id
+        entry.official_id = official.user.pk
+        entry.save(update_fields=["official"])
+        if any((v.rule, v.message) not in before for v in violations(rnd)):
+            entry.official_id = previous
+            entry.save(update_fields=["official"])
+            continue
+        given += 1
+        if given >= wanted:
+            return
 
 
 def _villages(rng: random.Random, commune: Unit) -> list[str]:

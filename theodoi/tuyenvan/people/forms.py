@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,63 @@ class EntryForm(forms.Form):
         self.fields["official"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class AddEntryForm(forms.Form):
+    """An assignment entered by hand; the kind follows the chosen official."""
+
+    commune = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Commune"))
+    official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    def __init__(
+        self, *args: Any, communes: list[Unit], officials: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = {o.user.pk: o.kind for o in officials}
+        self.fields["commune"].queryset = (
+            Unit.objects.filter(pk__in=[c.pk for c in communes])
+            .select_related("parent")
+            .order_by("parent__position", "parent__name", "position", "name")
+        )
+        self.fields["commune"].label_from_instance = lambda c: f"{c.name} ({c.parent.name})"
+        self.fields["official"].queryset = User.objects.filter(pk__in=list(self.kinds))
+        labels = {o.user.pk: f"{o.name} · {o.unit.name}" for o in officials}
+        self.fields["official"].label_from_instance = lambda u: labels.get(u.pk, u.username)
+
+    def kind(self) -> str:
+        return self.kinds[self.cleaned_data["official"].pk]
+
+
+class RoundSettingsForm(forms.ModelForm):
+    """A draft round's rules (not its province or period)."""
+
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    class Meta:
+        model = RosterRound
+        fields = [
+            "provincial_frequency",
+            "district_frequency",
+            "provincial_monthly_limit",
+            "district_monthly_limit",
+            "no_repeat",
+            "prefer_district",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("provincial_monthly_limit", "district_monthly_limit"):
+            self.fields[name].min_value = 1
+            self.fields[name].max_value = 31
+            self.fields[name].widget.attrs.update({"min": 1, "max": 31})
+            self.fields[name].validators += [
+                MinValueValidator(1),
+                MaxValueValidator(31),
+            ]
+
+
 class DeleteEntryForm(forms.Form):
     reason = forms.CharField(label=_("Reason for removing"), max_length=300)
 
@@ -138,11 +196,49 @@ RulesFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class TeamForm(forms.ModelForm):
+    """A village team: linked to a village unit of the commune when the commune's
+    villages are registered, else named by hand."""
+
+    class Meta:
+        model = Team
+        fields = ["village", "village_name"]
+
+    def __init__(self, *args: Any, commune: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = (
+            Unit.objects.filter(parent=commune, kind=Unit.Kind.VILLAGE).order_by("position", "name")
+            if commune is not None
+            else Unit.objects.none()
+        )
+        if commune is None or not villages.exists():
+            del self.fields["village"]
+        else:
+            self.fields["village"].queryset = villages
+            self.fields["village"].label = _("Village")
+            self.fields["village"].empty_label = _("Other (name it)")
+            self.fields["village_name"].required = False
+            self.fields["village_name"].label = _("Village name (if not in the list)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        village = data.get("village")
+        if village is not None:
+            data["village_name"] = village.name
+            self.instance.village_name = village.name
+        elif "village" in self.fields and not data.get("village_name") and self.has_changed():
+            self.add_error("village_name", _("Choose a village or name it."))
+        return data
+
+
 TeamFormSet = inlineformset_factory(
     Unit,
     Team,
+    form=TeamForm,
     fk_name="commune",
-    fields=["village_name"],
+    fields=["village", "village_name"],
     extra=2,
     can_delete=True,
 )

@@ -23,6 +23,8 @@ from simple_history.models import HistoricalRecords
 
 from theodoi.units.models import Unit
 
+from .files import rules_file_path, validate_rules_file
+
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
@@ -451,7 +453,13 @@ class RulesDocument(models.Model):
     number = models.CharField(_("number"), max_length=60)
     issued_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to="tuyenvan/rules/%Y/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=rules_file_path,
+        validators=[validate_rules_file],
+        blank=True,
+        help_text=_("PDF, DOCX, PNG or JPEG."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -461,3 +469,8 @@ class RulesDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+    def get_file_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tuyenvan_people:rules-file", args=[self.pk])

@@ -41,6 +41,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
+from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from theodoi.core import clock
@@ -64,7 +65,7 @@ KINDS = (PROVINCIAL, DISTRICT)
 # (RosterResult.status says "feasible" instead of "optimal").
 SOLVER_SECONDS = float(getattr(settings, "TUYENVAN_ROSTER_SECONDS", 4.0))
 RELATIVE_GAP = 0.02
-SOLVER_WORKERS = int(getattr(settings, "TUYENVAN_ROSTER_WORKERS", 8))
+SOLVER_WORKERS = int(getattr(settings, "TUYENVAN_ROSTER_WORKERS", 1))
 
 
 @dataclass
@@ -122,10 +123,16 @@ def round_communes(rnd: RosterRound) -> list[Unit]:
 
 
 def round_officials(rnd: RosterRound) -> list[Official]:
+    """The attending officials of the round's province, with their unavailable
+    days in the round."""
+    return province_officials(rnd.province, rnd.start, rnd.end)
+
+
+def province_officials(province: Unit, start: date, end: date) -> list[Official]:
     """Accounts with the official role in the province: district officials are
     members of a district committee (or of a body under it), the others are
     provincial officials."""
-    subtree = Unit.objects.descendants(rnd.province, include_self=True)
+    subtree = Unit.objects.descendants(province, include_self=True)
     members = (
         Membership.objects.filter(role=Membership.Role.OFFICIAL, unit__in=subtree)
         .select_related("user", "unit__parent")
@@ -137,10 +144,10 @@ def round_officials(rnd: RosterRound) -> list[Official]:
         )
     )
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for user_id, start, end in Unavailability.objects.filter(
-        user__in=members.values("user"), end__gte=rnd.start, start__lte=rnd.end
+    for user_id, first, last in Unavailability.objects.filter(
+        user__in=members.values("user"), end__gte=start, start__lte=end
     ).values_list("user_id", "start", "end"):
-        away[user_id].append((start, end))
+        away[user_id].append((first, last))
     officials: dict[int, Official] = {}
     for m in members:
         if m.user_id in officials:
@@ -565,6 +572,86 @@ class _Problem:
             visits.add((oi, conf.commune.pk, conf.month))
         return chosen
 
+    def _cost(self, oi: int, ci: int) -> int:
+        """An assignment's cost in the objective: 1, plus 4 for a provincial
+        official who does not follow the commune's district (when preferred)."""
+        off, conf = self.officials[oi], self.conferences[ci]
+        if (
+            self.rnd.prefer_district
+            and off.kind == PROVINCIAL
+            and off.district_id != conf.commune.parent_id
+        ):
+            return 5
+        return 1
+
+    def _flow(self, pool: tuple[str, int | None], keys: list[tuple[int, int]]) -> set | None:
+        """The optimal roster of the pool without the no-repeat rule, as a
+        min-cost flow: source → need → (official, day) → (official, month) →
+        sink. The (official, day) node lets one unit through (no two
+        conferences the same day), the (official, month) arcs carry the monthly
+        limit and the fairness cost (0 up to the fair share, 2 above it), so
+        the flow's cost is the solver's objective. Needs of one kind never share
+        a conference, so each conference gets at most one official of the kind.
+        None when not every need can be met (the solver then names the rule)."""
+        needs = [n for n in self.needs if self._need_in_pool(n, pool)]
+        if not needs:
+            return set()
+        by_conf: dict[int, list[int]] = defaultdict(list)
+        for oi, ci in keys:
+            by_conf[ci].append(oi)
+        target = self._fair_share()
+        flow = min_cost_flow.SimpleMinCostFlow()
+        source, sink = 0, 1
+        nodes: dict[Any, int] = {}
+
+        def node(key: Any) -> int:
+            if key not in nodes:
+                nodes[key] = len(nodes) + 2
+            return nodes[key]
+
+        choice_arcs: dict[int, tuple[int, int]] = {}
+        for n, need in enumerate(needs):
+            flow.add_arc_with_capacity_and_unit_cost(source, node(("need", n)), 1, 0)
+            for ci in need.conferences:
+                conf = self.conferences[ci]
+                for oi in by_conf[ci]:
+                    arc = flow.add_arc_with_capacity_and_unit_cost(
+                        node(("need", n)), node(("day", oi, conf.day)), 1, self._cost(oi, ci)
+                    )
+                    choice_arcs[arc] = (oi, ci)
+        days = {key for key in nodes if key[0] == "day"}
+        for _tag, oi, day in days:
+            flow.add_arc_with_capacity_and_unit_cost(
+                nodes[("day", oi, day)], node(("month", oi, month_start(day))), 1, 0
+            )
+        for key in [k for k in nodes if k[0] == "month"]:
+            _tag, oi, month = key
+            limit = self.limit[self.officials[oi].kind]
+            share = min(target.get((oi, month), 0), limit)
+            if share:
+                flow.add_arc_with_capacity_and_unit_cost(nodes[key], sink, share, 0)
+            if limit > share:
+                flow.add_arc_with_capacity_and_unit_cost(nodes[key], sink, limit - share, 2)
+        flow.set_node_supply(source, len(needs))
+        flow.set_node_supply(sink, -len(needs))
+        if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+            return None
+        if flow.maximum_flow() < len(needs):
+            return None
+        return {key for arc, key in choice_arcs.items() if flow.flow(arc)}
+
+    def _repeats(self, chosen: set) -> bool:
+        """Whether a roster has an official at one commune in consecutive months."""
+        if not self.rnd.no_repeat:
+            return False
+        visits = {
+            (oi, self.conferences[ci].commune.pk, self.conferences[ci].month) for oi, ci in chosen
+        }
+        return any((oi, cid, add_months(month, 1)) in visits for oi, cid, month in visits)
+
+    def _need_in_pool(self, need: Need, pool: tuple[str, int | None]) -> bool:
+        return need.kind == pool[0] and (pool[0] == PROVINCIAL or need.commune.parent_id == pool[1])
+
     def solve_pool(
         self,
         pool: tuple[str, int | None],
@@ -586,6 +673,12 @@ class _Problem:
             for oi in candidates:
                 if self._in_pool(oi, pool):
                     x[(oi, ci)] = model.new_bool_var(f"x{oi}_{ci}")
+        flow_roster = None
+        if optimise and no_repeat and same_day and limits:
+            flow_roster = self._flow(pool, list(x))
+            if flow_roster is not None and not self._repeats(flow_roster):
+                # Optimal for the full rules too: no need for the solver.
+                return cp_model.OPTIMAL, dict.fromkeys(flow_roster, True)
         by_conf_kind: dict[tuple[int, str], list] = defaultdict(list)
         by_off_month: dict[tuple[int, date], list] = defaultdict(list)
         by_off_day: dict[tuple[int, date], list] = defaultdict(list)
@@ -620,30 +713,35 @@ class _Problem:
                 if after is not None:
                     model.add_at_most_one([var, after])
         if optimise:
-            terms = []
-            for (oi, ci), var in x.items():
-                off, conf = self.officials[oi], self.conferences[ci]
-                cost = 1
-                if self.rnd.prefer_district and off.district_id != conf.commune.parent_id:
-                    cost += 4 if off.kind == PROVINCIAL else 0
-                terms.append(cost * var)
+            terms = [self._cost(oi, ci) * var for (oi, ci), var in x.items()]
             # Fairness: each official-month above its fair share costs 2 per
             # conference (a local penalty: cheaper to solve than a global max).
             target = self._fair_share()
+            hint = flow_roster if flow_roster is not None else self._greedy(pool, x)
+            hint_load: dict[tuple[int, date], int] = defaultdict(int)
+            for oi, ci in hint:
+                hint_load[(oi, self.conferences[ci].month)] += 1
             for (oi, month), group in loads.items():
                 share = target.get((oi, month), 0)
-                if len(group) > share:
-                    over = model.new_int_var(0, len(group), f"over{oi}_{month:%Y%m}")
+                # No variable where the share cannot be passed (the limit or the
+                # candidates stop it first): fewer variables, a complete hint.
+                cap = min(len(group), self.limit[self.officials[oi].kind] if limits else len(group))
+                if cap > share:
+                    over = model.new_int_var(0, cap - share, f"over{oi}_{month:%Y%m}")
                     model.add(over >= sum(group) - share)
                     terms.append(2 * over)
+                    model.add_hint(over, max(0, hint_load[(oi, month)] - share))
             model.minimize(sum(terms))
-            hint = self._greedy(pool, x)
             for key, var in x.items():
                 model.add_hint(var, key in hint)
         solver = cp_model.CpSolver()
         seconds = SOLVER_SECONDS if pool[0] == PROVINCIAL else SOLVER_SECONDS / 5
         solver.parameters.max_time_in_seconds = seconds if optimise else 3.0
         solver.parameters.num_workers = SOLVER_WORKERS
+        if SOLVER_WORKERS == 1:
+            # One worker with the full linear relaxation proves these
+            # assignment-like models optimal fastest (its bound is tight).
+            solver.parameters.linearization_level = 2
         solver.parameters.random_seed = 1
         solver.parameters.relative_gap_limit = RELATIVE_GAP
         status = solver.solve(model)

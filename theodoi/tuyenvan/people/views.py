@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from itertools import groupby
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,22 +22,34 @@ from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbo
 from theodoi.units.models import Membership, Unit
 
 from . import actions
+from .files import CONTENT_TYPES
 from .forms import (
+    AddEntryForm,
     BoardForm,
     DeleteEntryForm,
     EntryForm,
     MemberFormSet,
     RoundForm,
+    RoundSettingsForm,
     RulesFormSet,
     TeamFormSet,
     TeamMemberFormSet,
     UnavailabilityForm,
     UnpublishForm,
 )
-from .models import Board, ConferenceDate, RosterEntry, RosterRound, Team, Unavailability
+from .models import (
+    Board,
+    ConferenceDate,
+    RosterEntry,
+    RosterRound,
+    RulesDocument,
+    Team,
+    Unavailability,
+)
 from .roster import (
     conference_days,
     generate_roster,
+    province_officials,
     round_communes,
     round_officials,
     violations,
@@ -123,10 +136,13 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     districts = _round_districts(rnd)
     district = _chosen_district(request, districts)
     entries = _entries(rnd, district)
+    month = next((m for m in rnd.months if f"{m:%Y-%m}" == request.GET.get("month")), None)
+    shown = [e for e in entries if month is None or e.month == month]
     context: dict[str, Any] = {
         "round": rnd,
-        "months": _by_month(entries),
-        "entry_count": len(entries) if district is None else rnd.entries.count(),
+        "months": _by_month(shown),
+        "month": month,
+        "entry_count": len(entries) if district is None and month is None else rnd.entries.count(),
         "can_change": can_change,
         "districts": districts,
         "district": district,
@@ -302,6 +318,141 @@ def entry_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
             "delete_form": delete_form,
             "history": history,
         },
+    )
+
+
+@login_required
+def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an assignment by hand (e.g. a conference the generator left without
+    a provincial official); the rules it breaks are shown as warnings."""
+    rnd = _get_round(request, pk, "change")
+    officials = round_officials(rnd)
+    form = AddEntryForm(
+        request.POST or None,
+        communes=round_communes(rnd),
+        officials=officials,
+        initial={k: request.GET[k] for k in ("commune", "official", "day") if k in request.GET},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _entry, warnings = actions.do_add_entry(
+                rnd,
+                official=data["official"],
+                commune=data["commune"],
+                kind=form.kind(),
+                day=data["day"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for fld, errors in exc.message_dict.items():
+                form.add_error(fld if fld in form.fields else None, errors)
+        else:
+            messages.success(request, _("Assignment added."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(rnd)
+    return render(
+        request,
+        "tuyenvan_people/entry_add.html",
+        {"round": rnd, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft round's rules after creation."""
+    rnd = _get_round(request, pk, "change")
+    if not rnd.is_draft:
+        messages.error(request, _("Reopen the published round before changing its rules."))
+        return redirect(rnd)
+    form = RoundSettingsForm(request.POST or None, instance=RosterRound.objects.get(pk=rnd.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        try:
+            changed = actions.do_update_round(rnd, by=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(
+                    request, _("Rules saved; generate the roster again to apply them.")
+                )
+            return redirect(rnd)
+    history = rnd.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "tuyenvan_people/roster_settings.html",
+        {"round": rnd, "form": form, "history": history},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def officials_follow(request: HttpRequest) -> HttpResponse:
+    """Which district each provincial official follows (coordinators of the province)."""
+    if not request.user.has_perm("tuyenvan_people.change_officialprofile"):
+        raise PermissionDenied
+    today = clock.today()
+    sections = []
+    for province in _coordinated_provinces(request).order_by("name"):
+        districts = _round_districts_of(province)
+        officials = [
+            o
+            for o in province_officials(province, today, today)
+            if o.kind == RosterEntry.Kind.PROVINCIAL
+        ]
+        sections.append({"province": province, "districts": districts, "officials": officials})
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = {}
+        for section in sections:
+            by_id = {str(d.pk): d for d in section["districts"]}
+            for official in section["officials"]:
+                name = f"follows-{official.user.pk}"
+                raw = request.POST.get(name, "")
+                if raw and raw not in by_id:
+                    errors[name] = _("Choose a district of this province.")
+                    continue
+                changes[official.user] = by_id.get(raw)
+        if not errors:
+            count = actions.do_set_followed_districts(
+                changes, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("%(n)s change(s) saved; generate the rosters again to use them.") % {"n": count},
+            )
+            return redirect("tuyenvan_people:officials")
+    for section in sections:
+        section["rows"] = [
+            {
+                "official": o,
+                "name": f"follows-{o.user.pk}",
+                "value": request.POST.get(f"follows-{o.user.pk}", str(o.district_id or ""))
+                if errors
+                else str(o.district_id or ""),
+                "error": errors.get(f"follows-{o.user.pk}"),
+            }
+            for o in section["officials"]
+        ]
+    return render(
+        request,
+        "tuyenvan_people/officials.html",
+        {"sections": sections},
+        status=422 if errors else 200,
+    )
+
+
+def _round_districts_of(province: Unit) -> list[Unit]:
+    return list(
+        Unit.objects.descendants(province)
+        .filter(kind=Unit.Kind.DISTRICT)
+        .order_by("position", "name")
     )
 
 
@@ -561,7 +712,11 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
     members = MemberFormSet(data, instance=board, prefix="members")
     rules_docs = RulesFormSet(data, files, instance=board, prefix="rules")
     is_commune = board.unit.kind == Unit.Kind.COMMUNE
-    teams = TeamFormSet(data, instance=board.unit, prefix="teams") if is_commune else None
+    teams = (
+        TeamFormSet(data, instance=board.unit, prefix="teams", form_kwargs={"commune": board.unit})
+        if is_commune
+        else None
+    )
     forms = [form, members, rules_docs] + ([teams] if teams is not None else [])
     if request.method == "POST" and all(f.is_valid() for f in forms):
         reason = request.POST.get("reason", "").strip() or _("Registry updated")
@@ -602,3 +757,25 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "tuyenvan_people/team_edit.html",
         {"team": team, "board": board, "formset": formset},
     )
+
+
+@login_required
+def rules_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A rules document's file, for those who may read the board."""
+    doc = get_object_or_404(RulesDocument.objects.select_related("board"), pk=pk)
+    if not request.user.has_perm("tuyenvan_people.view_board", doc.board) or not doc.file:
+        raise Http404
+    kind = doc.file.name.rsplit(".", 1)[-1]
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    safe_number = re.sub(r"[^\w.-]+", "-", doc.number, flags=re.ASCII).strip("-") or "quy-che"
+    response = FileResponse(
+        handle,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=kind == "docx",
+        filename=f"{safe_number}.{kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -40,7 +40,11 @@ def test_demo_hook_loads_officials_rosters_and_boards(ctx, world):
     assert officials.filter(unit=world.province).count() == 3  # no STTTT key: the province
     assert officials.filter(unit=world.district2).count() == 2
     rounds = RosterRound.objects.filter(province=world.province)
-    assert [r.start for r in rounds.order_by("start")] == [date(2018, 1, 1), date(2018, 4, 1)]
+    assert [r.start for r in rounds.order_by("start")] == [
+        date(2018, 1, 1),
+        date(2018, 4, 1),
+        date(2018, 7, 1),
+    ]
     assert all(r.status == "published" for r in rounds), ctx.stdout.getvalue()
     assert RosterEntry.objects.filter(round__in=rounds).count() > 0
     communes = Unit.objects.filter(kind="commune", parent__in=[world.district1, world.district2])
@@ -55,3 +59,31 @@ def test_demo_hook_loads_officials_rosters_and_boards(ctx, world):
     assert ctx.accounts
     user = Membership.objects.filter(unit=world.btg, role="official").first().user
     assert user.check_password("demo-password-1")
+
+
+def test_demo_lists_every_provincial_official_and_gives_official_assignments(
+    ctx, world, client, monkeypatch
+):
+    demo.load(ctx)
+    listed = [a[0] for a in ctx.accounts]
+    assert "official.btg1…5" in listed and "official.bdv1…4" in listed
+    assert "official.stttt1…3" in listed
+    # The account named "official" (a district official here) has published assignments
+    # in both rounds, and sees them on its page.
+    for rnd in RosterRound.objects.filter(province=world.province):
+        assert rnd.entries.filter(official=world.official).exists(), rnd.title
+    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+    client.force_login(world.official)
+    page = client.get("/tuyenvan/people/roster/mine/")
+    assert page.status_code == 200
+    assert page.context["past"] and page.context["upcoming"]
+
+
+def test_official_left_out_gets_assignments_that_break_no_rule(world, officials, roster):
+    from theodoi.tuyenvan.people.roster import violations
+
+    roster.entries.filter(official=world.official).update(official=officials["d1b"])
+    before = {(v.rule, v.message) for v in violations(roster)}
+    demo._give_assignments_to(roster, "official")
+    assert roster.entries.filter(official=world.official).exists()
+    assert {(v.rule, v.message) for v in violations(roster)} <= before
