@@ -290,6 +290,15 @@ class PlanForm(ReasonModelForm):
         self.fields["legal_bases"].queryset = LegalDocument.objects.all()
         self.order_fields([*self.Meta.fields[:-1], "new_legal_bases", "summary", "reason"])
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number, issuer = cleaned.get("number"), cleaned.get("issuer")
+        taken = Plan.objects.filter(number=number, issuer=issuer).exclude(pk=self.instance.pk)
+        if number and issuer and taken.exists():
+            # Said at the field; the model's constraint says it only for the form.
+            self.add_error("number", _("A plan with this document number already exists."))
+        return cleaned
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         if self.instance.pk:

@@ -47,7 +47,7 @@ class LegalDocument(models.Model):
 class Programme(models.Model):
     """A multi-year programme (Đề án), e.g. 17-ĐA/TU, 2016–2020."""
 
-    code = models.CharField(_("number and symbol"), max_length=60, unique=True)
+    code = models.CharField(_("number and symbol"), max_length=60)
     title = models.CharField(_("title"), max_length=400)
     issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("issuing body"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -60,11 +60,20 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         ordering = ["-start_year", "code"]
         constraints = [
+            # Each committee numbers its own documents: "17-ĐA/TU" exists in
+            # many provinces, once in each.
+            models.UniqueConstraint(
+                fields=["issuer", "code"],
+                name="unique_programme_code_per_issuer",
+                violation_error_message=_(
+                    "This body already has a programme with this document number."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")),
                 name="programme_term_order",
                 violation_error_message=_("The last year cannot be before the first year."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +130,17 @@ class Indicator(models.Model):
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
+    def by_reference(self, reference: str) -> PlanQuerySet:
+        """Plans matching an id ("12") or a document number ("112-KH/TU").
+
+        A number can match several plans, one per issuing committee; callers
+        ask for the id when it does.
+        """
+        reference = reference.strip()
+        if reference.isdigit():
+            return self.filter(Q(pk=int(reference)) | Q(number=reference))
+        return self.filter(number=reference)
+
     def with_counts(self) -> PlanQuerySet:
         return self.annotate(
             task_count=Count("tasks", distinct=True),
@@ -134,12 +154,7 @@ class Plan(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="plans", verbose_name=_("programme")
     )
-    number = models.CharField(
-        _("number and symbol"),
-        max_length=60,
-        unique=True,
-        error_messages={"unique": _("A plan with this document number already exists.")},
-    )
+    number = models.CharField(_("number and symbol"), max_length=60)
     issued_on = models.DateField(_("date"))
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=400)
@@ -168,6 +183,15 @@ class Plan(models.Model):
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-year", "number"]
+        constraints = [
+            # Each committee numbers its own plans: Lào Cai's and Yên Bái's
+            # Tỉnh ủy may both issue a "112-KH/TU".
+            models.UniqueConstraint(
+                fields=["issuer", "number"],
+                name="unique_plan_number_per_issuer",
+                violation_error_message=_("A plan with this document number already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} · {self.title}"

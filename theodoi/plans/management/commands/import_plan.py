@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from theodoi.plans.importer import import_table
+from theodoi.plans.lookup import plan_for_command
 from theodoi.plans.models import Plan, Programme
 from theodoi.units.models import Unit
 
@@ -92,9 +93,7 @@ class Command(BaseCommand):
         reason = options["reason"] or f"import-plan {path.name}"
         with transaction.atomic():
             if options["plan"]:
-                plan = Plan.objects.filter(number=options["plan"]).first()
-                if plan is None:
-                    raise CommandError(f"No plan {options['plan']!r}.")
+                plan = plan_for_command(options["plan"])
             else:
                 plan = self._create_plan(options, user, reason)
             result = import_table(plan, path.read_bytes(), by=user, reason=reason)
