@@ -176,7 +176,7 @@ class UnitMatcher:
                 if guesses:
                     errors.append(
                         _("No unit “%(name)s” in this province; did you mean “%(guess)s”?")
-                        % {"name": token, "guess": "”, “".join(u.name for u in guesses)}
+                        % {"name": token, "guess": "”, “".join(sorted(u.name for u in guesses))}
                     )
                 else:
                     errors.append(
@@ -187,7 +187,9 @@ class UnitMatcher:
                     _("Several units are called “%(name)s”: write the code instead (%(codes)s).")
                     % {
                         "name": token,
-                        "codes": ", ".join(f"{u.code} = {u.name}" for u in found),
+                        "codes": ", ".join(
+                            f"{u.code} = {u.name}" for u in sorted(found, key=lambda u: u.code)
+                        ),
                     }
                 )
             else:
