@@ -77,6 +77,25 @@ def roster_officials(commune: Unit, month: date) -> list[User]:
     return list({e.official_id: e.official for e in entries}.values())
 
 
+def roster_officials_by_month(
+    communes: list[Unit], first: date, last: date
+) -> dict[tuple[int, date], list[int]]:
+    """``roster_officials`` in bulk, as ids: (commune id, month) -> official ids,
+    for the months ``first``..``last``, in one query."""
+    found: dict[tuple[int, date], list[int]] = {}
+    rows = (
+        RosterEntry.objects.published()
+        .filter(commune__in=communes, day__gte=first, day__lte=month_end(last))
+        .order_by("kind", "day", "pk")
+        .values_list("commune_id", "day", "official_id")
+    )
+    for commune_id, day, official_id in rows:
+        officials = found.setdefault((commune_id, day.replace(day=1)), [])
+        if official_id not in officials:
+            officials.append(official_id)
+    return found
+
+
 def attending_choices(commune: Unit, month: date) -> QuerySet[User]:
     """Who may be recorded as attending: the roster's officials first (annotated
     ``on_roster``), then the other officials of the commune's district or above."""

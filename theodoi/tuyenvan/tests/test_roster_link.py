@@ -146,3 +146,16 @@ def test_my_assignments_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get("/tuyenvan/people/roster/mine/").content.decode()
     assert page.count("/sheet/official/") == 3
+
+
+def test_the_bulk_read_matches_the_one_by_one_rule(tv, django_assert_num_queries):
+    make_roster_entry(tv.province, tv.commune1a, tv.official, date(2018, 3, 12))
+    make_roster_entry(tv.province, tv.commune2a, tv.official, date(2018, 4, 3))
+    make_roster_entry(tv.province, tv.commune1b, tv.official, date(2018, 5, 3), published=False)
+    communes = [tv.commune1a, tv.commune1b, tv.commune2a]
+    with django_assert_num_queries(1):
+        found = actions.roster_officials_by_month(communes, MONTH, date(2018, 5, 1))
+    for commune in communes:
+        for month in (MONTH, date(2018, 4, 1), date(2018, 5, 1)):
+            expected = [u.pk for u in actions.roster_officials(commune, month)]
+            assert found.get((commune.pk, month), []) == expected
