@@ -44,6 +44,7 @@ class MeetingForm(forms.ModelForm):
         ]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "topics": forms.Textarea(attrs={"rows": 3}),
             "issues_raised": forms.Textarea(attrs={"rows": 3}),
             "proposals": forms.Textarea(attrs={"rows": 2}),
