@@ -11,7 +11,7 @@ import pytest
 from theodoi.documents.party import format_vn_number
 from theodoi.testing import PASSWORD, make_criteria_set, make_roster_entry, make_world
 
-from .conftest import login, screenshot
+from .conftest import ARTIFACTS, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +41,11 @@ def no_sideways_scroll(page) -> None:
     """Nothing on the page is wider than the phone's screen."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px screen"
+    wide = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.innerText.slice(0, 60))"
+    )
+    assert not wide, f"tables wider than the screen: {wide}"
 
 
 def test_a_month_of_tuyen_van_on_a_phone(live_server, page, monkeypatch):
@@ -107,6 +112,7 @@ def test_a_month_of_tuyen_van_on_a_phone(live_server, page, monkeypatch):
     fill_sheet(page, "district", **{"2.1": (Decimal(7), "Nội dung chưa sát thực tế")})
     no_sideways_scroll(page)
     screenshot(page, "tuyenvan-6-district-sheet")
+    row.screenshot(path=str(ARTIFACTS / "tuyenvan-6b-flagged-row.png"))
     page.click("button[name=submit]")
     page.wait_for_url(month_url)
     assert page.locator(".badge.flag").count() == 1
@@ -121,6 +127,7 @@ def test_a_month_of_tuyen_van_on_a_phone(live_server, page, monkeypatch):
     flagged.locator("input[name=reason]").fill("Đối chiếu biên bản hội nghị, điều chỉnh 8 điểm")
     no_sideways_scroll(page)
     screenshot(page, "tuyenvan-8-explanation-flag")
+    flagged.screenshot(path=str(ARTIFACTS / "tuyenvan-8b-flagged-line.png"))
     flagged.locator("button.primary").click()
     page.wait_for_load_state()
     result = MonthlyResult.objects.get(commune=world.commune1a, month=date(2018, 3, 1))
