@@ -171,3 +171,34 @@ def make_criteria_set(world: World, effective_from: date | None = None, **kwargs
     from theodoi.tuyenvan.defaults import build_default_set
 
     return build_default_set(world.province, effective_from or date(2018, 1, 1), **kwargs)
+
+
+def make_roster_entry(
+    province: Unit,
+    commune: Unit,
+    official: User,
+    day: date,
+    *,
+    kind: str = "district",
+    published: bool = True,
+) -> Any:
+    """One official on the roster of a commune's conference: the month's round
+    of ``province`` (created, published unless told otherwise) gets the entry."""
+    from theodoi.tuyenvan.people.models import RosterEntry, RosterRound
+
+    rnd, _created = RosterRound.objects.get_or_create(
+        province=province,
+        period=RosterRound.Period.MONTH,
+        start=day.replace(day=1),
+        defaults={
+            "status": RosterRound.Status.PUBLISHED if published else RosterRound.Status.DRAFT
+        },
+    )
+    return RosterEntry.objects.create(
+        round=rnd,
+        official=official,
+        commune=commune,
+        kind=kind,
+        day=day,
+        explanation="Cán bộ phụ trách địa bàn",
+    )

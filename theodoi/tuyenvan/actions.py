@@ -15,12 +15,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from theodoi.core import clock
 from theodoi.documents.party import format_vn_number
-from theodoi.units.models import Unit
+from theodoi.tuyenvan.people.models import RosterEntry, month_end
+from theodoi.units.models import Membership, Unit
 
 from . import scoring
 from .models import (
@@ -55,6 +57,61 @@ def _now() -> Any:
 # Conference record
 
 
+# Attending officials come from the roster. The glue between the roster
+# (theodoi.tuyenvan.people, which knows nothing of scoring) and the conference
+# record lives here and only here: tuyenvan imports people, never the other way.
+# The published roster proposes; ``MeetingOfficial`` records who attended and
+# stays the source of truth for an official's access to the commune's month.
+
+
+def roster_entries(commune: Unit, month: date) -> QuerySet[RosterEntry]:
+    """The published roster's entries for the commune's conference in ``month``."""
+    return RosterEntry.objects.published().filter(
+        commune=commune, day__gte=month, day__lte=month_end(month)
+    )
+
+
+def roster_officials(commune: Unit, month: date) -> list[User]:
+    """The officials the published roster sends to the commune in ``month``."""
+    entries = roster_entries(commune, month).select_related("official").order_by("kind", "day")
+    return list({e.official_id: e.official for e in entries}.values())
+
+
+def roster_officials_by_month(
+    communes: list[Unit], first: date, last: date
+) -> dict[tuple[int, date], list[int]]:
+    """``roster_officials`` in bulk, as ids: (commune id, month) -> official ids,
+    for the months ``first``..``last``, in one query."""
+    found: dict[tuple[int, date], list[int]] = {}
+    rows = (
+        RosterEntry.objects.published()
+        .filter(commune__in=communes, day__gte=first, day__lte=month_end(last))
+        .order_by("kind", "day", "pk")
+        .values_list("commune_id", "day", "official_id")
+    )
+    for commune_id, day, official_id in rows:
+        officials = found.setdefault((commune_id, day.replace(day=1)), [])
+        if official_id not in officials:
+            officials.append(official_id)
+    return found
+
+
+def attending_choices(commune: Unit, month: date) -> QuerySet[User]:
+    """Who may be recorded as attending: the roster's officials first (annotated
+    ``on_roster``), then the other officials of the commune's district or above."""
+    roster = roster_entries(commune, month)
+    ancestors = Unit.objects.ancestors(commune).values("pk")
+    return (
+        User.objects.filter(
+            Q(memberships__role=Membership.Role.OFFICIAL, memberships__unit__in=ancestors)
+            | Q(pk__in=roster.values("official"))
+        )
+        .distinct()
+        .annotate(on_roster=Exists(roster.filter(official=OuterRef("pk"))))
+        .order_by("-on_roster", "last_name", "first_name", "username")
+    )
+
+
 @transaction.atomic
 def do_save_meeting(
     commune: Unit,
@@ -64,9 +121,13 @@ def do_save_meeting(
     by: User,
     officials: list[User] | None = None,
 ) -> Meeting:
+    """Record the conference. ``officials=None`` keeps the attending officials,
+    or, for a new record, takes them from the published roster."""
     meeting = Meeting.objects.filter(commune=commune, month=month).first() or Meeting(
         commune=commune, month=month
     )
+    if officials is None and meeting.pk is None:
+        officials = roster_officials(commune, month)
     for name, value in data.items():
         setattr(meeting, name, value)
     meeting.recorded_by = by

@@ -192,7 +192,9 @@ class MeetingIn(Schema):
     chair: str = Field(min_length=1, max_length=200)
     topics: str = Field(min_length=1)
     participants: int = Field(ge=0)
-    officials: list[int] = []
+    officials: list[int] | None = Field(
+        None, description="Omitted: the published roster's officials for a new record."
+    )
     issues_raised: str = ""
     proposals: str = ""
     minutes: str = ""
@@ -246,11 +248,12 @@ def _save_meeting(request: HttpRequest, payload: MeetingIn) -> Meeting:
     cm = _commune(request, payload.commune, _month(payload.month))
     if not request.user.has_perm("tuyenvan.change_meeting", cm):
         raise _deny()
-    from .forms import officials_for
-
-    officials = list(officials_for(cm.commune).filter(pk__in=payload.officials))
-    if len(officials) != len(set(payload.officials)):
-        raise Invalid({"officials": _("Not an attending official here.")})
+    officials = None
+    if payload.officials is not None:
+        choices = actions.attending_choices(cm.commune, cm.month)
+        officials = list(choices.filter(pk__in=payload.officials))
+        if len(officials) != len(set(payload.officials)):
+            raise Invalid({"officials": _("Not an attending official here.")})
     data = payload.dict(exclude={"commune", "month", "officials"})
     try:
         meeting = actions.do_save_meeting(

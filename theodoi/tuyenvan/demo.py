@@ -3,6 +3,10 @@
 Months 1–5 are closed (approved by the district, accepted by BTG, flags
 resolved); month 6 is open with missing sheets, late or missing reports and
 open discrepancies to resolve. Everything is bulk-written.
+
+Each conference's attending officials are the published roster's
+(theodoi.tuyenvan.people loads its demo first), and each files an observation
+(a few are still missing in June).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from theodoi.demo.context import DemoContext
 from theodoi.units.models import Membership, Unit
 
 from . import scoring
-from .actions import btg_of
+from .actions import btg_of, roster_officials_by_month
 from .defaults import build_default_set
 from .models import (
     Appeal,
@@ -100,12 +104,6 @@ def _accounts(ctx: DemoContext, districts: list[Unit]) -> dict[str, object]:
         "coordinator": ctx.account("tv.btg", R.COORDINATOR, btg, full_name="Nguyễn Thị Thu Hà"),
         "district": ctx.account("tv.huyen", R.DISTRICT_SCORER, home, full_name="Lý Văn Sơn"),
         "commune": ctx.account("tv.xa", R.COMMUNE_REPORTER, commune, full_name="Hoàng Thị Mai"),
-        "official_district": ctx.account(
-            "tv.canbohuyen", R.OFFICIAL, home, full_name="Vàng Seo Dình"
-        ),
-        "official_province": ctx.account(
-            "tv.canbotinh", R.OFFICIAL, province, full_name="Trần Quang Minh"
-        ),
         "viewer": ctx.account("tv.lanhdao", R.VIEWER, province, full_name="Đỗ Văn Hùng"),
         "home": home,
         "home_commune": commune,
@@ -127,21 +125,19 @@ def load(ctx: DemoContext) -> None:
     threshold = criteria_set.discrepancy_threshold
     btg = _btg(ctx, districts)
     communes = [(d, c) for d in districts for c in ctx.communes(d)]
-    home = people["home"]
-    home_communes = [c for d, c in communes if d.pk == home.pk]
     # A latent quality per commune, some improving over the half-year.
     quality = {c.pk: rng.uniform(0.55, 0.97) for _d, c in communes}
     slope = {c.pk: rng.choice([0, 0, 0, 0.015, 0.03, -0.01]) for _d, c in communes}
+    roster = roster_officials_by_month([c for _d, c in communes], MONTHS[0], OPEN_MONTH)
 
     meetings: list[Meeting] = []
     sheets: list[ScoreSheet] = []
     submissions: list[Submission] = []
     plan: list[tuple[ScoreSheet, dict[int, Decimal]]] = []
-    officials_at: list[tuple[int, Unit, date, object]] = []
+    officials_at: list[tuple[int, int]] = []
     flags: list[tuple[Unit, date, Criterion, Decimal]] = []
     for month in MONTHS:
         is_open = month == OPEN_MONTH
-        attended = set(rng.sample(range(len(home_communes)), k=min(4, len(home_communes))))
         for district, commune in communes:
             q = quality[commune.pk] + slope[commune.pk] * (month.month - 1)
             showcase = commune.pk == people["home_commune"].pk  # complete, with an appeal
@@ -232,38 +228,39 @@ def load(ctx: DemoContext) -> None:
                 )  # fmt: skip
                 sheets.append(sheet)
                 plan.append((sheet, district_points))
-            official_points: dict[int, Decimal] = {}
-            if (
-                held
-                and district.pk == home.pk
-                and (showcase or home_communes.index(commune) in attended)
-            ):
-                who = people["official_district" if month.month % 3 else "official_province"]
-                officials_at.append((len(meetings) - 1, commune, month, who))
+            # The roster's officials attend; each files an observation.
+            observations: list[dict[int, Decimal]] = []
+            for who in roster.get((commune.pk, month), []) if held else []:
+                officials_at.append((len(meetings) - 1, who))
+                if is_open and not showcase and rng.random() < 0.3:
+                    continue  # not filed yet
+                official_points: dict[int, Decimal] = {}
                 for c in by_source[S.OFFICIAL]:
                     base = district_points.get(c.pk, c.max_points)
                     noise = Decimal(str(rng.choice([-1, -0.5, 0, 0, 0.5])))
                     official_points[c.pk] = _step(base + noise, c.min_points, c.max_points)
                 sheet = ScoreSheet(
-                    commune=commune, month=month, source=S.OFFICIAL, official=who,
+                    commune=commune, month=month, source=S.OFFICIAL, official_id=who,
                     criteria_set=criteria_set, state=ScoreSheet.State.SUBMITTED, version=1,
                     submitted_at=submitted_on - timedelta(days=1),
                 )  # fmt: skip
                 sheets.append(sheet)
                 plan.append((sheet, official_points))
+                observations.append(official_points)
             # Discrepancies: resolved in closed months, left open in June.
             if not district_missing:
                 for c in criteria:
                     values = [
                         p[c.pk] for p in (self_points if not self_missing else {}, district_points,
-                                          official_points) if c.pk in p
+                                          *observations) if c.pk in p
                     ]  # fmt: skip
                     flagged = len(values) > 1 and max(values) - min(values) > threshold
                     if flagged and (not is_open or rng.random() < 0.3):
                         flags.append((commune, month, c, district_points[c.pk]))
     Meeting.objects.bulk_create(meetings, batch_size=500)
     MeetingOfficial.objects.bulk_create(
-        [MeetingOfficial(meeting=meetings[i], user=who) for i, _c, _m, who in officials_at]
+        [MeetingOfficial(meeting=meetings[i], user_id=who) for i, who in officials_at],
+        batch_size=1000,
     )
     ScoreSheet.objects.bulk_create(sheets, batch_size=500)
     scores = []
@@ -305,8 +302,19 @@ def load(ctx: DemoContext) -> None:
             scoring.compute_month(province, month)
     _close(people, criteria_set)
     _appeal(people)
+    _announce(ctx, people)
     with _today(ctx.today):
         _correction(people)
+
+
+def _announce(ctx: DemoContext, people: dict[str, object]) -> None:
+    """Name the roster officials who attended the demo commune's June conference."""
+    meeting = Meeting.objects.filter(commune=people["home_commune"], month=OPEN_MONTH).first()
+    if meeting is None:
+        return
+    label = str(Membership.Role.OFFICIAL.label)
+    for user in meeting.attending_officials.order_by("username"):
+        ctx.accounts.append((user.username, label, str(people["home_commune"])))
 
 
 class _today:

@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.units.models import Membership, Unit
 
+from .actions import attending_choices, roster_officials
 from .models import CriteriaSet, Criterion, Meeting, Submission
 
 
 class OfficialChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        name = obj.get_full_name() or obj.username
+        if getattr(obj, "on_roster", False):
+            return _("%(name)s (on the roster)") % {"name": name}
+        return name
 
 
 def officials_for(commune: Unit) -> Any:
@@ -40,6 +44,7 @@ class MeetingForm(forms.ModelForm):
         ]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "topics": forms.Textarea(attrs={"rows": 3}),
             "issues_raised": forms.Textarea(attrs={"rows": 3}),
             "proposals": forms.Textarea(attrs={"rows": 2}),
@@ -48,12 +53,19 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, commune: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        month = self.instance.month
         self.fields["officials"] = OfficialChoice(
-            queryset=officials_for(commune),
+            queryset=attending_choices(commune, month),
             required=False,
             label=_("Attending officials"),
+            help_text=_(
+                "The officials on the published roster come first and are ticked for a new "
+                "record: untick who did not come, tick who came instead."
+            ),
             widget=forms.CheckboxSelectMultiple,
-            initial=self.instance.attending_officials.all() if self.instance.pk else None,
+            initial=self.instance.attending_officials.all()
+            if self.instance.pk
+            else roster_officials(commune, month),
         )
 
     def clean_held_on(self) -> Any:

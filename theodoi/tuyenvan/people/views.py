@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, DateField, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -513,6 +514,23 @@ def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _with_recorded_meeting(entries: QuerySet[RosterEntry], user: Any) -> QuerySet[RosterEntry]:
+    """Annotate ``attended``: the commune recorded the month's conference with
+    ``user`` among its attending officials, so the observation sheet is open.
+
+    This app does not import the scoring app (theodoi.tuyenvan imports this one
+    for the roster); it looks at the conference record through the commune's
+    reverse relations only."""
+    recorded = Unit.objects.filter(
+        pk=OuterRef("commune_id"),
+        tuyenvan_meetings__month=OuterRef("month_start"),
+        tuyenvan_meetings__official_links__user=user,
+    )
+    return entries.annotate(
+        month_start=TruncMonth("day", output_field=DateField()), attended=Exists(recorded)
+    )
+
+
 @login_required
 def my_roster(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("tuyenvan_people.view_my_roster"):
@@ -526,7 +544,11 @@ def my_roster(request: HttpRequest) -> HttpResponse:
         return redirect("tuyenvan_people:my-roster")
     today = clock.today()
     entries = list(
-        RosterEntry.objects.published().for_official(request.user).with_places().order_by("day")
+        _with_recorded_meeting(
+            RosterEntry.objects.published().for_official(request.user), request.user
+        )
+        .with_places()
+        .order_by("day")
     )
     return render(
         request,

@@ -8,8 +8,9 @@ import pytest
 
 from theodoi.demo.context import DemoContext
 from theodoi.testing import make_unit
-from theodoi.tuyenvan import demo
-from theodoi.tuyenvan.models import Meeting, MonthlyResult, ScoreSheet
+from theodoi.tuyenvan import actions, demo
+from theodoi.tuyenvan.models import Meeting, MeetingOfficial, MonthlyResult, ScoreSheet
+from theodoi.tuyenvan.people import demo as people_demo
 from theodoi.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,10 @@ def test_demo_loads_six_months(world, monkeypatch):
     monkeypatch.delenv("THEODOI_TODAY", raising=False)
     for i in range(12):
         make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, world.district2)
+    ctx = SmallContext(world.province)
+    people_demo.load(ctx)  # INSTALLED_APPS: the roster comes first
     started = time.monotonic()
-    demo.load(SmallContext(world.province))
+    demo.load(ctx)
     assert time.monotonic() - started < 10
     communes = 15
     results = MonthlyResult.objects.all()
@@ -58,5 +61,25 @@ def test_demo_loads_six_months(world, monkeypatch):
     )
     # June has open discrepancies or missing sources to work on.
     assert june.exclude(missing_sources=[]).exists() or june.filter(open_flags__gt=0).exists()
+    # Every district's conferences have the published roster's officials, and
+    # each attending official's observation is in (June may miss a few).
+    meetings = list(Meeting.objects.prefetch_related("official_links"))
+    for meeting in meetings:
+        expected = [u.pk for u in actions.roster_officials(meeting.commune, meeting.month)]
+        assert expected, meeting
+        assert sorted(link.user_id for link in meeting.official_links.all()) == sorted(expected)
+    assert {m.commune.parent_id for m in meetings} == {world.district1.pk, world.district2.pk}
+    observed = set(
+        ScoreSheet.objects.filter(source="official").values_list("commune", "month", "official")
+    )
+    attended = {
+        (link.meeting.commune_id, link.meeting.month, link.user_id)
+        for link in MeetingOfficial.objects.select_related("meeting")
+    }
+    assert observed <= attended
+    closed_links = {a for a in attended if a[1] < date(2018, 6, 1)}
+    assert closed_links <= observed
+    # The officials who attended the demo commune's June conference are listed.
+    assert any(row[2] == "Xã Một A" for row in ctx.accounts)
     # One published criteria set, owned by the province.
     assert demo.CriteriaSet.objects.count() == 1
