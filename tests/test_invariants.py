@@ -58,3 +58,40 @@ def test_pages_require_sign_in(client, world):
 def test_login_page_renders(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
+
+
+def _parameterless_urls():
+    """Every named page without URL parameters, except the admin and the API."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix="", namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern) and p.name and not p.pattern.converters:
+                route = prefix + str(p.pattern)
+                if "<" not in route and "(" not in route and "^" not in route:
+                    yield "/" + route
+
+    skip = ("admin/", "api/", "i18n/", "jsi18n/", "accounts/logout/")
+    return sorted(
+        {u for u in walk(get_resolver().url_patterns) if not u.lstrip("/").startswith(skip)}
+    )
+
+
+@pytest.mark.parametrize(
+    "persona", ["coordinator", "agency", "district", "commune", "official", "viewer", "admin"]
+)
+def test_every_page_answers_each_role_without_error(client, world, persona):
+    """No page fails for any role: it shows (one h1), redirects, or refuses."""
+    make_work_item(make_plan(world), lead=world.bdv, coordinating=world.sotttt)
+    client.force_login(getattr(world, persona))
+    urls = _parameterless_urls()
+    assert len(urls) > 10
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            html = response.content.decode()
+            assert len(re.findall(r"<h1[ >]", html)) == 1, url

@@ -176,3 +176,39 @@ def test_progress_on_the_demo_day_is_varied(loaded):
     # Done work has a completion date no later than the demo's day.
     for a in leads.filter(status="done"):
         assert a.completed_on is not None and a.completed_on.isoformat() <= "2018-07-15"
+
+
+LINK = re.compile(r'href="(/[^"#?]*)(?:\?[^"#]*)?"')
+NOT_PAGES = ("/admin/", "/api/", "/accounts/logout", "/i18n/", "/jsi18n/", "/static/", "/media/")
+NOT_HTML = (".xlsx", ".docx", ".pdf", "/download/", "/file/", "/evidence/")
+
+
+@pytest.mark.parametrize(
+    ("persona", "budget"),
+    [("coordinator", 100), ("commune", 30), ("district", 30), ("official", 25), ("viewer", 30)],
+)
+def test_every_linked_page_of_the_demo_renders(loaded, client, persona, budget):
+    """Follow the links a user sees from the home page: no page fails, each has one h1."""
+    client.force_login(User.objects.get(username=persona))
+    seen, queue = set(), ["/"]
+    while queue and len(seen) < budget:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        html = response.content.decode()
+        assert len(re.findall(r"<h1[ >]", html)) == 1, url
+        for link in LINK.findall(html):
+            if (
+                link.startswith(NOT_PAGES)
+                or link.endswith(NOT_HTML)
+                or any(part in link for part in NOT_HTML)
+            ):
+                continue
+            if link not in seen:
+                queue.append(link)
+    assert len(seen) >= min(budget, 10)
