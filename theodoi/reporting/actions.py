@@ -21,6 +21,8 @@ from . import evidence as evidence_checks
 from .forms import EntryForm
 from .models import (
     Evidence,
+    FollowUp,
+    Inspection,
     PeriodKind,
     ProgressEntry,
     ProgressReport,
@@ -398,3 +400,50 @@ def do_remove_evidence(evidence: Evidence) -> None:
         raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+# Inspections -------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_inspection(
+    plan: Plan,
+    *,
+    unit: Unit,
+    held_on: date,
+    team: str,
+    scope: str,
+    findings: str = "",
+    follow_ups: list[tuple[str, date]] | None = None,
+    by: AbstractBaseUser,
+) -> Inspection:
+    """An inspection of a unit with its required follow-ups (all or nothing)."""
+    inspection = Inspection.objects.create(
+        plan=plan,
+        unit=unit,
+        held_on=held_on,
+        team=team,
+        scope=scope,
+        findings=findings,
+        created_by=by,
+    )
+    for text, deadline in follow_ups or []:
+        FollowUp.objects.create(inspection=inspection, text=text, deadline=deadline)
+    return inspection
+
+
+@transaction.atomic
+def do_add_follow_up(inspection: Inspection, *, text: str, deadline: date) -> FollowUp:
+    return FollowUp.objects.create(inspection=inspection, text=text, deadline=deadline)
+
+
+@transaction.atomic
+def do_close_follow_up(follow_up: FollowUp, *, closing_note: str) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.closed_on is not None:
+        raise TransitionRefused(_("This follow-up is already closed."))
+    follow_up.closed_on = clock.today()
+    follow_up.closing_note = closing_note
+    follow_up._change_reason = closing_note[:100]
+    follow_up.save(update_fields=["closed_on", "closing_note"])
+    return follow_up
