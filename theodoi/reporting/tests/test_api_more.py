@@ -431,7 +431,8 @@ def test_follow_up_bad_input_and_unknown_ids(client, setup):
         response = _post(client, close, body)
         assert response.status_code == 422, body
         assert "closing_note" in response.json()["fields"]
-    assert _post(client, f"/api/v1/follow-ups/{HUGE}/close", {"closing_note": "x"}).status_code == 404
+    response = _post(client, f"/api/v1/follow-ups/{HUGE}/close", {"closing_note": "x"})
+    assert response.status_code == 404
     assert client.get(f"/api/v1/inspections/{HUGE}").status_code == 404
     assert client.get("/api/v1/inspections", {"plan": "\x00"}).status_code == 404
     follow_up.refresh_from_db()
