@@ -26,6 +26,7 @@ from . import actions, consolidation, rates
 from .forms import (
     CloseFollowUpForm,
     EvidenceForm,
+    ExportForm,
     FollowUpForm,
     InspectionForm,
     PeriodForm,
@@ -146,8 +147,16 @@ class RatesOut(Schema):
 
 
 class ExportIn(Schema):
+    """Fields left out take their defaults: no number, today's date, the usual
+    recipients, the unit's head (or "K/T TRƯỞNG BAN") as signer."""
+
     format: Literal["docx", "xlsx"]
-    number: str = Field("", max_length=40)
+    number: str | None = Field(None, max_length=40, description="e.g. 15-BC/BTGTU")
+    issued_on: date | None = None
+    recipients: list[str] | None = Field(None, max_length=30)
+    signer_authority: str | None = Field(None, max_length=100)
+    signer_position: str | None = Field(None, max_length=100)
+    signer_name: str | None = Field(None, max_length=100)
 
 
 class ExportOut(Schema):
@@ -156,6 +165,12 @@ class ExportOut(Schema):
     format: str
     state: str
     progress: int
+    number: str
+    issued_on: date | None
+    recipients: list[str]
+    signer_authority: str
+    signer_position: str
+    signer_name: str
     download: str | None
 
 
@@ -301,14 +316,15 @@ def _invalid(fields: dict[str, str]) -> Status:
     return Status(422, {"message": _("The input is not valid."), "fields": fields})
 
 
-def _form_data(body: Schema) -> dict[str, Any]:
+def _form_data(body: Schema, exclude_unset: bool = False) -> dict[str, Any]:
     """A schema's values as form data (dates as ISO text, None as empty)."""
     return {
         k: ("" if v is None else v.isoformat() if isinstance(v, date) else v)
-        for k, v in body.dict().items()
+        for k, v in body.dict(exclude_unset=exclude_unset).items()
     }
 
 
+ERRORS = {403: Message, 404: Message, 409: Message, 422: dict}
 REPORT_RESPONSES = {200: ReportOut, 409: Conflict, 422: dict, 403: Message, 404: Message}
 
 
@@ -455,16 +471,31 @@ def _export(export: ConsolidatedExport) -> dict[str, Any]:
         "format": export.format,
         "state": export.state,
         "progress": export.progress,
+        "number": export.number,
+        "issued_on": export.issued_on,
+        "recipients": consolidation.recipient_lines(export.recipients),
+        "signer_authority": export.signer_authority,
+        "signer_position": export.signer_position,
+        "signer_name": export.signer_name,
         "download": reverse("reporting:export-download", args=[export.pk]) if done else None,
     }
 
 
-@router.post("periods/{period_id}/exports", response={202: ExportOut, 403: Message, 404: Message})
+@router.post("periods/{period_id}/exports", response={202: ExportOut, **ERRORS})
 def start_export(request: HttpRequest, period_id: int, body: ExportIn) -> Status:
     """Start the consolidated report in the background; poll GET exports/{id}."""
     period = _period(request, period_id, "reporting.manage_reporting")
+    data = {**consolidation.export_defaults(period), **_form_data(body, exclude_unset=True)}
+    if isinstance(data["recipients"], list):
+        if any(not isinstance(line, str) or "\n" in line for line in data["recipients"]):
+            return _invalid({"recipients": _("Give one recipient per list item.")})
+        data["recipients"] = "\n".join(data["recipients"])
+    form = ExportForm(data, period=period)
+    if not form.is_valid():
+        return _invalid(_form_errors(form))
+    values = dict(form.cleaned_data)
     export = consolidation.do_start_export(
-        period, fmt=body.format, number=body.number, by=request.user
+        period, fmt=values.pop("format"), by=request.user, **values
     )
     return Status(202, _export(export))
 
@@ -529,8 +560,6 @@ def range_rates(
 
 
 # Ad hoc periods, the schedule ---------------------------------------------------------
-
-ERRORS = {403: Message, 404: Message, 409: Message, 422: dict}
 
 
 class PeriodIn(Schema):

@@ -197,7 +197,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": table.rows(),
             "rate": table.overall,
             "exports": period.exports.select_related("created_by")[:10],
-            "export_form": ExportForm(),
+            "export_form": ExportForm(initial=consolidation.export_defaults(period)),
             "can_manage": request.user.has_perm("reporting.manage_reporting", period),
             "today": today,
         },
@@ -484,12 +484,28 @@ def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_export(request: HttpRequest, pk: int) -> HttpResponse:
     period = _get_period(request, pk, "reporting.manage_reporting")
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, period=period)
     if not form.is_valid():
-        messages.error(request, _("Choose DOCX or XLSX."))
-        return redirect(period)
+        today = clock.today()
+        table = rates.rate_table([period], today)
+        return render(
+            request,
+            "reporting/period.html",
+            {
+                "period": period,
+                "plan": period.plan,
+                "rows": table.rows(),
+                "rate": table.overall,
+                "exports": period.exports.select_related("created_by")[:10],
+                "export_form": form,
+                "can_manage": True,
+                "today": today,
+            },
+            status=422,
+        )
+    values = dict(form.cleaned_data)
     export = consolidation.do_start_export(
-        period, fmt=form.cleaned_data["format"], number=form.cleaned_data["number"], by=request.user
+        period, fmt=values.pop("format"), by=request.user, **values
     )
     return redirect(export)
 
