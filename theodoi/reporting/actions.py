@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from theodoi.core import clock
 from theodoi.plans.models import Assignment, Plan
@@ -92,11 +92,18 @@ def _entries_for(period: ReportingPeriod, unit: Unit) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def do_start_report(period: ReportingPeriod, unit: Unit) -> ProgressReport:
-    """The unit's report for the period, created as a draft carrying the previous values."""
+def do_start_report(
+    period: ReportingPeriod, unit: Unit, *, by: AbstractBaseUser | None = None
+) -> ProgressReport:
+    """The unit's report for the period, created as a draft carrying the previous values.
+
+    The report and each entry get a creation history row naming ``by``, so who
+    started the report and when is on record."""
     report, created = ProgressReport.objects.get_or_create(period=period, unit=unit)
     if not created:
         return report
+    if by is not None:
+        report.history.filter(history_type="+").update(history_user=by)
     previous = _previous_report(period, unit)
     carried = {e.work_item_id: e for e in previous.entries.all()} if previous else {}
     entries = []
@@ -110,7 +117,12 @@ def do_start_report(period: ReportingPeriod, unit: Unit) -> ProgressReport:
                 setattr(entry, name, getattr(old, name))
             entry.budget_spent = None  # spending is per period
         entries.append(entry)
-    ProgressEntry.objects.bulk_create(entries)
+    reason = (
+        _("Report started; values carried from %(code)s") % {"code": previous.period.code}
+        if carried
+        else _("Report started")
+    )
+    bulk_create_with_history(entries, ProgressEntry, default_user=by, default_change_reason=reason)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -217,7 +218,7 @@ def start_report(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
         raise PermissionDenied
     if unit not in owing_units(period):
         raise Http404
-    report = actions.do_start_report(period, unit)
+    report = actions.do_start_report(period, unit, by=request.user)
     return redirect(report)
 
 
@@ -272,16 +273,35 @@ def _entries(report: ProgressReport) -> list[ProgressEntry]:
     )
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _shown(name: str, value: Any) -> str:
+    """A saved value as people read it: the status label, dd/mm/yyyy, 1.500.000."""
+    if value in (None, ""):
+        return "—"
+    if name == "status":
+        return str(dict(ProgressEntry.Status.choices).get(value, value))
+    if name == "completed_on":
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    if name == "budget_spent":
+        return f"{value:,}".replace(",", ".")
+    if name == "percent":
+        return f"{value}%"
+    return str(value)
+
+
 def _newer_values(
     report: ProgressReport, posted: dict[int, dict[str, Any]]
 ) -> dict[int, dict[str, Any]]:
-    """The saved values that differ from what the user typed."""
+    """The saved values that differ from what the user typed, ready to show."""
     newer: dict[int, dict[str, Any]] = {}
     for entry in report.entries.all():
         mine = posted.get(entry.work_item_id, {})
         for name, value in entry.values().items():
-            if name in mine and str(mine[name] or "") != str(value or ""):
-                newer.setdefault(entry.work_item_id, {})[name] = value
+            if name in mine and _text(mine[name]) != _text(value):
+                newer.setdefault(entry.work_item_id, {})[name] = _shown(name, value)
     return newer
 
 
@@ -308,6 +328,10 @@ def _render_report(
         "can_edit": can_edit,
         "can_decide": can_decide,
         "revisions": report.revisions.select_related("actor"),
+        "started": report.history.filter(history_type="+")
+        .select_related("history_user")
+        .order_by("history_date")
+        .first(),
         "accept_form": AcceptForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
@@ -338,17 +362,19 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             report = actions.do_save_draft(report, posted, version=version, by=request.user)
     except actions.StaleReport as stale:
+        newer = _newer_values(stale.report, posted)
         if request.htmx:
+            # The newer values go beside the fields (out-of-band swaps); the
+            # typed values stay in the form.
             return render(
                 request,
                 "reporting/_save_status.html",
                 {
                     "report": stale.report,
                     "conflict": str(stale),
-                    "newer": _entry_rows(_entries(stale.report)),
+                    "rows": _entry_rows(entries, newer=newer),
                 },
             )
-        newer = _newer_values(stale.report, posted)
         return _render_report(
             request,
             stale.report,
