@@ -25,7 +25,7 @@ def test_starting_a_report_records_who_created_each_entry(client, setup):
     assert created.count() == 2 == report.entries.count()
     for row in created:
         assert row.history_user == w.agency
-        assert row.history_change_reason == "Report started"
+        assert row.history_change_reason == "Bắt đầu báo cáo"
         assert row.history_date.isoformat().startswith("2018-07-02T01:30")
     first = report.history.get(history_type="+")
     assert first.history_user == w.agency
@@ -48,7 +48,7 @@ def test_carried_values_name_the_previous_period(setup):
     year = actions.do_start_report(setup.year, w.bdv, by=w.agency)
     row = ProgressEntry.history.filter(report_id=year.pk, work_item=setup.item2).get()
     assert row.percent == 40
-    assert row.history_change_reason == "Report started; values carried from 2018-H1"
+    assert row.history_change_reason == "Bắt đầu báo cáo; số liệu mang sang từ kỳ 2018-H1"
 
 
 def test_refused_roles_create_no_report(client, setup):
