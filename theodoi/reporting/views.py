@@ -584,10 +584,7 @@ def inspections(request: HttpRequest, pk: int) -> HttpResponse:
         form = InspectionForm(request.POST)
         form.fields["unit"].queryset = permissions.visible_units(request.user)
         if form.is_valid():
-            inspection = form.save(commit=False)
-            inspection.plan = plan
-            inspection.created_by = request.user
-            inspection.save()
+            inspection = actions.do_record_inspection(plan, **form.cleaned_data, by=request.user)
             return redirect(inspection)
     items = plan.inspections.select_related("unit").annotate(
         open_count=Count("follow_ups", filter=Q(follow_ups__closed_on__isnull=True)),
@@ -613,9 +610,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = FollowUpForm(request.POST)
         if form.is_valid():
-            follow_up = form.save(commit=False)
-            follow_up.inspection = inspection
-            follow_up.save()
+            actions.do_add_follow_up(inspection, **form.cleaned_data)
             return redirect(inspection)
     return render(
         request,
@@ -642,12 +637,13 @@ def close_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("reporting.manage_reporting", follow_up):
         raise PermissionDenied
     form = CloseFollowUpForm(request.POST)
-    if form.is_valid() and follow_up.closed_on is None:
-        follow_up.closed_on = clock.today()
-        follow_up.closing_note = form.cleaned_data["closing_note"]
-        follow_up.save(update_fields=["closed_on", "closing_note"])
-    elif not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("Say how the follow-up was closed."))
+    else:
+        try:
+            actions.do_close_follow_up(follow_up, **form.cleaned_data)
+        except actions.TransitionRefused as refused:
+            messages.error(request, str(refused))
     return redirect(follow_up.inspection)
 
 

@@ -83,6 +83,9 @@ def test_page_offers_defaults_and_stores_the_choices(client, filled, head):  # n
         "PHÓ TRƯỞNG BAN",
         "Nguyễn Văn A",
     )
+    page = client.get(f"/reporting/exports/{export.pk}/").content.decode()
+    for shown in ("15-BC/BTGTU", "10/07/2018", "Ban Tuyên giáo Trung ương", "Nguyễn Văn A"):
+        assert shown in page
     left, right, body, tables, recipients, signature = _docx(_download(client, export))
     assert left == ["TỈNH ỦY LÀO CAI", "BAN TUYÊN GIÁO", "*", "Số 15-BC/BTGTU"]
     assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "Lào Cai, ngày 10 tháng 7 năm 2018"]
