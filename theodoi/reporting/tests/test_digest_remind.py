@@ -124,7 +124,8 @@ def test_help_documents_cron_and_the_worker():
         "15 7 * * *  theodoi remind",
         "theodoi remind --enqueue",
         "theodoi db_worker",
-        "--batch",
+        "db_worker --batch",
+        "theodoi serve",
         "theodoi.reporting.tasks.send_reminders",
         "--date DATE",
     ):

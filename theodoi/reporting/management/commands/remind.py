@@ -27,7 +27,8 @@ Two ways to run it daily:
   database backend, which needs no extra server):
     15 7 * * *  theodoi remind --enqueue     # queue the job
     theodoi db_worker                        # a long-running worker runs it
-    (or, from cron: theodoi db_worker --batch to run what is queued and exit)
+    (`theodoi serve` already starts one worker beside gunicorn;
+    or, from cron, theodoi db_worker --batch runs what is queued and exits)
 
 The day is the domain date (THEODOI_TODAY in the demo) unless --date is given."""
 
