@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 from django import forms as django_forms
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
+from pydantic import AfterValidator
 
 from theodoi import permissions
 from theodoi.core import clock
@@ -111,18 +112,28 @@ class SubmitIn(Schema):
     entries: list[EntryIn] = []
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL")  # reported as "This value is not valid."
+    return value
+
+
+# Text that reaches the database without a form: no NUL bytes (PostgreSQL refuses them).
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class AcceptIn(Schema):
-    comment: str = ""
+    comment: Text = Field("", max_length=10_000)
     version: int | None = None
 
 
 class ReturnIn(Schema):
-    comment: str = Field(..., min_length=1)
+    comment: Text = Field(..., min_length=1, max_length=10_000)
     version: int | None = None
 
 
 class ReopenIn(Schema):
-    reason: str = Field(..., min_length=1)
+    reason: Text = Field(..., min_length=1, max_length=10_000)
     version: int | None = None
 
 

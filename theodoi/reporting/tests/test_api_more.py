@@ -462,3 +462,57 @@ def test_inspection_list_queries_are_constant(client, setup, django_assert_num_q
     add()
     with django_assert_num_queries(7):
         assert len(client.get("/api/v1/inspections", {"plan": "112-KH/TU"}).json()) == 3
+
+
+# Bad input on the workflow endpoints ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"results": "a\x00b"}, "results"),
+        ({"budget_spent": HUGE}, "budget_spent"),
+        ({"budget_spent": 10**16}, "budget_spent"),
+        ({"percent": "nhiều"}, "percent"),
+        ({"percent": -1}, "percent"),
+        ({"status": "done"}, "status"),
+        ({"completed_on": "2018-02-30"}, "completed_on"),
+        ({"shortcomings": 5}, "shortcomings"),
+    ],
+)
+def test_patch_bad_entry_values(client, setup, report, entry, field):
+    _as(client, setup.world.agency)
+    body = {"version": report.version, "entries": [{"work_item": setup.item1.pk, **entry}]}
+    response = client.patch(f"/api/v1/reports/{report.pk}", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    assert any(k.endswith(field) for k in response.json()["fields"]), response.json()
+    assert report.entries.get(work_item=setup.item1).results == ""
+
+
+@pytest.mark.parametrize("work_item", [HUGE, 999999, "x", None])
+def test_patch_unknown_work_items(client, setup, report, work_item):
+    _as(client, setup.world.agency)
+    body = {"version": report.version, "entries": [{"work_item": work_item, "percent": 10}]}
+    response = client.patch(f"/api/v1/reports/{report.pk}", body, content_type=JSON)
+    assert response.status_code == 422
+    assert response.json()["fields"]
+
+
+def test_decisions_refuse_nul_bytes_and_huge_versions(client, setup, report):
+    w = setup.world
+    for entry in report.entries.all():
+        entry.status, entry.percent, entry.results = "in_progress", 10, "Đã triển khai"
+        entry.save()
+    actions.do_submit_report(report, by=w.agency)
+    _as(client, w.coordinator)
+    url = f"/api/v1/reports/{report.pk}"
+    assert _post(client, f"{url}/return", {"comment": "Sửa\x00"}).status_code == 422
+    assert _post(client, f"{url}/accept", {"comment": "\x00"}).status_code == 422
+    response = _post(client, f"{url}/accept", {"version": HUGE})
+    assert response.status_code in (409, 422)
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    actions.do_accept_report(report, by=w.coordinator)
+    assert _post(client, f"{url}/reopen", {"reason": "\x00"}).status_code == 422
+    report.refresh_from_db()
+    assert report.state == "accepted"
