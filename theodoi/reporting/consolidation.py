@@ -470,10 +470,13 @@ def _grouped(
         return
     for unit, items in groups:
         doc.paragraph(f"{unit.name}:", bold=True)
+        # The same text from several work items is said once, naming them all.
+        merged: dict[str, list[str]] = {}
         for item, text in items:
             code = _ITEM_CODE.match(item)
-            where = f"nhiệm vụ {code.group(1)}" if code else item
-            doc.bullet(f"{text.rstrip('. ')} ({where}).")
+            merged.setdefault(text.rstrip(". "), []).append(code.group(1) if code else item)
+        for text, where in merged.items():
+            doc.bullet(f"{text} (nhiệm vụ {', '.join(where)}).")
 
 
 # XLSX --------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_page_offers_defaults_and_stores_the_choices(client, filled, head):  # n
         "V. KINH PHÍ",
     ]
     # Shortcomings name their work item by its number, not its whole title.
-    assert any("Thiếu kinh phí tổ chức hội nghị" in p.text for p in body)
+    assert any("Thiếu kinh phí tổ chức hội nghị (nhiệm vụ " in p.text for p in body)
     assert recipients == [
         "Nơi nhận:",
         "- Thường trực Tỉnh ủy (b/c),",
@@ -313,3 +313,28 @@ def test_command_takes_the_choices(filled, head, tmp_path):  # noqa: F811
         call_command(
             "consolidate", "--plan=112-KH/TU", "--period=2018-H1", f"--out={out}", "--number=15"
         )
+
+
+def test_the_same_shortcoming_is_said_once_naming_its_work_items():
+    from types import SimpleNamespace
+
+    from theodoi.reporting.consolidation import _grouped
+
+    said = []
+    doc = SimpleNamespace(paragraph=lambda text, **kw: said.append(text), bullet=said.append)
+    unit = SimpleNamespace(name="Huyện ủy Bắc Hà")
+    items = [
+        ("1.2.2. Tổ chức hội thi", "Thiếu kinh phí."),
+        ("1.3.3. Cung cấp thông tin", "Chậm báo cáo"),
+        ("2.6.4. Rà soát", "Thiếu kinh phí"),
+        ("Việc không số", "Chậm báo cáo."),
+    ]
+    _grouped(doc, [(unit, items)], "Không có.")
+    assert said == [
+        "Huyện ủy Bắc Hà:",
+        "Thiếu kinh phí (nhiệm vụ 1.2.2, 2.6.4).",
+        "Chậm báo cáo (nhiệm vụ 1.3.3, Việc không số).",
+    ]
+    said.clear()
+    _grouped(doc, [], "Không có.")
+    assert said == ["Không có."]
