@@ -239,8 +239,8 @@ UNIT_COLUMNS = [
 ]
 
 
-# The name column wide enough for "Sở Thông tin và Truyền thông" on one line.
-UNIT_WIDTHS = [5.4, 1.4, 1.55, 1.55, 1.55, 1.3, 1.55, 1.7]
+# The name column wide enough for "Sở Thông tin và Truyền thông" on one line; 16,5 cm in all.
+UNIT_WIDTHS = [5.9, 1.4, 1.55, 1.55, 1.55, 1.3, 1.55, 1.7]
 
 
 def _issuer_name(unit: Unit) -> str:
