@@ -184,9 +184,9 @@ def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:plan", plan.pk)
 
 
-@login_required
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _get_period(request, pk)
+def _render_period(
+    request: HttpRequest, period: ReportingPeriod, export_form: ExportForm, status: int = 200
+) -> HttpResponse:
     today = clock.today()
     table = rates.rate_table([period], today)
     return render(
@@ -198,10 +198,19 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": table.rows(),
             "rate": table.overall,
             "exports": period.exports.select_related("created_by")[:10],
-            "export_form": ExportForm(initial=consolidation.export_defaults(period)),
+            "export_form": export_form,
             "can_manage": request.user.has_perm("reporting.manage_reporting", period),
             "today": today,
         },
+        status=status,
+    )
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _get_period(request, pk)
+    return _render_period(
+        request, period, ExportForm(initial=consolidation.export_defaults(period))
     )
 
 
@@ -512,23 +521,7 @@ def start_export(request: HttpRequest, pk: int) -> HttpResponse:
     period = _get_period(request, pk, "reporting.manage_reporting")
     form = ExportForm(request.POST, period=period)
     if not form.is_valid():
-        today = clock.today()
-        table = rates.rate_table([period], today)
-        return render(
-            request,
-            "reporting/period.html",
-            {
-                "period": period,
-                "plan": period.plan,
-                "rows": table.rows(),
-                "rate": table.overall,
-                "exports": period.exports.select_related("created_by")[:10],
-                "export_form": form,
-                "can_manage": True,
-                "today": today,
-            },
-            status=422,
-        )
+        return _render_period(request, period, form, 422)
     values = dict(form.cleaned_data)
     export = consolidation.do_start_export(
         period, fmt=values.pop("format"), by=request.user, **values
