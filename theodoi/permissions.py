@@ -405,6 +405,23 @@ def visible_reporting_plans(user: AnyUser, queryset: QuerySet[Any] | None = None
     return queryset.filter(owner_id__in=reach(user, Role.COORDINATOR, Role.VIEWER))
 
 
+def reporting_coordinators(plan: Any) -> list[Any]:
+    """Active users who coordinate the plan's reporting: those whose coordinator
+    reach includes the plan's owner (the rule of reporting.decide_report), not
+    only members of the owner unit. For the coordinators' daily digest."""
+    from django.db.models import Q
+
+    above = ancestor_ids([plan.owner_id])
+    candidates = (
+        Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True)
+        .filter(Q(unit_id__in=above) | Q(unit__parent_id__in=above))
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users = {m.user_id: m.user for m in candidates}
+    return [u for u in users.values() if reaches(u, plan.owner_id, Role.COORDINATOR)]
+
+
 def reporting_units(user: AnyUser) -> QuerySet[Unit]:
     """The units the user reports for: own units of the reporter roles (not their subtrees)."""
     ids = [m.unit_id for m in memberships(user) if m.role in REPORTER_ROLES]

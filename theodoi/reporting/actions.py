@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from theodoi.core import clock
 from theodoi.plans.models import Assignment, Plan
@@ -21,6 +21,8 @@ from . import evidence as evidence_checks
 from .forms import EntryForm
 from .models import (
     Evidence,
+    FollowUp,
+    Inspection,
     PeriodKind,
     ProgressEntry,
     ProgressReport,
@@ -90,11 +92,18 @@ def _entries_for(period: ReportingPeriod, unit: Unit) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def do_start_report(period: ReportingPeriod, unit: Unit) -> ProgressReport:
-    """The unit's report for the period, created as a draft carrying the previous values."""
+def do_start_report(
+    period: ReportingPeriod, unit: Unit, *, by: AbstractBaseUser | None = None
+) -> ProgressReport:
+    """The unit's report for the period, created as a draft carrying the previous values.
+
+    The report and each entry get a creation history row naming ``by``, so who
+    started the report and when is on record."""
     report, created = ProgressReport.objects.get_or_create(period=period, unit=unit)
     if not created:
         return report
+    if by is not None:
+        report.history.filter(history_type="+").update(history_user=by)
     previous = _previous_report(period, unit)
     carried = {e.work_item_id: e for e in previous.entries.all()} if previous else {}
     entries = []
@@ -108,7 +117,12 @@ def do_start_report(period: ReportingPeriod, unit: Unit) -> ProgressReport:
                 setattr(entry, name, getattr(old, name))
             entry.budget_spent = None  # spending is per period
         entries.append(entry)
-    ProgressEntry.objects.bulk_create(entries)
+    reason = (
+        _("Report started; values carried from %(code)s") % {"code": previous.period.code}
+        if carried
+        else _("Report started")
+    )
+    bulk_create_with_history(entries, ProgressEntry, default_user=by, default_change_reason=reason)
     return report
 
 
@@ -398,3 +412,50 @@ def do_remove_evidence(evidence: Evidence) -> None:
         raise TransitionRefused(_("A submitted or accepted report cannot be edited."))
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+# Inspections -------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_inspection(
+    plan: Plan,
+    *,
+    unit: Unit,
+    held_on: date,
+    team: str,
+    scope: str,
+    findings: str = "",
+    follow_ups: list[tuple[str, date]] | None = None,
+    by: AbstractBaseUser,
+) -> Inspection:
+    """An inspection of a unit with its required follow-ups (all or nothing)."""
+    inspection = Inspection.objects.create(
+        plan=plan,
+        unit=unit,
+        held_on=held_on,
+        team=team,
+        scope=scope,
+        findings=findings,
+        created_by=by,
+    )
+    for text, deadline in follow_ups or []:
+        FollowUp.objects.create(inspection=inspection, text=text, deadline=deadline)
+    return inspection
+
+
+@transaction.atomic
+def do_add_follow_up(inspection: Inspection, *, text: str, deadline: date) -> FollowUp:
+    return FollowUp.objects.create(inspection=inspection, text=text, deadline=deadline)
+
+
+@transaction.atomic
+def do_close_follow_up(follow_up: FollowUp, *, closing_note: str) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.closed_on is not None:
+        raise TransitionRefused(_("This follow-up is already closed."))
+    follow_up.closed_on = clock.today()
+    follow_up.closing_note = closing_note
+    follow_up._change_reason = closing_note[:100]
+    follow_up.save(update_fields=["closed_on", "closing_note"])
+    return follow_up

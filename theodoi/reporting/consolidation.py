@@ -239,13 +239,22 @@ UNIT_COLUMNS = [
 ]
 
 
+# The name column wide enough for "Sở Thông tin và Truyền thông" on one line; 16,5 cm in all.
+UNIT_WIDTHS = [5.9, 1.4, 1.55, 1.55, 1.55, 1.3, 1.55, 1.7]
+
+
 def _issuer_name(unit: Unit) -> str:
     """'Ban Tuyên giáo Tỉnh ủy' -> 'BAN TUYÊN GIÁO'."""
     name = re.sub(r"\s+(Tỉnh|Huyện|Thành|Thị|Đảng)\s+ủy.*$", "", unit.name, flags=re.IGNORECASE)
     return name.upper()
 
 
+_KE_HOACH = re.compile(r"^kế hoạch\s+", re.IGNORECASE)
+
+
 def subject(period: ReportingPeriod) -> str:
+    """'Sơ kết 6 tháng đầu năm 2018 thực hiện Kế hoạch số 112-KH/TU ngày 05/01/2018 của
+    Tỉnh ủy Lào Cai về thực hiện Đề án …': the plan's title without its leading 'Kế hoạch'."""
     plan = period.plan
     if period.kind == PeriodKind.HALF and period.code.endswith("H1"):
         what = f"Sơ kết {period.title}"
@@ -253,22 +262,85 @@ def subject(period: ReportingPeriod) -> str:
         what = f"Tổng kết năm {period.start.year}"
     else:
         what = f"Kết quả {period.title[:1].lower()}{period.title[1:]}"
-    return f"{what} thực hiện Kế hoạch số {plan.number} về {plan.title[:1].lower()}{plan.title[1:]}"
+    about = _KE_HOACH.sub("", plan.title.strip())
+    about = f"{about[:1].lower()}{about[1:]}"
+    issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    issuer = f" của {plan.issuer.name}" if plan.issuer_id else ""
+    return f"{what} thực hiện Kế hoạch số {plan.number}{issued}{issuer} về {about}"
 
 
-def _signature(owner: Unit) -> Signature:
-    """The head signs directly; without a head on record, a deputy signs "K/T"."""
+# The export's choices: number, date, recipients, signer ------------------------------
+
+DEFAULT_RECIPIENTS = ["Thường trực Tỉnh ủy (b/c)", "Các cơ quan, đơn vị liên quan", "Lưu VP"]
+
+
+def recipient_lines(text: str) -> list[str]:
+    """Recipient lines without their dash and closing punctuation; blank lines dropped."""
+    lines = []
+    for raw in (text or "").splitlines():
+        line = raw.strip().lstrip("-–+ ").rstrip(",.; ").strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def recipients_block(lines: list[str]) -> list[str]:
+    """'- Thường trực Tỉnh ủy (b/c),' … '- Lưu VP.': commas, a full stop at the end."""
+    return [f"- {line}{'.' if i == len(lines) - 1 else ','}" for i, line in enumerate(lines)]
+
+
+def default_signature(owner: Unit) -> Signature:
+    """The head of the unit signs directly; without a head on record, a deputy signs "K/T"."""
     head = Membership.objects.filter(unit=owner, is_head=True).select_related("user").first()
     if head is None:
         return Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "")
     return Signature("", (head.title or "Trưởng ban").upper(), head.user.get_full_name())
 
 
+def export_defaults(period: ReportingPeriod) -> dict[str, Any]:
+    """The values a new export starts from (the form's initial values)."""
+    signature = default_signature(period.plan.owner)
+    return {
+        "number": "",
+        "issued_on": clock.today(),
+        "recipients": "\n".join(DEFAULT_RECIPIENTS),
+        "signer_authority": signature.authority,
+        "signer_position": signature.position,
+        "signer_name": signature.name,
+    }
+
+
+def number_taken(period: ReportingPeriod, number: str) -> str | None:
+    """The code of another period whose export already carries this number (same issuer)."""
+    found = (
+        ConsolidatedExport.objects.filter(
+            number=number, period__plan__owner_id=period.plan.owner_id
+        )
+        .exclude(period=period)
+        .exclude(state=ConsolidatedExport.State.FAILED)
+        .select_related("period__plan")
+        .first()
+    )
+    return f"{found.period.plan.number} {found.period.code}" if found else None
+
+
+# Room to write the number by hand (the spaces survive strip() behind a zero-width space).
+BLANK_NUMBER = "\u00a0" * 8
+
+
 def _pct(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "%"
 
 
-def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) -> bytes:
+def to_docx(
+    data: Consolidated,
+    *,
+    number: str = "",
+    today: date | None = None,
+    recipients: list[str] | None = None,
+    signature: Signature | None = None,
+) -> bytes:
+    """The DOCX; without a number, room is left to write it in ("Số     -BC/BTGTU")."""
     period = data.period
     owner = period.plan.owner
     superior = owner.parent.name.upper() if owner.parent_id else ""
@@ -278,7 +350,7 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
         Letterhead(
             superior,
             _issuer_name(owner),
-            number or f"   -BC/{symbol}",
+            number or f"\u200b{BLANK_NUMBER}-BC/{symbol}",
             place,
             today or clock.today(),
         ),
@@ -322,7 +394,7 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
     doc.table(
         UNIT_COLUMNS,
         _pct_last(data.by_unit()),
-        widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
+        widths_cm=UNIT_WIDTHS,
         font_size=11,
         total_row=_total_row(data),
     )
@@ -330,7 +402,7 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
     doc.table(
         ["Lĩnh vực", *UNIT_COLUMNS[1:]],
         _pct_last(data.by_field()),
-        widths_cm=[4.3, 1.6, 1.8, 1.8, 1.8, 1.6, 1.8, 1.8],
+        widths_cm=UNIT_WIDTHS,
         font_size=11,
         total_row=_total_row(data),
     )
@@ -371,8 +443,8 @@ def to_docx(data: Consolidated, *, number: str = "", today: date | None = None) 
             total_row=["Tổng cộng", "", data.budget_total],
         )
     doc.closing(
-        ["- Thường trực Tỉnh ủy (b/c),", "- Các cơ quan, đơn vị liên quan,", "- Lưu VP."],
-        _signature(owner),
+        recipients_block(recipients or DEFAULT_RECIPIENTS),
+        signature or default_signature(owner),
     )
     return doc.to_bytes()
 
@@ -387,6 +459,9 @@ def _total_row(data: Consolidated) -> list[object]:
     return ["Tổng cộng", *sums, _num(data.percent_done)]
 
 
+_ITEM_CODE = re.compile(r"^(\d+(?:\.\d+)+)\.?\s")
+
+
 def _grouped(
     doc: PartyDocument, groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str
 ) -> None:
@@ -395,8 +470,13 @@ def _grouped(
         return
     for unit, items in groups:
         doc.paragraph(f"{unit.name}:", bold=True)
+        # The same text from several work items is said once, naming them all.
+        merged: dict[str, list[str]] = {}
         for item, text in items:
-            doc.bullet(f"{text} ({item})")
+            code = _ITEM_CODE.match(item)
+            merged.setdefault(text.rstrip(". "), []).append(code.group(1) if code else item)
+        for text, where in merged.items():
+            doc.bullet(f"{text} (nhiệm vụ {', '.join(where)}).")
 
 
 # XLSX --------------------------------------------------------------------------------
@@ -512,18 +592,47 @@ def _fit_rows(ws: Any) -> None:
 # Background export ----------------------------------------------------------------------
 
 
-def render(period: ReportingPeriod, fmt: str, number: str = "") -> bytes:
+def _options(export: ConsolidatedExport | None) -> dict[str, Any]:
+    if export is None:
+        return {}
+    signature = None
+    if export.signer_authority or export.signer_position or export.signer_name:
+        signature = Signature(export.signer_authority, export.signer_position, export.signer_name)
+    return {
+        "number": export.number,
+        "today": export.issued_on,
+        "recipients": recipient_lines(export.recipients) or None,
+        "signature": signature,
+    }
+
+
+def render(period: ReportingPeriod, fmt: str, export: ConsolidatedExport | None = None) -> bytes:
+    """The file; ``export`` (saved or not) carries the number, date, recipients, signer."""
     data = build(period)
-    return to_docx(data, number=number) if fmt == "docx" else to_xlsx(data)
+    return to_docx(data, **_options(export)) if fmt == "docx" else to_xlsx(data)
+
+
+EXPORT_CHOICES = (
+    "number",
+    "issued_on",
+    "recipients",
+    "signer_authority",
+    "signer_position",
+    "signer_name",
+)
 
 
 def do_start_export(
-    period: ReportingPeriod, *, fmt: str, number: str, by: AbstractBaseUser
+    period: ReportingPeriod, *, fmt: str, by: AbstractBaseUser, **choices: Any
 ) -> ConsolidatedExport:
+    """Record the export with the coordinator's choices (see ExportForm) and queue it."""
     from .tasks import build_export
 
     export = ConsolidatedExport.objects.create(
-        period=period, format=fmt, number=number, created_by=by
+        period=period,
+        format=fmt,
+        created_by=by,
+        **{k: v for k, v in choices.items() if k in EXPORT_CHOICES},
     )
     build_export.enqueue(export.pk)
     export.refresh_from_db()
@@ -541,7 +650,7 @@ def run_export(export_id: int) -> None:
         data = build(export.period)
         export.progress = 60
         export.save(update_fields=["progress"])
-        content = to_docx(data, number=export.number) if export.format == "docx" else to_xlsx(data)
+        content = to_docx(data, **_options(export)) if export.format == "docx" else to_xlsx(data)
         export.file.save(
             f"bao-cao-{export.period.code}.{export.format}", ContentFile(content), save=False
         )

@@ -190,7 +190,7 @@ def load(ctx: DemoContext) -> None:
             continue
         late = roll > 0.88
         reporter = _reporter(unit, ctx)
-        report = actions.do_start_report(h1, unit)
+        report = actions.do_start_report(h1, unit, by=reporter)
         entries = list(report.entries.select_related("work_item"))
         data = {e.work_item_id: _values(rng, e.work_item, late) for e in entries}
         report = actions.do_submit_report(report, by=reporter, data=data)

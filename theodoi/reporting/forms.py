@@ -100,11 +100,85 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file"))
 
 
+NUMBER_RE = r"^\d{1,6}-[A-ZĐ]{1,10}/[A-ZĐ0-9.\-]{1,20}$"
+
+
 class ExportForm(forms.Form):
+    """What the coordinator chooses when starting a consolidated report: the
+    format, the number, the date, the recipients and the signer. ``period``
+    checks that the number is not already another report's."""
+
     format = forms.ChoiceField(label=_("Format"), choices=[("docx", "DOCX"), ("xlsx", "XLSX")])
-    number = forms.CharField(
-        label=_("Number and symbol"), max_length=40, required=False, help_text=_("e.g. 15-BC/BTGTU")
+    number = forms.RegexField(
+        label=_("Number and symbol"),
+        regex=NUMBER_RE,
+        max_length=40,
+        required=False,
+        help_text=_("e.g. 15-BC/BTGTU; leave empty to fill it in by hand."),
+        error_messages={"invalid": _("Write the number and symbol like 15-BC/BTGTU.")},
     )
+    issued_on = forms.DateField(
+        label=_("Date of the report"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today when empty."),
+    )
+    recipients = forms.CharField(
+        label=_("Recipients (Nơi nhận)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line; the usual list when empty."),
+    )
+    signer_authority = forms.CharField(
+        label=_("Signing authority"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. K/T TRƯỞNG BAN; empty when the head signs."),
+    )
+    signer_position = forms.CharField(label=_("Signer's position"), required=False, max_length=100)
+    signer_name = forms.CharField(label=_("Signer's name"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, period: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_number(self) -> str:
+        from .consolidation import number_taken
+
+        number = self.cleaned_data["number"].strip()
+        taken = number_taken(self.period, number) if number and self.period else None
+        if taken is not None:
+            raise forms.ValidationError(
+                _("Number %(number)s is already used by the report of %(period)s.")
+                % {"number": number, "period": taken}
+            )
+        return number
+
+    def clean_recipients(self) -> str:
+        from .consolidation import DEFAULT_RECIPIENTS, recipient_lines
+
+        lines = recipient_lines(self.cleaned_data["recipients"]) or DEFAULT_RECIPIENTS
+        if len(lines) > 30:
+            raise forms.ValidationError(_("At most 30 recipients."))
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError(_("Each recipient line holds at most 200 characters."))
+        return "\n".join(lines)
+
+    def clean_issued_on(self) -> Any:
+        from theodoi.core import clock
+
+        issued_on = self.cleaned_data["issued_on"]
+        if issued_on and abs((issued_on - clock.today()).days) > 3660:
+            raise forms.ValidationError(_("Give a date within ten years of today."))
+        return issued_on or clock.today()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("signer_authority", "signer_position"):
+            if data.get(name):
+                data[name] = data[name].strip().upper()
+        return data
 
 
 class InspectionForm(forms.ModelForm):

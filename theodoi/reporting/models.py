@@ -481,6 +481,13 @@ class ConsolidatedExport(models.Model):
     )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     number = models.CharField(_("number and symbol"), max_length=40, blank=True)
+    issued_on = models.DateField(_("date of the report"), null=True, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
+    signer_authority = models.CharField(
+        _("signing authority"), max_length=100, blank=True, help_text=_("e.g. K/T TRƯỞNG BAN")
+    )
+    signer_position = models.CharField(_("signer's position"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(upload_to="exports/", blank=True, max_length=200)

@@ -134,12 +134,7 @@ def _digest(
     ).count()
     if not missing and not waiting:
         return
-    coordinators = [
-        m.user
-        for m in Membership.objects.filter(
-            role=Membership.Role.COORDINATOR, unit=plan.owner
-        ).select_related("user")
-    ]
+    coordinators = permissions.reporting_coordinators(plan)
     subject = _("%(plan)s: %(missing)s reports overdue, %(waiting)s waiting for your decision.") % {
         "plan": plan.number,
         "missing": missing,

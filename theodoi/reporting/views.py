@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -183,9 +184,9 @@ def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:plan", plan.pk)
 
 
-@login_required
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _get_period(request, pk)
+def _render_period(
+    request: HttpRequest, period: ReportingPeriod, export_form: ExportForm, status: int = 200
+) -> HttpResponse:
     today = clock.today()
     table = rates.rate_table([period], today)
     return render(
@@ -197,10 +198,19 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": table.rows(),
             "rate": table.overall,
             "exports": period.exports.select_related("created_by")[:10],
-            "export_form": ExportForm(),
+            "export_form": export_form,
             "can_manage": request.user.has_perm("reporting.manage_reporting", period),
             "today": today,
         },
+        status=status,
+    )
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _get_period(request, pk)
+    return _render_period(
+        request, period, ExportForm(initial=consolidation.export_defaults(period))
     )
 
 
@@ -217,7 +227,7 @@ def start_report(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
         raise PermissionDenied
     if unit not in owing_units(period):
         raise Http404
-    report = actions.do_start_report(period, unit)
+    report = actions.do_start_report(period, unit, by=request.user)
     return redirect(report)
 
 
@@ -272,16 +282,35 @@ def _entries(report: ProgressReport) -> list[ProgressEntry]:
     )
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _shown(name: str, value: Any) -> str:
+    """A saved value as people read it: the status label, dd/mm/yyyy, 1.500.000."""
+    if value in (None, ""):
+        return "—"
+    if name == "status":
+        return str(dict(ProgressEntry.Status.choices).get(value, value))
+    if name == "completed_on":
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    if name == "budget_spent":
+        return f"{value:,}".replace(",", ".")
+    if name == "percent":
+        return f"{value}%"
+    return str(value)
+
+
 def _newer_values(
     report: ProgressReport, posted: dict[int, dict[str, Any]]
 ) -> dict[int, dict[str, Any]]:
-    """The saved values that differ from what the user typed."""
+    """The saved values that differ from what the user typed, ready to show."""
     newer: dict[int, dict[str, Any]] = {}
     for entry in report.entries.all():
         mine = posted.get(entry.work_item_id, {})
         for name, value in entry.values().items():
-            if name in mine and str(mine[name] or "") != str(value or ""):
-                newer.setdefault(entry.work_item_id, {})[name] = value
+            if name in mine and _text(mine[name]) != _text(value):
+                newer.setdefault(entry.work_item_id, {})[name] = _shown(name, value)
     return newer
 
 
@@ -308,6 +337,10 @@ def _render_report(
         "can_edit": can_edit,
         "can_decide": can_decide,
         "revisions": report.revisions.select_related("actor"),
+        "started": report.history.filter(history_type="+")
+        .select_related("history_user")
+        .order_by("history_date")
+        .first(),
         "accept_form": AcceptForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
@@ -338,17 +371,19 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             report = actions.do_save_draft(report, posted, version=version, by=request.user)
     except actions.StaleReport as stale:
+        newer = _newer_values(stale.report, posted)
         if request.htmx:
+            # The newer values go beside the fields (out-of-band swaps); the
+            # typed values stay in the form.
             return render(
                 request,
                 "reporting/_save_status.html",
                 {
                     "report": stale.report,
                     "conflict": str(stale),
-                    "newer": _entry_rows(_entries(stale.report)),
+                    "rows": _entry_rows(entries, newer=newer),
                 },
             )
-        newer = _newer_values(stale.report, posted)
         return _render_report(
             request,
             stale.report,
@@ -484,12 +519,12 @@ def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_export(request: HttpRequest, pk: int) -> HttpResponse:
     period = _get_period(request, pk, "reporting.manage_reporting")
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, period=period)
     if not form.is_valid():
-        messages.error(request, _("Choose DOCX or XLSX."))
-        return redirect(period)
+        return _render_period(request, period, form, 422)
+    values = dict(form.cleaned_data)
     export = consolidation.do_start_export(
-        period, fmt=form.cleaned_data["format"], number=form.cleaned_data["number"], by=request.user
+        period, fmt=values.pop("format"), by=request.user, **values
     )
     return redirect(export)
 
@@ -542,10 +577,7 @@ def inspections(request: HttpRequest, pk: int) -> HttpResponse:
         form = InspectionForm(request.POST)
         form.fields["unit"].queryset = permissions.visible_units(request.user)
         if form.is_valid():
-            inspection = form.save(commit=False)
-            inspection.plan = plan
-            inspection.created_by = request.user
-            inspection.save()
+            inspection = actions.do_record_inspection(plan, **form.cleaned_data, by=request.user)
             return redirect(inspection)
     items = plan.inspections.select_related("unit").annotate(
         open_count=Count("follow_ups", filter=Q(follow_ups__closed_on__isnull=True)),
@@ -571,9 +603,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = FollowUpForm(request.POST)
         if form.is_valid():
-            follow_up = form.save(commit=False)
-            follow_up.inspection = inspection
-            follow_up.save()
+            actions.do_add_follow_up(inspection, **form.cleaned_data)
             return redirect(inspection)
     return render(
         request,
@@ -600,12 +630,13 @@ def close_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("reporting.manage_reporting", follow_up):
         raise PermissionDenied
     form = CloseFollowUpForm(request.POST)
-    if form.is_valid() and follow_up.closed_on is None:
-        follow_up.closed_on = clock.today()
-        follow_up.closing_note = form.cleaned_data["closing_note"]
-        follow_up.save(update_fields=["closed_on", "closing_note"])
-    elif not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("Say how the follow-up was closed."))
+    else:
+        try:
+            actions.do_close_follow_up(follow_up, **form.cleaned_data)
+        except actions.TransitionRefused as refused:
+            messages.error(request, str(refused))
     return redirect(follow_up.inspection)
 
 

@@ -281,5 +281,15 @@ def test_the_openapi_document_lists_the_reporting_endpoints(client, setup):
         "/api/v1/periods/{period_id}/exports",
         "/api/v1/exports/{export_id}",
         "/api/v1/rates",
+        "/api/v1/plans/{plan_id}/schedule",
+        "/api/v1/reports/{report_id}/entries/{entry_id}/evidence",
+        "/api/v1/evidence/{evidence_id}",
+        "/api/v1/inspections",
+        "/api/v1/inspections/{inspection_id}",
+        "/api/v1/inspections/{inspection_id}/follow-ups",
+        "/api/v1/follow-ups/{follow_up_id}/close",
     ):
         assert path in paths, path
+    assert set(paths["/api/v1/periods"]) == {"get", "post"}
+    upload = paths["/api/v1/reports/{report_id}/entries/{entry_id}/evidence"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
