@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from theodoi.plans.lookup import plan_for_command
 from theodoi.reporting.consolidation import export_defaults, render
 from theodoi.reporting.forms import ExportForm
 from theodoi.reporting.models import ConsolidatedExport, ReportingPeriod
@@ -37,9 +38,10 @@ class Command(BaseCommand):
         fmt = out.suffix.lower().lstrip(".")
         if fmt not in ("docx", "xlsx"):
             raise CommandError("--out must end in .docx or .xlsx")
+        plan = plan_for_command(options["plan"])
         period = (
             ReportingPeriod.objects.select_related("plan__owner__parent")
-            .filter(plan__number=options["plan"], code=options["period"])
+            .filter(plan=plan, code=options["period"])
             .first()
         )
         if period is None:
