@@ -227,7 +227,9 @@ def do_resolve_flag(
     ).first()
     if sheet is None or not sheet.is_submitted:
         raise ValidationError({"points": _("Submit the district's sheet first.")})
-    score = sheet.scores.get(criterion=criterion)
+    score = sheet.scores.filter(criterion=criterion).first()
+    if score is None:
+        raise ValidationError({"criterion": _("The district does not score this criterion.")})
     try:
         new_points = _parse_points(points)
     except ValueError:
@@ -289,15 +291,19 @@ def do_answer_appeal(appeal: Appeal, *, answer: str, points: Any = None, by: Use
     """The district's answer; new points change the district's score with the answer as reason."""
     if not answer.strip():
         raise ValidationError({"answer": _("Give the reason for the answer.")})
-    sheet = ScoreSheet.objects.get(
+    sheet = ScoreSheet.objects.filter(
         commune=appeal.commune, month=appeal.month, source=ScoreSheet.Source.DISTRICT
-    )
-    score = sheet.scores.get(criterion=appeal.criterion)
+    ).first()
+    if sheet is None:
+        raise ValidationError({"answer": _("Submit the district's sheet first.")})
+    score = sheet.scores.filter(criterion=appeal.criterion).first()
     try:
         new_points = _parse_points(points)
     except ValueError:
         raise ValidationError({"points": _("Enter a number.")}) from None
-    changed = new_points is not None and new_points != score.points
+    if score is None and new_points is not None:
+        raise ValidationError({"points": _("Scored by the system; it can only be explained.")})
+    changed = score is not None and new_points is not None and new_points != score.points
     if changed:
         entries = {
             s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()
