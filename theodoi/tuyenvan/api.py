@@ -558,9 +558,14 @@ def rankings(
     if within is None:
         ids = permissions.reach(request.user, *permissions.TV_READ_ROLES)
         unit = Unit.objects.filter(pk__in=ids, kind=Unit.Kind.PROVINCE).first()
+        if unit is None:  # a commune reporter: its own district's communes
+            own = permissions.tv_ranking_districts(request.user)
+            unit = Unit.objects.filter(pk__in=own).order_by("name").first()
     else:
         unit = Unit.objects.filter(pk=within).first()
-    if unit is None or not request.user.has_perm("tuyenvan.view_results", unit):
+    if unit is None or not request.user.has_perm("tuyenvan.view_ranking", unit):
+        raise HttpError(404, _("Not found."))
+    if level != "commune" and not request.user.has_perm("tuyenvan.view_results", unit):
         raise HttpError(404, _("Not found."))
     ranked = (
         results.rank_districts(unit, the_period)

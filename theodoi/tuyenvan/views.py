@@ -726,11 +726,14 @@ def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
     if level not in ("commune", "district"):
         raise Http404
     within_id = request.GET.get("within", "")
-    if within_id.isdigit():
+    if within_id.isdigit() and len(within_id) < 12:
         within = get_object_or_404(Unit, pk=int(within_id))
     else:
-        within = _default_within(request)
-    if within is None or not request.user.has_perm("tuyenvan.view_results", within):
+        within = _default_within(request) or _own_district(request)
+    if within is None or not request.user.has_perm("tuyenvan.view_ranking", within):
+        raise Http404
+    # A commune reporter sees the commune ranking of its district only.
+    if level != "commune" and not request.user.has_perm("tuyenvan.view_results", within):
         raise Http404
     return period, level, within
 
@@ -743,6 +746,12 @@ def _default_within(request: HttpRequest) -> Unit | None:
         .exclude(kind=Unit.Kind.DISTRICT, parent_id__in=ids)
         .first()
     )
+
+
+def _own_district(request: HttpRequest) -> Unit | None:
+    """The district whose commune ranking a commune reporter may open."""
+    ids = permissions.tv_ranking_districts(request.user)
+    return Unit.objects.filter(pk__in=ids).order_by("name").first()
 
 
 @login_required
@@ -759,16 +768,23 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "within": within,
         "ranked": ranked,
         "query": request.GET.urlencode(),
-        "scopes": Unit.objects.filter(
-            pk__in=permissions.reach(request.user, *permissions.TV_READ_ROLES),
-            kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT],
-        ).order_by("kind", "name"),
+        "scopes": permissions.visible_ranking_scopes(request.user).order_by("kind", "name"),
         "max_score": max((r.score for r in ranked), default=Decimal(100)) or Decimal(100),
+        # Rows the user may open (a commune reporter: its own commune only).
+        "openable": set(
+            permissions.visible_tuyenvan_communes(request.user)
+            .filter(pk__in=[r.unit_id for r in ranked])
+            .values_list("pk", flat=True)
+        )
+        if level == "commune"
+        else {r.unit_id for r in ranked},
+        "full": request.user.has_perm("tuyenvan.view_results", within),
     }
     if period.is_month:
         context["bands"] = results.band_distribution(within, period.start)
         context["improved"] = results.most_improved(within, period.start)
-        context["attention"] = results.attention(within, period.start)
+        if context["full"]:
+            context["attention"] = results.attention(within, period.start)
     return render(request, "tuyenvan/rankings.html", context)
 
 
