@@ -762,6 +762,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         if level == "district"
         else results.rank_communes(within, period)
     )
+    full = request.user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
         "period": period,
         "level": level,
@@ -770,15 +771,15 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "scopes": permissions.visible_ranking_scopes(request.user).order_by("kind", "name"),
         "max_score": max((r.score for r in ranked), default=Decimal(100)) or Decimal(100),
+        "full": full,
         # Rows the user may open (a commune reporter: its own commune only).
-        "openable": set(
+        "openable": {r.unit_id for r in ranked}
+        if full
+        else set(
             permissions.visible_tuyenvan_communes(request.user)
             .filter(pk__in=[r.unit_id for r in ranked])
             .values_list("pk", flat=True)
-        )
-        if level == "commune"
-        else {r.unit_id for r in ranked},
-        "full": request.user.has_perm("tuyenvan.view_results", within),
+        ),
     }
     if period.is_month:
         context["bands"] = results.band_distribution(within, period.start)
