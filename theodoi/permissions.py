@@ -672,3 +672,7 @@ def visible_ranking_scopes(user: AnyUser) -> QuerySet[Unit]:
 
 # The commune ranking within a unit (rows of aggregates only).
 rules.add_perm("tuyenvan.view_ranking", tv_can_view_commune | tv_ranks_in_own_district)
+
+# Previewing a set on a closed month shows every commune of the set's province
+# scored under it: the province's coordinators (who edit the set) only.
+rules.add_perm("tuyenvan.preview_criteriaset", tv_coordinates_set)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("criteria/<int:pk>/new-version/", views.criteria_new_version, name="criteria-new"),
     path("criteria/<int:pk>/edit/", views.criteria_edit, name="criteria-edit"),
     path("criteria/<int:pk>/publish/", views.criteria_publish, name="criteria-publish"),
+    path("criteria/<int:pk>/preview/", views.criteria_preview, name="criteria-preview"),
     path("rankings/", views.rankings, name="rankings"),
     path("rankings.xlsx", views.rankings_xlsx, name="rankings-xlsx"),
     path("trend/<int:commune_id>/", views.trend, name="trend"),

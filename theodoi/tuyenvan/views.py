@@ -20,7 +20,7 @@ from theodoi import permissions
 from theodoi.core import clock
 from theodoi.units.models import Membership, Unit
 
-from . import actions, documents, results, scoring
+from . import actions, documents, preview, results, scoring
 from .forms import (
     CriteriaSetForm,
     MeetingForm,
@@ -711,6 +711,40 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The set is published."))
     return redirect(criteria_set)
+
+
+@login_required
+def criteria_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a chosen closed month scores under this set, beside the set in force."""
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("owner"), pk=pk)
+    if not request.user.has_perm("tuyenvan.view_criteriaset", criteria_set):
+        raise Http404
+    _require(request, "tuyenvan.preview_criteriaset", criteria_set)
+    months = preview.closed_months(criteria_set)
+    chosen = None
+    text = request.GET.get("month", "")
+    if text:
+        try:
+            chosen = parse_month(text)
+        except ValueError:
+            chosen = None
+        if chosen not in months:
+            messages.error(request, _("Choose a closed month."))
+            chosen = None
+    elif months:
+        chosen = months[0]
+    rows = preview.preview_month(criteria_set, chosen) if chosen else []
+    return render(
+        request,
+        "tuyenvan/criteria_preview.html",
+        {
+            "set": criteria_set,
+            "months": months,
+            "chosen": chosen,
+            "rows": rows,
+            "changed": sum(1 for r in rows if r.band_changed),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------
