@@ -676,3 +676,12 @@ rules.add_perm("tuyenvan.view_ranking", tv_can_view_commune | tv_ranks_in_own_di
 # Previewing a set on a closed month shows every commune of the set's province
 # scored under it: the province's coordinators (who edit the set) only.
 rules.add_perm("tuyenvan.preview_criteriaset", tv_coordinates_set)
+
+# Evidence files. A conference's files (minutes, photos, attendance list) are
+# read by whoever may read that commune's month (the commune, its district,
+# BTG, viewers, the officials listed as attending) and added or removed by the
+# commune reporter while the month is open for it. A score line's evidence
+# files are read by whoever may read that sheet and added with the sheet by
+# its owner (``tuyenvan.change_sheet``).
+rules.add_perm("tuyenvan.view_meeting_files", tv_can_view_commune)
+rules.add_perm("tuyenvan.change_meeting_files", tv_is_commune_reporter & tv_open_for_commune)

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from theodoi import permissions
 from theodoi.core import clock
 from theodoi.units.models import Membership, Unit
 
-from . import actions, documents, preview, results, scoring
+from . import actions, documents, evidence, preview, results, scoring
 from .forms import (
     CriteriaSetForm,
     MeetingForm,
@@ -35,9 +36,11 @@ from .models import (
     CriteriaSet,
     Criterion,
     Meeting,
+    MeetingFile,
     MonthlyResult,
     ResultEvent,
     Score,
+    ScoreFile,
     ScoreSheet,
     Submission,
     month_key,
@@ -198,6 +201,7 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "rank": rank,
             "events": result.events.select_related("by") if result else [],
             "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
+            "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
             "can_send": user.has_perm("tuyenvan.send_submission", cm),
             "moves": _moves(user, cm, result),
             "submission_form": SubmissionForm(),
@@ -255,13 +259,99 @@ def meeting_edit(request: HttpRequest, commune_id: int, month: str) -> HttpRespo
 
 
 # ---------------------------------------------------------------------------
+# Evidence files
+
+
+def _serve(attached: MeetingFile | ScoreFile) -> FileResponse:
+    kind = attached.content_type
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=evidence.CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=kind not in ("pdf", "png", "jpg"),
+        filename=evidence.download_name(attached.name, kind),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def meeting_file_add(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    """The conference's files page: the list, and the upload form for the commune."""
+    cm = _get_commune_month(request, commune_id, month)
+    _require(request, "tuyenvan.change_meeting_files", cm)
+    meeting = Meeting.objects.filter(commune=cm.commune, month=cm.month).first()
+    if meeting is None:
+        messages.error(request, _("Record the conference first."))
+        return redirect(_month_url(cm))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        uploads = request.FILES.getlist("file")
+        try:
+            if not uploads:
+                raise ValidationError({"file": _("Choose a file.")})
+            with transaction.atomic():
+                for upload in uploads:
+                    actions.do_add_meeting_file(
+                        meeting, upload, request.POST.get("kind", ""), by=request.user
+                    )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The files are attached."))
+            return redirect(_month_url(cm) + "#files")
+    return render(
+        request,
+        "tuyenvan/meeting_files.html",
+        {"cm": cm, "meeting": meeting, "errors": errors, "can_files": True,
+         "kinds": MeetingFile.Kind.choices, "kind": request.POST.get("kind", "")},
+        status=400 if errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def meeting_file(request: HttpRequest, pk: int) -> FileResponse:
+    attached = get_object_or_404(MeetingFile.objects.select_related("meeting__commune"), pk=pk)
+    cm = CommuneMonth(attached.meeting.commune, attached.meeting.month)
+    if not request.user.has_perm("tuyenvan.view_meeting_files", cm):
+        raise Http404
+    return _serve(attached)
+
+
+@login_required
+@require_POST
+def meeting_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attached = get_object_or_404(MeetingFile.objects.select_related("meeting__commune"), pk=pk)
+    cm = CommuneMonth(attached.meeting.commune, attached.meeting.month)
+    if not request.user.has_perm("tuyenvan.view_meeting_files", cm):
+        raise Http404
+    _require(request, "tuyenvan.change_meeting_files", cm)
+    actions.do_remove_meeting_file(attached, by=request.user)
+    messages.success(request, _("The file is removed."))
+    return redirect(_month_url(cm) + "#files")
+
+
+@login_required
+def score_file(request: HttpRequest, pk: int) -> FileResponse:
+    attached = get_object_or_404(ScoreFile.objects.select_related("score__sheet"), pk=pk)
+    if not request.user.has_perm("tuyenvan.view_sheet", attached.score.sheet):
+        raise Http404
+    return _serve(attached)
+
+
+# ---------------------------------------------------------------------------
 # Score sheets
 
 
 def _sheet_rows(
     sheet: ScoreSheet, cm: CommuneMonth, data: Any, errors: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
-    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet.pk else {}
+    scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("files")} if sheet.pk else {}
     others: dict[int, list[tuple[str, Decimal]]] = {}
     if sheet.source == Source.DISTRICT:
         for score in (
@@ -300,6 +390,7 @@ def _sheet_rows(
                 "evidence": data.get(f"evidence-{key}")
                 if data
                 else (score.evidence if score else ""),
+                "files": list(score.files.all()) if score is not None else [],
                 "others": others.get(criterion.pk, []),
                 "flagged": len(values) > 1 and max(values) - min(values) > threshold,
                 "errors": errors.get(criterion.code, []),
@@ -326,6 +417,7 @@ def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -
                 request.POST.get(f"points-{criterion.pk}", ""),
                 request.POST.get(f"reason-{criterion.pk}", ""),
                 request.POST.get(f"evidence-{criterion.pk}", ""),
+                request.FILES.getlist(f"evidence_file-{criterion.pk}"),
             )
             for criterion in Criterion.objects.filter(group__criteria_set=sheet.criteria_set)
             if criterion.scorable_by(sheet.source)
@@ -365,8 +457,10 @@ def sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
         raise Http404
-    scores = sheet.scores.select_related("criterion").order_by(
-        "criterion__group__position", "criterion__position"
+    scores = (
+        sheet.scores.select_related("criterion")
+        .prefetch_related("files")
+        .order_by("criterion__group__position", "criterion__position")
     )
     cm = CommuneMonth(sheet.commune, sheet.month)
     return render(request, "tuyenvan/sheet.html", {"cm": cm, "sheet": sheet, "scores": scores})
