@@ -825,7 +825,7 @@ def criteria_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if chosen not in months:
             messages.error(request, _("Choose a closed month."))
             chosen = None
-    elif months:
+    if chosen is None and months:
         chosen = months[0]
     rows = preview.preview_month(criteria_set, chosen) if chosen else []
     return render(
@@ -909,6 +909,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
             .values_list("pk", flat=True)
         ),
     }
+    if not full:  # a commune reporter: where its commune stands
+        context["standing"] = [r for r in ranked if r.unit_id in context["openable"]]
     if period.is_month:
         context["bands"] = results.band_distribution(within, period.start)
         context["improved"] = results.most_improved(within, period.start)

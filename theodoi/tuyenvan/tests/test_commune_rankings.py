@@ -34,6 +34,8 @@ def test_commune_reporter_opens_its_districts_commune_ranking(client, ranked):
     assert page.context["within"] == ranked.district1
     assert [r.name for r in page.context["ranked"]] == ["Xã Một B", "Xã Một A"]
     assert "Xã Hai A" not in html
+    assert [r.name for r in page.context["standing"]] == ["Xã Một A"]
+    assert "rank 2 of 2 communes in the district" in html or "hạng 2/2" in html
     # Its own row opens its trend; the other commune's row is a name only.
     assert f"/tuyenvan/trend/{ranked.commune1a.pk}/" in html
     assert f"/tuyenvan/trend/{ranked.commune1b.pk}/" not in html
