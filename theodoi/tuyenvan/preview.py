@@ -133,6 +133,8 @@ def preview_month(criteria_set: CriteriaSet, month: date) -> list[PreviewRow]:
         )  # fmt: skip
     _rank(rows, now=True)
     _rank(rows, now=False)
+    # Communes whose band changes first, then by district and name.
+    rows.sort(key=lambda r: not r.band_changed)
     return rows
 
 
@@ -142,7 +144,9 @@ def _rank(rows: list[PreviewRow], *, now: bool) -> None:
     def score(row: PreviewRow) -> Decimal:
         return (row.result.total or Decimal(0)) if now else row.total
 
-    ordered = sorted(rows, key=score, reverse=True)
+    # Like the rankings: a commune not eligible for classification is not ranked.
+    eligible = [r for r in rows if (r.result.eligible if now else r.eligible)]
+    ordered = sorted(eligible, key=score, reverse=True)
     previous: Decimal | None = None
     rank = 0
     for position, row in enumerate(ordered, start=1):
