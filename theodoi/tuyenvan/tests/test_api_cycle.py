@@ -14,7 +14,7 @@ from theodoi.tuyenvan.models import (
     ScoreSheet,
 )
 
-from .helpers import fill, hold_meeting
+from .helpers import MONTH, fill, hold_meeting
 
 pytestmark = pytest.mark.django_db
 S = ScoreSheet.Source
@@ -253,3 +253,20 @@ def test_system_scored_lines_are_explained_not_rescored(client, scored):
                "reason": "x"}  # fmt: skip
     response = post(client, scored.district, "/flags/resolve", resolve)
     assert response.status_code == 422 and "criterion" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("extra", [1, 5])
+def test_appeal_list_uses_a_constant_number_of_queries(
+    client, scored, extra, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    c51 = Criterion.objects.get(code="5.1")
+    for i in range(extra):
+        Appeal.objects.create(commune=scored.commune1a, month=MONTH, criterion=c51,
+                              text=f"Giải trình {i}", created_by=scored.commune,
+                              created_at=timezone.now())  # fmt: skip
+    client.force_login(scored.district)
+    with django_assert_max_num_queries(8):
+        found = client.get(f"{API}/appeals?month=2018-03").json()
+    assert len(found) == extra
