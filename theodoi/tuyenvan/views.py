@@ -504,6 +504,22 @@ def history(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
 def explanation(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
     cm = _get_commune_month(request, commune_id, month)
     explained = scoring.explain(cm.commune, cm.month)
+    if explained is not None:
+        # Evidence files of the commune's and the district's lines, for those who read them.
+        sheets = permissions.visible_tuyenvan_sheets(
+            request.user,
+            ScoreSheet.objects.filter(
+                commune=cm.commune, month=cm.month, source__in=[Source.SELF, Source.DISTRICT]
+            ),
+        )
+        files: dict[int, dict[str, list[ScoreFile]]] = {}
+        for attached in ScoreFile.objects.filter(score__sheet__in=sheets).select_related(
+            "score__sheet"
+        ):
+            by_source = files.setdefault(attached.score.criterion_id, {})
+            by_source.setdefault(attached.score.sheet.source, []).append(attached)
+        for line in explained.lines:
+            line.files = files.get(line.criterion.pk, {})  # type: ignore[attr-defined]
     opens, closes = actions.appeal_window(cm.commune, cm.month)
     today = clock.today()
     return render(

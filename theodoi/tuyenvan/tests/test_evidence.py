@@ -200,6 +200,10 @@ def test_a_deduction_needing_evidence_accepts_a_file(client, tv):
     assert Score.objects.get(sheet=sheet, criterion=c12).points == Decimal(9)
     page = client.get(f"/tuyenvan/sheets/{sheet.pk}/").content.decode()
     assert f"/tuyenvan/score-files/{attached.pk}/" in page
+    # The commune reads it on its line-by-line explanation too.
+    client.force_login(tv.commune)
+    page = client.get(MONTH_URL.format(pk=tv.commune1a.pk) + "explain/").content.decode()
+    assert f"/tuyenvan/score-files/{attached.pk}/" in page and "Biên bản thôn.pdf" in page
 
 
 @pytest.mark.parametrize(
