@@ -17,9 +17,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Form, Router, Schema, Status
+from ninja import File as NinjaFile
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from pydantic import AfterValidator
 
 from theodoi import permissions
@@ -32,6 +35,7 @@ from .models import (
     CriteriaSet,
     Criterion,
     Meeting,
+    MeetingFile,
     MonthlyResult,
     Resolution,
     Score,
@@ -958,6 +962,76 @@ def district_move(
         raise _field_errors(error) from None
     found = MonthlyResult.objects.filter(district=district, month=month).order_by("commune__name")
     return [_status_out(r) for r in found]
+
+
+# -- conference files -----------------------------------------------------------------
+
+
+class MeetingFileOut(Schema):
+    id: int
+    meeting: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    uploaded_by: int
+    uploaded_at: datetime
+    url: str
+
+
+def _file_out(f: MeetingFile) -> MeetingFileOut:
+    return MeetingFileOut(
+        id=f.pk,
+        meeting=f.meeting_id,
+        kind=f.kind,
+        name=f.name,
+        content_type=f.content_type,
+        size=f.size,
+        uploaded_by=f.uploaded_by_id,
+        uploaded_at=f.uploaded_at,
+        url=reverse("tuyenvan:meeting-file", args=[f.pk]),
+    )
+
+
+def _meeting_month(request: HttpRequest, meeting_id: int) -> tuple[Meeting, CommuneMonth]:
+    meeting = get_object_or_404(Meeting.objects.select_related("commune"), pk=meeting_id)
+    cm = CommuneMonth(meeting.commune, meeting.month)
+    if not request.user.has_perm("tuyenvan.view_meeting_files", cm):
+        raise HttpError(404, _("Not found."))
+    return meeting, cm
+
+
+@router.get(
+    "/meetings/{meeting_id}/files",
+    response={200: list[MeetingFileOut], 422: ErrorOut},
+    summary="A conference's files (download at ``url``)",
+)
+@answers_invalid
+def list_meeting_files(request: HttpRequest, meeting_id: Id) -> list[MeetingFileOut]:
+    meeting, _cm = _meeting_month(request, meeting_id)
+    return [_file_out(f) for f in meeting.files.all()]
+
+
+@router.post(
+    "/meetings/{meeting_id}/files",
+    response={201: MeetingFileOut, 422: ErrorOut},
+    summary="Attach a file (multipart: kind, file): PDF, DOCX, XLSX, PNG or JPEG",
+)
+@answers_invalid
+def add_meeting_file(
+    request: HttpRequest,
+    meeting_id: Id,
+    kind: Form[str],
+    file: NinjaFile[UploadedFile],
+) -> Status:
+    meeting, cm = _meeting_month(request, meeting_id)
+    if not request.user.has_perm("tuyenvan.change_meeting_files", cm):
+        raise _deny()
+    try:
+        attached = actions.do_add_meeting_file(meeting, file, kind, by=request.user)
+    except DjangoValidationError as error:
+        raise _field_errors(error) from None
+    return Status(201, _file_out(attached))
 
 
 __all__ = ["router", "scoring"]

@@ -230,3 +230,44 @@ def test_score_files_are_read_by_who_reads_the_sheet(client, tv, who, status):
     if status == 200:
         assert response["Content-Type"] == "image/png"
     response.close()
+
+
+@pytest.mark.parametrize(
+    ("who", "add", "read"),
+    [("commune", 201, 200), ("district", 403, 200), ("coordinator", 403, 200),
+     ("viewer", 403, 200), ("official", 403, 200), ("agency", 404, 404), ("outsider", 404, 404)],
+)  # fmt: skip
+def test_meeting_files_through_the_api(client, tv, who, add, read):
+    from theodoi.tuyenvan.models import Meeting
+
+    meeting = Meeting.objects.get(commune=tv.commune1a)
+    url = f"/api/v1/tuyenvan/meetings/{meeting.pk}/files"
+    client.force_login(getattr(tv, who))
+    response = client.post(url, {"kind": "photo", "file": SimpleUploadedFile("ảnh.png", PNG)})
+    assert response.status_code == add, response.content
+    listed = client.get(url)
+    assert listed.status_code == read
+    if add == 201:
+        body = response.json()
+        assert body["content_type"] == "png" and body["name"] == "ảnh.png"
+        assert listed.json()[0]["url"] == f"/tuyenvan/meeting-files/{body['id']}/"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "photo", "file": SimpleUploadedFile("x.png", b"GIF89a")}, "file"),
+        ({"kind": "bogus", "file": SimpleUploadedFile("x.png", PNG)}, "kind"),
+        ({"kind": "photo"}, "file"),
+        ({"kind": "photo\x00", "file": SimpleUploadedFile("x.png", PNG)}, "kind"),
+    ],
+)
+def test_meeting_file_api_bad_input(client, tv, data, field):
+    from theodoi.tuyenvan.models import Meeting
+
+    meeting = Meeting.objects.get(commune=tv.commune1a)
+    client.force_login(tv.commune)
+    response = client.post(f"/api/v1/tuyenvan/meetings/{meeting.pk}/files", data)
+    assert response.status_code == 422, response.content
+    assert field in response.json()["fields"]
+    assert client.post(f"/api/v1/tuyenvan/meetings/{10**30}/files", data).status_code in (404, 422)
