@@ -561,7 +561,12 @@ def rankings(
         raise Invalid({"level": _("Use 'commune' or 'district'.")})
     if within is None:
         ids = permissions.reach(request.user, *permissions.TV_READ_ROLES)
-        unit = Unit.objects.filter(pk__in=ids, kind=Unit.Kind.PROVINCE).first()
+        unit = (
+            Unit.objects.filter(pk__in=ids, kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT])
+            .exclude(kind=Unit.Kind.DISTRICT, parent_id__in=ids)
+            .order_by("kind", "name")
+            .first()
+        )
         if unit is None:  # a commune reporter: its own district's communes
             own = permissions.tv_ranking_districts(request.user)
             unit = Unit.objects.filter(pk__in=own).order_by("name").first()

@@ -113,3 +113,15 @@ def test_ranking_api_default_scope_and_limits_for_a_commune(client, ranked):
     # The results list stays the commune's own.
     results = client.get("/api/v1/tuyenvan/results?month=2018-03").json()
     assert [r["commune"] for r in results] == [ranked.commune1a.pk]
+
+
+@pytest.mark.parametrize(
+    ("who", "within"),
+    [("commune", "district1"), ("district", "district1"), ("coordinator", "province"),
+     ("viewer", "province")],
+)  # fmt: skip
+def test_ranking_api_default_scope_per_role(client, ranked, who, within):
+    client.force_login(getattr(ranked, who))
+    response = client.get("/api/v1/tuyenvan/rankings?period=2018-03")
+    assert response.status_code == 200
+    assert response.json()["within"] == getattr(ranked, within).pk
