@@ -125,3 +125,11 @@ def test_ranking_api_default_scope_per_role(client, ranked, who, within):
     response = client.get("/api/v1/tuyenvan/rankings?period=2018-03")
     assert response.status_code == 200
     assert response.json()["within"] == getattr(ranked, within).pk
+
+
+def test_the_month_page_links_the_commune_to_its_ranking(client, ranked):
+    client.force_login(ranked.commune)
+    page = client.get(f"/tuyenvan/communes/{ranked.commune1a.pk}/2018-03/").content.decode()
+    link = f"/tuyenvan/rankings/?period=2018-03&amp;within={ranked.district1.pk}"
+    assert link in page
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
