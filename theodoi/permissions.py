@@ -643,3 +643,62 @@ def visible_tuyenvan_submissions(
 
 rules.add_perm("tuyenvan.view_submission", tv_can_view_submission)
 rules.add_perm("tuyenvan.open_submission", tv_receives)
+
+
+# Rankings for a commune reporter. Rankings are aggregates, so a commune may
+# open the commune ranking of ITS OWN district (every commune of the district:
+# rank, name, total, band, number of deductions; the band distribution and the
+# most improved list) and see where it stands. It does not thereby reach the
+# other communes: no month page, score sheet, explanation, trend or history of
+# another commune ("a commune reporter can reach only its commune" holds for
+# everything below the aggregate), no list of other communes' open
+# discrepancies or missing sources (that is the district's work queue), no
+# district-level or province-level ranking, no bulletin. Every other role sees
+# rankings within its tuyên vận reach (``tuyenvan.view_results``).
+
+
+def tv_ranking_districts(user: AnyUser) -> frozenset[int]:
+    """Districts whose commune ranking the user may open as a commune reporter."""
+    return frozenset(
+        m.unit.parent_id
+        for m in memberships(user)
+        if m.role == Role.COMMUNE_REPORTER
+        and m.unit.kind == Unit.Kind.COMMUNE
+        and m.unit.parent_id is not None
+    )
+
+
+@rules.predicate
+def tv_ranks_in_own_district(user: AnyUser, unit: Any) -> bool:
+    return (
+        isinstance(unit, Unit)
+        and unit.kind == Unit.Kind.DISTRICT
+        and unit.pk in tv_ranking_districts(user)
+    )
+
+
+def visible_ranking_scopes(user: AnyUser) -> QuerySet[Unit]:
+    """Provinces and districts whose rankings the user may open."""
+    from django.db.models import Q
+
+    return Unit.objects.filter(
+        Q(pk__in=reach(user, *TV_READ_ROLES), kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT])
+        | Q(pk__in=tv_ranking_districts(user))
+    )
+
+
+# The commune ranking within a unit (rows of aggregates only).
+rules.add_perm("tuyenvan.view_ranking", tv_can_view_commune | tv_ranks_in_own_district)
+
+# Previewing a set on a closed month shows every commune of the set's province
+# scored under it: the province's coordinators (who edit the set) only.
+rules.add_perm("tuyenvan.preview_criteriaset", tv_coordinates_set)
+
+# Evidence files. A conference's files (minutes, photos, attendance list) are
+# read by whoever may read that commune's month (the commune, its district,
+# BTG, viewers, the officials listed as attending) and added or removed by the
+# commune reporter while the month is open for it. A score line's evidence
+# files are read by whoever may read that sheet and added with the sheet by
+# its owner (``tuyenvan.change_sheet``).
+rules.add_perm("tuyenvan.view_meeting_files", tv_can_view_commune)
+rules.add_perm("tuyenvan.change_meeting_files", tv_is_commune_reporter & tv_open_for_commune)

@@ -7,7 +7,7 @@ message, keyed by field or criterion code where there is one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,17 +24,20 @@ from theodoi.documents.party import format_vn_number
 from theodoi.tuyenvan.people.models import RosterEntry, month_end
 from theodoi.units.models import Membership, Unit
 
+from . import evidence as evidence_files
 from . import scoring
 from .models import (
     Appeal,
     CriteriaSet,
     Criterion,
     Meeting,
+    MeetingFile,
     MeetingOfficial,
     MonthlyResult,
     Resolution,
     ResultEvent,
     Score,
+    ScoreFile,
     ScoreSheet,
     Submission,
 )
@@ -47,6 +50,8 @@ class ScoreInput:
     points: Any
     reason: str = ""
     evidence: str = ""
+    # Uploaded evidence files for this line (added; existing files stay).
+    files: list[Any] = field(default_factory=list)
 
 
 def _now() -> Any:
@@ -142,6 +147,54 @@ def do_save_meeting(
 
 
 # ---------------------------------------------------------------------------
+# Evidence files
+
+
+def _file_fields(upload: Any, by: User) -> dict[str, Any]:
+    kind = evidence_files.check(upload)
+    return {
+        "file": upload,
+        "name": evidence_files.label(getattr(upload, "name", "")),
+        "content_type": kind,
+        "size": upload.size,
+        "uploaded_by": by,
+        "uploaded_at": _now(),
+    }
+
+
+@transaction.atomic
+def do_add_meeting_file(meeting: Meeting, upload: Any, kind: str, *, by: User) -> MeetingFile:
+    """Attach a checked file to a conference record under a generated name."""
+    if kind not in MeetingFile.Kind.values:
+        raise ValidationError({"kind": _("Choose what the file is.")})
+    try:
+        fields = _file_fields(upload, by)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    attached = MeetingFile(meeting=meeting, kind=kind, **fields)
+    attached._history_user = by  # type: ignore[attr-defined]
+    attached.save()
+    return attached
+
+
+@transaction.atomic
+def do_remove_meeting_file(attached: MeetingFile, *, by: User) -> None:
+    """Remove the record (kept in the history with who removed it) and the stored file."""
+    stored = attached.file.name
+    storage = attached.file.storage
+    attached._history_user = by  # type: ignore[attr-defined]
+    attached.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+def _add_score_file(score: Score, upload: Any, *, by: User) -> ScoreFile:
+    attached = ScoreFile(score=score, **_file_fields(upload, by))
+    attached._history_user = by  # type: ignore[attr-defined]
+    attached.save()
+    return attached
+
+
+# ---------------------------------------------------------------------------
 # Score sheets
 
 
@@ -181,8 +234,23 @@ def validate_scores(
     errors: dict[str, str] = {}
     clean: dict[int, tuple[Decimal, str, str]] = {}
     criteria = Criterion.objects.filter(group__criteria_set=sheet.criteria_set)
+    with_files = (
+        set(
+            ScoreFile.objects.filter(score__sheet=sheet).values_list(
+                "score__criterion_id", flat=True
+            )
+        )
+        if sheet.pk
+        else set()
+    )
     for criterion in criteria:
         entry = entries.get(criterion.pk)
+        try:
+            for upload in entry.files if entry else []:
+                evidence_files.check(upload)
+        except ValidationError as error:
+            errors[criterion.code] = " ".join(error.messages)
+            continue
         if not criterion.scorable_by(sheet.source):
             if entry is not None and criterion.system_rule:
                 errors[criterion.code] = _("Scored by the system; it can only be explained.")
@@ -210,7 +278,8 @@ def validate_scores(
         if deducted and not reason:
             errors[criterion.code] = _("Give the reason for the deduction.")
             continue
-        if deducted and criterion.evidence_required and not evidence:
+        has_file = criterion.pk in with_files or bool(entry and entry.files)
+        if deducted and criterion.evidence_required and not evidence and not has_file:
             errors[criterion.code] = _("This criterion needs evidence for a deduction.")
             continue
         clean[criterion.pk] = (points.quantize(Decimal("0.01")), reason, evidence)
@@ -256,6 +325,11 @@ def do_save_sheet(
         score._change_reason = change_reason.strip()  # type: ignore[attr-defined]
         score._history_user = by  # type: ignore[attr-defined]
         score.save()
+        existing[pk] = score
+    for pk, entry in entries.items():
+        if pk in existing:
+            for upload in entry.files:
+                _add_score_file(existing[pk], upload, by=by)
     if submit and not was_submitted:
         sheet.state = ScoreSheet.State.SUBMITTED
         sheet.submitted_at = _now()
@@ -288,7 +362,9 @@ def do_resolve_flag(
     ).first()
     if sheet is None or not sheet.is_submitted:
         raise ValidationError({"points": _("Submit the district's sheet first.")})
-    score = sheet.scores.get(criterion=criterion)
+    score = sheet.scores.filter(criterion=criterion).first()
+    if score is None:
+        raise ValidationError({"criterion": _("The district does not score this criterion.")})
     try:
         new_points = _parse_points(points)
     except ValueError:
@@ -350,15 +426,19 @@ def do_answer_appeal(appeal: Appeal, *, answer: str, points: Any = None, by: Use
     """The district's answer; new points change the district's score with the answer as reason."""
     if not answer.strip():
         raise ValidationError({"answer": _("Give the reason for the answer.")})
-    sheet = ScoreSheet.objects.get(
+    sheet = ScoreSheet.objects.filter(
         commune=appeal.commune, month=appeal.month, source=ScoreSheet.Source.DISTRICT
-    )
-    score = sheet.scores.get(criterion=appeal.criterion)
+    ).first()
+    if sheet is None:
+        raise ValidationError({"answer": _("Submit the district's sheet first.")})
+    score = sheet.scores.filter(criterion=appeal.criterion).first()
     try:
         new_points = _parse_points(points)
     except ValueError:
         raise ValidationError({"points": _("Enter a number.")}) from None
-    changed = new_points is not None and new_points != score.points
+    if score is None and new_points is not None:
+        raise ValidationError({"points": _("Scored by the system; it can only be explained.")})
+    changed = score is not None and new_points is not None and new_points != score.points
     if changed:
         entries = {
             s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import translation
 
 from theodoi.core import clock
 from theodoi.documents.party import (
@@ -24,6 +25,32 @@ from .models import Meeting, MeetingOfficial, MonthlyResult
 
 def _vn(value: Decimal | None) -> str:
     return "" if value is None else format_vn_number(value)
+
+
+def _pts(value: Decimal | None) -> str:
+    """Points in a table: always two places, so the column reads evenly ("98,50")."""
+    return "" if value is None else format_vn_number(value, 2)
+
+
+def _percent(n: int, total: int) -> str:
+    return format_vn_number(Decimal(100 * n) / total, 1) if total else ""
+
+
+def _by_district(found: list[MonthlyResult], *, with_total: bool) -> list[str]:
+    """ "Huyện ủy X: Xã A, Xã B." lines, one per district, in the given order."""
+    grouped: dict[str, list[str]] = {}
+    for r in found:
+        name = f"{r.commune.name} ({_vn(r.total)} điểm)" if with_total else r.commune.name
+        grouped.setdefault(r.district.name, []).append(name)
+    return [f"{district}: {', '.join(names)}." for district, names in grouped.items()]
+
+
+def _by_text(entries: list[tuple[str, str]]) -> list[str]:
+    """One line per distinct text, naming every commune that raised it."""
+    grouped: dict[str, list[str]] = {}
+    for name, text in entries:
+        grouped.setdefault(" ".join(text.split()).rstrip("."), []).append(name)
+    return [f"{text} ({', '.join(names)})." for text, names in grouped.items()]
 
 
 def rankings_xlsx(within: Unit, period: results.Period, level: str) -> bytes:
@@ -61,6 +88,11 @@ def rankings_xlsx(within: Unit, period: results.Period, level: str) -> bytes:
 
 def bulletin_docx(province: Unit, month: date) -> bytes:
     """The monthly tuyên vận bulletin of the province's BTG, in the Party format."""
+    with translation.override("vi"):
+        return _bulletin_docx(province, month)
+
+
+def _bulletin_docx(province: Unit, month: date) -> bytes:
     period = results.month_period(month)
     districts = results.rank_districts(province, period)
     bands = results.band_distribution(province, month)
@@ -85,11 +117,12 @@ def bulletin_docx(province: Unit, month: date) -> bytes:
         f"{found.filter(open_flags__gt=0).count()} đơn vị còn chênh lệch điểm chưa xử lý."
     )
     doc.heading("II. KẾT QUẢ XẾP LOẠI")
+    counted = sum(n for _l, n in bands)
     doc.table(
-        ["TT", "Xếp loại", "Số đơn vị"],
-        [[i, label, n] for i, (label, n) in enumerate(bands, start=1)],
-        widths_cm=[1.5, 9, 6],
-        total_row=["", "Tổng cộng", sum(n for _l, n in bands)],
+        ["TT", "Xếp loại", "Số đơn vị", "Tỷ lệ (%)"],
+        [[i, label, n, _percent(n, counted)] for i, (label, n) in enumerate(bands, start=1)],
+        widths_cm=[1.5, 8, 3.5, 3.5],
+        total_row=["", "Tổng cộng", counted, "100" if counted else ""],
     )
     doc.heading("III. XẾP HẠNG CÁC HUYỆN, THÀNH PHỐ")
     doc.paragraph(
@@ -99,14 +132,33 @@ def bulletin_docx(province: Unit, month: date) -> bytes:
     )
     doc.table(
         ["Hạng", "Đơn vị", "Điểm bình quân", "Xếp loại", "Số xã"],
-        [[r.rank, r.name, _vn(r.score), r.band_label, r.months] for r in districts],
+        [[r.rank, r.name, _pts(r.score), r.band_label, r.months] for r in districts],
         widths_cm=[1.6, 6.4, 3, 3.5, 2],
     )
     improved = results.most_improved(province, month, limit=5)
+    numerals = iter(["IV", "V"])
     if improved:
-        doc.heading("IV. ĐƠN VỊ TIẾN BỘ")
+        doc.heading(f"{next(numerals)}. ĐƠN VỊ TIẾN BỘ")
         for name, delta in improved:
             doc.bullet(f"{name}: tăng {_vn(delta)} điểm so với tháng trước.")
+    weak = list(
+        found.filter(Q(band="yeu") | Q(eligible=False))
+        .select_related("commune", "district")
+        .order_by("district__name", "commune__name")
+    )
+    if weak:
+        doc.heading(f"{next(numerals)}. ĐƠN VỊ CẦN QUAN TÂM")
+        no_meeting = [r for r in weak if not r.eligible]
+        low = [r for r in weak if r.eligible]
+        if no_meeting:
+            doc.paragraph("Không tổ chức hội nghị tuyên vận (không đủ điều kiện xếp loại):")
+            for line in _by_district(no_meeting, with_total=False):
+                doc.bullet(line)
+        if low:
+            doc.paragraph("Xếp loại Yếu:")
+            for line in _by_district(low, with_total=True):
+                doc.bullet(line)
+    doc.paragraph("")
     doc.closing(
         ["Thường trực Tỉnh ủy (b/c);", "Các huyện ủy, thành ủy;", "Lưu VP, BTG."],
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
@@ -136,8 +188,8 @@ class DistrictSection:
     def text(self) -> str:
         lines = [
             f"Trong tháng {self.month.month}/{self.month.year}, {self.meetings}/{self.communes} "
-            f"xã, thị trấn tổ chức hội nghị tuyên vận với {self.participants} lượt người dự; "
-            f"{self.officials} lượt cán bộ cấp trên dự.",
+            f"xã, thị trấn tổ chức hội nghị tuyên vận với {_vn(self.participants)} lượt người "
+            f"dự; {_vn(self.officials)} lượt cán bộ cấp trên dự.",
         ]
         if self.mean is not None:
             lines.append(f"Điểm bình quân các xã: {_vn(self.mean)} điểm.")
@@ -147,10 +199,10 @@ class DistrictSection:
             )
         if self.issues:
             lines.append("Ý kiến, kiến nghị của Nhân dân:")
-            lines += [f"- {name}: {text}" for name, text in self.issues]
+            lines += [f"- {line}" for line in _by_text(self.issues)]
         if self.proposals:
             lines.append("Đề xuất, kiến nghị:")
-            lines += [f"- {name}: {text}" for name, text in self.proposals]
+            lines += [f"- {line}" for line in _by_text(self.proposals)]
         return "\n".join(lines)
 
 
@@ -179,9 +231,9 @@ def district_section(district: Unit, month: date) -> DistrictSection:
                 commune.name,
                 meeting.held_on.strftime("%d/%m") if meeting else "Không tổ chức",
                 meeting.participants if meeting else "",
-                _vn(result.total) if result and result.total is not None else "",
-                (result.band_label if result else "") or "",
-                ranked.get(commune.pk, ""),
+                _pts(result.total) if result and result.total is not None else "—",
+                (result.band_label if result else "") or "Chưa chấm",
+                ranked.get(commune.pk, "—"),
             ]
         )
     totals = [r.total for r in found.values() if r.total is not None]
@@ -228,6 +280,7 @@ def district_section_docx(section: DistrictSection) -> bytes:
     doc.table(
         SECTION_COLUMNS, section.rows, widths_cm=[1.1, 4.4, 2.6, 2.2, 1.8, 2.6, 1.8], font_size=11
     )
+    doc.paragraph("")
     doc.closing(
         ["Ban Tuyên giáo Tỉnh ủy (b/c);", "Lưu VP."],
         Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", ""),

@@ -628,3 +628,62 @@ class CommuneMonth:
     @property
     def key(self) -> str:
         return month_key(self.month)
+
+
+def _evidence_path(instance: Any, filename: str) -> str:
+    from .evidence import evidence_path
+
+    return evidence_path(instance, filename)
+
+
+class MeetingFile(models.Model):
+    """A file attached to a conference record: minutes, photos, the attendance list."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        PHOTO = "photo", _("Photo")
+        ATTENDANCE = "attendance", _("Attendance list")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        verbose_name = _("conference file")
+        verbose_name_plural = _("conference files")
+        ordering = ["kind", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoreFile(models.Model):
+    """An evidence file on one score line (a deduction's proof)."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

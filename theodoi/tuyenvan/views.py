@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from theodoi import permissions
 from theodoi.core import clock
 from theodoi.units.models import Membership, Unit
 
-from . import actions, documents, results, scoring
+from . import actions, documents, evidence, preview, results, scoring
 from .forms import (
     CriteriaSetForm,
     MeetingForm,
@@ -35,9 +36,11 @@ from .models import (
     CriteriaSet,
     Criterion,
     Meeting,
+    MeetingFile,
     MonthlyResult,
     ResultEvent,
     Score,
+    ScoreFile,
     ScoreSheet,
     Submission,
     month_key,
@@ -198,6 +201,7 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "rank": rank,
             "events": result.events.select_related("by") if result else [],
             "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
+            "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
             "can_send": user.has_perm("tuyenvan.send_submission", cm),
             "moves": _moves(user, cm, result),
             "submission_form": SubmissionForm(),
@@ -255,13 +259,99 @@ def meeting_edit(request: HttpRequest, commune_id: int, month: str) -> HttpRespo
 
 
 # ---------------------------------------------------------------------------
+# Evidence files
+
+
+def _serve(attached: MeetingFile | ScoreFile) -> FileResponse:
+    kind = attached.content_type
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=evidence.CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=kind not in ("pdf", "png", "jpg"),
+        filename=evidence.download_name(attached.name, kind),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def meeting_file_add(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    """The conference's files page: the list, and the upload form for the commune."""
+    cm = _get_commune_month(request, commune_id, month)
+    _require(request, "tuyenvan.change_meeting_files", cm)
+    meeting = Meeting.objects.filter(commune=cm.commune, month=cm.month).first()
+    if meeting is None:
+        messages.error(request, _("Record the conference first."))
+        return redirect(_month_url(cm))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        uploads = request.FILES.getlist("file")
+        try:
+            if not uploads:
+                raise ValidationError({"file": _("Choose a file.")})
+            with transaction.atomic():
+                for upload in uploads:
+                    actions.do_add_meeting_file(
+                        meeting, upload, request.POST.get("kind", ""), by=request.user
+                    )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The files are attached."))
+            return redirect(_month_url(cm) + "#files")
+    return render(
+        request,
+        "tuyenvan/meeting_files.html",
+        {"cm": cm, "meeting": meeting, "errors": errors, "can_files": True,
+         "kinds": MeetingFile.Kind.choices, "kind": request.POST.get("kind", "")},
+        status=400 if errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def meeting_file(request: HttpRequest, pk: int) -> FileResponse:
+    attached = get_object_or_404(MeetingFile.objects.select_related("meeting__commune"), pk=pk)
+    cm = CommuneMonth(attached.meeting.commune, attached.meeting.month)
+    if not request.user.has_perm("tuyenvan.view_meeting_files", cm):
+        raise Http404
+    return _serve(attached)
+
+
+@login_required
+@require_POST
+def meeting_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attached = get_object_or_404(MeetingFile.objects.select_related("meeting__commune"), pk=pk)
+    cm = CommuneMonth(attached.meeting.commune, attached.meeting.month)
+    if not request.user.has_perm("tuyenvan.view_meeting_files", cm):
+        raise Http404
+    _require(request, "tuyenvan.change_meeting_files", cm)
+    actions.do_remove_meeting_file(attached, by=request.user)
+    messages.success(request, _("The file is removed."))
+    return redirect(_month_url(cm) + "#files")
+
+
+@login_required
+def score_file(request: HttpRequest, pk: int) -> FileResponse:
+    attached = get_object_or_404(ScoreFile.objects.select_related("score__sheet"), pk=pk)
+    if not request.user.has_perm("tuyenvan.view_sheet", attached.score.sheet):
+        raise Http404
+    return _serve(attached)
+
+
+# ---------------------------------------------------------------------------
 # Score sheets
 
 
 def _sheet_rows(
     sheet: ScoreSheet, cm: CommuneMonth, data: Any, errors: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
-    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet.pk else {}
+    scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("files")} if sheet.pk else {}
     others: dict[int, list[tuple[str, Decimal]]] = {}
     if sheet.source == Source.DISTRICT:
         for score in (
@@ -300,6 +390,7 @@ def _sheet_rows(
                 "evidence": data.get(f"evidence-{key}")
                 if data
                 else (score.evidence if score else ""),
+                "files": list(score.files.all()) if score is not None else [],
                 "others": others.get(criterion.pk, []),
                 "flagged": len(values) > 1 and max(values) - min(values) > threshold,
                 "errors": errors.get(criterion.code, []),
@@ -326,6 +417,7 @@ def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -
                 request.POST.get(f"points-{criterion.pk}", ""),
                 request.POST.get(f"reason-{criterion.pk}", ""),
                 request.POST.get(f"evidence-{criterion.pk}", ""),
+                request.FILES.getlist(f"evidence_file-{criterion.pk}"),
             )
             for criterion in Criterion.objects.filter(group__criteria_set=sheet.criteria_set)
             if criterion.scorable_by(sheet.source)
@@ -365,8 +457,10 @@ def sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("tuyenvan.view_sheet", sheet):
         raise Http404
-    scores = sheet.scores.select_related("criterion").order_by(
-        "criterion__group__position", "criterion__position"
+    scores = (
+        sheet.scores.select_related("criterion")
+        .prefetch_related("files")
+        .order_by("criterion__group__position", "criterion__position")
     )
     cm = CommuneMonth(sheet.commune, sheet.month)
     return render(request, "tuyenvan/sheet.html", {"cm": cm, "sheet": sheet, "scores": scores})
@@ -410,6 +504,22 @@ def history(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
 def explanation(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
     cm = _get_commune_month(request, commune_id, month)
     explained = scoring.explain(cm.commune, cm.month)
+    if explained is not None:
+        # Evidence files of the commune's and the district's lines, for those who read them.
+        sheets = permissions.visible_tuyenvan_sheets(
+            request.user,
+            ScoreSheet.objects.filter(
+                commune=cm.commune, month=cm.month, source__in=[Source.SELF, Source.DISTRICT]
+            ),
+        )
+        files: dict[int, dict[str, list[ScoreFile]]] = {}
+        for attached in ScoreFile.objects.filter(score__sheet__in=sheets).select_related(
+            "score__sheet"
+        ):
+            by_source = files.setdefault(attached.score.criterion_id, {})
+            by_source.setdefault(attached.score.sheet.source, []).append(attached)
+        for line in explained.lines:
+            line.files = files.get(line.criterion.pk, {})  # type: ignore[attr-defined]
     opens, closes = actions.appeal_window(cm.commune, cm.month)
     today = clock.today()
     return render(
@@ -713,6 +823,40 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(criteria_set)
 
 
+@login_required
+def criteria_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a chosen closed month scores under this set, beside the set in force."""
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("owner"), pk=pk)
+    if not request.user.has_perm("tuyenvan.view_criteriaset", criteria_set):
+        raise Http404
+    _require(request, "tuyenvan.preview_criteriaset", criteria_set)
+    months = preview.closed_months(criteria_set)
+    chosen = None
+    text = request.GET.get("month", "")
+    if text:
+        try:
+            chosen = parse_month(text)
+        except ValueError:
+            chosen = None
+        if chosen not in months:
+            messages.error(request, _("Choose a closed month."))
+            chosen = None
+    if chosen is None and months:
+        chosen = months[0]
+    rows = preview.preview_month(criteria_set, chosen) if chosen else []
+    return render(
+        request,
+        "tuyenvan/criteria_preview.html",
+        {
+            "set": criteria_set,
+            "months": months,
+            "chosen": chosen,
+            "rows": rows,
+            "changed": sum(1 for r in rows if r.band_changed),
+        },
+    )
+
+
 # ---------------------------------------------------------------------------
 # Results
 
@@ -726,11 +870,14 @@ def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
     if level not in ("commune", "district"):
         raise Http404
     within_id = request.GET.get("within", "")
-    if within_id.isdigit():
+    if within_id.isdigit() and len(within_id) < 12:
         within = get_object_or_404(Unit, pk=int(within_id))
     else:
-        within = _default_within(request)
-    if within is None or not request.user.has_perm("tuyenvan.view_results", within):
+        within = _default_within(request) or _own_district(request)
+    if within is None or not request.user.has_perm("tuyenvan.view_ranking", within):
+        raise Http404
+    # A commune reporter sees the commune ranking of its district only.
+    if level != "commune" and not request.user.has_perm("tuyenvan.view_results", within):
         raise Http404
     return period, level, within
 
@@ -745,6 +892,12 @@ def _default_within(request: HttpRequest) -> Unit | None:
     )
 
 
+def _own_district(request: HttpRequest) -> Unit | None:
+    """The district whose commune ranking a commune reporter may open."""
+    ids = permissions.tv_ranking_districts(request.user)
+    return Unit.objects.filter(pk__in=ids).order_by("name").first()
+
+
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     period, level, within = _ranking_scope(request)
@@ -753,22 +906,32 @@ def rankings(request: HttpRequest) -> HttpResponse:
         if level == "district"
         else results.rank_communes(within, period)
     )
+    full = request.user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
         "period": period,
         "level": level,
         "within": within,
         "ranked": ranked,
         "query": request.GET.urlencode(),
-        "scopes": Unit.objects.filter(
-            pk__in=permissions.reach(request.user, *permissions.TV_READ_ROLES),
-            kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT],
-        ).order_by("kind", "name"),
+        "scopes": permissions.visible_ranking_scopes(request.user).order_by("kind", "name"),
         "max_score": max((r.score for r in ranked), default=Decimal(100)) or Decimal(100),
+        "full": full,
+        # Rows the user may open (a commune reporter: its own commune only).
+        "openable": {r.unit_id for r in ranked}
+        if full
+        else set(
+            permissions.visible_tuyenvan_communes(request.user)
+            .filter(pk__in=[r.unit_id for r in ranked])
+            .values_list("pk", flat=True)
+        ),
     }
+    if not full:  # a commune reporter: where its commune stands
+        context["standing"] = [r for r in ranked if r.unit_id in context["openable"]]
     if period.is_month:
         context["bands"] = results.band_distribution(within, period.start)
         context["improved"] = results.most_improved(within, period.start)
-        context["attention"] = results.attention(within, period.start)
+        if context["full"]:
+            context["attention"] = results.attention(within, period.start)
     return render(request, "tuyenvan/rankings.html", context)
 
 

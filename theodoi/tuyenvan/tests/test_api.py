@@ -233,7 +233,9 @@ def test_results_and_rankings(client, tv):
     assert [r["commune_name"] for r in client.get(f"{API}/results?month=2018-03").json()] == [
         "Xã Một A"
     ]
-    assert client.get(f"{API}/rankings?period=2018-03&within={tv.district1.pk}").status_code == 404
+    # ... and, as aggregates, the commune ranking of its own district (not another's).
+    assert client.get(f"{API}/rankings?period=2018-03&within={tv.district1.pk}").status_code == 200
+    assert client.get(f"{API}/rankings?period=2018-03&within={tv.district2.pk}").status_code == 404
     as_(client, tv.district)
     assert len(client.get(f"{API}/results?month=2018-03").json()) == 2
     assert client.get(f"{API}/rankings?period=2018-03&within={tv.district2.pk}").status_code == 404
