@@ -95,3 +95,11 @@ def test_every_page_answers_each_role_without_error(client, world, persona):
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             html = response.content.decode()
             assert len(re.findall(r"<h1[ >]", html)) == 1, url
+
+
+def test_pages_are_compressed_for_weak_links(client, world):
+    make_work_item(make_plan(world), lead=world.bdv)
+    client.force_login(world.coordinator)
+    response = client.get("/plans/", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
