@@ -832,5 +832,6 @@ def ensure(
     if verbose:
         print(f"migrate {migrated - began:.1f} s, generate {time.perf_counter() - migrated:.1f} s")
 
+
 if __name__ == "__main__":
     main()
