@@ -333,9 +333,11 @@ def compute_month(scope: Unit, month: date) -> int:
     now = timezone.now()
     today = clock.today()
     # Per set: the due date, whether it has passed; the system points of the
-    # few (conference held, missing, late) combinations, computed once.
+    # few (conference held, missing, late) combinations and the band of each
+    # (total, conference held), computed once.
     due = {pk: due_date(cs, month) for pk, cs in ((cs.pk, cs) for cs in sets.values())}
     system: dict[tuple[int, bool, int, int], tuple[Decimal, int]] = {}
+    bands: dict[tuple[int, Decimal | None, bool], tuple[str, str, bool]] = {}
     empty: dict[str, int] = {}
     no_row = (None, None, None, 0, 0)
     results = []
@@ -365,7 +367,10 @@ def compute_month(scope: Unit, month: date) -> int:
         has_district = Source.DISTRICT in present
         district_total = dec(d_total) if has_district else None
         total = (district_total or Decimal(0)) + sys_total if has_district else None
-        band, label, eligible = classify(criteria_set, total, held)
+        band_key = (criteria_set.pk, total, held)
+        if band_key not in bands:
+            bands[band_key] = classify(criteria_set, total, held)
+        band, label, eligible = bands[band_key]
         row = (
             above_id,
             province_id,
