@@ -50,6 +50,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from theodoi.core import clock
@@ -278,12 +279,19 @@ def compute_month(scope: Unit, month: date) -> int:
     if not communes:
         return 0
     under = _communes_under(scope).values("pk")
+    # Rows of communes outside the scope are ignored below, so under a root
+    # (the country) the month's rows are read without the subquery of the
+    # communes under it, which costs more than the rows it would leave out.
+    rooted = scope.parent_id is None
+    in_scope = Q() if rooted else Q(commune_id__in=under)
     # The stored results: closed ones are kept, unchanged ones not rewritten.
     stored: dict[int, tuple] = {}
     closed: set[int] = set()
-    for commune_id, status, *values in MonthlyResult.objects.filter(
-        month=month, commune_id__in=under
-    ).values_list("commune_id", "status", *_COMPARED):
+    for commune_id, status, *values in (
+        MonthlyResult.objects.filter(in_scope, month=month)
+        .values_list("commune_id", "status", *_COMPARED)
+        .order_by()
+    ):
         if status == MonthlyResult.Status.CLOSED:
             closed.add(commune_id)
         else:
@@ -295,7 +303,7 @@ def compute_month(scope: Unit, month: date) -> int:
     set_ids = sorted({s.pk for s in sets.values()})
 
     meetings = dict(
-        Meeting.objects.filter(month=month, commune_id__in=under)
+        Meeting.objects.filter(in_scope, month=month)
         .annotate(n=Count("official_links"))
         .values_list("commune_id", "n")
     )
@@ -313,16 +321,16 @@ def compute_month(scope: Unit, month: date) -> int:
         sheets[commune_id][source] = n
     # Each expected submission's first sending, as a local date (what
     # submission_facts compares with the due date).
-    tz = timezone.get_current_timezone()
     sent: dict[int, dict[str, date]] = defaultdict(dict)
     for sender_id, kind, first in (
-        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS, sender_id__in=under)
+        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS)
+        .filter(Q() if rooted else Q(sender_id__in=under))
         .values("sender_id", "kind")
-        .annotate(first=Min("sent_at"))
+        .annotate(first=Min(TruncDate("sent_at")))
         .order_by()
         .values_list("sender_id", "kind", "first")
     ):
-        sent[sender_id][kind] = timezone.localtime(first, tz).date()
+        sent[sender_id][kind] = first
     system_criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in Criterion.objects.filter(
         group__criteria_set_id__in=set_ids, system_rule__gt=""
