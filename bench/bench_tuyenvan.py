@@ -169,13 +169,14 @@ def bench_tuyenvan(ctx: Context) -> Report:
 
     from bench.bench_plans import province_codes
     from theodoi.tuyenvan import results, scoring
-    from theodoi.tuyenvan.models import MonthlyResult, Score
+    from theodoi.tuyenvan.models import CriteriaSet, MonthlyResult, Score
     from theodoi.units.models import Unit
 
     rounds = max(9, ctx.options.get("heavy_runs", 9))
     country = Unit.objects.get(key="bench:vn")
     province = Unit.objects.get(key=f"vn2025:{ctx.province or province_codes()[0]}")
     period = results.month_period(MONTH)
+    set_ids = sorted(CriteriaSet.objects.published().values_list("pk", flat=True))
 
     def floor() -> None:
         with connection.cursor() as cursor:
@@ -191,6 +192,7 @@ def bench_tuyenvan(ctx: Context) -> Report:
 
     steps: dict[str, Callable[[], Any]] = {
         "floor": floor,
+        "aggregate": lambda: scoring._aggregate(set_ids, MONTH, country),
         "compute_fresh": lambda: scoring.compute_month(country, FRESH),
         "compute": lambda: scoring.compute_month(country, MONTH),
         "rank_national": lambda: results.rank_communes(country, period),
@@ -200,6 +202,10 @@ def bench_tuyenvan(ctx: Context) -> Report:
     }
     labels = {
         "floor": ("Floor: one hand-written SQL aggregate", "`FLOOR_SQL` (bench/bench_tuyenvan.py)"),
+        "aggregate": (
+            "The rule's own SQL aggregate alone (part of compute_month)",
+            "`scoring._aggregate(sets, 2018-06, country)`",
+        ),
         "compute_fresh": (
             "Month's results, every row new",
             "`scoring.compute_month(country, 2018-05)`",
