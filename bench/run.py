@@ -3,6 +3,8 @@
     python -m bench.run                      # all benchmarks (generates data if missing)
     python -m bench.run --only plans --runs 50
     python -m bench.run --only writes
+    python -m bench.run --only reporting --country-runs 3
+    python -m bench.run --only tuyenvan --heavy-runs 15
     python -m bench.run --list
     python -m bench.run --reset              # regenerate the national data first
 
