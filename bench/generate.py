@@ -12,6 +12,12 @@ communes, each leading it in its own area) and 0–4 coordinating units, with
 statuses as of the bench's "today" (15/07/2018): done, done late, in progress,
 not started, overdue. One account per role per province.
 
+Then, in parts generated once each: reporting (``generate_reporting``:
+quarterly and 6-monthly schedules, the reports of 2018-Q1 and 2018-H1 from
+every unit that owes one) and, on PostgreSQL, tuyên vận (``generate_tuyenvan``:
+a "Cả nước" unit above the provinces, a criteria set per province, a year of
+conferences, submissions and score sheets for every commune).
+
 Deterministic (a seeded random), bulk inserts throughout. ``--reset`` drops and
 recreates the database (PostgreSQL) or file (SQLite) and migrates it; without
 it, a database that already holds the data is left alone.
