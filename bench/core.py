@@ -15,7 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODULES = ["bench.bench_plans", "bench.bench_breakdown", "bench.bench_writes"]
+MODULES = [
+    "bench.bench_plans",
+    "bench.bench_breakdown",
+    "bench.bench_writes",
+    "bench.bench_reporting",
+    "bench.bench_tuyenvan",
+]
 
 
 @dataclass
@@ -86,6 +92,27 @@ def time_calls(call: Callable[[], Any], *, runs: int, warmup: int) -> Timing:
         samples.append((time.perf_counter() - began) * 1000)
         cpu.append((time.process_time() - began_cpu) * 1000)
     return Timing(statistics.median(samples), percentile(samples, 95), runs, statistics.median(cpu))
+
+
+def count_queries(call: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def measure(call: Callable[[], Any], *, runs: int, warmup: int) -> tuple[Timing, int]:
+    """Timing of ``call`` and the number of queries one call makes."""
+    queries = count_queries(call)
+    return time_calls(call, runs=runs, warmup=warmup), queries
+
+
+def load_average() -> str:
+    import os
+
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def markdown_table(headers: list[str], rows: list[list[Any]], align: str = "") -> str:

@@ -12,6 +12,12 @@ communes, each leading it in its own area) and 0–4 coordinating units, with
 statuses as of the bench's "today" (15/07/2018): done, done late, in progress,
 not started, overdue. One account per role per province.
 
+Then, in parts generated once each: reporting (``generate_reporting``:
+quarterly and 6-monthly schedules, the reports of 2018-Q1 and 2018-H1 from
+every unit that owes one) and, on PostgreSQL, tuyên vận (``generate_tuyenvan``:
+a "Cả nước" unit above the provinces, a criteria set per province, a year of
+conferences, submissions and score sheets for every commune).
+
 Deterministic (a seeded random), bulk inserts throughout. ``--reset`` drops and
 recreates the database (PostgreSQL) or file (SQLite) and migrates it; without
 it, a database that already holds the data is left alone.
@@ -22,7 +28,9 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -410,6 +418,358 @@ def generate(provinces_limit: int | None = None, seed: int = 2018) -> dict[str, 
     }
 
 
+# Reporting (issue 3) ----------------------------------------------------------------
+
+# The two periods every unit that owes a report has reported on, both past due
+# at the bench's today (15/07/2018): the first quarter and the first half.
+REPORTED_PERIODS = ("2018-Q1", "2018-H1")
+
+
+def _entry_values(rng: random.Random, end: date, period_end: date, late_unit: bool) -> dict:
+    """A reporter's entry for a work item ending on ``end``, as of ``period_end``."""
+    from theodoi.reporting import demo
+    from theodoi.reporting.models import ProgressEntry
+
+    S = ProgressEntry.Status
+    fill = {"n": rng.randint(2, 12), "m": rng.randint(120, 2400), "k": rng.randint(10, 24)}
+    completed_on = None
+    if end <= period_end:
+        roll = rng.random()
+        if roll < 0.65:
+            status, percent = S.DONE_ON_TIME, 100
+            completed_on = end - timedelta(days=rng.randint(0, 10))
+        elif roll < 0.8:
+            status, percent = S.DONE_LATE, 100
+            completed_on = end + timedelta(days=rng.randint(5, 20))
+        else:
+            status, percent = S.OVERDUE, rng.choice([50, 60, 70, 80])
+    elif rng.random() < 0.1:
+        status, percent = S.NOT_STARTED, 0
+    else:
+        status = S.CHANGE_PROPOSED if rng.random() < 0.08 else S.IN_PROGRESS
+        percent = rng.choice([20, 30, 40, 50, 60])
+    pool = demo.RESULTS_DONE if status in ProgressEntry.DONE else demo.RESULTS_PROGRESS
+    shortcomings = proposals = ""
+    if status in (S.OVERDUE, S.CHANGE_PROPOSED) or late_unit or rng.random() < 0.3:
+        shortcomings = rng.choice(demo.SHORTCOMINGS)
+    if status == S.CHANGE_PROPOSED:
+        proposals = demo.PROPOSALS[2]
+    elif rng.random() < 0.35:
+        proposals = rng.choice(demo.PROPOSALS[:2])
+    return {
+        "status": status,
+        "percent": percent,
+        "completed_on": completed_on,
+        "results": rng.choice(pool).format(**fill) if status != S.NOT_STARTED else "",
+        "shortcomings": shortcomings,
+        "proposals": proposals,
+        "budget_spent": rng.choice([None, 5_000_000, 8_500_000, 12_000_000, 25_000_000]),
+    }
+
+
+def generate_reporting(seed: int = 2018) -> dict[str, int]:
+    """Per plan: quarterly and 6-monthly schedules (due 10 days after the
+    period's end), their 2018 periods, and the reports of 2018-Q1 and 2018-H1
+    from every unit that owes one: ~10% missing (half of them opened as a
+    draft), ~12% sent late, the rest on time, most accepted, some waiting."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from theodoi.plans.models import Assignment, Plan
+    from theodoi.reporting.models import (
+        ProgressEntry,
+        ProgressReport,
+        ReportingPeriod,
+        ReportingSchedule,
+    )
+    from theodoi.reporting.periods import due_date, spans
+
+    rng = random.Random(seed + 3)
+    batch = 2000
+
+    def at(day: date, hour: int = 9) -> Any:
+        return timezone.make_aware(datetime.combine(day, dtime(hour, 30)))
+
+    with transaction.atomic():
+        plans = list(Plan.objects.order_by("pk"))
+        schedules = [
+            ReportingSchedule(plan=plan, kind=kind, rule="days_after_end", days=10)
+            for plan in plans
+            for kind in ("quarter", "half")
+        ]
+        ReportingSchedule.objects.bulk_create(schedules, batch_size=batch)
+        periods = [
+            ReportingPeriod(
+                plan=s.plan,
+                kind=span.kind,
+                code=span.code,
+                title=span.title,
+                start=span.start,
+                end=span.end,
+                due=due_date(s, span.start, span.end),
+            )
+            for s in schedules
+            for span in spans(s.kind, s.plan.year)
+        ]
+        ReportingPeriod.objects.bulk_create(periods, batch_size=batch)
+        reported = list(
+            ReportingPeriod.objects.filter(code__in=REPORTED_PERIODS).order_by("plan_id", "end")
+        )
+        # (plan, unit) -> [(task position, item position, item id, role, start, end)]
+        rows: dict[int, dict[int, list[tuple]]] = {}
+        for a in Assignment.objects.values_list(
+            "work_item__task__plan_id",
+            "unit_id",
+            "work_item__task__position",
+            "work_item__position",
+            "work_item_id",
+            "role",
+            "work_item__start",
+            "work_item__end",
+        ).order_by("pk"):
+            rows.setdefault(a[0], {}).setdefault(a[1], []).append(a[2:])
+        reports: list[ProgressReport] = []
+        entry_specs: list[list[tuple]] = []  # per report, its entries' values
+        for period in reported:
+            for unit_id in sorted(rows.get(period.plan_id, {})):
+                items = sorted(
+                    r
+                    for r in rows[period.plan_id][unit_id]
+                    if r[4] <= period.end and r[5] >= period.start
+                )
+                if not items:
+                    continue
+                roll = rng.random()
+                if roll < 0.10 and rng.random() < 0.5:
+                    continue  # missing, never opened
+                report = ProgressReport(period=period, unit_id=unit_id)
+                late = roll > 0.88
+                if roll >= 0.10:
+                    sent = (
+                        period.due + timedelta(days=rng.randint(2, 4))
+                        if late
+                        else period.due - timedelta(days=rng.randint(0, 8))
+                    )
+                    report.first_submitted_at = report.submitted_at = at(sent)
+                    if not late and rng.random() < 0.7:
+                        report.state = ProgressReport.State.ACCEPTED
+                        report.decided_at = at(
+                            min(sent + timedelta(days=rng.randint(1, 4)), TODAY), 15
+                        )
+                    else:
+                        report.state = ProgressReport.State.SUBMITTED
+                    report.version = 2
+                reports.append(report)
+                # Leads first, like do_start_report.
+                ordered = [r for r in items if r[3] == "lead"] + [
+                    r for r in items if r[3] != "lead"
+                ]
+                filled = report.first_submitted_at is not None
+                entry_specs.append(
+                    [
+                        (
+                            r[2],
+                            r[3],
+                            _entry_values(rng, r[5], period.end, late) if filled else {},
+                        )
+                        for r in ordered
+                    ]
+                )
+        created = ProgressReport.objects.bulk_create(reports, batch_size=batch)
+        entries = [
+            ProgressEntry(
+                report_id=report.pk, work_item_id=item_id, role=role, position=i, **values
+            )
+            for report, specs in zip(created, entry_specs, strict=True)
+            for i, (item_id, role, values) in enumerate(specs)
+        ]
+        ProgressEntry.objects.bulk_create(entries, batch_size=batch)
+    return {
+        "reporting_periods": len(periods),
+        "reports": len(reports),
+        "received": sum(1 for r in reports if r.first_submitted_at),
+        "entries": len(entries),
+    }
+
+
+# Tuyên vận (issue 4) -----------------------------------------------------------------
+
+TUYENVAN_MONTHS = [date(YEAR, m, 1) for m in range(1, 13)]
+# Province criteria added to the default 15-criterion table: 25 in all, two of
+# them scored by the system (the conference, the submissions).
+EXTRA_CRITERIA = [
+    "Tuyên truyền trên hệ thống loa truyền thanh cơ sở",
+    "Cập nhật tin, bài trên trang thông tin điện tử của xã",
+    "Hoạt động của tổ tuyên vận thôn, bản, tổ dân phố",
+    "Đối thoại trực tiếp giữa người đứng đầu cấp ủy với Nhân dân",
+    "Tuyên truyền phòng, chống tội phạm, tệ nạn xã hội",
+    "Tuyên truyền chính sách dân tộc, tôn giáo",
+    "Vận động Nhân dân tham gia xây dựng nông thôn mới",
+    "Giải quyết kiến nghị của Nhân dân đúng thời hạn",
+    "Phối hợp với Mặt trận và các đoàn thể",
+    "Lưu trữ hồ sơ, biên bản hội nghị tuyên vận",
+]
+
+
+def _hash(*parts: str) -> str:
+    """SQL for a deterministic pseudo-random integer 0..9999 from the given expressions."""
+    joined = " || ':' || ".join(f"({p})::text" for p in parts)
+    return f"(abs(hashtext({joined})::bigint) %% 10000)::int"
+
+
+def generate_tuyenvan() -> dict[str, int]:
+    """The country's tuyên vận scoring: a "Cả nước" unit above the 34 provinces
+    (the national scope of the rankings), one published 25-criterion set per
+    province, and for each of the 3,321 communes and 12 months of 2018: the
+    conference (~95%, one attending official), the monthly report and related
+    documents (~95% each, some after the due day), and the submitted sheets of
+    the three sources (self ~97%, district ~95%, the attending official where
+    the conference was held). Scores are written in SQL (about 2.6 million
+    rows); their points are a hash of the sheet and criterion, so the data is
+    the same on every reset: mostly full marks, some half or whole points off,
+    now and then a spread above the threshold (a flagged discrepancy)."""
+    from django.db import connection, transaction
+
+    from theodoi.tuyenvan import models as tv
+    from theodoi.tuyenvan.defaults import build_default_set
+    from theodoi.units.models import Unit
+
+    with transaction.atomic():
+        country = Unit.objects.create(key="bench:vn", name="Cả nước", kind=Unit.Kind.OTHER)
+        Unit.objects.filter(kind=Unit.Kind.PROVINCE, parent__isnull=True).update(parent=country)
+        provinces = list(Unit.objects.filter(kind=Unit.Kind.PROVINCE).order_by("position"))
+        extra = []
+        for province in provinces:
+            criteria_set = build_default_set(province, date(YEAR, 1, 1))
+            group = tv.CriterionGroup.objects.create(
+                criteria_set=criteria_set, code="X", name="Tiêu chí bổ sung của tỉnh", position=10
+            )
+            extra += [
+                tv.Criterion(
+                    group=group,
+                    code=f"10.{i + 1}",
+                    text=text,
+                    min_points=Decimal(0),
+                    max_points=Decimal(2),
+                    position=i,
+                )
+                for i, text in enumerate(EXTRA_CRITERIA)
+            ]
+        tv.Criterion.objects.bulk_create(extra)
+        t = {
+            "unit": Unit._meta.db_table,
+            "user": "auth_user",
+            "cset": tv.CriteriaSet._meta.db_table,
+            "grp": tv.CriterionGroup._meta.db_table,
+            "crit": tv.Criterion._meta.db_table,
+            "meeting": tv.Meeting._meta.db_table,
+            "mo": tv.MeetingOfficial._meta.db_table,
+            "sheet": tv.ScoreSheet._meta.db_table,
+            "score": tv.Score._meta.db_table,
+            "sub": tv.Submission._meta.db_table,
+        }
+        communes = (
+            f"SELECT u.id, u.parent_id AS province_id, m.month::date AS month, "  # noqa: S608
+            f"cs.id AS set_id, o.id AS official_id "
+            f"FROM {t['unit']} u JOIN {t['cset']} cs ON cs.owner_id = u.parent_id "
+            f"JOIN {t['unit']} p ON p.id = u.parent_id "
+            f"JOIN {t['user']} o ON o.username = 'p' || p.code || '-official' "
+            f"CROSS JOIN unnest(%s::date[]) AS m(month) "
+            f"WHERE u.kind = 'commune' AND u.key LIKE 'vn2025:%%'"
+        )
+        months = TUYENVAN_MONTHS
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {t["meeting"]} (commune_id, month, held_on, place, chair, topics,
+                    participants, issues_raised, proposals, minutes, minutes_file)
+                SELECT c.id, c.month, c.month + (5 + {_hash("c.id", "c.month")} %% 20),
+                    'Hội trường Ủy ban nhân dân xã', 'Bí thư Đảng ủy xã',
+                    'Thông tin thời sự; Hướng dẫn tuyên truyền tháng; ý kiến của Nhân dân',
+                    40 + {_hash("c.id", "c.month", "'p'")} %% 160, '', '', '', ''
+                FROM ({communes}) c
+                WHERE {_hash("c.id", "c.month", "'meeting'")} %% 100 < 95
+                """,  # noqa: S608 (table names from the models)
+                [months],
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {t["mo"]} (meeting_id, user_id)
+                SELECT mt.id, o.id FROM {t["meeting"]} mt
+                JOIN {t["unit"]} u ON u.id = mt.commune_id
+                JOIN {t["unit"]} p ON p.id = u.parent_id
+                JOIN {t["user"]} o ON o.username = 'p' || p.code || '-official'
+                """,  # noqa: S608
+                [],
+            )
+            for kind, share in (("report", 95), ("documents", 93)):
+                cursor.execute(
+                    f"""
+                    INSERT INTO {t["sub"]} (sender_id, recipient_id, month, kind, title, body,
+                        file, sent_at)
+                    SELECT c.id, c.province_id, c.month, %s,
+                        'Báo cáo kết quả công tác tuyên vận tháng ' ||
+                        to_char(c.month, 'MM/YYYY'), '', '',
+                        (c.month + (15 + {_hash("c.id", "c.month", "%s")} %% 14))::timestamp
+                            + interval '9 hours'
+                    FROM ({communes}) c
+                    WHERE {_hash("c.id", "c.month", "%s", "'sent'")} %% 100 < %s
+                    """,  # noqa: S608
+                    [kind, kind, months, kind, share],
+                )
+            cursor.execute(
+                f"""
+                INSERT INTO {t["sheet"]} (commune_id, month, source, official_id,
+                    criteria_set_id, state, version, submitted_at, note)
+                SELECT c.id, c.month, src.source,
+                       CASE WHEN src.source = 'official' THEN c.official_id END, c.set_id,
+                       'submitted', 1, (c.month + 26)::timestamp + interval '10 hours', ''
+                FROM ({communes}) c
+                CROSS JOIN (VALUES ('self', 97), ('district', 95), ('official', 100))
+                    AS src(source, share)
+                WHERE {_hash("c.id", "c.month", "src.source")} %% 100 < src.share
+                  AND (src.source <> 'official' OR EXISTS (
+                      SELECT 1 FROM {t["meeting"]} mt
+                      WHERE mt.commune_id = c.id AND mt.month = c.month))
+                """,  # noqa: S608
+                [months],
+            )
+            h = _hash("sh.id", "c.id")
+            cursor.execute(
+                f"""
+                INSERT INTO {t["score"]} (sheet_id, criterion_id, points, reason, evidence)
+                SELECT sh.id, c.id,
+                    CASE c.kind
+                      WHEN 'bonus' THEN CASE WHEN {h} %% 10 = 0 THEN 1 ELSE 0 END
+                      WHEN 'penalty' THEN CASE WHEN {h} %% 50 = 0 THEN -2 ELSE 0 END
+                      ELSE GREATEST(c.min_points, c.max_points - CASE
+                          WHEN {h} %% 100 < 70 THEN 0 WHEN {h} %% 100 < 88 THEN 0.5
+                          WHEN {h} %% 100 < 97 THEN 1 ELSE 3 END)
+                    END,
+                    '', ''
+                FROM {t["sheet"]} sh
+                JOIN {t["grp"]} g ON g.criteria_set_id = sh.criteria_set_id
+                JOIN {t["crit"]} c ON c.group_id = g.id
+                WHERE c.system_rule = ''
+                  AND ((sh.source = 'self' AND c.by_self)
+                    OR (sh.source = 'district' AND c.by_district)
+                    OR (sh.source = 'official' AND c.by_official))
+                """,  # noqa: S608
+                [],
+            )
+            counts = {}
+            for name in ("meeting", "sub", "sheet", "score"):
+                cursor.execute(f"SELECT count(*) FROM {t[name]}")  # noqa: S608
+                counts[name] = cursor.fetchone()[0]
+    return {
+        "criteria_sets": len(provinces),
+        "meetings": counts["meeting"],
+        "submissions": counts["sub"],
+        "score_sheets": counts["sheet"],
+        "scores": counts["score"],
+    }
+
+
 def analyze() -> None:
     """Refresh the planner's statistics after a bulk load (PostgreSQL)."""
     from django.db import connection
@@ -451,16 +811,36 @@ def ensure(
     # Production settings serve hashed static files from a manifest.
     call_command("collectstatic", interactive=False, verbosity=0)
     migrated = time.perf_counter()
-    if Unit.objects.filter(key__startswith="vn2025:").exists():
+    from theodoi.reporting.models import ReportingSchedule
+    from theodoi.tuyenvan.models import CriteriaSet
+
+    # Each part is generated once; a database made before a part existed
+    # gains it on the next run, the parts already there are left alone.
+    parts = [
+        ("plans", lambda: Unit.objects.filter(key__startswith="vn2025:").exists(), None),
+        ("reporting", ReportingSchedule.objects.exists, lambda: generate_reporting(seed)),
+        ("tuyenvan", CriteriaSet.objects.exists, generate_tuyenvan),
+    ]
+    made = False
+    for name, present, make in parts:
+        if name == "tuyenvan" and engine != "postgres":
+            # Its score rows are written in PostgreSQL's SQL; the SQLite file
+            # serves the write benchmark, which needs only the plans.
+            continue
+        if present():
+            if verbose:
+                print(f"{url}: {name} already generated (use --reset to start again)")
+            continue
+        began_part = time.perf_counter()
+        counts = generate(provinces, seed) if make is None else make()
+        made = True
         if verbose:
-            print(f"{url}: already generated (use --reset to start again)")
-        return
-    counts = generate(provinces, seed)
-    analyze()
-    done = time.perf_counter()
+            print(f"{url}: {name}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+            print(f"  {time.perf_counter() - began_part:.1f} s")
+    if made:
+        analyze()
     if verbose:
-        print(f"{url}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
-        print(f"migrate {migrated - began:.1f} s, generate {done - migrated:.1f} s")
+        print(f"migrate {migrated - began:.1f} s, generate {time.perf_counter() - migrated:.1f} s")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
     python -m bench.run                      # all benchmarks (generates data if missing)
     python -m bench.run --only plans --runs 50
     python -m bench.run --only writes
+    python -m bench.run --only reporting --country-runs 3
+    python -m bench.run --only tuyenvan --heavy-runs 15
     python -m bench.run --list
     python -m bench.run --reset              # regenerate the national data first
 
@@ -52,6 +54,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4, help="writes: concurrent processes")
     parser.add_argument("--writes", type=int, default=50, help="writes: PATCHes per worker")
     parser.add_argument(
+        "--heavy-runs",
+        type=int,
+        default=9,
+        help="reporting, tuyenvan: timed runs of the national and multi-second steps (>= 9)",
+    )
+    parser.add_argument(
+        "--country-runs",
+        type=int,
+        default=3,
+        help="reporting: timed runs of the whole country's consolidation (about a minute each)",
+    )
+    parser.add_argument(
         "--through",
         choices=["auto", "api", "action"],
         default="auto",
@@ -70,7 +84,13 @@ def main(argv: list[str] | None = None) -> None:
         runs=args.runs,
         warmup=args.warmup,
         province=args.province,
-        options={"workers": args.workers, "writes": args.writes, "through": args.through},
+        options={
+            "workers": args.workers,
+            "writes": args.writes,
+            "through": args.through,
+            "heavy_runs": args.heavy_runs,
+            "country_runs": args.country_runs,
+        },
     )
     env.OUT_DIR.mkdir(parents=True, exist_ok=True)
     print(f"\nMachine: {machine()}\n")

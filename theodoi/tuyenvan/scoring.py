@@ -50,6 +50,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from theodoi.core import clock
@@ -269,34 +270,45 @@ RESULT_FIELDS = [
 def compute_month(scope: Unit, month: date) -> int:
     """(Re)compute the results of every commune under ``scope`` for ``month``.
 
-    Closed months are left as they are. Returns the number of results written.
-    Queries: 8, plus 1 per 1,000 results written, whatever the number of
+    Closed months are left as they are. Returns the number of results
+    computed; only those that differ from the stored ones are written.
+    Queries: 8, plus 1 when some result changed, whatever the number of
     communes, provinces, sources and criteria.
     """
     communes = _scope_communes(scope, month)
     if not communes:
         return 0
     under = _communes_under(scope).values("pk")
-    closed = set(
-        MonthlyResult.objects.filter(
-            month=month, status=MonthlyResult.Status.CLOSED, commune_id__in=under
-        ).values_list("commune_id", flat=True)
-    )
+    # Rows of communes outside the scope are ignored below, so under a root
+    # (the country) the month's rows are read without the subquery of the
+    # communes under it, which costs more than the rows it would leave out.
+    rooted = scope.parent_id is None
+    in_scope = Q() if rooted else Q(commune_id__in=under)
+    # The stored results: closed ones are kept, unchanged ones not rewritten.
+    stored: dict[int, tuple] = {}
+    closed: set[int] = set()
+    for commune_id, status, *values in (
+        MonthlyResult.objects.filter(in_scope, month=month)
+        .values_list("commune_id", "status", *_COMPARED)
+        .order_by()
+    ):
+        if status == MonthlyResult.Status.CLOSED:
+            closed.add(commune_id)
+        else:
+            stored[commune_id] = tuple(values)
     sets = _sets_in_force({c[2] for c in communes if c[2]}, month)
     communes = [c for c in communes if c[0] not in closed and c[2] in sets]
-    ids = [c[0] for c in communes]
-    if not ids:
+    if not communes:
         return 0
     set_ids = sorted({s.pk for s in sets.values()})
 
-    meetings = {
-        row["commune_id"]: row["n"]
-        for row in Meeting.objects.filter(month=month, commune_id__in=under)
+    meetings = dict(
+        Meeting.objects.filter(in_scope, month=month)
         .annotate(n=Count("official_links"))
-        .values("commune_id", "n")
-    }
+        .values_list("commune_id", "n")
+    )
     sheets: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
+    for commune_id, source, n in (
         ScoreSheet.objects.filter(
             month=month, state=ScoreSheet.State.SUBMITTED, criteria_set_id__in=set_ids
         )
@@ -304,16 +316,21 @@ def compute_month(scope: Unit, month: date) -> int:
         .values("commune_id", "source")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("commune_id", "source", "n")
     ):
-        sheets[row["commune_id"]][row["source"]] = row["n"]
-    sent: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for row in (
-        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS, sender_id__in=under)
+        sheets[commune_id][source] = n
+    # Each expected submission's first sending, as a local date (what
+    # submission_facts compares with the due date).
+    sent: dict[int, dict[str, date]] = defaultdict(dict)
+    for sender_id, kind, first in (
+        Submission.objects.filter(month=month, kind__in=EXPECTED_SUBMISSIONS)
+        .filter(Q() if rooted else Q(sender_id__in=under))
         .values("sender_id", "kind")
-        .annotate(first=Min("sent_at"))
+        .annotate(first=Min(TruncDate("sent_at")))
         .order_by()
+        .values_list("sender_id", "kind", "first")
     ):
-        sent[row["sender_id"]][row["kind"]] = row["first"]
+        sent[sender_id][kind] = first
     system_criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in Criterion.objects.filter(
         group__criteria_set_id__in=set_ids, system_rule__gt=""
@@ -323,59 +340,95 @@ def compute_month(scope: Unit, month: date) -> int:
 
     now = timezone.now()
     today = clock.today()
+    # Per set: the due date, whether it has passed; the system points of the
+    # few (conference held, missing, late) combinations and the band of each
+    # (total, conference held), computed once.
+    due = {pk: due_date(cs, month) for pk, cs in ((cs.pk, cs) for cs in sets.values())}
+    system: dict[tuple[int, bool, int, int], tuple[Decimal, int]] = {}
+    bands: dict[tuple[int, Decimal | None, bool], tuple[str, str, bool]] = {}
+    empty: dict[str, int] = {}
+    no_row = (None, None, None, 0, 0)
     results = []
     for commune_id, above_id, province_id in communes:
         criteria_set = sets[province_id]
-        row = aggregate.get(commune_id, (None, None, None, 0, 0))
-        d_total, s_total, o_total, flags, deductions = row
-        present = sheets.get(commune_id, {})
-        held = commune_id in meetings
-        facts = submission_facts(sent.get(commune_id, {}), criteria_set, month, today)
-        own_system = system_criteria[criteria_set.pk]
-        sys_points = [system_points(c, meeting_held=held, facts=facts) for c in own_system]
-        sys_total = sum(sys_points, Decimal(0))
-        sys_deductions = sum(
-            1 for c, p in zip(own_system, sys_points, strict=True) if p < c.max_points
-        )
-        missing = [
-            s
-            for s, expected in (
-                (Source.SELF, 1),
-                (Source.DISTRICT, 1),
-                (Source.OFFICIAL, meetings.get(commune_id, 0)),
+        d_total, s_total, o_total, flags, deductions = aggregate.get(commune_id, no_row)
+        present = sheets.get(commune_id, empty)
+        officials = meetings.get(commune_id)
+        held = officials is not None
+        facts = _facts(sent.get(commune_id), due[criteria_set.pk], today)
+        key = (criteria_set.pk, held, facts.missing, facts.late)
+        if key not in system:
+            own = system_criteria[criteria_set.pk]
+            points = [system_points(c, meeting_held=held, facts=facts) for c in own]
+            system[key] = (
+                sum(points, Decimal(0)),
+                sum(1 for c, p in zip(own, points, strict=True) if p < c.max_points),
             )
-            if present.get(s, 0) < expected
-        ]
-        total = None
-        if Source.DISTRICT in present:
-            total = (dec(d_total) or Decimal(0)) + sys_total
-        band, label, eligible = classify(criteria_set, total, held)
-        results.append(
+        sys_total, sys_deductions = system[key]
+        missing = []
+        if present.get(Source.SELF, 0) < 1:
+            missing.append(str(Source.SELF))
+        if present.get(Source.DISTRICT, 0) < 1:
+            missing.append(str(Source.DISTRICT))
+        if present.get(Source.OFFICIAL, 0) < (officials or 0):
+            missing.append(str(Source.OFFICIAL))
+        has_district = Source.DISTRICT in present
+        district_total = dec(d_total) if has_district else None
+        total = (district_total or Decimal(0)) + sys_total if has_district else None
+        band_key = (criteria_set.pk, total, held)
+        if band_key not in bands:
+            bands[band_key] = classify(criteria_set, total, held)
+        band, label, eligible = bands[band_key]
+        row = (
+            above_id,
+            province_id,
+            criteria_set.pk,
+            total,
+            dec(s_total) if Source.SELF in present else None,
+            district_total,
+            dec(o_total) if Source.OFFICIAL in present else None,
+            sys_total,
+            band,
+            label,
+            eligible,
+            int(flags or 0),
+            int(deductions or 0) + sys_deductions,
+            missing,
+            held,
+            facts.missing,
+            facts.late,
+        )
+        results.append((commune_id, row))
+    _write(
+        [
             {
                 "commune_id": commune_id,
-                "district_id": above_id,
-                "province_id": province_id,
                 "month": month,
-                "criteria_set_id": criteria_set.pk,
-                "total": total,
-                "self_total": dec(s_total) if Source.SELF in present else None,
-                "district_total": dec(d_total) if Source.DISTRICT in present else None,
-                "official_total": dec(o_total) if Source.OFFICIAL in present else None,
-                "system_total": sys_total,
-                "band": band,
-                "band_label": label,
-                "eligible": eligible,
-                "open_flags": int(flags or 0),
-                "deductions": int(deductions or 0) + sys_deductions,
-                "missing_sources": [str(s) for s in missing],
-                "meeting_held": held,
-                "reports_missing": facts.missing,
-                "reports_late": facts.late,
+                **dict(zip(_COMPARED, row, strict=True)),
                 "computed_at": now,
             }
-        )
-    _write(results)
+            for commune_id, row in results
+            if stored.get(commune_id) != row
+        ]
+    )
     return len(results)
+
+
+# The written columns compared with the stored ones (all but computed_at).
+_COMPARED = [f for f in RESULT_FIELDS if f != "computed_at"]
+
+
+def _facts(first_sent: dict[str, date] | None, due: date, today: date) -> SubmissionFacts:
+    """``submission_facts`` from first sendings already converted to local dates."""
+    facts = SubmissionFacts()
+    passed = today > due
+    for kind in EXPECTED_SUBMISSIONS:
+        sent = first_sent.get(kind) if first_sent else None
+        if sent is None:
+            facts.missing += 1 if passed else 0
+        elif sent > due:
+            facts.late += 1
+    return facts
 
 
 # PostgreSQL array types of the written columns, in RESULT_FIELDS order after
