@@ -610,6 +610,7 @@ rules.add_perm("tuyenvan.view_results", tv_can_view_commune)
 rules.add_perm("tuyenvan.send_district_section", tv_is_district_scorer)
 rules.add_perm("tuyenvan.view_criteriaset", tv_can_view_set)
 rules.add_perm("tuyenvan.change_criteriaset", tv_coordinates_set)
+rules.add_perm("tuyenvan.add_criteriaset", is_coordinator)
 
 
 @rules.predicate

@@ -130,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "districts": districts,
             "district_id": district_id,
             "attending": attending,
-            "can_criteria": permissions.has_role(request.user, Membership.Role.COORDINATOR),
+            "can_criteria": request.user.has_perm("tuyenvan.add_criteriaset"),
             "district_actions": [
                 (d, can_accept, can_close)
                 for d in districts

@@ -101,7 +101,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         {
             "rounds": rounds,
             "form": form,
-            "is_official": permissions.has_role(request.user, "official"),
+            "is_official": request.user.has_perm("tuyenvan_people.view_my_roster"),
         },
     )
 
