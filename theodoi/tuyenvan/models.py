@@ -351,7 +351,7 @@ class ScoreSheet(models.Model):
 
     class Source(models.TextChoices):
         SELF = "self", _("Commune self-assessment")
-        DISTRICT = "district", _("District scorer")
+        DISTRICT = "district", pgettext_lazy("score source", "District scorer")
         OFFICIAL = "official", _("Attending official")
 
     class State(models.TextChoices):
