@@ -39,3 +39,42 @@ def test_the_browser_language_does_not_override_vietnamese(client, world):
     client.force_login(world.coordinator)
     html = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="vi"' in html
+
+
+def _translations(path: Path) -> dict:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def test_no_two_catalogs_translate_the_same_message_differently():
+    # Django merges every catalog of a language into one, so one of two different
+    # translations of the same (msgctxt, msgid) would silently win everywhere:
+    # give the special meaning a context (pgettext / `context "…"`) instead.
+    seen: dict = {}
+    clashes = []
+    for path in CATALOGS:
+        for key, text in _translations(path).items():
+            where = path.relative_to(ROOT)
+            if key in seen and seen[key][1] != text:
+                clashes.append(f"{key}: {seen[key][0]}={seen[key][1]!r} {where}={text!r}")
+            seen.setdefault(key, (where, text))
+    assert not clashes, "\n".join(clashes)
+
+
+def test_django_admin_and_auth_do_not_override_our_translations():
+    # Installed apps listed before ours (admin, auth, …) win over the apps' catalogs.
+    import django
+
+    contrib = Path(django.__file__).parent / "contrib"
+    ours = {}
+    for path in CATALOGS:
+        if path.parents[3] != ROOT:  # the project catalog (LOCALE_PATHS) wins anyway
+            ours.update(_translations(path))
+    clashes = []
+    for app in ("admin", "auth", "contenttypes", "sessions", "humanize"):
+        theirs = _translations(contrib / app / "locale" / "vi" / "LC_MESSAGES" / "django.po")
+        for key, text in theirs.items():
+            if key in ours and ours[key].casefold() != text.casefold():
+                clashes.append(f"{key}: django.contrib.{app}={text!r} ours={ours[key]!r}")
+    assert not clashes, "\n".join(clashes)

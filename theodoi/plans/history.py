@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 EMPTY = "—"
 
@@ -45,7 +46,9 @@ class Entry:
 
     @property
     def action(self) -> str:
-        return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
+        return {"+": pgettext("history action", "created"), "~": _("changed"), "-": _("deleted")}[
+            self.kind
+        ]
 
 
 def _raw_changes(record: Any, previous: Any | None) -> list[tuple[models.Field, Any, Any]]:

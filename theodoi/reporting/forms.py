@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings, ReportingSchedule
 
@@ -80,9 +81,11 @@ class AcceptForm(forms.Form):
 
 class PeriodForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=20, help_text=_("e.g. 2018-GK for a mid-term review")
+        label=pgettext_lazy("period", "Code"),
+        max_length=20,
+        help_text=_("e.g. 2018-GK for a mid-term review"),
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("period", "Title"), max_length=200)
     start = forms.DateField(label=_("Start"))
     end = forms.DateField(label=_("End"))
     due = forms.DateField(label=_("Due date"))

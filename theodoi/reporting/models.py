@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from theodoi.plans.models import Plan, WorkItem
@@ -78,7 +79,7 @@ class ReportingPeriod(models.Model):
     code = models.CharField(
         _("code"), max_length=20, help_text=_("YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or your own code.")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("period", "title"), max_length=200)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     due = models.DateField(_("due date"))
@@ -139,7 +140,7 @@ class ProgressReport(models.Model):
         Unit, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("unit")
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("revision", "version"), default=1)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -306,7 +307,7 @@ class ReportRevision(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"))
-    version = models.PositiveIntegerField(_("version"))
+    version = models.PositiveIntegerField(pgettext_lazy("revision", "version"))
     comment = models.TextField(_("comment or reason"), blank=True)
     # {work item id: {field: [before, after]}} for submissions.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -420,7 +421,7 @@ class Inspection(models.Model):
         Unit, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("unit")
     )
     held_on = models.DateField(_("date"))
-    team = models.TextField(_("team"))
+    team = models.TextField(pgettext_lazy("inspection", "team"))
     scope = models.TextField(_("scope"))
     findings = models.TextField(_("findings"), blank=True)
     created_by = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from theodoi.units.models import Unit
@@ -77,7 +78,7 @@ class CriteriaSet(models.Model):
         Unit, on_delete=models.PROTECT, related_name="criteria_sets", verbose_name=_("owner")
     )
     name = models.CharField(_("name"), max_length=200)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("revision", "version"), default=1)
     effective_from = models.DateField(_("effective from (month)"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -350,7 +351,7 @@ class ScoreSheet(models.Model):
 
     class Source(models.TextChoices):
         SELF = "self", _("Commune self-assessment")
-        DISTRICT = "district", _("District scorer")
+        DISTRICT = "district", pgettext_lazy("score source", "District scorer")
         OFFICIAL = "official", _("Attending official")
 
     class State(models.TextChoices):
@@ -372,7 +373,7 @@ class ScoreSheet(models.Model):
     )
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="sheets")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=0)
+    version = models.PositiveIntegerField(pgettext_lazy("revision", "version"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -469,7 +470,10 @@ class Submission(models.Model):
         Unit, on_delete=models.PROTECT, related_name="tuyenvan_sent", verbose_name=_("sender")
     )
     recipient = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="tuyenvan_received", verbose_name=_("to")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="tuyenvan_received",
+        verbose_name=pgettext_lazy("recipient", "to"),
     )
     month = models.DateField(_("month"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -179,7 +179,7 @@ def test_the_unit_message_is_translated(reformed):
     with translation.override("vi"), pytest.raises(ValidationError) as caught:
         do_create_work_item(item.task, data, by=world.coordinator)
     assert caught.value.message_dict["leads"] == [
-        "Huyện ủy Hai không tồn tại trong thời gian của nhóm công việc này "
+        "Huyện ủy Hai không tồn tại trong thời gian của nhóm đầu công việc này "
         "(01/01/2026–31/03/2026): đơn vị chỉ tồn tại đến 30/06/2025."
     ]
 

@@ -532,7 +532,7 @@ def test_a_unit_that_did_not_exist_during_the_work_item_is_refused(client, world
     response = _post(client, "/api/v1/work-items", body)
     assert response.status_code == 422, response.content
     assert response.json()["fields"] == {
-        "coordinating": "Huyện ủy Một không tồn tại trong thời gian của nhóm công việc này "
+        "coordinating": "Huyện ủy Một không tồn tại trong thời gian của nhóm đầu công việc này "
         "(01/05/2018–31/12/2018): đơn vị chỉ tồn tại đến 31/03/2018."
     }
     assert WorkItem.objects.count() == 1

@@ -131,5 +131,5 @@ def test_full_page_conflict_shows_readable_values(client, setup):
     typed = _post_entries(setup, report, **{f"e{setup.item1.pk}-status": "in_progress"})
     typed[f"e{setup.item1.pk}-percent"] = 50
     page = client.post(f"/reporting/reports/{report.pk}/", typed).content.decode()
-    assert "<strong>Xong đúng hạn</strong>" in page
+    assert "<strong>Hoàn thành đúng hạn</strong>" in page
     assert "<strong>100%</strong>" in page

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import update_change_reason
 
 from theodoi.core import clock
@@ -75,7 +76,7 @@ def do_publish_round(rnd: RosterRound, *, by: User) -> None:
     with transaction.atomic():
         rnd.status = RosterRound.Status.PUBLISHED
         rnd.published_at = clock.now()
-        rnd._change_reason = _("Published")
+        rnd._change_reason = pgettext("roster", "Published")
         rnd.save(update_fields=["status", "published_at"])
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from theodoi.units.models import Unit
@@ -51,7 +52,7 @@ class RosterRound(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("roster", "Published")
 
     class Frequency(models.IntegerChoices):
         NONE = 0, _("Not required")
@@ -96,7 +97,9 @@ class RosterRound(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("roster", "published at"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

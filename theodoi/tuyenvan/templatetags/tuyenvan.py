@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from theodoi.documents.party import format_vn_number
 
@@ -30,7 +31,7 @@ def monthkey(value: Any) -> str:
 def source_label(code: str) -> str:
     return {
         "self": _("Commune self-assessment"),
-        "district": _("District scorer"),
+        "district": pgettext("score source", "District scorer"),
         "official": _("Attending official"),
         "system": _("System"),
     }.get(str(code), str(code))
