@@ -181,12 +181,17 @@ class BoardForm(forms.ModelForm):
         widgets = {"established_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
 
 
+# A forged TOTAL_FORMS would otherwise build up to 2000 forms; more rows than
+# this is a formset error ("Please submit at most … forms.").
+ROWS_AT_MOST = {"max_num": 300, "absolute_max": 300, "validate_max": True}
+
 MemberFormSet = inlineformset_factory(
     Board,
     BoardMember,
     fields=["full_name", "post", "title", "phone", "position"],
     extra=2,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 RulesFormSet = inlineformset_factory(
     Board,
@@ -195,6 +200,7 @@ RulesFormSet = inlineformset_factory(
     widgets={"issued_on": DateInput()},
     extra=1,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 
 
@@ -241,7 +247,13 @@ TeamFormSet = inlineformset_factory(
     fields=["village", "village_name"],
     extra=2,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 TeamMemberFormSet = inlineformset_factory(
-    Team, TeamMember, fields=["full_name", "post", "title"], extra=3, can_delete=True
+    Team,
+    TeamMember,
+    fields=["full_name", "post", "title"],
+    extra=3,
+    can_delete=True,
+    **ROWS_AT_MOST,
 )
