@@ -83,10 +83,22 @@ class RoundForm(forms.ModelForm):
                 self.fields["province"].initial = provinces.first()
 
 
+# Reasons go to the history's change reason, a column of 100 characters.
+REASON_LENGTH = 100
+
+
+class FollowReasonForm(forms.Form):
+    """The reason given when setting which district each official follows."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=REASON_LENGTH, required=False
+    )
+
+
 class EntryForm(forms.Form):
     official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=REASON_LENGTH)
 
     def __init__(self, *args: Any, officials: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +112,7 @@ class AddEntryForm(forms.Form):
     commune = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Commune"))
     official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=REASON_LENGTH)
 
     def __init__(
         self, *args: Any, communes: list[Unit], officials: list[Any], **kwargs: Any
@@ -124,7 +136,9 @@ class AddEntryForm(forms.Form):
 class RoundSettingsForm(forms.ModelForm):
     """A draft round's rules (not its province or period)."""
 
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=REASON_LENGTH, required=False
+    )
 
     class Meta:
         model = RosterRound
@@ -152,11 +166,11 @@ class RoundSettingsForm(forms.ModelForm):
 
 
 class DeleteEntryForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for removing"), max_length=300)
+    reason = forms.CharField(label=_("Reason for removing"), max_length=REASON_LENGTH)
 
 
 class UnpublishForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), max_length=300)
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=REASON_LENGTH)
 
 
 class UnavailabilityForm(forms.ModelForm):

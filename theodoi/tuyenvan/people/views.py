@@ -29,6 +29,7 @@ from .forms import (
     BoardForm,
     DeleteEntryForm,
     EntryForm,
+    FollowReasonForm,
     MemberFormSet,
     RoundForm,
     RoundSettingsForm,
@@ -409,7 +410,10 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
         ]
         sections.append({"province": province, "districts": districts, "officials": officials})
     errors: dict[str, str] = {}
+    reason_form = FollowReasonForm(request.POST or None)
     if request.method == "POST":
+        if not reason_form.is_valid():
+            errors["reason"] = reason_form.errors["reason"][0]
         changes = {}
         for section in sections:
             by_id = {str(d.pk): d for d in section["districts"]}
@@ -422,7 +426,7 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
                 changes[official.user] = by_id.get(raw)
         if not errors:
             count = actions.do_set_followed_districts(
-                changes, by=request.user, reason=request.POST.get("reason", "")
+                changes, by=request.user, reason=reason_form.cleaned_data["reason"]
             )
             messages.success(
                 request,
@@ -444,7 +448,7 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tuyenvan_people/officials.html",
-        {"sections": sections},
+        {"sections": sections, "reason_error": errors.get("reason")},
         status=422 if errors else 200,
     )
 
