@@ -208,9 +208,12 @@ def _short(data) -> str:
     return repr(data)[:160] if data else ""
 
 
+QUERIED: set[str] = set()
+
+
 @pytest.mark.parametrize(
     ("persona", "budget"),
-    [("coordinator", 60), ("commune", 40), ("district", 40), ("official", 30)],
+    [("coordinator", 50), ("commune", 35), ("district", 35), ("official", 30)],
 )
 def test_bad_input_never_fails_the_server(loaded, persona, budget):
     client = Client()
@@ -233,7 +236,9 @@ def test_bad_input_never_fails_the_server(loaded, persona, budget):
             continue
         html = response.content.decode()
         if re.search(r'<form(?![^>]*method="post")', html) or "page=" in html:
-            lists.setdefault(pattern, url)
+            if pattern not in QUERIED:  # junk queries once a page pattern per module
+                QUERIED.add(pattern)
+                lists.setdefault(pattern, url)
         parser = _Forms()
         parser.feed(html)
         for form in parser.forms:
