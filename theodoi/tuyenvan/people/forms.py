@@ -87,8 +87,8 @@ class RoundForm(forms.ModelForm):
 REASON_LENGTH = 100
 
 
-class FollowReasonForm(forms.Form):
-    """The reason given when setting which district each official follows."""
+class ReasonForm(forms.Form):
+    """The optional reason of a page that saves several forms (kept in the history)."""
 
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=REASON_LENGTH, required=False
