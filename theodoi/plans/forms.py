@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,17 @@ class DateInput(forms.TextInput):
         if isinstance(value, date):
             return value.strftime("%d/%m/%Y")
         return super().format_value(value)
+
+
+YEARS = (1900, 2100)
+
+
+def bound_years(form: forms.BaseForm, *names: str) -> None:
+    """Keep year fields within calendar years a date can hold, said at the field."""
+    for name in names:
+        field = form.fields[name]
+        field.validators += [MinValueValidator(YEARS[0]), MaxValueValidator(YEARS[1])]
+        field.widget.attrs.update(min=YEARS[0], max=YEARS[1])
 
 
 def date_field(label: Any, required_message: Any = None, **kwargs: Any) -> forms.DateField:
@@ -201,6 +213,10 @@ class ProgrammeForm(ReasonModelForm):
         model = Programme
         fields = ["code", "title", "issuer", "start_year", "end_year", "summary"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_years(self, "start_year", "end_year")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
@@ -289,6 +305,7 @@ class PlanForm(ReasonModelForm):
         self.fields["owner"].queryset = owners
         self.fields["legal_bases"].queryset = LegalDocument.objects.all()
         self.order_fields([*self.Meta.fields[:-1], "new_legal_bases", "summary", "reason"])
+        bound_years(self, "year")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -316,6 +317,7 @@ def do_save_sheet(
     ]
     if was_submitted and changed and not change_reason.strip():
         raise ValidationError({"change_reason": _("Say why a submitted sheet is changed.")})
+    check_history_reason(change_reason, "change_reason")
     if sheet.pk is None:
         sheet.save()
     for pk in changed:
@@ -357,6 +359,7 @@ def do_resolve_flag(
     """Confirm (same points) or correct (new points) the district's score on a flag."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for confirming or correcting.")})
+    check_history_reason(reason)
     sheet = ScoreSheet.objects.filter(
         commune=commune, month=month, source=ScoreSheet.Source.DISTRICT
     ).first()
@@ -481,7 +484,20 @@ def _ready(result: MonthlyResult) -> None:
         )
 
 
+def check_history_reason(reason: str, field: str = "reason") -> None:
+    """A reason kept as the history's change reason: 100 characters, no NUL byte."""
+    errors = []
+    for validator in (MaxLengthValidator(100), ProhibitNullCharactersValidator()):
+        try:
+            validator(reason)
+        except ValidationError as error:
+            errors += error.messages
+    if errors:
+        raise ValidationError({field: errors})
+
+
 def _move(result: MonthlyResult, status: str, action: str, by: User, reason: str = "") -> None:
+    check_history_reason(reason)
     result.status = status
     result._change_reason = reason  # type: ignore[attr-defined]
     result._history_user = by  # type: ignore[attr-defined]

@@ -130,7 +130,14 @@ class CriterionForm(forms.ModelForm):
 
 
 CriterionFormSet = forms.modelformset_factory(
-    Criterion, form=CriterionForm, extra=1, can_delete=True
+    Criterion,
+    form=CriterionForm,
+    extra=1,
+    can_delete=True,
+    # A forged TOTAL_FORMS is a formset error, not 2000 forms built.
+    max_num=300,
+    absolute_max=300,
+    validate_max=True,
 )
 
 

@@ -277,6 +277,33 @@ def test_plan_validation_messages(client, world, plan):
     ]
 
 
+@pytest.mark.parametrize("year", ["999999999", "10000", "32767", "-1"])
+def test_a_plan_year_no_date_can_hold_is_a_field_error(client, world, plan, year):
+    login(client, world.coordinator)
+    response = client.post(f"/plans/{plan.pk}/edit/", _plan_post(world, plan, year=year))
+    assert response.status_code == 200
+    assert response.context["form"].errors["year"]
+    plan.refresh_from_db()
+    assert plan.year == 2018
+
+
+def test_programme_years_are_bounded_at_the_field(client, world, plan):
+    login(client, world.coordinator)
+    p = plan.programme
+    data = {
+        "code": p.code,
+        "title": p.title,
+        "issuer": world.province.pk,
+        "start_year": 2016,
+        "end_year": 99999,
+        "summary": "",
+        "reason": "x",
+    }
+    response = client.post(f"/plans/programmes/{p.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "2100" in response.context["form"].errors["end_year"][0]
+
+
 def test_the_coordinator_creates_a_plan(client, world, plan):
     login(client, world.coordinator)
     data = _plan_post(world, plan, number="200-KH/TU", new_legal_bases="")

@@ -83,10 +83,22 @@ class RoundForm(forms.ModelForm):
                 self.fields["province"].initial = provinces.first()
 
 
+# Reasons go to the history's change reason, a column of 100 characters.
+REASON_LENGTH = 100
+
+
+class ReasonForm(forms.Form):
+    """The optional reason of a page that saves several forms (kept in the history)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=REASON_LENGTH, required=False
+    )
+
+
 class EntryForm(forms.Form):
     official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=REASON_LENGTH)
 
     def __init__(self, *args: Any, officials: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +112,7 @@ class AddEntryForm(forms.Form):
     commune = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Commune"))
     official = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Official"))
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=REASON_LENGTH)
 
     def __init__(
         self, *args: Any, communes: list[Unit], officials: list[Any], **kwargs: Any
@@ -124,7 +136,9 @@ class AddEntryForm(forms.Form):
 class RoundSettingsForm(forms.ModelForm):
     """A draft round's rules (not its province or period)."""
 
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=REASON_LENGTH, required=False
+    )
 
     class Meta:
         model = RosterRound
@@ -152,11 +166,11 @@ class RoundSettingsForm(forms.ModelForm):
 
 
 class DeleteEntryForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for removing"), max_length=300)
+    reason = forms.CharField(label=_("Reason for removing"), max_length=REASON_LENGTH)
 
 
 class UnpublishForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), max_length=300)
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=REASON_LENGTH)
 
 
 class UnavailabilityForm(forms.ModelForm):
@@ -181,12 +195,17 @@ class BoardForm(forms.ModelForm):
         widgets = {"established_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
 
 
+# A forged TOTAL_FORMS would otherwise build up to 2000 forms; more rows than
+# this is a formset error ("Please submit at most … forms.").
+ROWS_AT_MOST = {"max_num": 300, "absolute_max": 300, "validate_max": True}
+
 MemberFormSet = inlineformset_factory(
     Board,
     BoardMember,
     fields=["full_name", "post", "title", "phone", "position"],
     extra=2,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 RulesFormSet = inlineformset_factory(
     Board,
@@ -195,6 +214,7 @@ RulesFormSet = inlineformset_factory(
     widgets={"issued_on": DateInput()},
     extra=1,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 
 
@@ -241,7 +261,13 @@ TeamFormSet = inlineformset_factory(
     fields=["village", "village_name"],
     extra=2,
     can_delete=True,
+    **ROWS_AT_MOST,
 )
 TeamMemberFormSet = inlineformset_factory(
-    Team, TeamMember, fields=["full_name", "post", "title"], extra=3, can_delete=True
+    Team,
+    TeamMember,
+    fields=["full_name", "post", "title"],
+    extra=3,
+    can_delete=True,
+    **ROWS_AT_MOST,
 )

@@ -30,6 +30,7 @@ from .forms import (
     DeleteEntryForm,
     EntryForm,
     MemberFormSet,
+    ReasonForm,
     RoundForm,
     RoundSettingsForm,
     RulesFormSet,
@@ -409,7 +410,10 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
         ]
         sections.append({"province": province, "districts": districts, "officials": officials})
     errors: dict[str, str] = {}
+    reason_form = ReasonForm(request.POST or None)
     if request.method == "POST":
+        if not reason_form.is_valid():
+            errors["reason"] = reason_form.errors["reason"][0]
         changes = {}
         for section in sections:
             by_id = {str(d.pk): d for d in section["districts"]}
@@ -422,7 +426,7 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
                 changes[official.user] = by_id.get(raw)
         if not errors:
             count = actions.do_set_followed_districts(
-                changes, by=request.user, reason=request.POST.get("reason", "")
+                changes, by=request.user, reason=reason_form.cleaned_data["reason"]
             )
             messages.success(
                 request,
@@ -444,7 +448,7 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tuyenvan_people/officials.html",
-        {"sections": sections},
+        {"sections": sections, "reason_error": errors.get("reason")},
         status=422 if errors else 200,
     )
 
@@ -739,9 +743,10 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if is_commune
         else None
     )
+    reason_form = ReasonForm(data)
     forms = [form, members, rules_docs] + ([teams] if teams is not None else [])
-    if request.method == "POST" and all(f.is_valid() for f in forms):
-        reason = request.POST.get("reason", "").strip() or _("Registry updated")
+    if request.method == "POST" and all([f.is_valid() for f in [*forms, reason_form]]):  # noqa: C419 - every form validated, its errors shown
+        reason = reason_form.cleaned_data["reason"].strip() or _("Registry updated")
         with transaction.atomic():
             for f in forms:
                 _save_with_reason(f, reason)
@@ -756,6 +761,7 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "rules_docs": rules_docs,
             "teams": teams,
+            "reason_error": _first_error(reason_form),
         },
     )
 
@@ -769,16 +775,28 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formset = TeamMemberFormSet(
         request.POST if request.method == "POST" else None, instance=team, prefix="members"
     )
-    if request.method == "POST" and formset.is_valid():
+    reason_form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and all([formset.is_valid(), reason_form.is_valid()]):
+        reason = reason_form.cleaned_data["reason"].strip() or _("Team updated")
         with transaction.atomic():
-            _save_with_reason(formset, request.POST.get("reason", "").strip() or _("Team updated"))
+            _save_with_reason(formset, reason)
         messages.success(request, _("Team saved."))
         return redirect(board)
     return render(
         request,
         "tuyenvan_people/team_edit.html",
-        {"team": team, "board": board, "formset": formset},
+        {
+            "team": team,
+            "board": board,
+            "formset": formset,
+            "reason_error": _first_error(reason_form),
+        },
     )
+
+
+def _first_error(form: ReasonForm) -> str | None:
+    errors = form.errors.get("reason") if form.is_bound else None
+    return errors[0] if errors else None
 
 
 @login_required

@@ -132,3 +132,14 @@ def test_rankings_xlsx(tv):
         "Số tháng",
     ] in values
     assert any(row[:2] == [1, "Xã Một A"] for row in values)
+
+
+def test_a_submission_opened_by_nobody_known_shows(client, tv):
+    """The seed (or a deleted account) leaves `opened_at` without `opened_by`: no 500."""
+    client.force_login(tv.district)
+    client.post(f"/tuyenvan/districts/{tv.district1.pk}/2018-03/section/")
+    sent = Submission.objects.get()
+    Submission.objects.filter(pk=sent.pk).update(opened_at=sent.sent_at, opened_by=None)
+    client.force_login(tv.coordinator)
+    response = client.get(f"/tuyenvan/submissions/{sent.pk}/")
+    assert response.status_code == 200

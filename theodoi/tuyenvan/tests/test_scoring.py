@@ -380,3 +380,15 @@ def test_criteria_keep_the_rule_consistent(tv):
     with pytest.raises(ValidationError) as error:
         system.full_clean()
     assert "system_rule" in error.value.message_dict
+
+
+@pytest.mark.parametrize("reason", ["x" * 101, "a\x00b"])
+def test_a_reason_the_history_cannot_hold_is_refused_at_the_field(tv, reason):
+    """PostgreSQL refuses NUL bytes and the change reason holds 100 characters."""
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    with pytest.raises(ValidationError) as error:
+        actions.do_return_month(tv.commune1a, MONTH, reason=reason, by=tv.district)
+    assert "reason" in error.value.message_dict
+    assert result(tv.commune1a).status == "approved"

@@ -173,6 +173,41 @@ def test_invalid_member_rows_are_shown_not_saved(client, world):
     assert board.members.count() == 2
 
 
+def test_a_forged_row_count_is_a_formset_error_not_thousands_of_forms(client, world):
+    board = make_board(world.commune1a)
+    client.force_login(world.coordinator)
+    data = {
+        "name": board.name,
+        **_formset("members", []),
+        **_formset("rules", []),
+        **_formset("teams", []),
+        "members-TOTAL_FORMS": "999999999",
+    }
+    response = client.post(f"/tuyenvan/people/boards/{board.pk}/edit/", data)
+    assert response.status_code == 200
+    assert response.context["members"].non_form_errors()
+    assert len(response.context["members"].forms) <= 300
+    assert board.members.count() == 2
+
+
+@pytest.mark.parametrize("reason", ["x" * 101, "a\x00b"])
+def test_a_reason_the_history_cannot_hold_is_a_field_error(client, world, reason):
+    board = make_board(world.commune1a)
+    client.force_login(world.coordinator)
+    data = {
+        "name": "Tên mới",
+        "reason": reason,
+        **_formset("members", []),
+        **_formset("rules", []),
+        **_formset("teams", []),
+    }
+    response = client.post(f"/tuyenvan/people/boards/{board.pk}/edit/", data)
+    assert response.status_code == 200
+    assert 'id="id_reason_error"' in response.content.decode()
+    board.refresh_from_db()
+    assert board.name != "Tên mới"
+
+
 @pytest.mark.parametrize("persona", ["coordinator", "viewer", "district", "commune"])
 def test_registry_pages(client, world, persona):
     make_board(world.district1, teams=())

@@ -337,6 +337,14 @@ def test_coordinator_sets_the_district_an_official_follows(client, world, offici
     assert "has-error" in response.content.decode()
     profile.refresh_from_db()
     assert profile.follows_district == world.district1
+    # A reason the history cannot hold (too long, or a NUL byte PostgreSQL refuses)
+    # is said at the field; nothing changes.
+    for reason in ("x" * 101, "a\x00b"):
+        response = client.post(url, {f"follows-{p1.pk}": "", "reason": reason})
+        assert response.status_code == 422
+        assert 'id="id_reason_error"' in response.content.decode()
+        profile.refresh_from_db()
+        assert profile.follows_district == world.district1
     # Clearing it.
     client.post(url, {f"follows-{p1.pk}": "", f"follows-{p2.pk}": ""})
     profile.refresh_from_db()
