@@ -21,16 +21,17 @@ demo: install
 serve: install
 	PORT=$(PORT) $(BIN)/theodoi serve
 
-# The whole suite: the fast tests on two processes, then the browser tests.
+# The whole suite: the fast tests on two processes, then the slow end-to-end ones
+# (Chromium, and the crawl of the demo with bad input).
 test: install
 	$(BIN)/python -m pytest -n 2 -q
-	$(BIN)/python -m pytest -m browser -q -p no:randomly
+	$(BIN)/python -m pytest -n 2 -q -m "browser or crawl"
 
 test-fast: install
 	$(BIN)/python -m pytest -n 2 -q
 
 test-browser: install
-	$(BIN)/python -m pytest -m browser -q
+	$(BIN)/python -m pytest -m "browser or crawl" -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.crawl, pytest.mark.django_db]
 
 PASSWORD = "demo-test-password"
 LINK = re.compile(r'href="(/[^"#?]*)(?:\?[^"#]*)?"')
@@ -38,7 +38,7 @@ NOT_HTML = (
     "/print/",
 )
 SKIP_ACTIONS = ("/accounts/logout", "/i18n/", "/accounts/login")
-LONG = "x" * 100_000
+LONG = "x" * 20_000
 JUNK_QUERIES = (
     "month=abc",
     "period=2018-Q9",
@@ -157,9 +157,9 @@ def _payloads(fields: dict) -> list[tuple[str, dict | list]]:
         ("wrong type", with_kinds((*NUMBERY, "text"), "abc")),
         ("bad date", with_kinds((*NUMBERY, "text"), "32/13/2018")),
     ]
-    for number in ("1e30", "-1e30", "NaN", "Infinity"):
+    for number in ("1e30", "NaN"):
         out.append((f"number {number}", with_kinds(NUMBERY + TEXTY, number)))
-    for unknown in ("999999999", "-1", "1.5", "a\x00"):
+    for unknown in ("999999999", "a\x00"):
         out.append(
             (f"id {unknown!r}", with_kinds(("select", "checkbox", "radio", "hidden"), unknown))
         )
@@ -213,7 +213,7 @@ QUERIED: set[str] = set()
 
 @pytest.mark.parametrize(
     ("persona", "budget"),
-    [("coordinator", 50), ("commune", 35), ("district", 35), ("official", 30)],
+    [("coordinator", 30), ("commune", 25), ("district", 25), ("official", 20)],
 )
 def test_bad_input_never_fails_the_server(loaded, persona, budget):
     client = Client()
@@ -235,10 +235,10 @@ def test_bad_input_never_fails_the_server(loaded, persona, budget):
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         html = response.content.decode()
-        if re.search(r'<form(?![^>]*method="post")', html) or "page=" in html:
-            if pattern not in QUERIED:  # junk queries once a page pattern per module
-                QUERIED.add(pattern)
-                lists.setdefault(pattern, url)
+        wants_queries = re.search(r'<form(?![^>]*method="post")', html) or "page=" in html
+        if wants_queries and pattern not in QUERIED:  # junk queries once a page pattern
+            QUERIED.add(pattern)
+            lists.setdefault(pattern, url)
         parser = _Forms()
         parser.feed(html)
         for form in parser.forms:
