@@ -268,6 +268,14 @@ rules.add_perm("tuyenvan_people.view_board", board_in_reach)
 rules.add_perm("tuyenvan_people.change_board", edits_board)
 
 
+@rules.predicate
+def creates_board_of(user: AnyUser, unit: Unit) -> bool:
+    return unit.pk in board_editable_unit_ids(user)
+
+
+rules.add_perm("tuyenvan_people.add_board", creates_board_of)
+
+
 def visible_rounds(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Published rounds of a province the user works in; drafts for its coordinators,
     viewers and administrators."""
@@ -469,6 +477,13 @@ def tv_status(commune_id: int, month: Any) -> str:
         "status", flat=True
     )
     return found.first() or MonthlyResult.Status.OPEN
+
+
+def inbox_unit_ids(user: AnyUser) -> frozenset[int]:
+    """Units whose received submissions the user reads: its own units, and the
+    communes a district scorer follows."""
+    own = {m.unit_id for m in memberships(user)}
+    return frozenset(own) | reach(user, Role.DISTRICT_SCORER)
 
 
 def visible_tuyenvan_communes(user: AnyUser, month: Any = None) -> QuerySet[Unit]:

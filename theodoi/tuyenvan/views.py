@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from theodoi import permissions
 from theodoi.core import clock
-from theodoi.units.models import Membership, Unit
+from theodoi.units.models import Unit
 
 from . import actions, documents, evidence, preview, results, scoring
 from .forms import (
@@ -722,10 +722,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Submissions received by the user's units."""
-    unit_ids = {m.unit_id for m in permissions.memberships(request.user)}
-    unit_ids |= set(permissions.reach(request.user, Membership.Role.DISTRICT_SCORER))
     received = (
-        Submission.objects.filter(recipient_id__in=unit_ids)
+        Submission.objects.filter(recipient_id__in=permissions.inbox_unit_ids(request.user))
         .select_related("sender", "recipient")
         .order_by("-sent_at")[:200]
     )

@@ -715,13 +715,7 @@ def board_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(
         Unit.objects.filter(kind__in=[Unit.Kind.DISTRICT, Unit.Kind.COMMUNE]), pk=unit_id
     )
-    if not permissions.reaches(
-        request.user,
-        unit,
-        Membership.Role.COORDINATOR,
-        Membership.Role.DISTRICT_SCORER,
-        Membership.Role.COMMUNE_REPORTER,
-    ):
+    if not request.user.has_perm("tuyenvan_people.add_board", unit):
         raise PermissionDenied
     board, _created = Board.objects.get_or_create(
         unit=unit, defaults={"name": _("Tuyên vận board of %(unit)s") % {"unit": unit.name}}
