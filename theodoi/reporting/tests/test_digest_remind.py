@@ -97,8 +97,13 @@ def test_remind_twice_on_the_same_day_sends_nothing_the_second_time(setup, coord
 
 
 @time_machine.travel("2018-07-11 07:15 +07:00", tick=False)
-def test_the_worker_path_sends_once(setup, coordinators, settings):
+def test_the_worker_path_sends_once(setup, coordinators, settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker runs inside this test's transaction, where its connection
+    # housekeeping would close PostgreSQL's connection under the test.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     from django_tasks_db.models import DBTaskResult
 
     for _ in range(2):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from theodoi.testing import make_criteria_set
+from theodoi.testing import make_criteria_set, release
 from theodoi.tuyenvan.models import Criterion, MeetingFile, Score, ScoreFile, ScoreSheet
 
 from .helpers import fill, hold_meeting
@@ -114,7 +114,7 @@ def test_meeting_files_by_role(client, tv, who, add, read):
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == PDF
-    response.close()
+    release(response)
     removal = client.post(f"/tuyenvan/meeting-files/{first.pk}/remove/")
     assert removal.status_code == (302 if who == "commune" else read if read == 404 else 403)
 
@@ -157,7 +157,7 @@ def test_files_lock_with_the_month(client, tv):
     assert client.post(f"/tuyenvan/meeting-files/{attached.pk}/remove/").status_code == 403
     response = client.get(f"/tuyenvan/meeting-files/{attached.pk}/")
     assert response.status_code == 200
-    response.close()
+    release(response)
 
 
 def _sheet_post(criterion, **extra):
@@ -229,7 +229,7 @@ def test_score_files_are_read_by_who_reads_the_sheet(client, tv, who, status):
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "image/png"
-    response.close()
+    release(response)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from theodoi.testing import make_unit
+from theodoi.testing import make_unit, release
 from theodoi.tuyenvan.people import files
 from theodoi.tuyenvan.people.models import Board, RulesDocument, Team
 from theodoi.units.models import Unit
@@ -92,7 +92,7 @@ def test_a_docx_and_a_scan_are_accepted(client, world):
     assert doc.file.name.endswith(".docx")
     response = client.get(f"/tuyenvan/people/rules/{doc.pk}/file/")
     assert "attachment" in response["Content-Disposition"]
-    response.close()
+    release(response)
     assert files.sniff(io.BytesIO(b"\x89PNG\r\n\x1a\n....")) == "png"
     assert files.sniff(io.BytesIO(b"\xff\xd8\xff\xe0....")) == "jpg"
 
