@@ -447,7 +447,7 @@ def do_answer_appeal(appeal: Appeal, *, answer: str, points: Any = None, by: Use
             s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()
         }
         entries[appeal.criterion_id] = ScoreInput(new_points, answer, score.evidence)
-        do_save_sheet(sheet, entries, by=by, change_reason=answer)
+        do_save_sheet(sheet, entries, by=by, change_reason=_history_copy(answer))
     appeal.answer = answer.strip()
     appeal.outcome = Appeal.Outcome.CHANGED if changed else Appeal.Outcome.KEPT
     appeal.answered_by = by
@@ -482,6 +482,16 @@ def _ready(result: MonthlyResult) -> None:
             _("%(commune)s: %(problems)s.")
             % {"commune": result.commune, "problems": "; ".join(problems)}
         )
+
+
+def _history_copy(text: str) -> str:
+    """The first 100 characters of a long text, for the history's change reason.
+
+    The whole text is kept where it belongs (an appeal's answer); the score's
+    history only needs to say why it changed.
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def check_history_reason(reason: str, field: str = "reason") -> None:

@@ -270,3 +270,17 @@ def test_appeal_list_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         found = client.get(f"{API}/appeals?month=2018-03").json()
     assert len(found) == extra
+
+
+def test_a_long_answer_changes_the_score_with_its_start_as_the_reason(client, scored):
+    appeal_id = post(client, scored.commune, "/appeals", appeal_body(scored)).json()["id"]
+    answer = "Huyện đã kiểm tra lại biên bản của 4 tổ tuyên vận. " * 6
+    response = post(
+        client, scored.district, f"/appeals/{appeal_id}/answer", {"answer": answer, "points": "8"}
+    )
+    assert response.status_code == 200, response.json()
+    score = Score.objects.get(sheet__source=S.DISTRICT, criterion__code="5.1")
+    reason = score.history.first().history_change_reason
+    assert len(reason) == 100
+    assert reason.endswith("…")
+    assert answer.startswith(reason[:-1])
