@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import os
 import unicodedata
-import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,12 +11,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from theodoi.core import files
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_OOXML_MAIN = {
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-}
 EXTENSIONS = {
     "application/pdf": "pdf",
     "image/png": "png",
@@ -32,29 +28,6 @@ def max_size() -> int:
     return int(getattr(settings, "THEODOI_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def sniff(head: bytes, stream: io.IOBase | None = None) -> str | None:
-    """The content type the bytes show, or None for anything not allowed."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"PK\x03\x04") and stream is not None:
-        try:
-            with zipfile.ZipFile(stream) as archive:
-                info = archive.getinfo("[Content_Types].xml")
-                if info.file_size > 1024 * 1024:  # a real one is a few kilobytes
-                    return None
-                types = archive.read(info).decode("utf-8", "replace")
-        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-            return None
-        for content_type, main in _OOXML_MAIN.items():
-            if main in types:
-                return content_type
-    return None
-
-
 def check(upload: UploadedFile) -> str:
     """Return the upload's content type or raise ValidationError."""
     limit = max_size()
@@ -63,11 +36,8 @@ def check(upload: UploadedFile) -> str:
             _("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)},
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    content_type = sniff(head, upload.file if head.startswith(b"PK") else None)
-    upload.seek(0)
+    kind = files.sniff(upload)
+    content_type = files.CONTENT_TYPES.get(kind) if kind else None
     if content_type is None:
         raise ValidationError(
             _("Only PDF, PNG, JPEG, DOCX and XLSX files are accepted."), code="bad_type"

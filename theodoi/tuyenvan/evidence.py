@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 import uuid
-import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from theodoi.core import clock
+from theodoi.core import clock, files
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -36,30 +35,8 @@ def max_bytes() -> int:
 
 def sniff(upload: Any) -> str | None:
     """The file's type from its content, or None when it is none of the accepted ones."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" not in names:
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+    kind = files.sniff(upload)
+    return kind if kind in CONTENT_TYPES else None
 
 
 def check(upload: Any) -> str:

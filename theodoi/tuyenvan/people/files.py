@@ -10,14 +10,13 @@ disk. The file is served by a view that checks the board's read permission
 from __future__ import annotations
 
 import uuid
-import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.core import clock
+from theodoi.core import clock, files
 
 MAX_BYTES = int(getattr(settings, "TUYENVAN_RULES_MAX_BYTES", 10 * 1024 * 1024))
 
@@ -31,26 +30,8 @@ CONTENT_TYPES = {
 
 def sniff(upload: Any) -> str | None:
     """The file's type from its content ('pdf', 'docx', 'png', 'jpg'), or None."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return "docx"
-    return None
+    kind = files.sniff(upload)
+    return kind if kind in CONTENT_TYPES else None
 
 
 def validate_rules_file(upload: Any) -> None:
