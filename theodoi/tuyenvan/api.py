@@ -563,7 +563,7 @@ def rankings(
     if level not in ("commune", "district"):
         raise Invalid({"level": _("Use 'commune' or 'district'.")})
     if within is None:
-        ids = permissions.reach(request.user, *permissions.TV_READ_ROLES)
+        ids = permissions.reach(request.user, *permissions.tuyenvan.TV_READ_ROLES)
         unit = (
             Unit.objects.filter(pk__in=ids, kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT])
             .exclude(kind=Unit.Kind.DISTRICT, parent_id__in=ids)

@@ -881,7 +881,7 @@ def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
 
 
 def _default_within(request: HttpRequest) -> Unit | None:
-    ids = permissions.reach(request.user, *permissions.TV_READ_ROLES)
+    ids = permissions.reach(request.user, *permissions.tuyenvan.TV_READ_ROLES)
     return (
         Unit.objects.filter(pk__in=ids, kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT])
         .order_by("kind", "name")

@@ -1,0 +1,208 @@
+"""The one access layer: "may this user do this to this object", for every channel.
+
+Pages, the API and the admin ask only here. This package holds reach and roles
+(this module) and one module per app with that app's rules, its ``visible_*``
+scopes for lists and its ``access_<thing>(user, id, action)`` helpers, which
+return the object or raise ``Http404`` (outside the user's reach, or not
+visible to it) or ``PermissionDenied`` (visible, but the action is not
+allowed). No view, endpoint or admin builds a scope or checks a role itself.
+
+The model: every account has one or more memberships, each a role in a unit.
+A role's rights reach the unit's subtree only. Staff of an advisory body (a
+Party *ban* such as the Ban Tuyên giáo) act for the committee above it, so a
+coordinator in the Ban Tuyên giáo Tỉnh ủy reaches the whole Tỉnh ủy subtree,
+while an agency reporter in the Ban Dân vận reaches only the Ban Dân vận.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_ids
+
+Role = Membership.Role
+AnyUser = AbstractBaseUser | AnonymousUser
+
+# Roles that act on the subtree of the committee their unit serves.
+ACTING_ROLES = frozenset({Role.COORDINATOR, Role.VIEWER, Role.ADMIN, Role.DISTRICT_SCORER})
+ALL_ROLES = frozenset(Role)
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships with their units, loaded once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_theodoi_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._theodoi_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def roles(user: AnyUser) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user: AnyUser, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
+    """Ids of the units the user's memberships in the given roles reach.
+
+    With no roles given, all of the user's roles count. A superuser reaches
+    every unit.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    wanted_roles = frozenset(wanted) or ALL_ROLES
+    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault("_theodoi_reach", {})
+    if wanted_roles not in cache:
+        if user.is_superuser:
+            cache[wanted_roles] = frozenset(Unit.objects.values_list("pk", flat=True))
+        else:
+            roots = [
+                m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id
+                for m in memberships(user)
+                if m.role in wanted_roles
+            ]
+            cache[wanted_roles] = subtree_ids(roots)
+    return cache[wanted_roles]
+
+
+def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
+    if unit is None:
+        return False
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return unit_id in reach(user, *wanted)
+
+
+def home_ids(user: AnyUser) -> frozenset[int]:
+    """Ids of the user's own units and all their ancestors."""
+    cache = getattr(user, "_theodoi_home", None)
+    if cache is None:
+        cache = ancestor_ids(m.unit_id for m in memberships(user))
+        user._theodoi_home = cache  # type: ignore[union-attr]
+    return cache
+
+
+def may_administer(user: AnyUser, unit: Unit | None = None) -> bool:
+    """Administrators manage units and accounts of their subtree (Django admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if unit is None:
+        return has_role(user, Role.ADMIN)
+    return reaches(user, unit, Role.ADMIN)
+
+
+def visible_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    queryset = Unit.objects.all() if queryset is None else queryset
+    return queryset.filter(pk__in=reach(user))
+
+
+@rules.predicate
+def is_coordinator(user: AnyUser) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_admin(user: AnyUser) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+@rules.predicate
+def unit_in_reach(user: AnyUser, unit: Unit) -> bool:
+    return reaches(user, unit)
+
+
+@rules.predicate
+def unit_in_admin_reach(user: AnyUser, unit: Unit) -> bool:
+    return reaches(user, unit, Role.ADMIN)
+
+
+rules.add_perm("units.view_unit", unit_in_reach)
+rules.add_perm("units.change_unit", unit_in_admin_reach)
+rules.add_perm("units.add_unit", is_admin)
+rules.add_perm("units.view_work_of_unit", unit_in_reach)
+# units (pages) ---
+# Who works where is for administrators of the unit's subtree only.
+rules.add_perm("units.view_memberships", unit_in_admin_reach)
+
+
+# Fetching one object -------------------------------------------------------------
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any) -> int:
+    """An object id from a URL, a query or a body; Http404 for anything that is not one.
+
+    ``"³".isdigit()`` is true but ``int("³")`` fails, and SQLite overflows past
+    2⁶³: ASCII digits in range only.
+    """
+    if isinstance(value, bool):
+        raise Http404
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value)
+        if not (text.isascii() and text.isdigit()):
+            raise Http404
+        number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise Http404
+    return number
+
+
+def fetch(
+    user: AnyUser, queryset: QuerySet[Any], pk: Any, view: str, action: str | None = None
+) -> Any:
+    """The object ``pk`` of ``queryset`` if ``user`` may ``view`` it and do ``action``.
+
+    Not found, or not visible: Http404 (an outsider cannot tell the two apart).
+    Visible but the action is not allowed: PermissionDenied. Every
+    ``access_<thing>`` helper of the app modules is this with its rules.
+    """
+    obj = queryset.filter(pk=parse_id(pk)).first()
+    if obj is None or not user.has_perm(view, obj):
+        raise Http404
+    if action is not None and action != view and not user.has_perm(action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def require(user: AnyUser, perm: str, obj: Any = None) -> None:
+    """PermissionDenied unless ``user`` has ``perm`` (on ``obj``)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# The app modules register their rules on import.
+from . import plans, reporting, roster, tuyenvan  # noqa: E402, F401
+
+# Old flat names, kept while callers move to the app modules (``permissions.reporting.…``).
+from .plans import visible_plans, visible_work_items  # noqa: E402, F401
+from .reporting import (  # noqa: E402, F401
+    reporting_coordinators,
+    reporting_units,
+    visible_reporting_plans,
+    visible_reports,
+)
+from .roster import board_editable_unit_ids, visible_boards, visible_rounds  # noqa: E402, F401
+from .tuyenvan import (  # noqa: E402, F401
+    inbox_unit_ids,
+    tv_ranking_districts,
+    visible_criteria_sets,
+    visible_ranking_scopes,
+    visible_tuyenvan_communes,
+    visible_tuyenvan_sheets,
+    visible_tuyenvan_submissions,
+)
