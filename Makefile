@@ -39,7 +39,7 @@ lint: install
 # Regenerate the translation catalogs after changing user-facing strings: one catalog
 # per app (its own locale/) and the project's (theodoi/locale) for the rest. Then fill
 # every Vietnamese msgstr (no fuzzy entries) and run `make install` to compile.
-MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemessages -l vi -l en --no-obsolete \
+MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemessages -l vi -l en --no-obsolete --no-location \
 	--settings theodoi.settings --pythonpath $(CURDIR)
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \

@@ -89,7 +89,9 @@ def _remind_units(
             report = reports.get((period.pk, unit_id))
             if report is not None and not report.is_editable:
                 continue
-            recipients = {m.user for m in members[unit_id] if m.role in permissions.reporting.REPORTER_ROLES}
+            recipients = {
+                m.user for m in members[unit_id] if m.role in permissions.reporting.REPORTER_ROLES
+            }
             if late_by >= config.escalate_after and late_by > 0:
                 recipients |= {m.user for m in members[unit_id] if m.is_head}
             if not recipients:
