@@ -130,9 +130,10 @@ def scope_paths(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[str, 
     """Where ``model``'s objects belong: (paths to units, paths to accounts).
 
     Derived from the model's relations: a ForeignKey or ManyToMany to a unit
-    is a unit path; one to another model adds that model's paths behind it
-    (a board member belongs where its board does); one to an account (other
-    than attribution such as ``created_by``) is an account path.
+    is a unit path; a ForeignKey to another model adds that model's paths
+    behind it (a board member belongs where its board does); a non-null one to
+    an account (other than attribution such as ``created_by``) is an account
+    path.
     """
     return _derive(model, _MAX_DEPTH, frozenset())
 
@@ -158,7 +159,9 @@ def _derive(
         elif related is User:
             if not field.name.endswith(_ATTRIBUTION_SUFFIX) and not field.null:
                 accounts.append(field.name)
-        elif related is not None:
+        elif related is not None and not field.many_to_many:
+            # A many-to-many to something else (a plan's legal bases) is a reference,
+            # not where the object belongs.
             sub_units, sub_accounts = _derive(related, depth - 1, seen | {model})
             units += [f"{field.name}__{p}" for p in sub_units if p != "pk"]
             accounts += [f"{field.name}__{p}" for p in sub_accounts if p != "pk"]
