@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from theodoi.core.admin import WithinReach
 from theodoi.testing import make_plan, make_roster_entry, make_unit, make_user, make_work_item
 from theodoi.tuyenvan.people.models import Board, RosterRound
-from theodoi.units.models import Membership, Unit
+from theodoi.units.models import Membership, Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,8 @@ def objects(world):
     RosterRound.objects.create(
         province=world.other_province, period=RosterRound.Period.MONTH, start=date(2018, 3, 1)
     )
+    UnitGroup.objects.create(name="Các xã").units.set([world.commune1a, world.commune1b])
+    UnitGroup.objects.create(name="Các tỉnh").units.set([world.province, world.other_province])
     return {"plan": plan, "other_commune": other_commune}
 
 
@@ -110,6 +112,8 @@ def test_changelists_hold_only_the_province(client, staff, world, objects):
     assert client.get(_url(Board, "change", other.pk)).status_code in (302, 404)
     rounds = client.get(_url(RosterRound)).context["cl"].result_list
     assert {r.province_id for r in rounds} == {world.province.pk}
+    groups = client.get(_url(UnitGroup)).context["cl"].result_list
+    assert [g.name for g in groups] == ["Các xã"]
 
 
 def _forms(model_admin, request, obj):
