@@ -9,7 +9,7 @@ from theodoi.plans.models import Plan
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    plans = permissions.visible_plans(request.user, Plan.objects.select_related("programme"))
+    plans = permissions.plans.visible_plans(request.user, Plan.objects.select_related("programme"))
     units = [m.unit for m in permissions.memberships(request.user)]
     return render(
         request,

@@ -108,3 +108,10 @@ def test_app_hooks_are_called_in_order(demo_settings, monkeypatch):
     monkeypatch.setattr(loader, "run_app_hooks", fake_hooks)
     call_command("load_demo", stdout=StringIO())
     assert calls == ["112-KH/TU"]
+
+
+def test_the_demo_is_an_app_of_its_own():
+    """`theodoi demo` runs `load_demo`, which the demo app holds (not units)."""
+    from django.core.management import get_commands
+
+    assert get_commands()["load_demo"] == "theodoi.demo"
