@@ -7,6 +7,7 @@ generated secret key, both kept in the data folder (``THEODOI_DATA``, default
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,16 @@ def envint(name: str, default: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r}: use a whole number") from None
+
+
+def envdate(name: str) -> date | None:
+    value = os.getenv(name, "")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: use a date as YYYY-MM-DD") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -238,6 +249,9 @@ LOGGING = {
 
 # Evidence files attached to progress reports: the largest accepted, in bytes.
 THEODOI_EVIDENCE_MAX_BYTES = envint("THEODOI_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+# The domain's "today", fixed (the demo: 2018-07-15) or None for the wall clock;
+# read here once, asked through theodoi.core.clock.
+THEODOI_TODAY = envdate("THEODOI_TODAY")
 # Extra public holidays (ISO dates) for due dates of schedules that move off holidays.
 THEODOI_HOLIDAYS = envlist("THEODOI_HOLIDAYS", "")
 

@@ -18,7 +18,7 @@ S = ScoreSheet.Source
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     hold_meeting(world.commune1a, world.commune)
     hold_meeting(world.commune2a, world.commune)
