@@ -51,6 +51,8 @@ def _input_message(problem: dict[str, Any]) -> str:
         return _("Enter true or false.")
     if kind == "string_too_long":
         return _("Enter at most %(count)s characters.") % {"count": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("Send at most %(count)s items.") % {"count": ctx.get("max_length")}
     if kind == "greater_than_equal":
         return _("Enter a value of at least %(limit)s.") % {"limit": ctx.get("ge")}
     if kind == "less_than_equal":
