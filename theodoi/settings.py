@@ -46,7 +46,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.getenv("THEODOI_DATA", Path.cwd() / "data")).resolve()
+
+
+def _default_data_dir() -> Path:
+    """``./data``; from inside the source tree (``make messages`` runs in an app's
+    folder), the project's own ``data`` folder, so nothing generated lands
+    among the sources."""
+    here = Path.cwd().resolve()
+    if here == BASE_DIR or BASE_DIR in here.parents:
+        return BASE_DIR.parent / "data"
+    return here / "data"
+
+
+# Everything theodoi generates (secret key, SQLite file, demo password, static
+# and uploaded files) lives here, and only here; the folder is git-ignored.
+DATA_DIR = Path(os.getenv("THEODOI_DATA") or _default_data_dir()).resolve()
 
 
 def _generated_secret() -> str:
