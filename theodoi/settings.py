@@ -181,6 +181,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# API tokens live this many days from sign-in; a password change revokes them all.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "30")
+# The API answers a locked-out sign-in with JSON; pages with a translated page.
+AXES_LOCKOUT_CALLABLE = "theodoi.core.views.locked_out"
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
