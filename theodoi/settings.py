@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "theodoi.core.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF reads a form's): refuse it unread.
+    "theodoi.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -256,7 +258,10 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W008",
 ]
 
+# Bodies: a form's or JSON body (files aside) at most this big; uploaded files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -271,6 +276,21 @@ THEODOI_EVIDENCE_MAX_BYTES = envint("THEODOI_EVIDENCE_MAX_BYTES", str(10 * 1024 
 # The domain's "today", fixed (the demo: 2018-07-15) or None for the wall clock;
 # read here once, asked through theodoi.core.clock.
 THEODOI_TODAY = envdate("THEODOI_TODAY")
+# Plan imports (XLSX task tables): the largest file and the most rows read.
+THEODOI_IMPORT_MAX_BYTES = envint("THEODOI_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+THEODOI_IMPORT_MAX_ROWS = envint("THEODOI_IMPORT_MAX_ROWS", "5000")
+# Request bodies are refused unread (413) above these sizes: the largest upload
+# plus room for the form around it; smaller where nothing is uploaded.
+_FORM_ROOM = 256 * 1024
+THEODOI_MAX_BODY_BYTES = envint(
+    "THEODOI_MAX_BODY_BYTES", str(THEODOI_EVIDENCE_MAX_BYTES + 1024 * 1024)
+)
+THEODOI_BODY_LIMITS = [
+    (r"^/plans/\d+/import/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    (r"^/accounts/", 64 * 1024),
+    (r"^/i18n/", 64 * 1024),
+    (r"^/api/v1/auth/", 64 * 1024),
+]
 # Extra public holidays (ISO dates) for due dates of schedules that move off holidays.
 THEODOI_HOLIDAYS = envlist("THEODOI_HOLIDAYS", "")
 

@@ -85,9 +85,7 @@ def issue_token(request: HttpRequest, credentials: Credentials) -> Status:
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
     token, key = ApiToken.issue(user, name=_client_name(request, credentials.name))
-    return Status(
-        201, TokenOut(token=key, id=token.pk, name=token.name, expires=token.expires)
-    )
+    return Status(201, TokenOut(token=key, id=token.pk, name=token.name, expires=token.expires))
 
 
 class ApiTokenOut(Schema):

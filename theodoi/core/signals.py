@@ -13,9 +13,7 @@ from .models import revoke_all_tokens
 def note_password_change(sender: Any, instance: Any, update_fields: Any = None, **_: Any) -> None:
     if instance.pk is None or (update_fields is not None and "password" not in update_fields):
         return
-    stored = (
-        sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    )
+    stored = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     instance._theodoi_password_changed = stored is not None and stored != instance.password
 
 
