@@ -181,12 +181,12 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A lock-out answers 429: the API's JSON error body under /api/, elsewhere the
+# translated page registration/locked_out.html.
+AXES_LOCKOUT_CALLABLE = "theodoi.core.views.locked_out"
 
 # API tokens live this many days from sign-in; a password change revokes them all.
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "30")
-# The API answers a locked-out sign-in with JSON; pages with a translated page.
-AXES_LOCKOUT_CALLABLE = "theodoi.core.views.locked_out"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

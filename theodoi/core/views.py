@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from theodoi import permissions
 from theodoi.plans.models import Plan
@@ -59,8 +58,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":  # a revocation is a form's; a link shows the list
+        return redirect("core:tokens")
     pk = permissions.parse_id(pk)
     deleted, _by_model = ApiToken.objects.filter(pk=pk, user=request.user).delete()
     if deleted:
@@ -71,8 +71,9 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke_all(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("core:tokens")
     count, _by_model = ApiToken.objects.filter(user=request.user).delete()
     messages.success(request, _("All your API tokens are revoked (%(count)d).") % {"count": count})
     return redirect("core:tokens")

@@ -102,7 +102,16 @@ def test_the_tokens_page_lists_and_revokes(client, world):
     assert ApiToken.objects.filter(pk=theirs.pk).exists()
     client.post(reverse("core:revoke-token", args=[mine.pk]))
     assert not ApiToken.objects.filter(pk=mine.pk).exists()
-    assert client.get(reverse("core:revoke-token", args=[theirs.pk])).status_code == 405
+    # Only a form revokes: a link (GET) shows the list.
+    response = client.get(reverse("core:revoke-token", args=[theirs.pk]))
+    assert response.status_code == 302 and ApiToken.objects.filter(pk=theirs.pk).exists()
+    kept, _key = ApiToken.issue(world.coordinator)
+    client.get(reverse("core:revoke-all-tokens"))
+    assert ApiToken.objects.filter(pk=kept.pk).exists()
+    client.post(reverse("core:revoke-all-tokens"))
+    assert not ApiToken.objects.filter(user=world.coordinator).exists()
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
+    assert client.post(f"/account/tokens/{2**64}/revoke/").status_code == 404
 
 
 def test_a_password_change_revokes_every_token(client, world):
