@@ -113,3 +113,29 @@ def test_roster(client, world):
     response = client.get(reverse("tuyenvan_people:roster-xlsx", args=[entry.round_id]))
     assert response.status_code == 200
     _assert_text_only(response.content, hostile)
+
+
+def test_no_exporter_writes_a_cell_itself():
+    """Cells are written by theodoi.documents.xlsx only (write_cell, write_formula)."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2]
+    direct = re.compile(
+        r"\.value\s*=(?!=)|\.cell\([^)]*\bvalue\s*=|\b(ws|sheet|worksheet)\.append\("
+    )
+    offenders = []
+    for path in package.rglob("*.py"):
+        if "tests" in path.parts or path.parent.name == "documents":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "openpyxl" not in text and "documents.xlsx" not in text:
+            continue
+        offenders += [
+            f"{path.relative_to(package)}:{number}"
+            for number, line in enumerate(text.splitlines(), 1)
+            if direct.search(line)
+        ]
+    assert offenders == []
+    # The guard sees what it guards against.
+    assert direct.search("ws.cell(r, 8).value = f'=IF(B{r}=0,0,1)'")
