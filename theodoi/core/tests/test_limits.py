@@ -139,3 +139,12 @@ def test_the_import_page_answers_a_big_table_briefly(client, world, settings):
 
 
 MAX_ERRORS_SHOWN = 101
+
+
+def test_a_json_body_over_the_memory_limit_is_413_json(client, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(world.coordinator)
+    body = '{"name": "' + "x" * 2000 + '"}'
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 413
+    assert set(response.json()) == {"message", "fields"}
