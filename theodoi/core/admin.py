@@ -9,6 +9,9 @@ only filtered in the widget. What a choice cannot say (the rights a membership
 grants, where a unit's leaders act) is refused by
 ``permissions.units.admin_refusals``. Every answer comes from
 ``theodoi.permissions``; nothing here asks a rule without an object.
+
+Core also adds its action to whatever admin is registered for the user model,
+once every app's admin is loaded: revoking an account's API tokens.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from theodoi import permissions
 from theodoi.permissions import units as unit_rules
@@ -143,3 +149,29 @@ class Admin(WithinReach, admin.ModelAdmin):
 
 class TabularInline(WithinReach, admin.TabularInline):
     """A tabular inline within the administrator's reach."""
+
+
+# Accounts: revoking API tokens -----------------------------------------------------
+
+
+@admin.action(description=_("Revoke all API tokens of the selected accounts"))
+def revoke_api_tokens(modeladmin: Any, request: HttpRequest, queryset: QuerySet) -> None:
+    from .models import revoke_all_tokens
+
+    # The changelist's queryset is already the administrator's reach.
+    revoked = sum(revoke_all_tokens(user) for user in queryset)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", revoked)
+        % {"count": revoked},
+        messages.SUCCESS,
+    )
+
+
+def add_account_actions() -> None:
+    account_admin = admin.site._registry.get(get_user_model())
+    if account_admin is None:
+        return
+    actions = list(account_admin.actions or [])
+    if revoke_api_tokens not in actions:
+        account_admin.actions = [*actions, revoke_api_tokens]

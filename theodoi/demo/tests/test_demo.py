@@ -23,7 +23,7 @@ def demo_settings(settings, tmp_path, monkeypatch):
     settings.DATA_DIR = tmp_path / "data"
     settings.THEODOI_DEMO = True
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-07-15")
     return settings
 
 

@@ -26,7 +26,7 @@ class SmallContext(DemoContext):
 
 
 def test_demo_loads_six_months(world, monkeypatch):
-    monkeypatch.delenv("THEODOI_TODAY", raising=False)
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", None)
     for i in range(12):
         make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, world.district2)
     ctx = SmallContext(world.province)
