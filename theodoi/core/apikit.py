@@ -31,7 +31,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -137,11 +137,12 @@ Month = Annotated[date, BeforeValidator(_month)]
 # A year a date can hold and a plan may have.
 Year = Annotated[int, BeforeValidator(_ascii_id), Field(ge=MIN_YEAR, le=MAX_YEAR)]
 # Texts: no NUL character (PostgreSQL refuses it), bounded.
-# The length is checked first, as text ("string_too_long" names the limit).
-Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)]
-ShortText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_no_nul)]
+# The limit is a Field last in the annotation, so a schema's own
+# ``Field(max_length=…)`` replaces it (a StringConstraints would silently win).
+Text = Annotated[str, AfterValidator(_no_nul), Field(max_length=10_000)]
+ShortText = Annotated[str, AfterValidator(_no_nul), Field(max_length=255)]
 # A reason kept in the history (django-simple-history's change reason: 100 characters).
-Reason = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
+Reason = Annotated[str, AfterValidator(_no_nul), Field(max_length=100)]
 # Money in đồng: a whole number, "12.500.000" accepted.
 Money = Annotated[int, BeforeValidator(_vietnamese_money), Field(ge=0, le=10**15)]
 Points = Annotated[Decimal, Field(ge=-1000, le=1000, max_digits=7, decimal_places=2)]

@@ -125,9 +125,9 @@ def test_texts_refuse_nul(kind):
 
 
 def test_text_lengths():
-    assert refused(ShortText, "x" * 256) == "string_too_long"
-    assert refused(Reason, "x" * 101) == "string_too_long"
-    assert refused(Text, "x" * 10_001) == "string_too_long"
+    assert refused(ShortText, "x" * 256) in ("string_too_long", "too_long")
+    assert refused(Reason, "x" * 101) in ("string_too_long", "too_long")
+    assert refused(Text, "x" * 10_001) in ("string_too_long", "too_long")
     assert parse(Reason, "x" * 100)
 
 
