@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "theodoi.units",
     "theodoi.plans",
     "theodoi.reporting",
-    "theodoi.tuyenvan.people",
+    "theodoi.tuyenvan.roster",
     "theodoi.tuyenvan",
 ]
 

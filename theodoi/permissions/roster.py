@@ -19,7 +19,7 @@ from theodoi.permissions import (
 from theodoi.units.models import Unit
 
 # tuyenvan people ---
-# The attendance roster and the boards registry (theodoi.tuyenvan.people).
+# The attendance roster and the boards registry (theodoi.tuyenvan.roster).
 # A roster round belongs to a province: its coordinators create, generate,
 # edit and publish it; everyone working in the province reads a published
 # round; only its coordinators (and viewers/admins in reach) see a draft.
@@ -84,7 +84,7 @@ def visible_rounds(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Quer
     viewers and administrators."""
     from django.db.models import Q
 
-    from theodoi.tuyenvan.people.models import RosterRound
+    from theodoi.tuyenvan.roster.models import RosterRound
 
     queryset = RosterRound.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
@@ -97,7 +97,7 @@ def visible_rounds(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Quer
 
 
 def visible_boards(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    from theodoi.tuyenvan.people.models import Board
+    from theodoi.tuyenvan.roster.models import Board
 
     queryset = Board.objects.all() if queryset is None else queryset
     return queryset.filter(unit_id__in=reach(user))

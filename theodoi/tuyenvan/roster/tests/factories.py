@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 
-from theodoi.tuyenvan.people.models import RosterRound, Unavailability
+from theodoi.tuyenvan.roster.models import RosterRound, Unavailability
 from theodoi.units.models import Membership, Unit
 
 _seq = itertools.count(1)

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from theodoi.testing import make_unit, make_user
-from theodoi.tuyenvan.people.models import RosterRound
-from theodoi.tuyenvan.people.roster import generate_roster
+from theodoi.tuyenvan.roster.models import RosterRound
+from theodoi.tuyenvan.roster.roster import generate_roster
 from theodoi.units.models import Membership, Unit
 
 

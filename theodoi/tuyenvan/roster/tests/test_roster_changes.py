@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from theodoi.tuyenvan.people.models import (
+from theodoi.tuyenvan.roster.models import (
     ConferenceDate,
     RosterEntry,
     RosterRound,
@@ -306,7 +306,7 @@ def test_dates_api_is_for_coordinators(client, world, roster, persona, status):
 
 
 def test_coordinator_sets_the_district_an_official_follows(client, world, officials):
-    from theodoi.tuyenvan.people.models import OfficialProfile
+    from theodoi.tuyenvan.roster.models import OfficialProfile
 
     client.force_login(world.coordinator)
     url = "/tuyenvan/people/roster/officials/"

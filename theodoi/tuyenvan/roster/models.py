@@ -1,4 +1,4 @@
-"""Tuyên vận people: the attendance roster of officials, and the boards registry.
+"""Tuyên vận roster: the attendance roster of officials, and the boards registry.
 
 The roster: a coordinator sets a round (a month or a quarter) with its rules,
 the system generates who attends which commune's monthly conference

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from theodoi.testing import make_unit
-from theodoi.tuyenvan.people.models import Board, BoardMember, RulesDocument, Team, TeamMember
+from theodoi.tuyenvan.roster.models import Board, BoardMember, RulesDocument, Team, TeamMember
 from theodoi.units.models import Unit
 
 pytestmark = pytest.mark.django_db

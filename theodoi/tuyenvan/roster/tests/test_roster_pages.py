@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from theodoi.testing import PASSWORD
-from theodoi.tuyenvan.people.models import RosterEntry, RosterRound, Unavailability
-from theodoi.tuyenvan.people.roster import violations
+from theodoi.tuyenvan.roster.models import RosterEntry, RosterRound, Unavailability
+from theodoi.tuyenvan.roster.roster import violations
 
 from .factories import make_province, make_round
 
@@ -248,7 +248,7 @@ def test_roster_page_queries_do_not_grow_with_the_roster(client, django_assert_m
     for size in (3, 12):
         p = make_province(districts=2, communes_per_district=size, provincial=4, per_district=size)
         rnd = make_round(p, status="published")
-        from theodoi.tuyenvan.people.roster import generate_roster
+        from theodoi.tuyenvan.roster.roster import generate_roster
 
         assert generate_roster(rnd).ok
         from django.contrib.auth.models import User
@@ -275,7 +275,7 @@ def test_district_filter_on_the_roster_page(client, world, roster):
 
 
 def test_coordinator_sets_conference_dates(client, world, roster):
-    from theodoi.tuyenvan.people.models import ConferenceDate
+    from theodoi.tuyenvan.roster.models import ConferenceDate
 
     client.force_login(world.coordinator)
     url = f"/tuyenvan/people/roster/{roster.pk}/dates/?district={world.district2.pk}"
@@ -299,7 +299,7 @@ def test_coordinator_sets_conference_dates(client, world, roster):
 
 
 def generate_roster_ok(rnd):
-    from theodoi.tuyenvan.people.roster import generate_roster
+    from theodoi.tuyenvan.roster.roster import generate_roster
 
     return generate_roster(rnd).ok
 
@@ -328,7 +328,7 @@ def test_my_assignments_queries_do_not_grow(client, world, officials):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from theodoi.tuyenvan.people.roster import generate_roster
+    from theodoi.tuyenvan.roster.roster import generate_roster
 
     client.force_login(world.official)
     counts = []

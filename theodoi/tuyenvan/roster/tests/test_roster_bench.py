@@ -14,8 +14,8 @@ from collections import Counter
 import pytest
 from ortools.sat.python import cp_model
 
-from theodoi.tuyenvan.people.models import OfficialProfile, RosterEntry
-from theodoi.tuyenvan.people.roster import (
+from theodoi.tuyenvan.roster.models import OfficialProfile, RosterEntry
+from theodoi.tuyenvan.roster.roster import (
     Conference,
     _Problem,
     conference_days,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from theodoi.tuyenvan.people.models import Board, BoardMember, RosterRound
+from theodoi.tuyenvan.roster.models import Board, BoardMember, RosterRound
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import translation
 
-from theodoi.tuyenvan.people.models import (
+from theodoi.tuyenvan.roster.models import (
     ConferenceDate,
     OfficialProfile,
     RosterEntry,
@@ -17,7 +17,7 @@ from theodoi.tuyenvan.people.models import (
     Unavailability,
     add_months,
 )
-from theodoi.tuyenvan.people.roster import generate_roster, violations
+from theodoi.tuyenvan.roster.roster import generate_roster, violations
 
 from .factories import make_province, make_round, random_unavailability
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from theodoi.testing import make_unit, release
-from theodoi.tuyenvan.people import files
-from theodoi.tuyenvan.people.models import Board, RulesDocument, Team
+from theodoi.tuyenvan.roster import files
+from theodoi.tuyenvan.roster.models import Board, RulesDocument, Team
 from theodoi.units.models import Unit
 
 from .test_boards import _formset

@@ -10,8 +10,8 @@ import pytest
 
 from theodoi.demo.context import DemoContext
 from theodoi.testing import make_unit
-from theodoi.tuyenvan.people import demo
-from theodoi.tuyenvan.people.models import Board, RosterEntry, RosterRound, Team
+from theodoi.tuyenvan.roster import demo
+from theodoi.tuyenvan.roster.models import Board, RosterEntry, RosterRound, Team
 from theodoi.units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_demo_lists_every_provincial_official_and_gives_official_assignments(
 
 
 def test_official_left_out_gets_assignments_that_break_no_rule(world, officials, roster):
-    from theodoi.tuyenvan.people.roster import violations
+    from theodoi.tuyenvan.roster.roster import violations
 
     roster.entries.filter(official=world.official).update(official=officials["d1b"])
     before = {(v.rule, v.message) for v in violations(roster)}
