@@ -13,16 +13,46 @@ from django.utils.translation import pgettext
 from simple_history.utils import update_change_reason
 
 from theodoi.core import clock
+from theodoi.core.workflow import clean_reason
 from theodoi.units.models import Unit
 
-from .models import OfficialProfile, RosterEntry, RosterRound, month_end, month_start
+from .models import (
+    Board,
+    ConferenceDate,
+    OfficialProfile,
+    RosterEntry,
+    RosterRound,
+    Team,
+    Unavailability,
+    month_end,
+    month_start,
+)
 from .roster import Violation, kind_label, round_communes, round_officials, violations
+
+
+def _no_nul(**texts: Any) -> None:
+    """PostgreSQL refuses a NUL character in text: a field error instead of a 500."""
+    bad = {
+        name: _("Null characters are not allowed.")
+        for name, text in texts.items()
+        if isinstance(text, str) and "\x00" in text
+    }
+    if bad:
+        raise ValidationError(bad)
+
+
+def _reason(reason: str | None, message: str, *, required: bool = True) -> str:
+    """The reason kept in the history: trimmed, at most 100 characters, no NUL."""
+    if required and not (reason or "").strip():
+        raise ValidationError({"reason": message})
+    return clean_reason(reason, required=False)
 
 
 def do_create_round(
     *, province: Unit, period: str, start: date, by: User, **rules: Any
 ) -> RosterRound:
     """Create a draft round; rounds of one province may not overlap."""
+    _no_nul(note=rules.get("note"))
     rnd = RosterRound(province=province, period=period, start=start, created_by=by, **rules)
     rnd.full_clean()
     for other in RosterRound.objects.filter(province=province):
@@ -31,6 +61,7 @@ def do_create_round(
                 {"start": _("This period overlaps the round %(round)s.") % {"round": other.title}}
             )
     with transaction.atomic():
+        rnd._history_user = by  # type: ignore[attr-defined]
         rnd.save()
     return rnd
 
@@ -58,6 +89,8 @@ def do_update_round(rnd: RosterRound, *, by: User, reason: str = "", **changes: 
         raise ValidationError(
             {name: _("This setting cannot be changed.") for name in sorted(unknown)}
         )
+    _no_nul(note=changes.get("note"))
+    reason = _reason(reason, "", required=False)
     changed = [name for name, value in changes.items() if getattr(rnd, name) != value]
     if not changed:
         return []
@@ -65,7 +98,8 @@ def do_update_round(rnd: RosterRound, *, by: User, reason: str = "", **changes: 
         setattr(rnd, name, changes[name])
     rnd.full_clean(validate_unique=False)
     with transaction.atomic():
-        rnd._change_reason = reason.strip() or _("Rules changed")
+        rnd._history_user = by  # type: ignore[attr-defined]
+        rnd._change_reason = reason or _("Rules changed")
         rnd.save(update_fields=changed)
     return changed
 
@@ -76,15 +110,16 @@ def do_publish_round(rnd: RosterRound, *, by: User) -> None:
     with transaction.atomic():
         rnd.status = RosterRound.Status.PUBLISHED
         rnd.published_at = clock.now()
+        rnd._history_user = by  # type: ignore[attr-defined]
         rnd._change_reason = pgettext("roster", "Published")
         rnd.save(update_fields=["status", "published_at"])
 
 
 def do_unpublish_round(rnd: RosterRound, *, by: User, reason: str) -> None:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
+    reason = _reason(reason, _("Give a reason."))
     with transaction.atomic():
         rnd.status = RosterRound.Status.DRAFT
+        rnd._history_user = by  # type: ignore[attr-defined]
         rnd._change_reason = reason
         rnd.save(update_fields=["status"])
 
@@ -111,8 +146,10 @@ def do_edit_entry(
     """Change who attends (or the date); returns the rules the change breaks as
     warnings (the change is kept: the coordinator decides)."""
     errors = {}
-    if not reason.strip():
-        errors["reason"] = _("Give a reason for the change.")
+    try:
+        reason = _reason(reason, _("Give a reason for the change."))
+    except ValidationError as exc:
+        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if month_start(day) != entry.month:
         errors["day"] = _("The date must stay in %(month)s.") % {
             "month": f"{entry.month.month:02d}/{entry.month.year}"
@@ -125,8 +162,9 @@ def do_edit_entry(
     entry.official = official
     entry.day = day
     entry.edited_by = by
-    entry.edit_reason = reason.strip()
-    entry._change_reason = reason.strip()
+    entry.edit_reason = reason
+    entry._change_reason = reason
+    entry._history_user = by  # type: ignore[attr-defined]
     entry.save(update_fields=["official", "day", "edited_by", "edit_reason"])
     after = violations(entry.round)
     return [v.message for v in after if (v.rule, v.message) not in before]
@@ -137,8 +175,10 @@ def do_add_entry(
     rnd: RosterRound, *, official: User, commune: Unit, kind: str, day: date, reason: str, by: User
 ) -> tuple[RosterEntry, list[str]]:
     errors = {}
-    if not reason.strip():
-        errors["reason"] = _("Give a reason for the change.")
+    try:
+        reason = _reason(reason, _("Give a reason for the change."))
+    except ValidationError as exc:
+        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if day < rnd.start or day > rnd.end:
         errors["day"] = _("The date must fall within the round.")
     if commune.pk not in {c.pk for c in round_communes(rnd)}:
@@ -166,10 +206,11 @@ def do_add_entry(
         kind=kind,
         day=day,
         edited_by=by,
-        edit_reason=reason.strip(),
-        explanation=_("Added by hand: %(reason)s") % {"reason": reason.strip()},
+        edit_reason=reason,
+        explanation=_("Added by hand: %(reason)s") % {"reason": reason},
     )
-    entry._change_reason = reason.strip()
+    entry._change_reason = reason
+    entry._history_user = by  # type: ignore[attr-defined]
     entry.save()
     after = violations(rnd)
     return entry, [v.message for v in after if (v.rule, v.message) not in before]
@@ -177,15 +218,15 @@ def do_add_entry(
 
 @transaction.atomic
 def do_delete_entry(entry: RosterEntry, *, reason: str, by: User) -> list[str]:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for the change.")})
+    reason = _reason(reason, _("Give a reason for the change."))
     rnd = entry.round
     before = _violation_keys(violations(rnd))
     entry.edited_by = by
-    entry.edit_reason = reason.strip()
+    entry.edit_reason = reason
+    entry._history_user = by  # type: ignore[attr-defined]
     entry.save(update_fields=["edited_by", "edit_reason"])
-    update_change_reason(entry, reason.strip())
-    entry._change_reason = reason.strip()
+    update_change_reason(entry, reason)
+    entry._change_reason = reason
     entry.delete()
     after = violations(rnd)
     return [v.message for v in after if (v.rule, v.message) not in before]
@@ -197,6 +238,7 @@ def do_set_followed_districts(
 ) -> int:
     """Set the district each provincial official follows (phụ trách địa bàn);
     returns how many changed. History keeps who changed what and why."""
+    reason = _reason(reason, "", required=False)
     changed = 0
     for user, district in changes.items():
         profile = OfficialProfile.objects.filter(user=user).first()
@@ -206,7 +248,133 @@ def do_set_followed_districts(
         if profile is None:
             profile = OfficialProfile(user=user)
         profile.follows_district = district
-        profile._change_reason = reason.strip() or _("District followed set")
+        profile._change_reason = reason or _("District followed set")
+        profile._history_user = by  # type: ignore[attr-defined]
         profile.save()
         changed += 1
     return changed
+
+
+# Unavailability and conference dates ------------------------------------------------
+
+
+@transaction.atomic
+def do_declare_unavailability(
+    *, official: User, start: date, end: date, reason: str = "", by: User
+) -> Unavailability:
+    """Days ``official`` cannot attend any conference, declared by ``by`` (itself or a
+    coordinator); generate the roster again to use them."""
+    _no_nul(reason=reason)
+    item = Unavailability(user=official, start=start, end=end, reason=(reason or "").strip())
+    item.full_clean()
+    item._change_reason = _("Unavailable dates declared")
+    item._history_user = by  # type: ignore[attr-defined]
+    item.save()
+    return item
+
+
+@transaction.atomic
+def do_remove_unavailability(item: Unavailability, *, by: User) -> None:
+    item._change_reason = _("Unavailable dates removed")
+    item._history_user = by  # type: ignore[attr-defined]
+    item.delete()
+
+
+@transaction.atomic
+def do_set_conference_dates(
+    rnd: RosterRound, days: list[tuple[int, date]], *, by: User, reason: str = ""
+) -> int:
+    """Set communes' conference days in the round, all or nothing; returns how many
+    changed. ``days`` is (commune id, day); the month is the day's month. Errors
+    are keyed ``<index>.commune`` / ``<index>.day``."""
+    reason = _reason(reason, "", required=False) or _("Conference date set")
+    communes = {c.pk for c in round_communes(rnd)}
+    months = set(rnd.months)
+    errors: dict[str, str] = {}
+    for i, (commune_id, day) in enumerate(days):
+        if commune_id not in communes:
+            errors[f"{i}.commune"] = _("Choose a commune of this province.")
+        elif month_start(day) not in months:
+            errors[f"{i}.day"] = _("The date must fall within the round.")
+    if errors:
+        raise ValidationError(errors)
+    current = {
+        (c.commune_id, c.month): c
+        for c in ConferenceDate.objects.filter(
+            commune_id__in={c for c, _d in days}, month__in=months
+        )
+    }
+    changed = 0
+    for commune_id, day in days:
+        item = current.get((commune_id, month_start(day)))
+        if item is None:
+            item = ConferenceDate(commune_id=commune_id, month=month_start(day))
+        elif item.day == day and not item.is_default:
+            continue
+        item.day, item.is_default = day, False
+        item._change_reason = reason
+        item._history_user = by  # type: ignore[attr-defined]
+        item.save()
+        current[(commune_id, item.month)] = item
+        changed += 1
+    return changed
+
+
+# Boards and teams ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_board(unit: Unit, *, by: User) -> Board:
+    """The unit's board, created empty when it has none."""
+    board = Board.objects.filter(unit=unit).first()
+    if board is None:
+        board = Board(unit=unit, name=_("Tuyên vận board of %(unit)s") % {"unit": unit.name})
+        board._change_reason = _("Board registered")
+        board._history_user = by  # type: ignore[attr-defined]
+        board.save()
+    return board
+
+
+def _save_with_reason(form: Any, reason: str, by: User) -> None:
+    """Save a validated form or formset so that every history record carries
+    ``reason`` and ``by``."""
+    if hasattr(form, "forms"):
+        for obj in form.save(commit=False):
+            obj._change_reason = reason
+            obj._history_user = by
+            obj.save()
+        for obj in form.deleted_objects:
+            obj._change_reason = reason
+            obj._history_user = by
+            obj.delete()
+        return
+    obj = form.save(commit=False)
+    obj._change_reason = reason
+    obj._history_user = by
+    obj.save()
+
+
+@transaction.atomic
+def do_save_board(board: Board, forms: list[Any], *, by: User, reason: str = "") -> None:
+    """Save the board's form and its formsets (members, rules, teams) as one change:
+    all or nothing, every record attributed to ``by`` with ``reason``."""
+    reason = _reason(reason, "", required=False) or _("Registry updated")
+    for form in forms:
+        _save_with_reason(form, reason, by)
+
+
+@transaction.atomic
+def do_save_team(team: Team, formset: Any, *, by: User, reason: str = "") -> None:
+    """Save a team's members as one change, attributed."""
+    reason = _reason(reason, "", required=False) or _("Team updated")
+    _save_with_reason(formset, reason, by)
+
+
+def do_generate_roster(rnd: RosterRound, *, by: User) -> Any:
+    """Generate a draft round's roster in place of its entries (``roster.generate_roster``,
+    itself one transaction); a published round must be reopened first."""
+    from .roster import generate_roster
+
+    if not rnd.is_draft:
+        raise ValidationError(_("Reopen the published round before generating it again."))
+    return generate_roster(rnd)

@@ -1,32 +1,32 @@
 from django.urls import path
 
-from . import views
+from .views import boards, entries, mine, profiles, rounds
 
 app_name = "tuyenvan_people"
 urlpatterns = [
     # /tuyenvan/people/roster/
-    path("roster/", views.roster_list, name="roster-list"),
-    path("roster/mine/", views.my_roster, name="my-roster"),
-    path("roster/officials/", views.officials_follow, name="officials"),
-    path("roster/<int:pk>/", views.roster_detail, name="roster-detail"),
-    path("roster/<int:pk>/generate/", views.roster_generate, name="roster-generate"),
-    path("roster/<int:pk>/publish/", views.roster_publish, name="roster-publish"),
+    path("roster/", rounds.roster_list, name="roster-list"),
+    path("roster/mine/", mine.my_roster, name="my-roster"),
+    path("roster/officials/", profiles.officials_follow, name="officials"),
+    path("roster/<int:pk>/", rounds.roster_detail, name="roster-detail"),
+    path("roster/<int:pk>/generate/", rounds.roster_generate, name="roster-generate"),
+    path("roster/<int:pk>/publish/", rounds.roster_publish, name="roster-publish"),
     path(
         "roster/<int:pk>/unavailability/",
-        views.roster_unavailability,
+        rounds.roster_unavailability,
         name="roster-unavailability",
     ),
-    path("roster/<int:pk>/dates/", views.roster_dates, name="roster-dates"),
-    path("roster/<int:pk>/print/", views.roster_print, name="roster-print"),
-    path("roster/<int:pk>/xlsx/", views.roster_xlsx, name="roster-xlsx"),
-    path("roster/<int:pk>/settings/", views.roster_settings, name="roster-settings"),
-    path("roster/<int:pk>/entries/new/", views.entry_add, name="entry-add"),
-    path("roster/<int:pk>/entries/<int:entry_id>/", views.entry_edit, name="entry-edit"),
+    path("roster/<int:pk>/dates/", rounds.roster_dates, name="roster-dates"),
+    path("roster/<int:pk>/print/", rounds.roster_print, name="roster-print"),
+    path("roster/<int:pk>/xlsx/", rounds.roster_xlsx, name="roster-xlsx"),
+    path("roster/<int:pk>/settings/", rounds.roster_settings, name="roster-settings"),
+    path("roster/<int:pk>/entries/new/", entries.entry_add, name="entry-add"),
+    path("roster/<int:pk>/entries/<int:entry_id>/", entries.entry_edit, name="entry-edit"),
     # /tuyenvan/people/boards/
-    path("boards/", views.board_registry, name="board-registry"),
-    path("boards/<int:pk>/", views.board_detail, name="board-detail"),
-    path("boards/<int:pk>/edit/", views.board_edit, name="board-edit"),
-    path("boards/new/<int:unit_id>/", views.board_create, name="board-create"),
-    path("rules/<int:pk>/file/", views.rules_file, name="rules-file"),
-    path("teams/<int:pk>/", views.team_edit, name="team-edit"),
+    path("boards/", boards.board_registry, name="board-registry"),
+    path("boards/<int:pk>/", boards.board_detail, name="board-detail"),
+    path("boards/<int:pk>/edit/", boards.board_edit, name="board-edit"),
+    path("boards/new/<int:unit_id>/", boards.board_create, name="board-create"),
+    path("rules/<int:pk>/file/", boards.rules_file, name="rules-file"),
+    path("teams/<int:pk>/", boards.team_edit, name="team-edit"),
 ]
