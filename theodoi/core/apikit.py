@@ -31,7 +31,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "IsoDate",
     "Money",
     "Month",
+    "ObjectIn",
     "Pagination",
     "Points",
     "Reason",
@@ -147,3 +148,19 @@ class Pagination(PageNumberPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=50, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+class ObjectIn(Schema):
+    """A request body that must be a JSON object.
+
+    A ninja ``Schema`` reads attributes, so a list such as ``[null, null]``
+    would pass as a body whose fields all take their defaults (a PATCH with
+    every field optional would answer 200 and change nothing). Bodies of
+    optional fields derive from this."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple, str, bytes, int, float, bool)) or value is None:
+            raise PydanticCustomError("dict_type", "Send a JSON object")
+        return value

@@ -118,6 +118,18 @@ def can_see_profile(user: AnyUser, profile: Any) -> bool:
 
 
 @rules.predicate
+def can_see_unavailability(user: AnyUser, item: Any) -> bool:
+    """The official; those who read rosters where the official's unit is."""
+    if item is None:
+        return has_role(user, *ROUND_READERS, Role.OFFICIAL)
+    if item.user_id == user.pk:
+        return True
+    return any(
+        reaches(user, unit_id, *ROUND_READERS) for unit_id in _official_unit_ids(item.user_id)
+    )
+
+
+@rules.predicate
 def declares_unavailability(user: AnyUser, item: Any) -> bool:
     """The official for its own days; the coordinators reaching its unit."""
     if item is None:
@@ -170,7 +182,7 @@ rules.add_perm(f"{APP}.view_my_roster", is_official)
 # Which district a provincial official follows: coordinators reaching its unit.
 rules.add_perm(_perm("officialprofile", "view"), can_see_profile)
 rules.add_perm(_perm("officialprofile", "change"), coordinates_profile)
-rules.add_perm(_perm("unavailability", "view"), declares_unavailability)
+rules.add_perm(_perm("unavailability", "view"), can_see_unavailability)
 rules.add_perm(_perm("unavailability", "delete"), declares_unavailability)
 rules.add_perm(_perm("board", "view"), board_in_reach)
 rules.add_perm(_perm("board", "change"), edits_board)

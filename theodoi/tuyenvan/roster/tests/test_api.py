@@ -36,11 +36,11 @@ def test_create_generate_read_and_edit(client, world, officials):
     response = client.post(f"/api/v1/tuyenvan/roster/{round_id}/generate")
     assert response.status_code == 200
     assert response.json()["entries"] > 0
-    detail = client.get(f"/api/v1/tuyenvan/roster/{round_id}").json()
-    assert len(detail["entries"]) == response.json()["entries"]
+    listed = client.get(f"/api/v1/tuyenvan/roster/{round_id}/entries?page_size=100").json()
+    assert listed["count"] == response.json()["entries"]
     entry = next(
         e
-        for e in detail["entries"]
+        for e in listed["items"]
         if e["kind"] == "district" and e["district"] == world.district1.pk
     )
     assert entry["explanation"]
@@ -53,7 +53,7 @@ def test_create_generate_read_and_edit(client, world, officials):
     assert response.status_code == 200
     assert response.json()["entry"]["official"] == other
     assert isinstance(response.json()["warnings"], list)
-    assert client.get("/api/v1/tuyenvan/roster").json()[0]["id"] == round_id
+    assert client.get("/api/v1/tuyenvan/roster").json()["items"][0]["id"] == round_id
     assert client.post(f"/api/v1/tuyenvan/roster/{round_id}/publish").status_code == 200
 
 
@@ -145,11 +145,11 @@ def test_boards_api_is_scoped_and_shows_gaps(client, world):
     BoardMember.objects.create(board=b1, full_name="Giàng A Páo", post="head")
     Board.objects.create(unit=world.commune2a, name="Ban tuyên vận xã Hai A")
     client.force_login(world.district)
-    data = client.get("/api/v1/tuyenvan/boards").json()
+    data = client.get("/api/v1/tuyenvan/boards").json()["items"]
     assert [b["name"] for b in data] == ["Ban tuyên vận xã Một A"]
     assert data[0]["members"][0]["post"] == "head"
     assert data[0]["gaps"]
     client.force_login(world.coordinator)
-    assert len(client.get("/api/v1/tuyenvan/boards").json()) == 2
-    assert len(client.get(f"/api/v1/tuyenvan/boards?district={world.district2.pk}").json()) == 1
+    assert client.get("/api/v1/tuyenvan/boards").json()["count"] == 2
+    assert client.get(f"/api/v1/tuyenvan/boards?district={world.district2.pk}").json()["count"] == 1
     assert client.get("/api/v1/tuyenvan/boards?district=abc").status_code == 422

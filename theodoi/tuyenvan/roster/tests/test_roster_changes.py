@@ -224,7 +224,7 @@ def test_api_changes_a_draft_rounds_rules(client, world, officials, roster):
 def test_api_unavailability_read_write(client, world, officials, roster):
     client.force_login(world.coordinator)
     url = f"/api/v1/tuyenvan/roster/{roster.pk}/unavailability"
-    assert client.get(url).json() == []
+    assert client.get(url).json() == {"items": [], "count": 0}
     response = send(
         client,
         "post",
@@ -239,7 +239,7 @@ def test_api_unavailability_read_write(client, world, officials, roster):
     assert response.status_code == 201, response.content
     item = response.json()
     assert item["official_name"] == "Lò Thị Mai"
-    assert [u["id"] for u in client.get(url).json()] == [item["id"]]
+    assert [u["id"] for u in client.get(url).json()["items"]] == [item["id"]]
     # The last day before the first, or somebody not attending here: refused.
     response = send(
         client,
@@ -263,13 +263,14 @@ def test_api_unavailability_read_write(client, world, officials, roster):
 def test_api_conference_dates_read_write(client, world, officials, roster):
     client.force_login(world.coordinator)
     url = f"/api/v1/tuyenvan/roster/{roster.pk}/dates"
-    rows = client.get(url).json()
+    rows = client.get(f"{url}?page_size=100").json()["items"]
     communes = {r["commune"] for r in rows}
     assert len(rows) == len(communes) * 3
     target = next(r for r in rows if r["commune"] == world.commune1a.pk)
     moved = date.fromisoformat(target["month"]).replace(day=27).isoformat()
     response = send(client, "put", url, [{"commune": world.commune1a.pk, "day": moved}])
     assert response.status_code == 200, response.content
+    assert response.json() == {"changed": 1}
     saved = ConferenceDate.objects.get(commune=world.commune1a, month=target["month"])
     assert saved.day.isoformat() == moved and not saved.is_default
     # All or nothing: one bad row, nothing saved.
