@@ -31,7 +31,15 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -155,12 +163,14 @@ class ObjectIn(Schema):
 
     A ninja ``Schema`` reads attributes, so a list such as ``[null, null]``
     would pass as a body whose fields all take their defaults (a PATCH with
-    every field optional would answer 200 and change nothing). Bodies of
-    optional fields derive from this."""
+    every field optional would answer 200 and change nothing). Bodies derive
+    from this; it replaces ``Schema``'s root validator of the same name."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _an_object(cls, value: Any) -> Any:
-        if isinstance(value, (list, tuple, str, bytes, int, float, bool)) or value is None:
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, (dict, BaseModel)):
             raise PydanticCustomError("dict_type", "Send a JSON object")
-        return value
+        return handler(DjangoGetter(values, cls, info.context))
