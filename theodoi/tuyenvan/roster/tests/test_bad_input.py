@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import translation
 
 from theodoi.core.models import ApiToken
+from theodoi.testing import make_unit
 from theodoi.tuyenvan.roster.models import (
     Board,
     BoardMember,
@@ -26,6 +27,7 @@ from theodoi.tuyenvan.roster.models import (
     RosterRound,
     Unavailability,
 )
+from theodoi.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +238,21 @@ def test_conference_dates_are_set_one_way(client, world, officials, roster):
         (world.commune1a.pk, date(2018, 1, 22), world.coordinator, said("Conference date set")),
         (world.commune1b.pk, date(2018, 1, 23), world.coordinator, said("Conference date set")),
     ]
+    # A commune with no day yet (set up after the roster): created by the same action.
+    new = make_unit("Xã Một D", Unit.Kind.COMMUNE, world.district1)
+    response = send(
+        client,
+        "put",
+        f"/api/v1/tuyenvan/roster/{roster.pk}/dates",
+        [{"commune": new.pk, "day": "2018-02-14"}],
+        headers=bearer(world.coordinator),
+    )
+    assert response.status_code == 200, response.content
+    created = ConferenceDate.history.get(commune_id=new.pk)
+    assert (created.history_user, created.history_change_reason) == (
+        world.coordinator,
+        said("Conference date set"),
+    )
 
 
 def test_a_board_and_its_formsets_are_saved_all_or_nothing(client, world):
