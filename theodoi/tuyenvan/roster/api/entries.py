@@ -107,13 +107,13 @@ def list_entries(request: HttpRequest, round_id: Id) -> Any:
     response={200: RosterEntryEdited, **WRITE_ERRORS},
     summary="Change who attends a conference, or its date (with a reason)",
 )
-def edit_entry(request: HttpRequest, round_id: Id, entry_id: Id, payload: RosterEntryPatch) -> Any:
+def edit_entry(request: HttpRequest, round_id: Id, entry_id: Id, body: RosterEntryPatch) -> Any:
     entry = access.access_roster_entry(request.auth, entry_id, "change", round_id=round_id)
-    official = User.objects.filter(pk=payload.official).first()
+    official = User.objects.filter(pk=body.official).first()
     if official is None:
         raise ValidationError({"official": _("Choose an attending official of this province.")})
     warnings = actions.do_edit_entry(
-        entry, official=official, day=payload.day, reason=payload.reason, by=request.auth
+        entry, official=official, day=body.day, reason=body.reason, by=request.auth
     )
     return RosterEntryEdited(entry=_fresh(entry.pk), warnings=warnings)
 
@@ -123,10 +123,10 @@ def edit_entry(request: HttpRequest, round_id: Id, entry_id: Id, payload: Roster
     response={201: RosterEntryEdited, **WRITE_ERRORS},
     summary="Add an assignment by hand (with a reason); broken rules come back as warnings",
 )
-def add_entry(request: HttpRequest, round_id: Id, payload: RosterEntryIn) -> Status:
+def add_entry(request: HttpRequest, round_id: Id, body: RosterEntryIn) -> Status:
     rnd = access.access_round(request.auth, round_id, "change")
-    official = next((o for o in round_officials(rnd) if o.user.pk == payload.official), None)
-    commune = Unit.objects.filter(pk=payload.commune, kind=Unit.Kind.COMMUNE).first()
+    official = next((o for o in round_officials(rnd) if o.user.pk == body.official), None)
+    commune = Unit.objects.filter(pk=body.commune, kind=Unit.Kind.COMMUNE).first()
     fields = {}
     if official is None:
         fields["official"] = _("Choose an attending official of this province.")
@@ -139,8 +139,8 @@ def add_entry(request: HttpRequest, round_id: Id, payload: RosterEntryIn) -> Sta
         official=official.user,
         commune=commune,
         kind=official.kind,
-        day=payload.day,
-        reason=payload.reason,
+        day=body.day,
+        reason=body.reason,
         by=request.auth,
     )
     return Status(201, RosterEntryEdited(entry=_fresh(entry.pk), warnings=warnings))

@@ -147,14 +147,14 @@ def list_rounds(request: HttpRequest) -> Any:
     response={201: RosterRoundOut, **WRITE_ERRORS},
     summary="Create a draft round (coordinators)",
 )
-def create_round(request: HttpRequest, payload: RosterRoundIn) -> Status:
+def create_round(request: HttpRequest, body: RosterRoundIn) -> Status:
     user = request.auth
     permissions.require(user, "tuyenvan_people.add_rosterround")
-    province = access.round_provinces(user).filter(pk=payload.province).first()
+    province = access.round_provinces(user).filter(pk=body.province).first()
     if province is None:
         raise ValidationError({"province": _("Choose a province you coordinate.")})
-    data = payload.dict(exclude={"province", "start"})
-    rnd = actions.do_create_round(province=province, start=payload.start, by=user, **data)
+    data = body.dict(exclude={"province", "start"})
+    rnd = actions.do_create_round(province=province, start=body.start, by=user, **data)
     return Status(201, rnd)
 
 
@@ -172,12 +172,12 @@ def get_round(request: HttpRequest, round_id: Id) -> Any:
     response={200: RosterRoundOut, **WRITE_ERRORS},
     summary="Change a draft round's rules (coordinators)",
 )
-def update_round(request: HttpRequest, round_id: Id, payload: RosterRoundPatch) -> Any:
+def update_round(request: HttpRequest, round_id: Id, body: RosterRoundPatch) -> Any:
     rnd = access.access_round(request.auth, round_id, "change")
     if not rnd.is_draft:
         raise HttpError(409, _("Reopen the published round before changing its rules."))
-    changes = payload.dict(exclude={"reason"}, exclude_none=True)
-    actions.do_update_round(rnd, by=request.auth, reason=payload.reason, **changes)
+    changes = body.dict(exclude={"reason"}, exclude_none=True)
+    actions.do_update_round(rnd, by=request.auth, reason=body.reason, **changes)
     return rnd
 
 
@@ -246,10 +246,10 @@ def list_dates(request: HttpRequest, round_id: Id) -> Any:
 def set_dates(
     request: HttpRequest,
     round_id: Id,
-    payload: list[RosterDateIn] = DATES_BODY,
+    dates: list[RosterDateIn] = DATES_BODY,
 ) -> Any:
     rnd = access.access_round(request.auth, round_id, "change")
     changed = actions.do_set_conference_dates(
-        rnd, [(row.commune, row.day) for row in payload], by=request.auth
+        rnd, [(row.commune, row.day) for row in dates], by=request.auth
     )
     return RosterDatesSaved(changed=changed)

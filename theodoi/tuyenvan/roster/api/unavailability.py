@@ -77,17 +77,15 @@ def list_unavailability(request: HttpRequest, round_id: Id) -> Any:
     response={201: RosterUnavailabilityOut, **WRITE_ERRORS},
     summary="Declare days an official of the round cannot attend (coordinators)",
 )
-def add_unavailability(
-    request: HttpRequest, round_id: Id, payload: RosterUnavailabilityIn
-) -> Status:
+def add_unavailability(request: HttpRequest, round_id: Id, body: RosterUnavailabilityIn) -> Status:
     rnd = access.access_round(request.auth, round_id, "change")
-    if payload.official not in {o.user.pk for o in round_officials(rnd)}:
+    if body.official not in {o.user.pk for o in round_officials(rnd)}:
         raise ValidationError({"official": _("Choose an attending official of this province.")})
     item = actions.do_declare_unavailability(
-        official=User.objects.get(pk=payload.official),
-        start=payload.start,
-        end=payload.end,
-        reason=payload.reason,
+        official=User.objects.get(pk=body.official),
+        start=body.start,
+        end=body.end,
+        reason=body.reason,
         by=request.auth,
     )
     return Status(201, item)

@@ -230,3 +230,34 @@ def test_page_and_api_answer_alike(client, world, entry):
             content_type="application/json",
         )
         assert (page.status_code, api.status_code) == (status, status), persona
+
+
+@pytest.mark.parametrize(
+    "perm",
+    [
+        "view_rosterround",
+        "change_rosterround",
+        "view_rosterentry",
+        "change_rosterentry",
+        "view_officialprofile",
+        "change_officialprofile",
+        "view_unavailability",
+        "delete_unavailability",
+        "view_board",
+        "change_board",
+        "add_board",
+        "view_team",
+        "change_team",
+    ],
+)
+def test_rules_answer_without_an_object(world, perm):
+    """The admin's changelists ask with no object: an answer from the roles, not a 500."""
+    assert world.outsider.has_perm(f"tuyenvan_people.{perm}") in (True, False)
+    assert not world.agency.has_perm(f"tuyenvan_people.{perm}") or perm.startswith("view_")
+
+
+def test_admin_changelists_of_rounds_and_boards_answer(client, world):
+    client.force_login(world.admin)
+    for model in ("board", "rosterround"):
+        response = client.get(f"/admin/tuyenvan_people/{model}/")
+        assert response.status_code < 500, model

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from theodoi.tuyenvan.roster.models import Board, BoardMember, RosterRound
+from theodoi.testing import make_unit
+from theodoi.tuyenvan.roster.models import Board, BoardMember, RosterRound, Team, TeamMember
+from theodoi.tuyenvan.roster.roster import generate_roster
+from theodoi.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +159,49 @@ def test_boards_api_is_scoped_and_shows_gaps(client, world):
     assert client.get("/api/v1/tuyenvan/boards").json()["count"] == 2
     assert client.get(f"/api/v1/tuyenvan/boards?district={world.district2.pk}").json()["count"] == 1
     assert client.get("/api/v1/tuyenvan/boards?district=abc").status_code == 422
+
+
+def _boards(world, n, start=0):
+    for i in range(start, start + n):
+        commune = make_unit(f"Xã Q{i}", Unit.Kind.COMMUNE, world.district1)
+        board = Board.objects.create(unit=commune, name=f"Ban tuyên vận xã Q{i}")
+        BoardMember.objects.create(board=board, full_name=f"Người {i}", post="head")
+        team = Team.objects.create(commune=commune, village_name=f"Thôn {i}")
+        TeamMember.objects.create(team=team, full_name=f"Tổ viên {i}")
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.json()
+
+
+def test_board_list_queries_do_not_grow_with_the_page(client, world):
+    client.force_login(world.coordinator)
+    _boards(world, 2)
+    client.get("/api/v1/tuyenvan/boards")  # session and memberships: warm
+    small, data = _queries(client, "/api/v1/tuyenvan/boards")
+    assert data["count"] == 2
+    _boards(world, 8, start=2)
+    large, data = _queries(client, "/api/v1/tuyenvan/boards")
+    assert data["count"] == 10
+    assert {len(b["teams"][0]["members"]) for b in data["items"]} == {1}
+    assert large == small
+
+
+def test_round_lists_queries_do_not_grow(client, world, officials):
+    client.force_login(world.coordinator)
+    counts = []
+    for month in (1, 2, 3):
+        rnd = RosterRound.objects.create(
+            province=world.province, period="month", start=date(2018, month, 1)
+        )
+        generate_roster(rnd)
+        client.get("/api/v1/tuyenvan/roster")
+        rounds, data = _queries(client, "/api/v1/tuyenvan/roster")
+        assert data["count"] == month
+        entries, data = _queries(client, f"/api/v1/tuyenvan/roster/{rnd.pk}/entries")
+        assert data["count"] == rnd.entries.count() > 0
+        counts.append((rounds, entries))
+    assert counts[0] == counts[-1]

@@ -136,7 +136,7 @@ def test_a_patch_body_must_be_an_object(client, world, officials, roster, body):
     before = roster.history.count()
     response = send(client, "patch", f"/api/v1/tuyenvan/roster/{roster.pk}", body)
     assert response.status_code == 422
-    assert response.json()["fields"]
+    assert list(response.json()["fields"]) == ["body"]
     assert roster.history.count() == before  # nothing changed
 
 
@@ -147,7 +147,7 @@ def test_conference_dates_are_capped_in_the_schema(client, world, officials, ros
     started = time.monotonic()
     response = send(client, "put", url, rows)
     assert response.status_code == 422
-    assert response.json()["fields"]
+    assert list(response.json()["fields"]) == ["dates"]
     assert time.monotonic() - started < 5
     assert not ConferenceDate.objects.filter(commune=world.commune1a, day="2018-01-20").exists()
     schema = client.get("/api/openapi.json").json()
