@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench clean
+.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ check-deploy: install
 # National-scale benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--only plans".
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The real server under load beside the bare Django floor (needs Debian's wrk for exact figures).
+bench-http: install
+	$(BIN)/python -m bench.run --only http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/static

@@ -21,6 +21,7 @@ MODULES = [
     "bench.bench_writes",
     "bench.bench_reporting",
     "bench.bench_tuyenvan",
+    "bench.bench_http",
 ]
 
 

@@ -71,6 +71,15 @@ def main(argv: list[str] | None = None) -> None:
         default="auto",
         help="writes: the API's PATCH when it exists (auto), or the shared action",
     )
+    parser.add_argument("--http-duration", type=int, default=30, help="http: seconds a round")
+    parser.add_argument("--http-rounds", type=int, default=3, help="http: rounds (median)")
+    parser.add_argument("--http-connections", type=int, default=16, help="http: connections")
+    parser.add_argument(
+        "--http-engine",
+        action="append",
+        choices=["postgres", "sqlite"],
+        help="http: only this engine (repeatable)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for b in core.REGISTRY.values():
@@ -90,6 +99,10 @@ def main(argv: list[str] | None = None) -> None:
             "through": args.through,
             "heavy_runs": args.heavy_runs,
             "country_runs": args.country_runs,
+            "http_duration": args.http_duration,
+            "http_rounds": args.http_rounds,
+            "http_connections": args.http_connections,
+            "http_engines": args.http_engine,
         },
     )
     env.OUT_DIR.mkdir(parents=True, exist_ok=True)

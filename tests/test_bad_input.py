@@ -68,7 +68,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         patch.setenv("DEMO_PASSWORD", PASSWORD)
-        patch.setenv("THEODOI_TODAY", "2018-07-15")
+        patch.setattr("django.conf.settings.THEODOI_TODAY", "2018-07-15")
         call_command("load_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)

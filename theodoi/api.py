@@ -11,7 +11,7 @@ handlers below turn them into that shape.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ def _input_message(problem: dict[str, Any]) -> str:
         return _("Enter true or false.")
     if kind == "string_too_long":
         return _("Enter at most %(count)s characters.") % {"count": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("Send at most %(count)s items.") % {"count": ctx.get("max_length")}
     if kind == "greater_than_equal":
         return _("Enter a value of at least %(limit)s.") % {"limit": ctx.get("ge")}
     if kind == "less_than_equal":
@@ -102,6 +104,13 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, _("Not found, or outside what you may see."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Bodies beyond the path's limit never get here (BodySizeLimitMiddleware);
+    # this is a JSON body beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+    return error(request, 413, _("The request is too large."))
 
 
 @api.exception_handler(HttpError)

@@ -15,8 +15,12 @@ Any other subcommand is passed to Django's manage.py (`theodoi check`, ...).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
 import sys
+import time
 
 DEMO_TODAY = "2018-07-15"
 
@@ -27,14 +31,45 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["theodoi", *argv])
 
 
-def _serve(argv: list[str]) -> None:
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# How long gunicorn and the worker get to finish before they are killed.
+STOP_TIMEOUT = 10.0
+
+
+def _start(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start a child in its own process group, so stopping it stops its own
+    children too (gunicorn's workers), and a terminal's Ctrl-C reaches it
+    through this command only."""
+    return subprocess.Popen(args, start_new_session=True)  # noqa: S603 - our own arguments.
+
+
+def _stop(children: list[subprocess.Popen[bytes]], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM every child's process group, wait, then SIGKILL what is left."""
+    for child in children:
+        _signal_group(child, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+    for child in children:
+        # Also the group's other members: a gunicorn worker outliving its master.
+        _signal_group(child, signal.SIGKILL)
+        child.wait()
+
+
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signum)
+
+
+def _serve(argv: list[str]) -> int:
     """Serve with gunicorn and, unless ``--no-worker``, one background worker.
 
     The worker runs the database task queue (large exports, reminders); on
     several app servers run it where you like with ``theodoi db_worker``.
+    SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops both, and gunicorn's workers with
+    them; the command returns when they are gone. Returns gunicorn's exit code.
     """
-    import subprocess
-
     import django
     from django.core.management import call_command
 
@@ -44,34 +79,50 @@ def _serve(argv: list[str]) -> None:
     workers = os.getenv("WEB_CONCURRENCY", "2")
     with_worker = "--no-worker" not in argv
     argv = [arg for arg in argv if arg != "--no-worker"]
-    worker = (
-        subprocess.Popen([sys.executable, "-m", "theodoi.cli", "db_worker", "--no-reload"])
-        if with_worker
-        else None
-    )
+    children: list[subprocess.Popen[bytes]] = []
+    # The handler only notes the signal: nothing is lost between starting a
+    # child and listing it, and the loop below notices within a moment.
+    received: list[int] = []
+    previous = {
+        signum: signal.signal(signum, lambda signum, _frame: received.append(signum))
+        for signum in STOP_SIGNALS
+    }
+    code = 0
     try:
-        subprocess.run(  # noqa: S603 - our own interpreter and arguments.
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "theodoi.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                workers,
-                "--access-logfile",
-                "-",
-                *argv,
-            ],
-            check=False,
-        )
-    except KeyboardInterrupt:
-        pass
+        if with_worker:
+            children.append(
+                _start([sys.executable, "-m", "theodoi.cli", "db_worker", "--no-reload"])
+            )
+        if not received:
+            server = _start(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "theodoi.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    workers,
+                    "--graceful-timeout",
+                    str(int(STOP_TIMEOUT) - 2),
+                    "--access-logfile",
+                    "-",
+                    *argv,
+                ]
+            )
+            children.append(server)
+            while not received:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    code = server.wait(timeout=0.5)
+                    break
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        try:
+            _stop(children)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+    return code
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = argv[0], argv[1:]
     if command == "serve":
-        _serve(rest)
+        sys.exit(_serve(rest))
     elif command == "demo":
         os.environ["THEODOI_DEMO"] = "True"
         # The demo's data is the 2018 plan: set the domain clock to mid-2018 so
@@ -91,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["load_demo", *[arg for arg in rest if arg != "--no-serve"]])
         if "--no-serve" not in rest:
-            _serve([])
+            sys.exit(_serve([]))
     else:
         _django([command.replace("-", "_"), *rest])
 

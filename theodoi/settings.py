@@ -7,6 +7,7 @@ generated secret key, both kept in the data folder (``THEODOI_DATA``, default
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -31,11 +32,35 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: use a whole number") from None
 
 
+def envdate(name: str) -> date | None:
+    value = os.getenv(name, "")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: use a date as YYYY-MM-DD") from None
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.getenv("THEODOI_DATA", Path.cwd() / "data")).resolve()
+
+
+def _default_data_dir() -> Path:
+    """``./data``; from inside the source tree (``make messages`` runs in an app's
+    folder), the project's own ``data`` folder, so nothing generated lands
+    among the sources."""
+    here = Path.cwd().resolve()
+    if here == BASE_DIR or BASE_DIR in here.parents:
+        return BASE_DIR.parent / "data"
+    return here / "data"
+
+
+# Everything theodoi generates (secret key, SQLite file, demo password, static
+# and uploaded files) lives here, and only here; the folder is git-ignored.
+DATA_DIR = Path(os.getenv("THEODOI_DATA") or _default_data_dir()).resolve()
 
 
 def _generated_secret() -> str:
@@ -74,6 +99,7 @@ INSTALLED_APPS = [
     "theodoi.reporting",
     "theodoi.tuyenvan.roster",
     "theodoi.tuyenvan",
+    "theodoi.demo",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "theodoi.core.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF reads a form's): refuse it unread.
+    "theodoi.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,7 +182,12 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A lock-out answers 429: the API's JSON error body under /api/, elsewhere the
+# translated page registration/locked_out.html.
+AXES_LOCKOUT_CALLABLE = "theodoi.core.views.locked_out"
+
+# API tokens live this many days from sign-in; a password change revokes them all.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "30")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -226,7 +259,10 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W008",
 ]
 
+# Bodies: a form's or JSON body (files aside) at most this big; uploaded files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -238,6 +274,24 @@ LOGGING = {
 
 # Evidence files attached to progress reports: the largest accepted, in bytes.
 THEODOI_EVIDENCE_MAX_BYTES = envint("THEODOI_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+# The domain's "today", fixed (the demo: 2018-07-15) or None for the wall clock;
+# read here once, asked through theodoi.core.clock.
+THEODOI_TODAY = envdate("THEODOI_TODAY")
+# Plan imports (XLSX task tables): the largest file and the most rows read.
+THEODOI_IMPORT_MAX_BYTES = envint("THEODOI_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+THEODOI_IMPORT_MAX_ROWS = envint("THEODOI_IMPORT_MAX_ROWS", "5000")
+# Request bodies are refused unread (413) above these sizes: the largest upload
+# plus room for the form around it; smaller where nothing is uploaded.
+_FORM_ROOM = 256 * 1024
+THEODOI_MAX_BODY_BYTES = envint(
+    "THEODOI_MAX_BODY_BYTES", str(THEODOI_EVIDENCE_MAX_BYTES + 1024 * 1024)
+)
+THEODOI_BODY_LIMITS = [
+    (r"^/plans/\d+/import/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    (r"^/accounts/", 64 * 1024),
+    (r"^/i18n/", 64 * 1024),
+    (r"^/api/v1/auth/", 64 * 1024),
+]
 # Extra public holidays (ISO dates) for due dates of schedules that move off holidays.
 THEODOI_HOLIDAYS = envlist("THEODOI_HOLIDAYS", "")
 

@@ -51,7 +51,7 @@ def no_sideways_scroll(page) -> None:
 def test_a_month_of_tuyen_van_on_a_phone(live_server, page, monkeypatch):
     from theodoi.tuyenvan.models import Meeting, MonthlyResult
 
-    monkeypatch.setenv("THEODOI_TODAY", "2018-03-20")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-03-20")
     world = make_world()
     world.official.first_name, world.official.last_name = "Vàng Seo", "Dình"
     world.official.save()

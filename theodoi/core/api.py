@@ -1,16 +1,25 @@
-"""API authentication: bearer tokens and the browser's session."""
+"""API authentication: bearer tokens and the browser's session; one's own tokens.
 
-from datetime import timedelta
+A token is issued by signing in (``POST /auth/token``, naming the client so a
+person can tell their sign-ins apart), lives ``API_TOKEN_DAYS`` days, and is
+listed and revoked by its owner (``GET /auth/tokens``, ``DELETE
+/auth/tokens/{id}``, or the "API tokens" page of the account menu). A password
+change or reset revokes all of an account's tokens, as does an administrator.
+"""
+
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from .apikit import ERRORS, LIST_ERRORS, ErrorOut, Id, Pagination, ShortText, paginate
 from .models import ApiToken
 
 LAST_USED_PRECISION = timedelta(minutes=5)
@@ -27,6 +36,7 @@ class TokenAuth(HttpBearer):
         if found.last_used is None or now - found.last_used > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
+        request.api_token = found
         return found.user
 
 
@@ -37,23 +47,89 @@ router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    name: ShortText = Field(
+        "",
+        description="Which client signs in (e.g. 'báo cáo tự động'); shown in the token list.",
+    )
 
 
 class TokenOut(Schema):
     token: str
     token_type: str = "bearer"
+    id: int
+    name: str
+    expires: datetime
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Get a bearer token")
+def _client_name(request: HttpRequest, given: str) -> str:
+    """The name the client gave, or its User-Agent, so sign-ins can be told apart."""
+    name = " ".join(given.split()) or " ".join(request.headers.get("User-Agent", "").split())
+    return name[:100]
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Get a bearer token",
+)
 def issue_token(request: HttpRequest, credentials: Credentials) -> Status:
-    """Exchange a username and password for a bearer token (login throttling applies)."""
+    """Exchange a username and password for a bearer token (login throttling applies).
+
+    The token lives ``API_TOKEN_DAYS`` days (``expires``); ``name`` labels it in
+    the owner's token list (the client's User-Agent when not given).
+    """
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
-    _token, key = ApiToken.issue(user)
-    return Status(201, TokenOut(token=key))
+    token, key = ApiToken.issue(user, name=_client_name(request, credentials.name))
+    return Status(201, TokenOut(token=key, id=token.pk, name=token.name, expires=token.expires))
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's first characters; the key itself is never shown")
+    created: datetime
+    expires: datetime
+    last_used: datetime | None
+    current: bool = Field(False, description="The token this request was sent with")
+
+    @staticmethod
+    def resolve_current(obj: ApiToken, context: dict[str, Any]) -> bool:
+        token = getattr(context["request"], "api_token", None)
+        return token is not None and token.pk == obj.pk
+
+
+def own_tokens(user: Any) -> QuerySet[ApiToken]:
+    """The live tokens of ``user``, newest first."""
+    return ApiToken.objects.live().filter(user=user).order_by("-created", "-pk")
+
+
+@router.get(
+    "/auth/tokens",
+    response={200: list[ApiTokenOut], **LIST_ERRORS},
+    summary="My API tokens",
+)
+@paginate(Pagination)
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    """The signed-in account's live tokens (never their keys)."""
+    return own_tokens(request.auth)
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, **ERRORS},
+    summary="Revoke one of my API tokens",
+)
+def revoke_token(request: HttpRequest, token_id: Id) -> Status:
+    """Revoke one of the signed-in account's tokens (404 for anyone else's)."""
+    deleted, _by_model = ApiToken.objects.filter(pk=token_id, user=request.auth).delete()
+    if not deleted:
+        raise Http404
+    return Status(204, None)
 
 
 class RoleOut(Schema):

@@ -37,6 +37,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ModelWrapValidatorHandler,
+    StringConstraints,
     ValidationInfo,
     model_validator,
 )
@@ -123,9 +124,17 @@ def _no_nul(value: str) -> str:
 
 
 def _vietnamese_money(value: Any) -> Any:
-    # "12.500.000" is how Vietnamese write twelve and a half million đồng.
-    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", value.strip()):
-        return value.strip().replace(".", "")
+    # "12.500.000" is how Vietnamese write twelve and a half million đồng; any
+    # other text ("1.00", "12,5", "1_000") is not an amount.
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_parsing", "Enter a whole number")
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            return text.replace(".", "")
+        if not re.fullmatch(r"-?[0-9]{1,19}", text):
+            raise PydanticCustomError("int_parsing", "Enter a whole number")
+        return text
     return value
 
 
@@ -138,10 +147,11 @@ Month = Annotated[date, BeforeValidator(_month)]
 # A year a date can hold and a plan may have.
 Year = Annotated[int, BeforeValidator(_ascii_id), Field(ge=MIN_YEAR, le=MAX_YEAR)]
 # Texts: no NUL character (PostgreSQL refuses it), bounded.
-Text = Annotated[str, AfterValidator(_no_nul), Field(max_length=10_000)]
-ShortText = Annotated[str, AfterValidator(_no_nul), Field(max_length=255)]
+# The length is checked first, as text ("string_too_long" names the limit).
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)]
+ShortText = Annotated[str, StringConstraints(max_length=255), AfterValidator(_no_nul)]
 # A reason kept in the history (django-simple-history's change reason: 100 characters).
-Reason = Annotated[str, AfterValidator(_no_nul), Field(max_length=100)]
+Reason = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
 # Money in đồng: a whole number, "12.500.000" accepted.
 Money = Annotated[int, BeforeValidator(_vietnamese_money), Field(ge=0, le=10**15)]
 Points = Annotated[Decimal, Field(ge=-1000, le=1000, max_digits=7, decimal_places=2)]

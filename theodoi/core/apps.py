@@ -10,3 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers every permission rule; see theodoi/permissions.py.
         import theodoi.permissions  # noqa: F401
+
+        from . import admin, signals
+
+        signals.connect()
+        # The account admin is the units app's; the token action is core's.
+        admin.add_account_actions()

@@ -1,8 +1,12 @@
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware:
@@ -27,3 +31,63 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a request whose body is larger than its path allows, before
+    anything reads it (413: a page of the app, or the API's error body).
+
+    The limit is the first of ``settings.THEODOI_BODY_LIMITS`` (pattern, bytes)
+    whose pattern matches the path, else ``THEODOI_MAX_BODY_BYTES``. A body
+    sent without a length (chunked) is refused with 411 where it could be
+    larger than that: Django would otherwise read it whole.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limits = [
+            (re.compile(pattern), int(limit)) for pattern, limit in settings.THEODOI_BODY_LIMITS
+        ]
+        self.default = int(settings.THEODOI_MAX_BODY_BYTES)
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.limits:
+            if pattern.match(path):
+                return limit
+        return self.default
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        limit = self.limit_for(request.path_info)
+        if length:
+            if not length.isascii() or not length.isdigit():
+                return refuse(request, 400, limit)
+            if int(length) > limit:
+                return refuse(request, 413, limit)
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return refuse(request, 411, limit)
+        return self.get_response(request)
+
+
+def refuse(request: HttpRequest, status: int, limit: int) -> HttpResponse:
+    """The answer to a body refused unread: JSON under /api/, a page elsewhere."""
+    messages = {
+        400: _("The request's Content-Length is not a number."),
+        411: _("Send the request with its Content-Length."),
+        413: _("The request is too large: at most %(size)s here.")
+        % {"size": filesizeformat(limit)},
+    }
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"message": str(messages[status]), "fields": {}}, status=status
+        )
+    else:
+        response = render(
+            request,
+            "413.html",
+            {"limit": limit, "message": messages[status]},
+            status=status,
+        )
+    # The body was not read: the connection cannot carry another request.
+    response["Connection"] = "close"
+    return response

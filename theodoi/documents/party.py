@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -50,6 +51,7 @@ __all__ = [
     "Signature",
     "format_vn_number",
     "place_date_line",
+    "place_of",
 ]
 
 FONT_NAME = "Times New Roman"
@@ -91,6 +93,32 @@ _NUMERIC_TEXT = re.compile(r"^[-+]?\d[\d.,]*\s*%?$")
 # --------------------------------------------------------------------------
 # Text helpers
 # --------------------------------------------------------------------------
+
+
+# A committee's or an area's name before its place: "Tỉnh ủy Lào Cai" -> "Lào Cai".
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:tỉnh|thành|huyện|thị|quận|đảng) (?:ủy|uỷ)|tỉnh|huyện|quận|xã|phường|thị xã|thị trấn)"
+    r"\s+",
+    re.IGNORECASE,
+)
+
+
+def place_of(*units: Any) -> str:
+    """The place on the date line of a document issued by the first of ``units``.
+
+    The first unit with its own ``place`` gives it (the issuing unit, then the
+    bodies above it, e.g. the district then its province); with none set, the
+    last unit's name without its kind ("Tỉnh ủy Hà Giang" gives "Hà Giang").
+    Never another province's place.
+    """
+    present = [unit for unit in units if unit is not None]
+    for unit in present:
+        if (unit.place or "").strip():
+            return unit.place.strip()
+    if not present:
+        return ""
+    name = unicodedata.normalize("NFC", present[-1].name.strip())
+    return _NAME_PREFIX.sub("", name, count=1).strip() or name
 
 
 def place_date_line(place: str, d: date) -> str:

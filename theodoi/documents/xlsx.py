@@ -11,6 +11,12 @@ Usage::
         heading="Kinh phí tuyên vận 6 tháng đầu năm 2018",
     )
     data = workbook_bytes(wb)
+
+Every cell an exporter fills goes through :func:`write_cell`: text is always
+written as text (never a formula, whatever its first character: a report's
+"=HYPERLINK(...)" stays the words the reporter typed), and the formulas an
+exporter writes itself go through :func:`write_formula`. No exporter sets
+``cell.value`` on its own.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +39,8 @@ __all__ = [
     "new_workbook",
     "safe_sheet_title",
     "workbook_bytes",
+    "write_cell",
+    "write_formula",
 ]
 
 FONT_NAME = "Times New Roman"
@@ -55,6 +64,38 @@ class Column:
     width: float = 14
     number_format: str | None = None
     total: bool = False
+
+
+# Characters with which a spreadsheet reader starts a formula or a DDE call.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_cell(cell: Cell, value: object) -> Cell:
+    """Put ``value`` in ``cell``; text is stored as text, never as a formula.
+
+    openpyxl reads any string starting with "=" as a formula; a spreadsheet
+    program may read "+", "-", "@", a tab or a carriage return the same way
+    when the cell is edited. Text is stored with the string type, and text
+    starting with one of those characters also gets Excel's quote prefix (shown
+    as typed, kept as text when edited).
+    """
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def write_formula(cell: Cell, formula: str) -> Cell:
+    """Put a formula the exporter wrote itself (``=SUM(B4:B9)``) in ``cell``."""
+    if not formula.startswith("="):
+        raise ValueError(f"a formula starts with '=': {formula!r}")
+    cell.value = formula
+    cell.data_type = "f"
+    return cell
 
 
 def safe_sheet_title(title: str) -> str:
@@ -102,7 +143,7 @@ def add_table_sheet(
 
     header_row = 1
     if heading:
-        ws.cell(row=1, column=1, value=heading)
+        write_cell(ws.cell(row=1, column=1), heading)
         ws["A1"].font = Font(name=FONT_NAME, bold=True, size=13)
         ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         if ncols > 1:
@@ -113,7 +154,7 @@ def add_table_sheet(
     header_font = Font(name=FONT_NAME, bold=True, size=12)
     body_font = Font(name=FONT_NAME, size=12)
     for ci, col in enumerate(columns, start=1):
-        cell = ws.cell(row=header_row, column=ci, value=col.header)
+        cell = write_cell(ws.cell(row=header_row, column=ci), col.header)
         cell.font = header_font
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -133,7 +174,7 @@ def add_table_sheet(
         if len(values) != ncols:
             raise ValueError(f"row {r - header_row} has {len(values)} cells, expected {ncols}")
         for ci, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = ws.cell(row=r, column=ci, value=value)
+            cell = write_cell(ws.cell(row=r, column=ci), value)
             cell.font = body_font
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
@@ -151,13 +192,14 @@ def add_table_sheet(
             cell = ws.cell(row=tr, column=ci)
             letter = get_column_letter(ci)
             if ci == 1 and not col.total:
-                cell.value = total_label
+                write_cell(cell, total_label)
             elif col.total:
                 # With no data rows, a range would cover the header: use 0.
-                cell.value = (
+                write_formula(
+                    cell,
                     f"=SUM({letter}{first_data}:{letter}{last_data})"
                     if last_data >= first_data
-                    else "=0"
+                    else "=0",
                 )
                 if col.number_format:
                     cell.number_format = col.number_format

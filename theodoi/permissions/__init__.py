@@ -118,25 +118,6 @@ def is_admin(user: AnyUser) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-@rules.predicate
-def unit_in_reach(user: AnyUser, unit: Unit) -> bool:
-    return reaches(user, unit)
-
-
-@rules.predicate
-def unit_in_admin_reach(user: AnyUser, unit: Unit) -> bool:
-    return reaches(user, unit, Role.ADMIN)
-
-
-rules.add_perm("units.view_unit", unit_in_reach)
-rules.add_perm("units.change_unit", unit_in_admin_reach)
-rules.add_perm("units.add_unit", is_admin)
-rules.add_perm("units.view_work_of_unit", unit_in_reach)
-# units (pages) ---
-# Who works where is for administrators of the unit's subtree only.
-rules.add_perm("units.view_memberships", unit_in_admin_reach)
-
-
 # Fetching one object -------------------------------------------------------------
 
 MAX_ID = 2**63 - 1
@@ -186,10 +167,9 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 
 
 # The app modules register their rules on import.
-from . import plans, reporting, roster, tuyenvan  # noqa: E402, F401
+from . import plans, reporting, roster, tuyenvan, units  # noqa: E402, F401
 
 # Old flat names, kept while callers move to the app modules (``permissions.reporting.…``).
-from .plans import visible_plans, visible_work_items  # noqa: E402, F401
 from .reporting import (  # noqa: E402, F401
     reporting_coordinators,
     reporting_units,

@@ -1,4 +1,11 @@
-"""Plans: programmes, plans, fields, tasks, work items."""
+"""Plans: programmes (objectives, indicators), plans, fields, tasks, work items.
+
+Pages and the API fetch each of these with its ``access_<thing>(user, pk,
+action)``: the object, or Http404 when it does not exist or the user may not
+see it, or PermissionDenied when the user sees it but may not do ``action``
+(``"view"``, ``"change"``, ``"delete"``, or a rule of its own such as
+``"add_task"`` on a plan). Lists use ``visible_plans``/``visible_work_items``.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,13 @@ from django.db.models import QuerySet
 from theodoi.permissions import (
     AnyUser,
     Role,
+    fetch,
     home_ids,
     is_coordinator,
     reach,
     reaches,
 )
+from theodoi.units.models import Unit
 
 
 def visible_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -32,6 +41,12 @@ def visible_work_items(user: AnyUser, queryset: QuerySet[Any] | None = None) -> 
 
     queryset = WorkItem.objects.all() if queryset is None else queryset
     return queryset.filter(task__plan__in=visible_plans(user))
+
+
+def coordinated_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    """Units the user coordinates for: those that may own (coordinate) a plan it edits."""
+    queryset = Unit.objects.all() if queryset is None else queryset
+    return queryset.filter(pk__in=reach(user, Role.COORDINATOR))
 
 
 def _plan_of(obj: Any) -> Any:
@@ -60,18 +75,39 @@ def coordinates_plan_of(user: AnyUser, obj: Any) -> bool:
     return reaches(user, _plan_of(obj).owner_id, Role.COORDINATOR)
 
 
-@rules.predicate
-def coordinates_programme(user: AnyUser, programme: Any) -> bool:
-    return reaches(user, programme.issuer_id, Role.COORDINATOR)
+def _programme_of(obj: Any) -> Any:
+    """The programme an objective or indicator belongs to (or the programme itself)."""
+    from theodoi.plans.models import Indicator, Objective
+
+    if isinstance(obj, Indicator):
+        return obj.objective.programme
+    if isinstance(obj, Objective):
+        return obj.programme
+    return obj
 
 
 @rules.predicate
-def can_see_programme(user: AnyUser, programme: Any) -> bool:
-    return programme.issuer_id in home_ids(user) or reaches(user, programme.issuer_id)
+def coordinates_programme(user: AnyUser, obj: Any) -> bool:
+    return reaches(user, _programme_of(obj).issuer_id, Role.COORDINATOR)
+
+
+@rules.predicate
+def can_see_programme(user: AnyUser, obj: Any) -> bool:
+    issuer_id = _programme_of(obj).issuer_id
+    return issuer_id in home_ids(user) or reaches(user, issuer_id)
 
 
 rules.add_perm("plans.view_programme", can_see_programme)
 rules.add_perm("plans.change_programme", coordinates_programme)
+# Objectives and indicators belong to the programme: its coordinators edit them.
+rules.add_perm("plans.view_objective", can_see_programme)
+rules.add_perm("plans.add_objective", coordinates_programme)
+rules.add_perm("plans.change_objective", coordinates_programme)
+rules.add_perm("plans.delete_objective", coordinates_programme)
+rules.add_perm("plans.view_indicator", can_see_programme)
+rules.add_perm("plans.add_indicator", coordinates_programme)
+rules.add_perm("plans.change_indicator", coordinates_programme)
+rules.add_perm("plans.delete_indicator", coordinates_programme)
 rules.add_perm("plans.add_plan", is_coordinator)
 rules.add_perm("plans.view_plan", can_see_plan_of)
 rules.add_perm("plans.change_plan", coordinates_plan_of)
@@ -83,6 +119,8 @@ rules.add_perm("plans.add_workitem", coordinates_plan_of)
 # plans (pages) ---
 # Fields, tasks and work items belong to the plan: whoever coordinates the
 # plan creates, edits and deletes them, and imports its task table.
+rules.add_perm("plans.view_field", can_see_plan_of)
+rules.add_perm("plans.view_task", can_see_plan_of)
 rules.add_perm("plans.add_field", coordinates_plan_of)
 rules.add_perm("plans.change_field", coordinates_plan_of)
 rules.add_perm("plans.delete_field", coordinates_plan_of)
@@ -92,3 +130,81 @@ rules.add_perm("plans.delete_task", coordinates_plan_of)
 rules.add_perm("plans.delete_workitem", coordinates_plan_of)
 rules.add_perm("plans.import_plan", coordinates_plan_of)
 rules.add_perm("plans.export_plan", can_see_plan_of)
+
+
+# Fetching one object -------------------------------------------------------------
+
+
+def _perm(action: str, noun: str) -> str:
+    """``"change"`` → ``plans.change_<noun>``; ``"add_task"`` → ``plans.add_task``."""
+    if "." in action:
+        return action
+    return f"plans.{action}" if "_" in action else f"plans.{action}_{noun}"
+
+
+def access_programme(
+    user: AnyUser, pk: Any, action: str = "view", *, queryset: QuerySet[Any] | None = None
+) -> Any:
+    """A programme. Actions: ``view``, ``change``, ``add_plan``, ``add_objective``."""
+    from theodoi.plans.models import Programme
+
+    queryset = Programme.objects.select_related("issuer") if queryset is None else queryset
+    return fetch(user, queryset, pk, "plans.view_programme", _perm(action, "programme"))
+
+
+def access_objective(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An objective of a programme. Actions: ``view``, ``change``, ``delete``, ``add_indicator``."""
+    from theodoi.plans.models import Objective
+
+    queryset = Objective.objects.select_related("programme__issuer")
+    return fetch(user, queryset, pk, "plans.view_objective", _perm(action, "objective"))
+
+
+def access_indicator(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An indicator of an objective. Actions: ``view``, ``change``, ``delete``."""
+    from theodoi.plans.models import Indicator
+
+    queryset = Indicator.objects.select_related("objective__programme__issuer")
+    return fetch(user, queryset, pk, "plans.view_indicator", _perm(action, "indicator"))
+
+
+def access_plan(
+    user: AnyUser, pk: Any, action: str = "view", *, queryset: QuerySet[Any] | None = None
+) -> Any:
+    """A plan. Actions: ``view``, ``change``, ``import``, ``export``, ``add_field``,
+    ``add_task``. ``queryset`` (of plans) loads more with it."""
+    from theodoi.plans.models import Plan
+
+    if queryset is None:
+        queryset = Plan.objects.select_related("programme", "issuer", "owner")
+    return fetch(user, queryset, pk, "plans.view_plan", _perm(action, "plan"))
+
+
+def access_field(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A field (lĩnh vực) of a plan. Actions: ``view``, ``change``, ``delete``."""
+    from theodoi.plans.models import Field
+
+    queryset = Field.objects.select_related("plan__programme", "plan__issuer", "plan__owner")
+    return fetch(user, queryset, pk, "plans.view_field", _perm(action, "field"))
+
+
+def access_task(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A task of a plan. Actions: ``view``, ``change``, ``delete``, ``add_workitem``."""
+    from theodoi.plans.models import Task
+
+    queryset = Task.objects.select_related("plan__issuer", "plan__owner", "field")
+    return fetch(user, queryset, pk, "plans.view_task", _perm(action, "task"))
+
+
+def access_work_item(
+    user: AnyUser, pk: Any, action: str = "view", *, queryset: QuerySet[Any] | None = None
+) -> Any:
+    """A work item. Actions: ``view``, ``change``, ``delete``. ``queryset`` (of work
+    items) loads more with it."""
+    from theodoi.plans.models import WorkItem
+
+    if queryset is None:
+        queryset = WorkItem.objects.select_related(
+            "task__plan__issuer", "task__plan__owner", "task__field"
+        )
+    return fetch(user, queryset, pk, "plans.view_workitem", _perm(action, "workitem"))

@@ -6,19 +6,37 @@ validation and the optimistic lock are the pages' own.
 """
 
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import paginate
-from pydantic import AfterValidator
 
 from theodoi import permissions
 from theodoi.core import clock
-from theodoi.units.api import MAX_ID, ErrorOut, Id, IsoDate, Pagination, UnitRef
+from theodoi.core.apikit import (
+    ERRORS,
+    LIST_ERRORS,
+    MAX_ID,
+    WRITE_ERRORS,
+    ErrorOut,
+    Id,
+    IsoDate,
+    Pagination,
+    Text,
+    Year,
+    paginate,
+)
+from theodoi.permissions.plans import (
+    access_plan,
+    access_task,
+    access_work_item,
+    visible_plans,
+    visible_work_items,
+)
+from theodoi.units.api import UnitRef
 from theodoi.units.models import Unit
 
 from .actions import (
@@ -41,16 +59,6 @@ StatusFilter = Literal[(*Assignment.Status.values, *DEADLINE_FILTERS)]  # type: 
 
 
 # Schemas -------------------------------------------------------------------
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters; refuse them as bad input, not a 500.
-    if "\x00" in value:
-        raise ValueError("NUL character")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ProgrammeRef(Schema):
@@ -209,7 +217,9 @@ class WorkItemOut(WorkItemSummary):
         return list(obj.assignments.all())
 
 
-class StaleOut(ErrorOut):
+class PlanStaleOut(ErrorOut):
+    """409 on a work item: ``current`` is the work item as it is now."""
+
     current: WorkItemOut
 
 
@@ -244,7 +254,7 @@ class WorkItemPatch(Schema):
 
 
 class PlanFilters(Schema):
-    year: int | None = Field(None, ge=1900, le=2200)
+    year: Year | None = None
     programme: Id | None = None
 
 
@@ -258,12 +268,6 @@ class WorkItemFilters(Schema):
     )
     due_before: IsoDate | None = Field(None, description="End date on or before this day.")
     plan: Id | None = None
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-LIST_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ErrorOut}
-# A body that is not JSON at all is 400.
-WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
 # Querysets -------------------------------------------------------------------
@@ -288,20 +292,6 @@ def _plans() -> QuerySet[Plan]:
     return Plan.objects.select_related("programme", "issuer", "owner").with_counts()
 
 
-def _get_plan(request: HttpRequest, pk: int, queryset: QuerySet[Plan] | None = None) -> Plan:
-    plan = (queryset if queryset is not None else _plans()).filter(pk=pk).first()
-    if plan is None or not request.auth.has_perm("plans.view_plan", plan):
-        raise Http404
-    return plan
-
-
-def _get_work_item(request: HttpRequest, pk: int) -> WorkItem:
-    item = _work_items().filter(pk=pk).first()
-    if item is None or not request.auth.has_perm("plans.view_workitem", item):
-        raise Http404
-    return item
-
-
 # Plans -----------------------------------------------------------------------
 
 
@@ -310,7 +300,7 @@ def _get_work_item(request: HttpRequest, pk: int) -> WorkItem:
 )
 @paginate(Pagination)
 def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
-    plans = permissions.visible_plans(request.auth, _plans()).order_by("-year", "number", "pk")
+    plans = visible_plans(request.auth, _plans()).order_by("-year", "number", "pk")
     if filters.year:
         plans = plans.filter(year=filters.year)
     if filters.programme:
@@ -332,7 +322,7 @@ def get_plan(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
         Prefetch("tasks", queryset=tasks)
     )
     queryset = _plans().prefetch_related("legal_bases", Prefetch("fields", queryset=fields))
-    return _get_plan(request, id, queryset)
+    return access_plan(request.auth, id, queryset=queryset)
 
 
 @router.get(
@@ -341,7 +331,7 @@ def get_plan(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     summary="The assignment matrix: per unit, tasks and work items led and coordinated",
 )
 def get_matrix(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    plan = _get_plan(request, id, Plan.objects.all())
+    plan = access_plan(request.auth, id, queryset=Plan.objects.all())
     matrix = build_matrix(plan)
     return {
         "units": [
@@ -376,7 +366,7 @@ def get_matrix(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> An
 )
 @paginate(Pagination)
 def list_work_items(request: HttpRequest, filters: Query[WorkItemFilters]) -> Any:
-    items = permissions.visible_work_items(request.auth, _work_items()).order_by(
+    items = visible_work_items(request.auth, _work_items()).order_by(
         "end", "task__plan_id", "task__position", "position", "pk"
     )
     if filters.plan:
@@ -407,7 +397,7 @@ def list_work_items(request: HttpRequest, filters: Query[WorkItemFilters]) -> An
 
 @router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
 def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    return _get_work_item(request, id)
+    return access_work_item(request.auth, id, queryset=_work_items())
 
 
 def _resolve_units(
@@ -443,11 +433,12 @@ def _check_all(task: Task, data: WorkItemData, errors: dict[str, list[str]]) -> 
 )
 def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     user = request.auth
-    task = Task.objects.select_related("plan").filter(pk=payload.task).first()
-    if task is None or not user.has_perm("plans.view_plan", task):
-        raise ValidationError({"task": _("Unknown task: %(id)s.") % {"id": payload.task}})
-    if not user.has_perm("plans.add_workitem", task):
-        raise PermissionDenied(_("Only the plan's coordinators may add work items."))
+    try:
+        task = access_task(user, payload.task, "add_workitem")
+    except Http404:
+        raise ValidationError({"task": _("Unknown task: %(id)s.") % {"id": payload.task}}) from None
+    except PermissionDenied:
+        raise PermissionDenied(_("Only the plan's coordinators may add work items.")) from None
     errors: dict[str, list[str]] = {}
     data = WorkItemData(
         title=payload.title,
@@ -466,16 +457,17 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
 
 @router.patch(
     "/work-items/{id}",
-    response={200: WorkItemOut, 409: StaleOut, **WRITE_ERRORS},
+    response={**WRITE_ERRORS, 200: WorkItemOut, 409: PlanStaleOut},
     summary="Update a work item (send the version you read)",
 )
 def update_work_item(
     request: HttpRequest, payload: WorkItemPatch, id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Any:
     user = request.auth
-    item = _get_work_item(request, id)
-    if not user.has_perm("plans.change_workitem", item):
-        raise PermissionDenied(_("Only the plan's coordinators may change work items."))
+    try:
+        item = access_work_item(user, id, "change", queryset=_work_items())
+    except PermissionDenied:
+        raise PermissionDenied(_("Only the plan's coordinators may change work items.")) from None
     given = payload.model_fields_set
     errors: dict[str, list[str]] = {}
 

@@ -23,12 +23,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
@@ -38,6 +41,9 @@ from theodoi.units.models import Unit, UnitGroup, normalize_name, strip_diacriti
 from .actions import WorkItemData, do_create_work_item, do_update_work_item, validate_work_item
 from .models import Assignment, Field, Plan, Task, WorkItem
 from .scope import plan_units
+
+# An import lists at most this many problems, then how many more there are.
+MAX_ERRORS = 100
 
 # Column key -> accepted headers (Vietnamese first: it is what export writes).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -250,8 +256,15 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
     except Exception as e:  # openpyxl raises many kinds for a file that is not XLSX.
         raise TableError(_("This file cannot be read as an XLSX workbook.")) from e
     sheet = workbook.worksheets[0]
-    sheet_rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    # Capped: a table longer than THEODOI_IMPORT_MAX_ROWS is refused, unread.
+    max_rows = settings.THEODOI_IMPORT_MAX_ROWS
+    sheet_rows = [tuple(row) for row in islice(sheet.iter_rows(values_only=True), max_rows + 11)]
     header_index, columns = _header_of(sheet_rows)
+    if len(sheet_rows) - header_index - 1 > max_rows:
+        raise TableError(
+            _("The table has more than %(max)s rows: split it into several files.")
+            % {"max": max_rows}
+        )
     header_label = {
         key: _text(sheet_rows[header_index][pos]) or COLUMNS[key][0] for key, pos in columns.items()
     }
@@ -382,7 +395,12 @@ def import_table(
         return result
     result.rows = len(rows)
     if errors:
-        result.errors = errors
+        # The first problems and how many more: enough to start fixing the file.
+        result.errors = errors[:MAX_ERRORS]
+        if len(errors) > MAX_ERRORS:
+            more = len(errors) - MAX_ERRORS
+            message = ngettext("… and %(n)s more problem.", "… and %(n)s more problems.", more)
+            result.errors.append(RowError(0, "", message % {"n": more}))
         return result
     reason = reason or _("Imported from a task table")
     with transaction.atomic():

@@ -1,22 +1,24 @@
+"""Reading pages of plans: the list, a programme, a plan, its matrix, a task, a work
+item, and a unit's work. Access: ``theodoi.permissions.plans`` and ``.units``."""
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from theodoi import permissions
 from theodoi.core import clock
+from theodoi.permissions.plans import (
+    access_plan,
+    access_programme,
+    access_task,
+    access_work_item,
+    visible_plans,
+)
+from theodoi.permissions.units import access_unit
 from theodoi.units.models import Unit
 
 from .matrix import build_matrix
-from .models import Assignment, Plan, Programme, Task, WorkItem
-
-
-def _get_plan(request: HttpRequest, pk: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("programme", "issuer", "owner"), pk=pk)
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise PermissionDenied
-    return plan
+from .models import Assignment, Plan, Task, WorkItem
 
 
 def _assignments() -> Prefetch:
@@ -25,7 +27,7 @@ def _assignments() -> Prefetch:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = permissions.visible_plans(
+    plans = visible_plans(
         request.user, Plan.objects.select_related("programme", "issuer").with_counts()
     )
     return render(request, "plans/list.html", {"plans": plans})
@@ -33,11 +35,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_object_or_404(Programme.objects.select_related("issuer"), pk=pk)
-    if not request.user.has_perm("plans.view_programme", programme):
-        raise PermissionDenied
+    programme = access_programme(request.user, pk)
     objectives = programme.objectives.prefetch_related("indicators")
-    plans = permissions.visible_plans(request.user, programme.plans.with_counts())
+    plans = visible_plans(request.user, programme.plans.with_counts())
     return render(
         request,
         "plans/programme.html",
@@ -53,7 +53,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk)
+    plan = access_plan(request.user, pk)
     work_items = WorkItem.objects.order_by("position", "pk").prefetch_related(_assignments())
     tasks = Prefetch(
         "tasks", queryset=Task.objects.prefetch_related(Prefetch("work_items", work_items))
@@ -73,15 +73,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk)
+    plan = access_plan(request.user, pk)
     return render(request, "plans/matrix.html", {"plan": plan, "matrix": build_matrix(plan)})
 
 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("plan", "field"), pk=pk)
-    if not request.user.has_perm("plans.view_plan", task):
-        raise PermissionDenied
+    task = access_task(request.user, pk)
     work_items = task.work_items.prefetch_related(_assignments())
     context = {
         "task": task,
@@ -94,14 +92,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        WorkItem.objects.select_related("task__plan", "task__field").prefetch_related(
+    item = access_work_item(
+        request.user,
+        pk,
+        queryset=WorkItem.objects.select_related("task__plan", "task__field").prefetch_related(
             _assignments()
         ),
-        pk=pk,
     )
-    if not request.user.has_perm("plans.view_workitem", item):
-        raise PermissionDenied
     return render(
         request,
         "plans/work_item.html",
@@ -120,9 +117,7 @@ def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
     ``?sub=1`` adds the work of the units under it (a district committee sees
     its communes' work items), each row naming its unit.
     """
-    unit = get_object_or_404(Unit, pk=unit_id)
-    if not request.user.has_perm("units.view_work_of_unit", unit):
-        raise PermissionDenied
+    unit = access_unit(request.user, unit_id, "view_work_of_unit")
     with_sub = request.GET.get("sub") == "1"
     if with_sub:
         unit_ids = list(
@@ -131,7 +126,7 @@ def my_work(request: HttpRequest, unit_id: int) -> HttpResponse:
     else:
         unit_ids = [unit.pk]
     plans = list(
-        permissions.visible_plans(request.user)
+        visible_plans(request.user)
         .filter(tasks__work_items__assignments__unit__in=unit_ids)
         .distinct()
         .order_by("-year", "number")

@@ -6,15 +6,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from theodoi import permissions
-from theodoi.units.models import Membership, Unit
+from theodoi.permissions.plans import (
+    access_field,
+    access_indicator,
+    access_objective,
+    access_plan,
+    access_programme,
+    access_task,
+    access_work_item,
+    coordinated_units,
+)
+from theodoi.units.models import Unit
 
 from .actions import (
     StaleVersion,
@@ -32,15 +42,10 @@ from .forms import (
     TaskForm,
     WorkItemForm,
 )
-from .models import Field, Indicator, LegalDocument, Objective, Plan, Programme, Task, WorkItem
+from .models import Field, Indicator, LegalDocument, Objective, Plan, Task, WorkItem
 from .scope import plan_units
 
 EDITABLE_KINDS = [k for k in Unit.Kind.values if k not in ("commune", "village")]
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _edit_page(
@@ -111,15 +116,15 @@ def _delete_page(
 # Programme ------------------------------------------------------------------
 
 
-def _get_rw_programme(request: HttpRequest, pk: int) -> Programme:
-    programme = get_object_or_404(Programme.objects.select_related("issuer"), pk=pk)
-    _require(request, "plans.change_programme", programme)
-    return programme
+def _within(parent_id: int, child_parent_id: int) -> None:
+    """A child named under another parent's URL does not exist there."""
+    if parent_id != child_parent_id:
+        raise Http404
 
 
 @login_required
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _get_rw_programme(request, pk)
+    programme = access_programme(request.user, pk, "change")
     form = ProgrammeForm(request.POST or None, instance=programme)
     form.fields["issuer"].queryset = permissions.visible_units(
         request.user, Unit.objects.of_kind(*EDITABLE_KINDS)
@@ -140,12 +145,13 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def objective_edit(request: HttpRequest, pk: int, objective_id: int | None = None) -> HttpResponse:
-    programme = _get_rw_programme(request, pk)
-    objective = (
-        get_object_or_404(programme.objectives, pk=objective_id)
-        if objective_id
-        else Objective(programme=programme, position=programme.objectives.count() + 1)
-    )
+    if objective_id:
+        objective = access_objective(request.user, objective_id, "change")
+        _within(pk, objective.programme_id)
+        programme = objective.programme
+    else:
+        programme = access_programme(request.user, pk, "add_objective")
+        objective = Objective(programme=programme, position=programme.objectives.count() + 1)
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and form.is_valid():
         _save_with_reason(form)
@@ -158,8 +164,9 @@ def objective_edit(request: HttpRequest, pk: int, objective_id: int | None = Non
 
 @login_required
 def objective_delete(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
-    programme = _get_rw_programme(request, pk)
-    objective = get_object_or_404(programme.objectives, pk=objective_id)
+    objective = access_objective(request.user, objective_id, "delete")
+    _within(pk, objective.programme_id)
+    programme = objective.programme
     url = programme.get_absolute_url()
     return _delete_page(request, objective, cancel=url, done=url, crumbs=[(url, programme.code)])
 
@@ -168,13 +175,15 @@ def objective_delete(request: HttpRequest, pk: int, objective_id: int) -> HttpRe
 def indicator_edit(
     request: HttpRequest, pk: int, objective_id: int, indicator_id: int | None = None
 ) -> HttpResponse:
-    programme = _get_rw_programme(request, pk)
-    objective = get_object_or_404(programme.objectives, pk=objective_id)
-    indicator = (
-        get_object_or_404(objective.indicators, pk=indicator_id)
-        if indicator_id
-        else Indicator(objective=objective)
-    )
+    if indicator_id:
+        indicator = access_indicator(request.user, indicator_id, "change")
+        _within(objective_id, indicator.objective_id)
+        objective = indicator.objective
+    else:
+        objective = access_objective(request.user, objective_id, "add_indicator")
+        indicator = Indicator(objective=objective)
+    _within(pk, objective.programme_id)
+    programme = objective.programme
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         _save_with_reason(form)
@@ -189,10 +198,10 @@ def indicator_edit(
 def indicator_delete(
     request: HttpRequest, pk: int, objective_id: int, indicator_id: int
 ) -> HttpResponse:
-    programme = _get_rw_programme(request, pk)
-    indicator = get_object_or_404(
-        Indicator, pk=indicator_id, objective_id=objective_id, objective__programme=programme
-    )
+    indicator = access_indicator(request.user, indicator_id, "delete")
+    _within(objective_id, indicator.objective_id)
+    _within(pk, indicator.objective.programme_id)
+    programme = indicator.objective.programme
     url = programme.get_absolute_url()
     return _delete_page(request, indicator, cancel=url, done=url, crumbs=[(url, programme.code)])
 
@@ -200,17 +209,9 @@ def indicator_delete(
 # Plan -----------------------------------------------------------------------
 
 
-def _get_rw_plan(request: HttpRequest, pk: int, perm: str = "plans.change_plan") -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("programme", "issuer", "owner"), pk=pk)
-    _require(request, perm, plan)
-    return plan
-
-
 def _plan_form(request: HttpRequest, plan: Plan) -> PlanForm:
     reach = permissions.visible_units(request.user, Unit.objects.of_kind(*EDITABLE_KINDS))
-    owners = Unit.objects.of_kind(*EDITABLE_KINDS).filter(
-        pk__in=permissions.reach(request.user, Membership.Role.COORDINATOR)
-    )
+    owners = coordinated_units(request.user, Unit.objects.of_kind(*EDITABLE_KINDS))
     keep = [pk for pk in (plan.issuer_id, plan.owner_id) if pk]
     issuers = (reach | Unit.objects.filter(pk__in=keep)).distinct()
     owners = (owners | Unit.objects.filter(pk__in=keep)).distinct()
@@ -230,9 +231,7 @@ def _save_plan(form: PlanForm) -> Plan:
 
 @login_required
 def plan_create(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(Programme, pk=programme_id)
-    _require(request, "plans.view_programme", programme)
-    _require(request, "plans.add_plan", programme)
+    programme = access_programme(request.user, programme_id, "add_plan")
     plan = Plan(programme=programme, year=programme.start_year)
     form = _plan_form(request, plan)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +246,7 @@ def plan_create(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_rw_plan(request, pk)
+    plan = access_plan(request.user, pk, "change")
     form = _plan_form(request, plan)
     if request.method == "POST" and form.is_valid():
         _save_plan(form)
@@ -268,12 +267,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def field_edit(request: HttpRequest, pk: int, field_id: int | None = None) -> HttpResponse:
-    plan = _get_rw_plan(request, pk)
-    field = (
-        get_object_or_404(plan.fields, pk=field_id)
-        if field_id
-        else Field(plan=plan, position=plan.fields.count() + 1)
-    )
+    if field_id:
+        field = access_field(request.user, field_id, "change")
+        _within(pk, field.plan_id)
+        plan = field.plan
+    else:
+        plan = access_plan(request.user, pk, "add_field")
+        field = Field(plan=plan, position=plan.fields.count() + 1)
     form = FieldForm(request.POST or None, instance=field)
     if request.method == "POST" and form.is_valid():
         _save_with_reason(form)
@@ -286,8 +286,9 @@ def field_edit(request: HttpRequest, pk: int, field_id: int | None = None) -> Ht
 
 @login_required
 def field_delete(request: HttpRequest, pk: int, field_id: int) -> HttpResponse:
-    plan = _get_rw_plan(request, pk)
-    field = get_object_or_404(plan.fields, pk=field_id)
+    field = access_field(request.user, field_id, "delete")
+    _within(pk, field.plan_id)
+    plan = field.plan
     url = plan.get_absolute_url()
     consequences = []
     if field.tasks.exists():
@@ -302,15 +303,9 @@ def field_delete(request: HttpRequest, pk: int, field_id: int) -> HttpResponse:
     )
 
 
-def _get_rw_task(request: HttpRequest, pk: int, perm: str = "plans.change_task") -> Task:
-    task = get_object_or_404(Task.objects.select_related("plan__issuer", "field"), pk=pk)
-    _require(request, perm, task)
-    return task
-
-
 @login_required
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_rw_plan(request, pk, "plans.add_task")
+    plan = access_plan(request.user, pk, "add_task")
     task = Task(plan=plan, position=plan.tasks.count() + 1)
     form = TaskForm(
         request.POST or None, instance=task, initial={"field": request.GET.get("field")}
@@ -328,7 +323,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_rw_task(request, pk)
+    task = access_task(request.user, pk, "change")
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         _save_with_reason(form)
@@ -346,7 +341,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_rw_task(request, pk, "plans.delete_task")
+    task = access_task(request.user, pk, "delete")
     items = list(task.work_items.all())
     n = len(items)
     consequences = (
@@ -439,7 +434,7 @@ def _stale_rows(form: WorkItemForm, current: WorkItem) -> list[dict[str, str]]:
 
 @login_required
 def work_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_rw_task(request, pk, "plans.add_workitem")
+    task = access_task(request.user, pk, "add_workitem")
     units = plan_units(task.plan)
     form = WorkItemForm(request.POST or None, task=task, units=units)
     if request.method == "POST" and form.is_valid():
@@ -457,13 +452,14 @@ def work_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        WorkItem.objects.select_related("task__plan__issuer", "task__field").prefetch_related(
-            "assignments"
-        ),
-        pk=pk,
+    item = access_work_item(
+        request.user,
+        pk,
+        "change",
+        queryset=WorkItem.objects.select_related(
+            "task__plan__issuer", "task__field"
+        ).prefetch_related("assignments"),
     )
-    _require(request, "plans.change_workitem", item)
     assigned = list(item.assignments.all())
     units = plan_units(item.task.plan, keep=[a.unit_id for a in assigned])
     tasks = item.task.plan.tasks.select_related("field").order_by(
@@ -514,8 +510,7 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(WorkItem.objects.select_related("task__plan"), pk=pk)
-    _require(request, "plans.delete_workitem", item)
+    item = access_work_item(request.user, pk, "delete")
     task_url = item.task.get_absolute_url()
     return _delete_page(
         request,

@@ -5,36 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from theodoi.core.history import build_entries, render_history
+from theodoi.core.history import records as _records
+from theodoi.permissions.plans import (
+    access_field,
+    access_plan,
+    access_programme,
+    access_task,
+    access_work_item,
+)
 from theodoi.units.models import Unit
 
-from .history import Entry, build_entries
 from .models import Assignment, Field, Indicator, Objective, Plan, Programme, Task, WorkItem
-
-
-def render_history(
-    request: HttpRequest,
-    obj: Any,
-    entries: list[Entry],
-    crumbs: list[tuple[str, str]],
-) -> HttpResponse:
-    context = {"obj": obj, "entries": entries, "crumbs": crumbs}
-    return render(request, "plans/history.html", context)
-
-
-def _records(model: Any, **filters: Any) -> list[Any]:
-    return list(model.history.filter(**filters).select_related("history_user"))
 
 
 @login_required
 def programme_history(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_object_or_404(Programme, pk=pk)
-    if not request.user.has_perm("plans.view_programme", programme):
-        raise PermissionDenied
+    programme = access_programme(request.user, pk)
     objectives = _records(Objective, programme_id=pk)
     indicators = _records(Indicator, objective_id__in={r.id for r in objectives})
     entries = [
@@ -49,9 +39,7 @@ def programme_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan, pk=pk)
-    if not request.user.has_perm("plans.view_plan", plan):
-        raise PermissionDenied
+    plan = access_plan(request.user, pk)
     entries = [
         *build_entries(_records(Plan, id=pk)),
         *build_entries(
@@ -65,9 +53,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def field_history(request: HttpRequest, pk: int) -> HttpResponse:
-    field = get_object_or_404(Field.objects.select_related("plan"), pk=pk)
-    if not request.user.has_perm("plans.view_plan", field):
-        raise PermissionDenied
+    field = access_field(request.user, pk)
     url = field.plan.get_absolute_url()
     entries = build_entries(_records(Field, id=pk))
     return render_history(request, field, entries, [(url, field.plan.number)])
@@ -75,9 +61,7 @@ def field_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_history(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
-    if not request.user.has_perm("plans.view_plan", task):
-        raise PermissionDenied
+    task = access_task(request.user, pk)
     crumbs = [
         (task.plan.get_absolute_url(), task.plan.number),
         (task.get_absolute_url(), str(task)),
@@ -87,9 +71,7 @@ def task_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_item_history(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(WorkItem.objects.select_related("task__plan"), pk=pk)
-    if not request.user.has_perm("plans.view_workitem", item):
-        raise PermissionDenied
+    item = access_work_item(request.user, pk)
     assignments = _records(Assignment, work_item_id=pk)
     units = Unit.objects.in_bulk({r.unit_id for r in assignments})
     roles = dict(Assignment.Role.choices)

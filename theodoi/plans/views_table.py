@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from theodoi.permissions.plans import access_plan
 
 from .forms import ImportForm
 from .importer import COLUMNS, REQUIRED, export_table, import_table
-from .models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=pk)
-    if not request.user.has_perm("plans.import_plan", plan):
-        raise PermissionDenied
+    plan = access_plan(request.user, pk, "import")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -53,9 +51,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan, pk=pk)
-    if not request.user.has_perm("plans.export_plan", plan):
-        raise PermissionDenied
+    plan = access_plan(request.user, pk, "export")
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in plan.number)
     response = HttpResponse(export_table(plan), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ke-hoach-{filename}.xlsx"'

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from theodoi.core.admin import WithinReach
+
 from .models import (
     Inspection,
     ProgressEntry,
@@ -12,17 +14,17 @@ from .models import (
 
 
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(SimpleHistoryAdmin):
+class ReportingScheduleAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["plan", "kind", "rule", "days", "shift_off_days"]
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["plan", "code", "title", "start", "end", "due"]
     list_filter = ["plan", "kind"]
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(WithinReach, admin.TabularInline):
     model = ProgressEntry
     extra = 0
     fields = ["work_item", "role", "status", "percent"]
@@ -31,7 +33,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["period", "unit", "state", "first_submitted_at"]
     list_filter = ["state", "period"]
     # The workflow changes reports (with revisions); the admin only reads them.
@@ -48,5 +50,11 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     inlines = [EntryInline]
 
 
-admin.site.register(ReminderSettings, SimpleHistoryAdmin)
-admin.site.register(Inspection, SimpleHistoryAdmin)
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(WithinReach, SimpleHistoryAdmin):
+    pass
+
+
+@admin.register(Inspection)
+class InspectionAdmin(WithinReach, SimpleHistoryAdmin):
+    pass

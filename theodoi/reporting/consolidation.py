@@ -21,7 +21,13 @@ from django.db.models import Prefetch
 
 from theodoi.core import clock
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
-from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
+from theodoi.documents.xlsx import (
+    Column,
+    add_table_sheet,
+    new_workbook,
+    workbook_bytes,
+    write_formula,
+)
 from theodoi.plans.models import Assignment
 from theodoi.units.models import Membership, Unit
 
@@ -500,7 +506,7 @@ def to_xlsx(data: Consolidated) -> bytes:
         )
         # The total's rate is computed from the totals, as a formula too.
         r = ws.max_row
-        ws.cell(r, 8).value = f"=IF(B{r}=0,0,100*(C{r}+D{r})/B{r})"
+        write_formula(ws.cell(r, 8), f"=IF(B{r}=0,0,100*(C{r}+D{r})/B{r})")
         ws.cell(r, 8).number_format = pct
     add_table_sheet(
         wb,

@@ -324,18 +324,13 @@ class _today:
         self.day = day
 
     def __enter__(self) -> None:
-        import os
+        from theodoi.core.clock import fixed_today
 
-        self.saved = os.environ.get("THEODOI_TODAY")
-        os.environ["THEODOI_TODAY"] = self.day.isoformat()
+        self.fixed = fixed_today(self.day)
+        self.fixed.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        import os
-
-        if self.saved is None:
-            os.environ.pop("THEODOI_TODAY", None)
-        else:
-            os.environ["THEODOI_TODAY"] = self.saved
+        self.fixed.__exit__(*exc)
 
 
 def _close(people: dict[str, object], criteria_set: CriteriaSet) -> None:

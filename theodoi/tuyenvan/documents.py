@@ -15,6 +15,7 @@ from theodoi.documents.party import (
     PartyDocument,
     Signature,
     format_vn_number,
+    place_of,
 )
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.units.models import Unit
@@ -104,7 +105,7 @@ def _bulletin_docx(province: Unit, month: date) -> bytes:
             province.name.upper(),  # "TỈNH ỦY LÀO CAI"
             "BAN TUYÊN GIÁO",
             f"{month.month:02d}-BT/BTGTU",
-            province.place or "Lào Cai",
+            place_of(province),
             clock.today(),
         ),
         "BẢN TIN",
@@ -264,7 +265,7 @@ def district_section_docx(section: DistrictSection) -> bytes:
             f"ĐẢNG BỘ {province.name.upper().replace('TỈNH ỦY', 'TỈNH')}" if province else "",
             district.name.upper(),
             f"{section.month.month:02d}-BC/{district.symbol or 'HU'}",
-            district.place or (province.place if province else ""),
+            place_of(district, province),
             clock.today(),
         ),
         "BÁO CÁO",

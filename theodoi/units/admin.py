@@ -9,60 +9,26 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from theodoi import permissions
+from theodoi.core.admin import WithinReach
 
 from .models import Membership, Unit, UnitGroup, UnitLineage
 
 
-class ReachAdminMixin:
-    """Limits an admin page to the objects within the administrator's reach."""
+class MembershipInline(WithinReach, admin.TabularInline):
+    """Memberships on the unit and account pages: only units and accounts administered,
+    and only roles whose rights stay within the administrator's reach."""
 
-    unit_path = "pk"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
-        if request.user.is_superuser:
-            return queryset
-        ids = permissions.reach(request.user, permissions.Role.ADMIN)
-        return queryset.filter(**{f"{self.unit_path}__in": ids}).distinct()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.may_administer(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.may_administer(request.user, self._unit_of(obj))
-
-    has_change_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.may_administer(request.user)
-
-    def _unit_of(self, obj: Any) -> Unit | None:
-        if obj is None:
-            return None
-        if isinstance(obj, Unit):
-            return obj
-        return getattr(obj, "unit", None)
-
-
-class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user", "unit"]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.may_administer(request.user)
-
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+    scope_paths = ("unit",)
 
 
 @admin.register(Unit)
-class UnitAdmin(ReachAdminMixin, SimpleHistoryAdmin):
+class UnitAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["name", "kind", "code", "parent", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "key"]
@@ -71,31 +37,19 @@ class UnitAdmin(ReachAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(UnitLineage)
-class UnitLineageAdmin(ReachAdminMixin, admin.ModelAdmin):
-    unit_path = "predecessor"
+class UnitLineageAdmin(WithinReach, admin.ModelAdmin):
     list_display = ["predecessor", "event", "successor", "effective"]
     raw_id_fields = ["predecessor", "successor"]
 
-    def _unit_of(self, obj: Any) -> Unit | None:
-        return obj.predecessor if obj is not None else None
-
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(admin.ModelAdmin):
+class UnitGroupAdmin(WithinReach, admin.ModelAdmin):
     filter_horizontal = ["units"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.may_administer(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.may_administer(request.user)
-
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReachAdminMixin, SimpleHistoryAdmin):
-    unit_path = "unit"
+class MembershipAdmin(WithinReach, SimpleHistoryAdmin):
+    scope_paths = ("unit",)
     list_display = ["user", "role", "unit", "is_head"]
     list_filter = ["role"]
     raw_id_fields = ["user", "unit"]
@@ -106,17 +60,11 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class AccountAdmin(ReachAdminMixin, UserAdmin):
-    """Accounts whose memberships lie within the administrator's reach."""
+class AccountAdmin(WithinReach, UserAdmin):
+    """Accounts all of whose memberships lie within the administrator's reach
+    (``permissions.units.administered_accounts``)."""
 
-    unit_path = "memberships__unit"
     inlines = [MembershipInline]
-
-    def _unit_of(self, obj: Any) -> Unit | None:
-        if obj is None:
-            return None
-        membership = obj.memberships.select_related("unit").first()
-        return membership.unit if membership else None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Only a superuser grants superuser or staff status.

@@ -1,53 +1,18 @@
 """The units API: the organisation tree within the caller's reach."""
 
-import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 from theodoi import permissions
+from theodoi.core.apikit import ERRORS, LIST_ERRORS, MAX_ID, Id, IsoDate, Pagination, paginate
+from theodoi.permissions.units import access_unit
 
 from .models import Unit, UnitLineage, normalize_name, strip_diacritics
 
 router = Router(tags=["units"])
-
-# Ids clients send: positive and within a 64-bit key, so no lookup overflows.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _iso_date_only(value: Any) -> Any:
-    # Pydantic would also take numbers as Unix timestamps ("0" is 01/01/1970).
-    if isinstance(value, date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    ):
-        return value
-    raise PydanticCustomError("date_parsing", "Enter a date as YYYY-MM-DD")
-
-
-# A date clients send: YYYY-MM-DD and nothing else.
-IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
-
-
-class Pagination(PageNumberPagination):
-    """Page number and page size (at most 100), answering ``count`` and ``items``."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=50, max_page_size=100, **kwargs)
-
-
-class ErrorOut(Schema):
-    message: str
-    fields: dict[str, str]
 
 
 class UnitRef(Schema):
@@ -109,7 +74,7 @@ def _search_key(text: str, ignore_accents: bool) -> str:
 
 @router.get(
     "/units",
-    response={200: list[UnitOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[UnitOut], **LIST_ERRORS},
     summary="Units within your reach",
 )
 @paginate(Pagination)
@@ -135,14 +100,6 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     return units
 
 
-def get_visible_unit(request: HttpRequest, pk: int) -> Unit:
-    """The unit, or 404 when it does not exist or is outside the caller's reach."""
-    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
-    if unit is None or not request.auth.has_perm("units.view_unit", unit):
-        raise Http404
-    return unit
-
-
 def _lineage(links: Any, side: str, user: Any) -> list[dict[str, Any]]:
     # Lineage may cross into units the caller may not see: those are left out.
     return [
@@ -159,11 +116,11 @@ def _lineage(links: Any, side: str, user: Any) -> list[dict[str, Any]]:
 
 @router.get(
     "/units/{id}",
-    response={200: UnitDetail, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: UnitDetail, **ERRORS},
     summary="A unit with its parent and lineage",
 )
 def get_unit(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    unit = get_visible_unit(request, id)
+    unit = access_unit(request.auth, id)
     unit.api_ancestors = list(unit.ancestors())
     unit.api_predecessors = _lineage(unit.predecessor_links, "predecessor", request.auth)
     unit.api_successors = _lineage(unit.successor_links, "successor", request.auth)

@@ -1,22 +1,14 @@
 from datetime import date, datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from theodoi import permissions
-from theodoi.plans.history import build_entries
-from theodoi.plans.views_history import render_history
+from theodoi.core.history import build_entries, records, render_history
+from theodoi.permissions.units import access_unit
 
 from .models import Membership, Unit, normalize_name, strip_diacritics
-
-
-def _get_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = get_object_or_404(Unit, pk=pk)
-    if not request.user.has_perm("units.view_unit", unit):
-        raise PermissionDenied
-    return unit
 
 
 def _day(value: str) -> date | None:
@@ -71,7 +63,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _get_unit(request, pk)
+    unit = access_unit(request.user, pk)
     children = unit.children.order_by("position", "name")
     lineage = {
         "before": unit.predecessor_links.select_related("predecessor"),
@@ -100,8 +92,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _get_unit(request, pk)
-    records = list(Unit.history.filter(id=pk).select_related("history_user"))
-    return render_history(
-        request, unit, build_entries(records), [(unit.get_absolute_url(), unit.name)]
-    )
+    unit = access_unit(request.user, pk)
+    entries = build_entries(records(Unit, id=unit.pk))
+    return render_history(request, unit, entries, [(unit.get_absolute_url(), unit.name)])

@@ -252,3 +252,29 @@ def test_multiline_superior() -> None:
         "*",
         "Số 09-KH/ĐU",
     ]
+
+
+class _Unit:
+    def __init__(self, name: str, place: str = "") -> None:
+        self.name, self.place = name, place
+
+
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [
+        ((_Unit("Tỉnh ủy Lào Cai", "Lào Cai"),), "Lào Cai"),
+        ((_Unit("Tỉnh ủy Hà Giang"),), "Hà Giang"),
+        ((_Unit("Tỉnh uỷ Điện Biên"),), "Điện Biên"),
+        ((_Unit("Thành ủy Hà Nội"),), "Hà Nội"),
+        ((_Unit("Thành ủy Thành phố Hồ Chí Minh"),), "Thành phố Hồ Chí Minh"),
+        ((_Unit("Huyện ủy Bát Xát"), _Unit("Tỉnh ủy Lào Cai", "Lào Cai")), "Lào Cai"),
+        ((_Unit("Huyện ủy Bát Xát", "Bát Xát"), _Unit("Tỉnh ủy Lào Cai", "Lào Cai")), "Bát Xát"),
+        ((_Unit("Huyện ủy Một"), _Unit("Tỉnh ủy Cao Bằng")), "Cao Bằng"),
+        ((_Unit("Sơn La"),), "Sơn La"),
+        ((None, _Unit("Tỉnh ủy Yên Bái")), "Yên Bái"),
+    ],
+)
+def test_place_of_the_issuing_unit(units, expected) -> None:
+    from theodoi.documents.party import place_of
+
+    assert place_of(*units) == expected

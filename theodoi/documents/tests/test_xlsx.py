@@ -103,3 +103,35 @@ def test_sheet_title_sanitised() -> None:
     assert "/" not in ws.title
     assert ws2.title != ws.title and len(ws2.title) <= 31
     assert _reopen(wb).sheetnames == [ws.title, ws2.title]
+
+
+def test_text_is_never_a_formula() -> None:
+    wb = new_workbook()
+    hostile = ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "plain"]
+    add_table_sheet(
+        wb,
+        "T",
+        [Column("Text", 20), Column("Amount", 12, "#,##0", total=True)],
+        [(text, 1) for text in hostile],
+        heading="=HEADING()",
+    )
+    ws = _reopen(wb)["T"]
+    assert ws["A1"].value == "=HEADING()" and ws["A1"].data_type == "s"
+    texts = [ws.cell(row, 1) for row in range(4, 4 + len(hostile))]
+    assert [c.value for c in texts] == hostile
+    assert all(c.data_type == "s" for c in texts)
+    assert [c.quotePrefix for c in texts] == [True] * 6 + [False]
+    # The exporter's own formula stays a formula; numbers stay numbers.
+    total = ws.cell(4 + len(hostile), 2)
+    assert total.value == "=SUM(B4:B10)" and total.data_type == "f"
+    assert ws["B4"].data_type == "n"
+
+
+def test_write_formula_refuses_text() -> None:
+    import pytest
+
+    from theodoi.documents.xlsx import write_formula
+
+    ws = new_workbook().create_sheet("x")
+    with pytest.raises(ValueError):
+        write_formula(ws.cell(1, 1), "SUM(A1)")

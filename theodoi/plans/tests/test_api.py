@@ -16,7 +16,7 @@ TODAY = "2018-06-25"
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", TODAY)
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", TODAY)
 
 
 @pytest.fixture

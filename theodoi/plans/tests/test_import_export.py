@@ -486,7 +486,7 @@ def test_the_export_download(client, world, plan):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "112-KH-TU" in response["Content-Disposition"]
     client.force_login(world.outsider)
-    assert client.get(f"/plans/{plan.pk}/export.xlsx").status_code == 403
+    assert client.get(f"/plans/{plan.pk}/export.xlsx").status_code == 404
 
 
 def test_assignment_count_unchanged_by_failed_import(world, plan):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from theodoi.core.admin import WithinReach
+
 from .models import (
     Board,
     BoardMember,
@@ -15,31 +17,31 @@ from .models import (
 )
 
 
-class BoardMemberInline(admin.TabularInline):
+class BoardMemberInline(WithinReach, admin.TabularInline):
     model = BoardMember
     extra = 0
 
 
-class RulesInline(admin.TabularInline):
+class RulesInline(WithinReach, admin.TabularInline):
     model = RulesDocument
     extra = 0
 
 
 @admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["name", "unit"]
     search_fields = ["name", "unit__name"]
     inlines = [BoardMemberInline, RulesInline]
     raw_id_fields = ["unit"]
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(WithinReach, admin.TabularInline):
     model = TeamMember
     extra = 0
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["village_name", "commune"]
     search_fields = ["village_name", "commune__name"]
     inlines = [TeamMemberInline]
@@ -47,30 +49,30 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RosterRound)
-class RosterRoundAdmin(SimpleHistoryAdmin):
+class RosterRoundAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["__str__", "province", "status"]
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(SimpleHistoryAdmin):
+class RosterEntryAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["day", "commune", "official", "kind", "round"]
     list_filter = ["round", "kind"]
     raw_id_fields = ["commune", "official", "edited_by"]
 
 
 @admin.register(OfficialProfile)
-class OfficialProfileAdmin(SimpleHistoryAdmin):
+class OfficialProfileAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["user", "follows_district"]
     raw_id_fields = ["user", "follows_district"]
 
 
 @admin.register(Unavailability)
-class UnavailabilityAdmin(SimpleHistoryAdmin):
+class UnavailabilityAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["user", "start", "end", "reason"]
     raw_id_fields = ["user"]
 
 
 @admin.register(ConferenceDate)
-class ConferenceDateAdmin(SimpleHistoryAdmin):
+class ConferenceDateAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["commune", "month", "day", "is_default"]
     raw_id_fields = ["commune"]

@@ -24,7 +24,7 @@ ROLES = ["commune", "district", "coordinator", "viewer", "official", "agency", "
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     return world
 
@@ -62,7 +62,7 @@ def test_only_the_commune_files_an_appeal(client, scored, who, status):
 
 
 def test_appeal_outside_the_window_is_refused(client, scored, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-05-30")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-05-30")
     response = post(client, scored.commune, "/appeals", appeal_body(scored))
     assert response.status_code == 422 and "text" in response.json()["fields"]
 

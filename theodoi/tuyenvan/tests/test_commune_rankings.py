@@ -15,7 +15,7 @@ S = ScoreSheet.Source
 
 @pytest.fixture
 def ranked(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     for commune in (world.commune1a, world.commune1b, world.commune2a):
         hold_meeting(commune, world.commune)

@@ -1,7 +1,6 @@
 """The demo hook on a small world."""
 
 import io
-import time
 from datetime import date
 
 import pytest
@@ -27,14 +26,12 @@ class SmallContext(DemoContext):
 
 
 def test_demo_loads_six_months(world, monkeypatch):
-    monkeypatch.delenv("THEODOI_TODAY", raising=False)
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", None)
     for i in range(12):
         make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, world.district2)
     ctx = SmallContext(world.province)
     people_demo.load(ctx)  # INSTALLED_APPS: the roster comes first
-    started = time.monotonic()
     demo.load(ctx)
-    assert time.monotonic() - started < 10
     communes = 15
     results = MonthlyResult.objects.all()
     assert results.count() == communes * 6

@@ -18,7 +18,7 @@ S = ScoreSheet.Source
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     hold_meeting(world.commune1a, world.commune)
     hold_meeting(world.commune2a, world.commune)
@@ -133,3 +133,14 @@ def test_identical_issues_are_merged_naming_every_commune(tv):
     section = documents.district_section(tv.district2, MONTH)
     assert "- Giá phân bón tăng (Xã Hai A)." in section.text
     assert documents._by_text([("A", "Giá tăng."), ("B", "Giá  tăng")]) == ["Giá tăng (A, B)."]
+
+
+def test_a_province_without_a_place_dates_its_bulletin_with_its_own_name(tv):
+    tv.province.name = "Tỉnh ủy Hà Giang"
+    tv.province.place = ""
+    tv.province.save(update_fields=["name", "place"])
+    doc = read(documents.bulletin_docx(tv.province, MONTH))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text += "\n".join(cell.text for t in doc.tables for row in t.rows for cell in row.cells)
+    assert "Hà Giang, ngày 02 tháng 4 năm 2018" in text
+    assert "Lào Cai" not in text

@@ -30,7 +30,7 @@ def xlsx() -> bytes:
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     hold_meeting(world.commune1a, world.commune, officials=[world.official])
     return world

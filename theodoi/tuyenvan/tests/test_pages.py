@@ -23,7 +23,7 @@ S = ScoreSheet.Source
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     return world
 
@@ -459,7 +459,7 @@ def test_pages_require_sign_in(client, tv):
 
 
 def test_without_a_criteria_set_in_force(client, world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     login(client, world.commune)
     assert client.get(month_url(world)).status_code == 200
     response = client.get(month_url(world, suffix="sheet/self/"))

@@ -20,7 +20,7 @@ S = ScoreSheet.Source
 @pytest.fixture
 def closed(world, monkeypatch):
     """March closed for 1a (5.1 at 6 of 10) and 1b (full marks); a draft v2 from July."""
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     v1 = make_criteria_set(world)
     for commune, points in ((world.commune1a, Decimal(6)), (world.commune1b, Decimal(10))):
         hold_meeting(commune, world.commune)

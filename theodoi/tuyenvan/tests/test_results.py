@@ -20,7 +20,7 @@ FEB, MAR = date(2018, 2, 1), date(2018, 3, 1)
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     return world
 

@@ -18,7 +18,7 @@ MEETING = "/tuyenvan/communes/{pk}/2018-03/meeting/"
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-02")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
     make_criteria_set(world)
     # A provincial official of BTG: not a member of any of the commune's
     # ancestors, so only the roster makes them a choice for the commune.

@@ -20,7 +20,7 @@ FULL = Decimal(93)
 
 @pytest.fixture
 def tv(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-04-10")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-10")
     make_criteria_set(world)
     return world
 
@@ -108,7 +108,7 @@ def test_system_criteria_come_from_the_records(tv):
 
 
 def test_before_the_due_date_nothing_is_missing_yet(tv, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-03-20")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-03-20")
     hold_meeting(tv.commune1a, tv.commune)
     fill(tv.commune1a, S.DISTRICT, tv.district)
     r = result(tv.commune1a)

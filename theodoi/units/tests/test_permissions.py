@@ -84,4 +84,4 @@ def test_a_plan_is_visible_inside_its_province_only(world, persona, may_view):
     plan = make_plan(world)
     user = getattr(world, persona)
     assert user.has_perm("plans.view_plan", plan) is may_view
-    assert permissions.visible_plans(user).filter(pk=plan.pk).exists() is may_view
+    assert permissions.plans.visible_plans(user).filter(pk=plan.pk).exists() is may_view

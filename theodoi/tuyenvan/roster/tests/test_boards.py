@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from theodoi.core import clock
 from theodoi.testing import make_unit
 from theodoi.tuyenvan.roster.models import Board, BoardMember, RulesDocument, Team, TeamMember
 from theodoi.units.models import Unit
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-07-15")
 
 
 def make_board(unit, *, deputy=True, rules_year=2018, teams=("Thôn 1",), empty=()):
@@ -57,7 +57,7 @@ def test_gaps_are_flagged(world):
 
 
 def test_rules_of_the_current_year_come_from_the_domain_clock(world):
-    assert os.environ["THEODOI_TODAY"] == "2018-07-15"
+    assert clock.today() == date(2018, 7, 15)
     board = make_board(world.commune1a, rules_year=2018)
     assert Board.objects.with_gaps().get(pk=board.pk).gap_labels(date(2019, 1, 2))
 

@@ -72,7 +72,7 @@ def test_demo_lists_every_provincial_official_and_gives_official_assignments(
     # in both rounds, and sees them on its page.
     for rnd in RosterRound.objects.filter(province=world.province):
         assert rnd.entries.filter(official=world.official).exists(), rnd.title
-    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-07-15")
     client.force_login(world.official)
     page = client.get("/tuyenvan/people/roster/mine/")
     assert page.status_code == 200

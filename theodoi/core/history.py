@@ -1,9 +1,11 @@
-"""Audit history pages: who changed what, when, old → new, and why.
+"""Audit history pages of every app: who changed what, when, old → new, and why.
 
 Built on django-simple-history: each historical record is compared with the
 record before it for the same object (``diff_against``); values are shown as
 people read them (field labels, unit names instead of ids, dd/mm/yyyy dates,
-choice labels).
+choice labels). An app's history view asks its access helper for the object,
+gathers the records (``records``), turns them into entries (``build_entries``)
+and answers with ``render_history``: no app imports another app's views.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -137,3 +141,19 @@ def build_entries(records: Sequence[Any], subject: Any = None) -> list[Entry]:
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return [e for e in entries if e.kind != "~" or e.changes or e.reason]
+
+
+def records(model: Any, **filters: Any) -> list[Any]:
+    """The historical records of ``model`` matching ``filters``, with their authors."""
+    return list(model.history.filter(**filters).select_related("history_user"))
+
+
+def render_history(
+    request: HttpRequest,
+    obj: Any,
+    entries: list[Entry],
+    crumbs: list[tuple[str, str]],
+) -> HttpResponse:
+    """The history page of ``obj``: ``entries`` newest first, under ``crumbs`` (url, label)."""
+    context = {"obj": obj, "entries": entries, "crumbs": crumbs}
+    return render(request, "core/history.html", context)

@@ -1,0 +1,84 @@
+"""What the HTTP benchmark sends: ids, a bearer token and a session cookie (one JSON line).
+
+    python -m bench.http_fixtures --engine postgres
+
+Runs in its own process because the bench process is configured for one
+engine and the HTTP benchmark visits both. The subject is the coordinator of
+the largest province on PostgreSQL (the first on the SQLite file), its plan,
+the unit with the most assignments in it, and, where the tuyên vận year was
+generated, one of the province's communes and a month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from bench import env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["postgres", "sqlite"], required=True)
+    args = parser.parse_args()
+    env.configure(env.engine_url(args.engine))
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db.models import Count
+    from django.test import Client
+
+    from theodoi.core.models import ApiToken
+    from theodoi.plans.models import Assignment, Plan, Task, WorkItem
+    from theodoi.units.models import Unit
+
+    issuers = Plan.objects.values("issuer_id")
+    province = (
+        Unit.objects.filter(kind=Unit.Kind.PROVINCE, key__startswith="vn2025:", pk__in=issuers)
+        .annotate(n=Count("children"))
+        .order_by("-n", "code")
+        .first()
+    )
+    plan = Plan.objects.filter(issuer=province).order_by("pk").first()
+    busy = (
+        Assignment.objects.filter(work_item__task__plan=plan)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .order_by("-n", "unit")
+        .first()
+    )
+    user = User.objects.get(username=f"p{province.code}-coordinator")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    issued = ApiToken.issue(user)
+    key = issued[1] if isinstance(issued, tuple) else issued
+    fixtures = {
+        "plan": plan.pk,
+        "unit": busy["unit"],
+        "task": Task.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True)[0],
+        "item": WorkItem.objects.filter(task__plan=plan)
+        .order_by("pk")
+        .values_list("pk", flat=True)[0],
+        "token": key,
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+    try:
+        from theodoi.tuyenvan.models import MonthlyResult
+
+        result = (
+            MonthlyResult.objects.filter(commune__parent=province)
+            .order_by("-month", "commune_id")
+            .values("commune_id", "month")
+            .first()
+        )
+    except Exception:
+        result = None
+    if result:
+        fixtures["commune"] = result["commune_id"]
+        fixtures["month"] = result["month"].strftime("%Y-%m")
+    print(json.dumps(fixtures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""`theodoi serve` (and so `theodoi demo`) stops what it started when it is stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children() -> dict[int, int]:
+    """Every process's parent, read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid ...: comm may hold spaces and parentheses.
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return parents
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _children()
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "theodoi serve ended before answering"
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our server.
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer in {timeout} s")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_serve_stops_gunicorn_and_the_worker(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    # DEBUG only so that collectstatic copies instead of compressing (seconds).
+    env |= {
+        "THEODOI_DATA": str(tmp_path),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "DEBUG": "True",
+    }
+    started: set[int] = set()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "theodoi.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", process, timeout=60)
+        started = _descendants(process.pid)
+        # gunicorn, its worker and the task worker.
+        assert len(started) >= 3, started
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        time.sleep(0.2)
+        assert [pid for pid in started if _alive(pid)] == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in started:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
