@@ -146,6 +146,7 @@ def test_conference_dates_are_capped_in_the_schema(client, world, officials, ros
     response = send(client, "put", url, rows)
     assert response.status_code == 422
     assert list(response.json()["fields"]) == ["dates"]
+    assert "1000" in response.json()["fields"]["dates"]  # "Send at most 1000 items."
     assert not ConferenceDate.objects.filter(commune=world.commune1a, day="2018-01-20").exists()
     schema = client.get("/api/openapi.json").json()
     operation = schema["paths"]["/api/v1/tuyenvan/roster/{round_id}/dates"]["put"]
