@@ -47,8 +47,8 @@ messages: install
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
-	cd theodoi/tuyenvan && $(MAKEMESSAGES) -i "people/*"
-	cd theodoi/tuyenvan/people && $(MAKEMESSAGES)
+	cd theodoi/tuyenvan && $(MAKEMESSAGES) -i "roster/*"
+	cd theodoi/tuyenvan/roster && $(MAKEMESSAGES)
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

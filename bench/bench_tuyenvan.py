@@ -68,7 +68,7 @@ def roster_province(seed: int = 2018) -> Any:
     that is rolled back."""
     from django.contrib.auth.models import User
 
-    from theodoi.tuyenvan.people.models import OfficialProfile, RosterRound
+    from theodoi.tuyenvan.roster.models import OfficialProfile, RosterRound
     from theodoi.units.models import Membership, Unit
 
     rng = random.Random(seed)
@@ -141,7 +141,7 @@ def bench_roster(runs: int) -> tuple[list[float], int, int, str, int]:
     """generate_roster timings (ms), queries, entries, status, communes."""
     from django.db import transaction
 
-    from theodoi.tuyenvan.people.roster import generate_roster, round_communes
+    from theodoi.tuyenvan.roster.roster import generate_roster, round_communes
 
     found: tuple[list[float], int, int, str, int] = ([], 0, 0, "", 0)
     try:
@@ -258,7 +258,7 @@ def bench_tuyenvan(ctx: Context) -> Report:
     table_rows.append(
         [
             f"Roster of a {communes}-commune province, a quarter",
-            "`people.roster.generate_roster(round)`",
+            "`roster.roster.generate_roster(round)`",
             roster_queries,
             round(statistics.median(roster_ms), 1),
             round(min(roster_ms), 1),

@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "theodoi.units",
     "theodoi.plans",
     "theodoi.reporting",
-    "theodoi.tuyenvan.people",
+    "theodoi.tuyenvan.roster",
     "theodoi.tuyenvan",
     "theodoi.demo",
 ]

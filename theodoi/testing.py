@@ -184,7 +184,7 @@ def make_roster_entry(
 ) -> Any:
     """One official on the roster of a commune's conference: the month's round
     of ``province`` (created, published unless told otherwise) gets the entry."""
-    from theodoi.tuyenvan.people.models import RosterEntry, RosterRound
+    from theodoi.tuyenvan.roster.models import RosterEntry, RosterRound
 
     rnd, _created = RosterRound.objects.get_or_create(
         province=province,

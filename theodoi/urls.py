@@ -12,7 +12,7 @@ urlpatterns = [
     path("units/", include("theodoi.units.urls")),
     path("plans/", include("theodoi.plans.urls")),
     path("reporting/", include("theodoi.reporting.urls")),
-    path("tuyenvan/people/", include("theodoi.tuyenvan.people.urls")),
+    path("tuyenvan/people/", include("theodoi.tuyenvan.roster.urls")),
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -23,7 +23,7 @@ THEODOI = [
     "theodoi/units/locale",
     "theodoi/plans/locale",
     "theodoi/reporting/locale",
-    "theodoi/tuyenvan/people/locale",
+    "theodoi/tuyenvan/roster/locale",
     "theodoi/tuyenvan/locale",
 ]
 

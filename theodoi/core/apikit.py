@@ -31,7 +31,15 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import AfterValidator, BeforeValidator
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -45,6 +53,7 @@ __all__ = [
     "IsoDate",
     "Money",
     "Month",
+    "ObjectIn",
     "Pagination",
     "Points",
     "Reason",
@@ -157,3 +166,21 @@ class Pagination(PageNumberPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=50, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+class ObjectIn(Schema):
+    """A request body that must be a JSON object.
+
+    A ninja ``Schema`` reads attributes, so a list such as ``[null, null]``
+    would pass as a body whose fields all take their defaults (a PATCH with
+    every field optional would answer 200 and change nothing). Bodies derive
+    from this; it replaces ``Schema``'s root validator of the same name."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, (dict, BaseModel)):
+            raise PydanticCustomError("dict_type", "Send a JSON object")
+        return handler(DjangoGetter(values, cls, info.context))

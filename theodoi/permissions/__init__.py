@@ -176,7 +176,6 @@ from .reporting import (  # noqa: E402, F401
     visible_reporting_plans,
     visible_reports,
 )
-from .roster import board_editable_unit_ids, visible_boards, visible_rounds  # noqa: E402, F401
 from .tuyenvan import (  # noqa: E402, F401
     inbox_unit_ids,
     tv_ranking_districts,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from theodoi.core import clock
 from theodoi.documents.party import format_vn_number
-from theodoi.tuyenvan.people.models import RosterEntry, month_end
+from theodoi.tuyenvan.roster.models import RosterEntry, month_end
 from theodoi.units.models import Membership, Unit
 
 from . import evidence as evidence_files
@@ -64,8 +64,8 @@ def _now() -> Any:
 
 
 # Attending officials come from the roster. The glue between the roster
-# (theodoi.tuyenvan.people, which knows nothing of scoring) and the conference
-# record lives here and only here: tuyenvan imports people, never the other way.
+# (theodoi.tuyenvan.roster, which knows nothing of scoring) and the conference
+# record lives here and only here: tuyenvan imports roster, never the other way.
 # The published roster proposes; ``MeetingOfficial`` records who attended and
 # stays the source of truth for an official's access to the commune's month.
 

@@ -5,7 +5,7 @@ resolved); month 6 is open with missing sheets, late or missing reports and
 open discrepancies to resolve. Everything is bulk-written.
 
 Each conference's attending officials are the published roster's
-(theodoi.tuyenvan.people loads its demo first), and each files an observation
+(theodoi.tuyenvan.roster loads its demo first), and each files an observation
 (a few are still missing in June).
 """
 

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 
 from theodoi.core.admin import WithinReach
 from theodoi.testing import make_plan, make_roster_entry, make_unit, make_user, make_work_item
-from theodoi.tuyenvan.people.models import Board, RosterRound
+from theodoi.tuyenvan.roster.models import Board, RosterRound
 from theodoi.units.models import Membership, Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from theodoi.demo.context import DemoContext
 from theodoi.testing import make_unit
 from theodoi.tuyenvan import actions, demo
 from theodoi.tuyenvan.models import Meeting, MeetingOfficial, MonthlyResult, ScoreSheet
-from theodoi.tuyenvan.people import demo as people_demo
+from theodoi.tuyenvan.roster import demo as people_demo
 from theodoi.units.models import Unit
 
 pytestmark = pytest.mark.django_db

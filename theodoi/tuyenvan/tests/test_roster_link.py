@@ -1,4 +1,4 @@
-"""Attending officials come from the published roster (theodoi.tuyenvan.people)."""
+"""Attending officials come from the published roster (theodoi.tuyenvan.roster)."""
 
 from datetime import date
 

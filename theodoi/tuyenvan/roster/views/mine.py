@@ -1,0 +1,80 @@
+"""An attending official's own assignments and the days it cannot attend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import DateField, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from theodoi import permissions
+from theodoi.core import clock
+from theodoi.units.models import Unit
+
+from .. import actions
+from ..forms import UnavailabilityForm
+from ..models import RosterEntry
+from .common import add_errors
+
+
+def _with_recorded_meeting(entries: QuerySet[RosterEntry], user: Any) -> QuerySet[RosterEntry]:
+    """Annotate ``attended``: the commune recorded the month's conference with
+    ``user`` among its attending officials, so the observation sheet is open.
+
+    This app does not import the scoring app (theodoi.tuyenvan imports this one
+    for the roster); it looks at the conference record through the commune's
+    reverse relations only."""
+    recorded = Unit.objects.filter(
+        pk=OuterRef("commune_id"),
+        tuyenvan_meetings__month=OuterRef("month_start"),
+        tuyenvan_meetings__official_links__user=user,
+    )
+    return entries.annotate(
+        month_start=TruncMonth("day", output_field=DateField()), attended=Exists(recorded)
+    )
+
+
+@login_required
+def my_roster(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "tuyenvan_people.view_my_roster")
+    form = UnavailabilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_declare_unavailability(
+                official=request.user,
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your unavailable dates are saved."))
+            return redirect("tuyenvan_people:my-roster")
+    today = clock.today()
+    entries = list(
+        _with_recorded_meeting(
+            RosterEntry.objects.published().for_official(request.user), request.user
+        )
+        .with_places()
+        .order_by("day")
+    )
+    return render(
+        request,
+        "tuyenvan_people/my_roster.html",
+        {
+            "upcoming": [e for e in entries if e.day >= today],
+            "past": [e for e in entries if e.day < today][::-1],
+            "form": form,
+            "unavailabilities": request.user.unavailabilities.filter(end__gte=today),
+            "today": today,
+        },
+    )

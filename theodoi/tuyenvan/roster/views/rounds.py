@@ -1,0 +1,308 @@
+"""A roster round: list and create, read, generate, publish, rules, dates, unavailable days."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi import permissions
+from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
+from theodoi.permissions import roster as access
+
+from .. import actions
+from ..forms import RoundForm, RoundSettingsForm, UnavailabilityForm, UnpublishForm
+from ..models import RosterRound, Unavailability
+from ..roster import conference_days, round_communes, round_officials, violations
+from .common import add_errors, by_month, chosen_district, districts_of, entries_of
+
+
+@login_required
+def roster_list(request: HttpRequest) -> HttpResponse:
+    can_add = request.user.has_perm("tuyenvan_people.add_rosterround")
+    form = None
+    if request.method == "POST":
+        permissions.require(request.user, "tuyenvan_people.add_rosterround")
+    if can_add:
+        form = RoundForm(request.POST or None, provinces=access.round_provinces(request.user))
+        if request.method == "POST" and form.is_valid():
+            try:
+                rnd = actions.do_create_round(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Round created. Generate its roster."))
+                return redirect(rnd)
+    rounds = access.visible_rounds(request.user, RosterRound.objects.select_related("province"))
+    return render(
+        request,
+        "tuyenvan_people/roster_list.html",
+        {
+            "rounds": rounds,
+            "form": form,
+            "is_official": request.user.has_perm("tuyenvan_people.view_my_roster"),
+        },
+    )
+
+
+@login_required
+def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk)
+    can_change = request.user.has_perm("tuyenvan_people.change_rosterround", rnd)
+    districts = districts_of(rnd.province)
+    district = chosen_district(request, districts)
+    entries = entries_of(rnd, district)
+    month = next((m for m in rnd.months if f"{m:%Y-%m}" == request.GET.get("month")), None)
+    shown = [e for e in entries if month is None or e.month == month]
+    context: dict[str, Any] = {
+        "round": rnd,
+        "months": by_month(shown),
+        "month": month,
+        "entry_count": len(entries) if district is None and month is None else rnd.entries.count(),
+        "can_change": can_change,
+        "districts": districts,
+        "district": district,
+    }
+    if can_change:
+        officials = [o.user for o in round_officials(rnd)]
+        context["problems"] = violations(rnd) if entries else []
+        context["unavailability_form"] = UnavailabilityForm(officials=officials)
+        context["unavailabilities"] = Unavailability.objects.filter(
+            user__in=officials, end__gte=rnd.start, start__lte=rnd.end
+        ).select_related("user")
+        context["unpublish_form"] = UnpublishForm()
+    return render(request, "tuyenvan_people/roster_detail.html", context)
+
+
+@login_required
+@require_POST
+def roster_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk, "change")
+    try:
+        result = actions.do_generate_roster(rnd, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(rnd)
+    if result.ok:
+        messages.success(
+            request,
+            _("Roster generated: %(n)s assignments in %(s).1f s.")
+            % {"n": len(result.entries), "s": result.seconds},
+        )
+    else:
+        messages.error(request, _("No roster meets every rule:"))
+        for problem in result.problems:
+            messages.error(request, problem)
+    return redirect(rnd)
+
+
+@login_required
+@require_POST
+def roster_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk, "change")
+    if request.POST.get("action") == "unpublish":
+        form = UnpublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for reopening the round."))
+            return redirect(rnd)
+        try:
+            actions.do_unpublish_round(rnd, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The round is a draft again."))
+        return redirect(rnd)
+    try:
+        actions.do_publish_round(rnd, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Roster published: officials see it in their assignments."))
+    return redirect(rnd)
+
+
+@login_required
+@require_POST
+def roster_unavailability(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk, "change")
+    officials = [o.user for o in round_officials(rnd)]
+    form = UnavailabilityForm(request.POST, officials=officials)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_declare_unavailability(
+                official=data["user"],
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Unavailable dates saved; generate the roster again."))
+            return redirect(rnd)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(rnd)
+
+
+def _date_cell(raw: str, month: date) -> tuple[date | None, str | None]:
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, _("Enter a date.")
+    if day.replace(day=1) != month:
+        return None, _("The date must fall in the month.")
+    return day, None
+
+
+@login_required
+def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The communes' conference days for the round's months, one district at a time."""
+    rnd = access.access_round(request.user, pk, "change")
+    districts = districts_of(rnd.province)
+    district = chosen_district(request, districts) or (districts[0] if districts else None)
+    communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
+    days = conference_days(rnd, communes)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = []
+        for commune in communes:
+            for month in rnd.months:
+                name = f"d-{commune.pk}-{month:%Y%m}"
+                day, error = _date_cell(request.POST.get(name, "").strip(), month)
+                if error:
+                    errors[name] = error
+                elif day != days[(commune.pk, month)]:
+                    changes.append((commune.pk, day))
+        if not errors:
+            try:
+                actions.do_set_conference_dates(rnd, changes, by=request.user)
+            except ValidationError as exc:
+                errors["__all__"] = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s conference dates saved; generate the roster again to use them.")
+                    % {"n": len(changes)},
+                )
+                return redirect(f"{request.path}?district={district.pk}")
+        if "__all__" in errors:
+            messages.error(request, errors["__all__"])
+    rows = [
+        {
+            "commune": commune,
+            "cells": [
+                {
+                    "name": f"d-{commune.pk}-{month:%Y%m}",
+                    "value": request.POST.get(f"d-{commune.pk}-{month:%Y%m}")
+                    or days[(commune.pk, month)].isoformat(),
+                    "error": errors.get(f"d-{commune.pk}-{month:%Y%m}"),
+                }
+                for month in rnd.months
+            ],
+        }
+        for commune in communes
+    ]
+    return render(
+        request,
+        "tuyenvan_people/roster_dates.html",
+        {"round": rnd, "districts": districts, "district": district, "rows": rows},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft round's rules after creation."""
+    rnd = access.access_round(request.user, pk, "change")
+    if not rnd.is_draft:
+        messages.error(request, _("Reopen the published round before changing its rules."))
+        return redirect(rnd)
+    form = RoundSettingsForm(request.POST or None, instance=RosterRound.objects.get(pk=rnd.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        try:
+            changed = actions.do_update_round(rnd, by=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if changed:
+                messages.success(
+                    request, _("Rules saved; generate the roster again to apply them.")
+                )
+            return redirect(rnd)
+    history = rnd.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "tuyenvan_people/roster_settings.html",
+        {"round": rnd, "form": form, "history": history},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def roster_print(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk)
+    district = chosen_district(request, districts_of(rnd.province))
+    return render(
+        request,
+        "tuyenvan_people/roster_print.html",
+        {"round": rnd, "district": district, "months": by_month(entries_of(rnd, district))},
+    )
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+@login_required
+def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = access.access_round(request.user, pk)
+    district = chosen_district(request, districts_of(rnd.province))
+    wb = new_workbook()
+    columns = [
+        Column(_("Date"), 12, "DD/MM/YYYY"),
+        Column(_("Commune"), 26),
+        Column(_("District"), 24),
+        Column(_("Official"), 24),
+        Column(_("Kind"), 18),
+        Column(_("Why"), 60),
+    ]
+    for month, entries in by_month(entries_of(rnd, district)):
+        add_table_sheet(
+            wb,
+            _("Month %(m)s-%(y)s") % {"m": month.month, "y": month.year},
+            columns,
+            [
+                (
+                    e.day,
+                    e.commune.name,
+                    e.commune.parent.name,
+                    _name(e.official),
+                    e.get_kind_display(),
+                    e.explanation,
+                )
+                for e in entries
+            ],
+            heading=_("Roster of officials attending the tuyên vận conferences, %(period)s")
+            % {"period": rnd.title},
+        )
+    if not wb.worksheets:
+        add_table_sheet(wb, str(rnd.title), columns, [], heading=str(rnd.title))
+    response = HttpResponse(
+        workbook_bytes(wb),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="roster-{rnd.start:%Y-%m}.xlsx"'
+    return response
