@@ -197,12 +197,3 @@ from .reporting import (  # noqa: E402, F401
     visible_reports,
 )
 from .roster import board_editable_unit_ids, visible_boards, visible_rounds  # noqa: E402, F401
-from .tuyenvan import (  # noqa: E402, F401
-    inbox_unit_ids,
-    tv_ranking_districts,
-    visible_criteria_sets,
-    visible_ranking_scopes,
-    visible_tuyenvan_communes,
-    visible_tuyenvan_sheets,
-    visible_tuyenvan_submissions,
-)
