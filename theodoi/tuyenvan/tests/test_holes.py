@@ -251,3 +251,35 @@ def test_views_and_endpoints_build_no_scope_and_check_no_role():
     for source in sorted((app / "views").glob("*.py")) + sorted((app / "api").glob("*.py")):
         found = forbidden.findall(source.read_text())
         assert not found, f"{source.name}: {found}"
+
+
+# -- one answer per request, page or API -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who", ["commune", "district", "coordinator", "viewer", "official", "agency", "outsider"]
+)
+def test_page_and_api_refuse_alike(client, tv, who):
+    hold_meeting(tv.commune1a, tv.commune)
+    client.force_login(getattr(tv, who))
+    page = client.post(f"/tuyenvan/communes/{tv.commune1a.pk}/2018-03/reopen/", {"reason": "x"})
+    api = client.post(
+        f"{API}/months/reopen",
+        {"commune": tv.commune1a.pk, "month": "2018-03", "reason": "x"},
+        content_type="application/json",
+    )
+    refused = {403, 404}
+    assert (page.status_code in refused, api.status_code in refused) in (
+        (False, False),
+        (True, True),
+    )
+    if page.status_code in refused:
+        assert page.status_code == api.status_code
+    district = client.post(f"/tuyenvan/districts/{tv.district1.pk}/2018-03/accept/")
+    api = client.post(
+        f"{API}/districts/accept",
+        {"district": tv.district1.pk, "month": "2018-03"},
+        content_type="application/json",
+    )
+    if district.status_code in refused or api.status_code in refused:
+        assert district.status_code == api.status_code
