@@ -176,12 +176,3 @@ from .reporting import (  # noqa: E402, F401
     visible_reporting_plans,
     visible_reports,
 )
-from .tuyenvan import (  # noqa: E402, F401
-    inbox_unit_ids,
-    tv_ranking_districts,
-    visible_criteria_sets,
-    visible_ranking_scopes,
-    visible_tuyenvan_communes,
-    visible_tuyenvan_sheets,
-    visible_tuyenvan_submissions,
-)

@@ -1,43 +1,85 @@
-"""Monthly tuyên vận scoring of communes."""
+"""Monthly tuyên vận scoring of communes: rules, list scopes and ``access_*`` helpers.
+
+Objects: a commune (Unit), a district (Unit), a commune's month
+(``CommuneMonth``), a Meeting and its files, a ScoreSheet and its lines' files,
+a MonthlyResult, an Appeal, a Submission, a CriteriaSet. Reach: a commune
+reporter its commune, a district scorer its district's communes, a coordinator
+(BTG) the province, a viewer reads within reach. An attending official reaches
+only the commune-months of conferences where it is listed in
+``Meeting.attending_officials`` (the roster app pre-fills that list): never a
+month it did not attend, on any page or endpoint (month, results, trend,
+history, files), and no ranking. Approved data locks for the level below: once
+the district approved a commune's month, the commune and officials cannot
+change it; once BTG accepted it (or it is closed), nobody can until it is
+reopened.
+
+Pages and the API call only the ``access_*`` helpers (one object, or Http404 /
+PermissionDenied) and the ``visible_*`` scopes (lists) of this module.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from theodoi.permissions import (
     AnyUser,
     Role,
+    fetch,
     has_role,
     is_coordinator,
     memberships,
+    parse_id,
     reach,
     reaches,
+    require,
 )
 from theodoi.units.models import Unit
 
-# tuyenvan ---------------------------------------------------------------------
-#
-# Objects: a commune (Unit), a district (Unit), a Meeting, a ScoreSheet, a
-# MonthlyResult, a CriteriaSet. Reach: a commune reporter its commune, a
-# district scorer its district's communes, a coordinator (BTG) the province,
-# a viewer reads within reach. An attending official reaches only the
-# commune-months of conferences where it is listed in
-# ``Meeting.attending_officials`` (the roster app pre-fills that list).
-# Approved data locks for the level below: once the district approved a
-# commune's month, the commune and officials cannot change it; once BTG
-# accepted it (or it is closed), nobody can until it is reopened.
+if TYPE_CHECKING:
+    from theodoi.tuyenvan.models import (
+        Appeal,
+        CommuneMonth,
+        CriteriaSet,
+        Meeting,
+        MeetingFile,
+        MonthlyResult,
+        ScoreFile,
+        ScoreSheet,
+        Submission,
+    )
 
 TV_READ_ROLES = (Role.COMMUNE_REPORTER, Role.DISTRICT_SCORER, Role.COORDINATOR, Role.VIEWER)
 
 
+def _subject(obj: Any) -> Any:
+    """What a tuyên vận object is about: a file is about its conference or sheet."""
+    from theodoi.tuyenvan.models import MeetingFile, Score, ScoreFile
+
+    if isinstance(obj, MeetingFile):
+        return obj.meeting
+    if isinstance(obj, ScoreFile):
+        return obj.score.sheet
+    if isinstance(obj, Score):
+        return obj.sheet
+    return obj
+
+
 def _tv_unit_id(obj: Any) -> int:
     """The commune (or district) an object of the tuyenvan app is about."""
+    obj = _subject(obj)
     if isinstance(obj, Unit):
         return obj.pk
     return obj.commune_id
+
+
+def _tv_month(obj: Any) -> date | None:
+    return getattr(_subject(obj), "month", None)
 
 
 def tv_attends(user: AnyUser, commune_id: int, month: Any = None) -> bool:
@@ -61,11 +103,22 @@ def tv_status(commune_id: int, month: Any) -> str:
     return found.first() or MonthlyResult.Status.OPEN
 
 
-def inbox_unit_ids(user: AnyUser) -> frozenset[int]:
-    """Units whose received submissions the user reads: its own units, and the
-    communes a district scorer follows."""
-    own = {m.unit_id for m in memberships(user)}
-    return frozenset(own) | reach(user, Role.DISTRICT_SCORER)
+def _attended(user: AnyUser, commune: str = "commune", month: str = "month") -> Q:
+    """Rows whose (commune, month) is a conference the user attended."""
+    from theodoi.tuyenvan.models import MeetingOfficial
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            MeetingOfficial.objects.filter(
+                user=user, meeting__commune_id=OuterRef(commune), meeting__month=OuterRef(month)
+            )
+        )
+    )
+
+
+# -- list scopes --------------------------------------------------------------------
 
 
 def visible_tuyenvan_communes(user: AnyUser, month: Any = None) -> QuerySet[Unit]:
@@ -82,31 +135,67 @@ def visible_tuyenvan_communes(user: AnyUser, month: Any = None) -> QuerySet[Unit
     return communes.filter(pk__in=reach(user, *TV_READ_ROLES)) | communes.filter(pk__in=attended)
 
 
+def _by_commune_month(user: AnyUser, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.filter(Q(commune_id__in=reach(user, *TV_READ_ROLES)) | _attended(user))
+
+
 def visible_tuyenvan_sheets(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    from theodoi.tuyenvan.models import MeetingOfficial, ScoreSheet
+    """Score sheets of the commune-months the user may read."""
+    from theodoi.tuyenvan.models import ScoreSheet
 
-    queryset = ScoreSheet.objects.all() if queryset is None else queryset
-    attended = (
-        MeetingOfficial.objects.filter(user=user).values_list(
-            "meeting__commune_id", "meeting__month"
-        )
-        if user.is_authenticated
-        else []
+    return _by_commune_month(user, ScoreSheet.objects.all() if queryset is None else queryset)
+
+
+def visible_tuyenvan_results(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Monthly results the user may read: an official only those of months it attended."""
+    from theodoi.tuyenvan.models import MonthlyResult
+
+    return _by_commune_month(user, MonthlyResult.objects.all() if queryset is None else queryset)
+
+
+def visible_tuyenvan_meetings(
+    user: AnyUser, queryset: QuerySet[Any] | None = None
+) -> QuerySet[Any]:
+    from theodoi.tuyenvan.models import Meeting
+
+    return _by_commune_month(user, Meeting.objects.all() if queryset is None else queryset)
+
+
+def visible_tuyenvan_appeals(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    from theodoi.tuyenvan.models import Appeal
+
+    return _by_commune_month(user, Appeal.objects.all() if queryset is None else queryset)
+
+
+def visible_criteria_sets(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Published sets for every signed-in user; drafts for the coordinators who edit them."""
+    from theodoi.tuyenvan.models import CriteriaSet
+
+    queryset = CriteriaSet.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(status=CriteriaSet.Status.PUBLISHED) | Q(owner_id__in=reach(user, Role.COORDINATOR))
     )
-    from django.db.models import Q
 
-    by_meeting = Q(pk__in=[])
-    for commune_id, month in attended:
-        by_meeting |= Q(commune_id=commune_id, month=month)
-    return queryset.filter(Q(commune_id__in=reach(user, *TV_READ_ROLES)) | by_meeting)
+
+# -- rules ---------------------------------------------------------------------------
 
 
 @rules.predicate
 def tv_can_view_commune(user: AnyUser, obj: Any) -> bool:
+    """Reads the commune's months (a given month, for an object of one month).
+
+    Asked about a commune alone, an attending official passes for the communes
+    it attended at least once; what it then sees is limited to those months
+    (``visible_tuyenvan_results``).
+    """
     unit_id = _tv_unit_id(obj)
     if reaches(user, unit_id, *TV_READ_ROLES):
         return True
-    return tv_attends(user, unit_id, getattr(obj, "month", None))
+    return tv_attends(user, unit_id, _tv_month(obj))
 
 
 @rules.predicate
@@ -129,14 +218,14 @@ def tv_open_for_commune(user: AnyUser, obj: Any) -> bool:
     """The month is still open for the commune and officials (not yet approved)."""
     from theodoi.tuyenvan.models import MonthlyResult
 
-    return tv_status(_tv_unit_id(obj), obj.month) == MonthlyResult.Status.OPEN
+    return tv_status(_tv_unit_id(obj), _tv_month(obj)) == MonthlyResult.Status.OPEN
 
 
 @rules.predicate
 def tv_open_for_district(user: AnyUser, obj: Any) -> bool:
     from theodoi.tuyenvan.models import MonthlyResult
 
-    return tv_status(_tv_unit_id(obj), obj.month) in (
+    return tv_status(_tv_unit_id(obj), _tv_month(obj)) in (
         MonthlyResult.Status.OPEN,
         MonthlyResult.Status.APPROVED,
     )
@@ -176,21 +265,6 @@ def tv_can_view_set(user: AnyUser, criteria_set: Any) -> bool:
     return user.is_superuser or reaches(user, criteria_set.owner_id, Role.COORDINATOR)
 
 
-def visible_criteria_sets(user: AnyUser) -> QuerySet[Any]:
-    """Published sets for every signed-in user; drafts for the coordinators who edit them."""
-    from django.db.models import Q
-
-    from theodoi.tuyenvan.models import CriteriaSet
-
-    if not user.is_authenticated:
-        return CriteriaSet.objects.none()
-    return CriteriaSet.objects.filter(
-        Q(status=CriteriaSet.Status.PUBLISHED)
-        | Q(owner_id__in=reach(user, Role.COORDINATOR))
-        | Q(pk__in=[] if not user.is_superuser else CriteriaSet.objects.values("pk"))
-    )
-
-
 rules.add_perm("tuyenvan.view_month", tv_can_view_commune)
 rules.add_perm("tuyenvan.change_meeting", tv_is_commune_reporter & tv_open_for_commune)
 rules.add_perm("tuyenvan.view_sheet", tv_can_view_commune)
@@ -210,33 +284,79 @@ rules.add_perm("tuyenvan.change_criteriaset", tv_coordinates_set)
 rules.add_perm("tuyenvan.add_criteriaset", is_coordinator)
 
 
+# -- submissions ----------------------------------------------------------------------
+#
+# A submission is read by its sender's side (whoever reads the sender's months:
+# the commune, its district, BTG, viewers) and worked by its recipient's side,
+# the role that works that inbox: a commune's monthly report goes to the level
+# above it, whose district scorers receive it; the commune's documents and a
+# district's tuyên vận section go to the Ban Tuyên giáo, whose coordinators
+# receive them. Leadership viewers reaching the recipient read its inbox. Only
+# the working side opens a submission ("opened" tells the sender its recipient
+# has it): a viewer's, sender's or anyone else's reading never marks it, and
+# other members of the recipient unit (an official of the district, an agency
+# reporter of the Ban) neither read nor open it.
+
+
+def _worked_by_scorers(kind: str) -> bool:
+    from theodoi.tuyenvan.models import Submission
+
+    return kind == Submission.Kind.REPORT
+
+
+def _coordinator_units(user: AnyUser) -> set[int]:
+    return {m.unit_id for m in memberships(user) if m.role == Role.COORDINATOR}
+
+
 @rules.predicate
 def tv_receives(user: AnyUser, submission: Any) -> bool:
-    """The recipient side of a submission: a member of the recipient unit, or
-    the district scorer of the recipient district."""
-    if any(m.unit_id == submission.recipient_id for m in memberships(user)):
-        return True
-    return reaches(user, submission.recipient_id, Role.DISTRICT_SCORER)
+    """The recipient's working side: its district scorers (a monthly report) or
+    the coordinators of the Ban Tuyên giáo it was sent to (documents, sections)."""
+    if _worked_by_scorers(submission.kind):
+        return reaches(user, submission.recipient_id, Role.DISTRICT_SCORER)
+    return submission.recipient_id in _coordinator_units(user)
 
 
 @rules.predicate
 def tv_can_view_submission(user: AnyUser, submission: Any) -> bool:
-    return reaches(user, submission.sender_id, *TV_READ_ROLES) or tv_receives(user, submission)
+    return (
+        reaches(user, submission.sender_id, *TV_READ_ROLES)
+        or tv_receives(user, submission)
+        or reaches(user, submission.recipient_id, Role.VIEWER)
+    )
+
+
+def _received(user: AnyUser) -> Q:
+    from theodoi.tuyenvan.models import Submission
+
+    report = Submission.Kind.REPORT
+    return (
+        Q(kind=report, recipient_id__in=reach(user, Role.DISTRICT_SCORER))
+        | (~Q(kind=report) & Q(recipient_id__in=_coordinator_units(user)))
+        | Q(recipient_id__in=reach(user, Role.VIEWER))
+    )
 
 
 def visible_tuyenvan_submissions(
     user: AnyUser, queryset: QuerySet[Any] | None = None
 ) -> QuerySet[Any]:
     """Submissions sent from within the user's reach or received by its side."""
-    from django.db.models import Q
-
     from theodoi.tuyenvan.models import Submission
 
     queryset = Submission.objects.all() if queryset is None else queryset
-    receiving = {m.unit_id for m in memberships(user)} | reach(user, Role.DISTRICT_SCORER)
-    return queryset.filter(
-        Q(sender_id__in=reach(user, *TV_READ_ROLES)) | Q(recipient_id__in=receiving)
-    )
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(Q(sender_id__in=reach(user, *TV_READ_ROLES)) | _received(user))
+
+
+def visible_tuyenvan_inbox(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Submissions received by the user's side (the inbox it works, or reads as a viewer)."""
+    from theodoi.tuyenvan.models import Submission
+
+    queryset = Submission.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(_received(user))
 
 
 rules.add_perm("tuyenvan.view_submission", tv_can_view_submission)
@@ -252,7 +372,8 @@ rules.add_perm("tuyenvan.open_submission", tv_receives)
 # everything below the aggregate), no list of other communes' open
 # discrepancies or missing sources (that is the district's work queue), no
 # district-level or province-level ranking, no bulletin. Every other role sees
-# rankings within its tuyên vận reach (``tuyenvan.view_results``).
+# rankings within its tuyên vận reach (``tuyenvan.view_results``); an attending
+# official, none.
 
 
 def tv_ranking_districts(user: AnyUser) -> frozenset[int]:
@@ -275,14 +396,30 @@ def tv_ranks_in_own_district(user: AnyUser, unit: Any) -> bool:
     )
 
 
+RANKING_KINDS = (Unit.Kind.PROVINCE, Unit.Kind.DISTRICT)
+
+
 def visible_ranking_scopes(user: AnyUser) -> QuerySet[Unit]:
     """Provinces and districts whose rankings the user may open."""
-    from django.db.models import Q
-
     return Unit.objects.filter(
-        Q(pk__in=reach(user, *TV_READ_ROLES), kind__in=[Unit.Kind.PROVINCE, Unit.Kind.DISTRICT])
+        Q(pk__in=reach(user, *TV_READ_ROLES), kind__in=RANKING_KINDS)
         | Q(pk__in=tv_ranking_districts(user))
     )
+
+
+def default_ranking_scope(user: AnyUser) -> Unit | None:
+    """The widest province or district whose ranking the user may open, if any."""
+    ids = reach(user, *TV_READ_ROLES)
+    widest = (
+        Unit.objects.filter(pk__in=ids, kind__in=RANKING_KINDS)
+        .exclude(kind=Unit.Kind.DISTRICT, parent_id__in=ids)
+        .order_by("kind", "name")
+        .first()
+    )
+    if widest is None:  # a commune reporter: its own district's communes
+        own = tv_ranking_districts(user)
+        widest = Unit.objects.filter(pk__in=own).order_by("name").first()
+    return widest
 
 
 # The commune ranking within a unit (rows of aggregates only).
@@ -300,3 +437,192 @@ rules.add_perm("tuyenvan.preview_criteriaset", tv_coordinates_set)
 # its owner (``tuyenvan.change_sheet``).
 rules.add_perm("tuyenvan.view_meeting_files", tv_can_view_commune)
 rules.add_perm("tuyenvan.change_meeting_files", tv_is_commune_reporter & tv_open_for_commune)
+
+
+# -- access helpers ---------------------------------------------------------------------
+#
+# Each returns the object, or raises Http404 (missing, outside reach, not
+# visible) or PermissionDenied (visible, but ``action`` is not allowed).
+# ``action`` is the rule's name without the app ("change_meeting").
+
+_MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def parse_month_key(value: Any) -> date:
+    """A month from a URL or a query ("2018-03", years 1900–2200); Http404 otherwise."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    found = _MONTH_KEY.fullmatch(str(value))
+    if not found or not (1900 <= int(found[1]) <= 2200 and 1 <= int(found[2]) <= 12):
+        raise Http404
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def _perm(action: str) -> str:
+    return action if "." in action else f"tuyenvan.{action}"
+
+
+def _also(action: str) -> str | None:
+    """The rule asked beyond reading, for ``fetch``: None for "view"."""
+    return None if action == "view" else _perm(action)
+
+
+def _allow(user: AnyUser, action: str, obj: Any) -> None:
+    if action != "view":
+        require(user, _perm(action), obj)
+
+
+def access_commune_month(
+    user: AnyUser, commune_id: Any, month: Any, action: str = "view"
+) -> CommuneMonth:
+    """A commune's month: (commune id, "YYYY-MM") parsed, read, and ``action`` allowed."""
+    from theodoi.tuyenvan.models import CommuneMonth
+
+    the_month = parse_month_key(month)
+    commune = (
+        Unit.objects.select_related("parent")
+        .filter(pk=parse_id(commune_id), kind=Unit.Kind.COMMUNE)
+        .first()
+    )
+    if commune is None:
+        raise Http404
+    cm = CommuneMonth(commune, the_month)
+    if not user.has_perm("tuyenvan.view_month", cm):
+        raise Http404
+    _allow(user, action, cm)
+    return cm
+
+
+def _unit(user: AnyUser, pk: Any, kind: str, action: str) -> Unit:
+    unit = Unit.objects.select_related("parent").filter(pk=parse_id(pk), kind=kind).first()
+    if unit is None or not user.has_perm("tuyenvan.view_results", unit):
+        raise Http404
+    _allow(user, action, unit)
+    return unit
+
+
+def access_district(user: AnyUser, pk: Any, action: str = "view") -> Unit:
+    """A district whose results the user reads (accept_district, close_month, …)."""
+    return _unit(user, pk, Unit.Kind.DISTRICT, action)
+
+
+def access_commune(user: AnyUser, pk: Any, action: str = "view") -> Unit:
+    """A commune whose results the user reads (an official: one it attended).
+
+    Which of its months the user sees is ``visible_tuyenvan_results``.
+    """
+    return _unit(user, pk, Unit.Kind.COMMUNE, action)
+
+
+def access_meeting(user: AnyUser, pk: Any, action: str = "view") -> Meeting:
+    """A conference record (change_meeting, change_meeting_files)."""
+    from theodoi.tuyenvan.models import Meeting
+
+    qs = Meeting.objects.select_related("commune")
+    return fetch(user, qs, pk, "tuyenvan.view_month", _also(action))
+
+
+def access_meeting_file(user: AnyUser, pk: Any, action: str = "view") -> MeetingFile:
+    """A conference's file (change_meeting_files to remove it)."""
+    from theodoi.tuyenvan.models import MeetingFile
+
+    qs = MeetingFile.objects.select_related("meeting__commune")
+    view = "tuyenvan.view_meeting_files"
+    return fetch(user, qs, pk, view, _also(action))
+
+
+def access_sheet(user: AnyUser, pk: Any, action: str = "view") -> ScoreSheet:
+    """A score sheet (change_sheet: its owner, while the month is open for it)."""
+    from theodoi.tuyenvan.models import ScoreSheet
+
+    qs = ScoreSheet.objects.select_related("commune", "official", "criteria_set")
+    return fetch(user, qs, pk, "tuyenvan.view_sheet", _also(action))
+
+
+def access_score_file(user: AnyUser, pk: Any, action: str = "view") -> ScoreFile:
+    """A score line's evidence file, read with its sheet."""
+    from theodoi.tuyenvan.models import ScoreFile
+
+    qs = ScoreFile.objects.select_related("score__sheet")
+    return fetch(user, qs, pk, "tuyenvan.view_sheet", _also(action))
+
+
+def access_result(user: AnyUser, pk: Any, action: str = "view") -> MonthlyResult:
+    """A commune's monthly result (approve_month, close_month, reopen_month)."""
+    from theodoi.tuyenvan.models import MonthlyResult
+
+    qs = MonthlyResult.objects.select_related("commune")
+    return fetch(user, qs, pk, "tuyenvan.view_results", _also(action))
+
+
+def access_appeal(user: AnyUser, pk: Any, action: str = "view") -> Appeal:
+    """A commune's appeal (giải trình); answer_appeal for its district's scorer."""
+    from theodoi.tuyenvan.models import Appeal
+
+    qs = Appeal.objects.select_related("commune", "criterion")
+    return fetch(user, qs, pk, "tuyenvan.view_month", _also(action))
+
+
+def access_flag(
+    user: AnyUser, commune_id: Any, month: Any, criterion_id: Any, action: str = "view"
+) -> tuple[CommuneMonth, Any]:
+    """A discrepancy: a criterion of the set in force on a commune's month.
+
+    (commune month, criterion); a criterion outside the set in force is Http404.
+    """
+    from theodoi.tuyenvan.models import Criterion
+    from theodoi.tuyenvan.scoring import set_in_force
+
+    cm = access_commune_month(user, commune_id, month, action)
+    in_force = set_in_force(cm.commune, cm.month)
+    criterion = Criterion.objects.filter(
+        pk=parse_id(criterion_id), group__criteria_set=in_force
+    ).first()
+    if criterion is None:
+        raise Http404
+    return cm, criterion
+
+
+def access_submission(user: AnyUser, pk: Any, action: str = "view") -> Submission:
+    """A submission (open_submission: the recipient's working side only)."""
+    from theodoi.tuyenvan.models import Submission
+
+    qs = Submission.objects.select_related("sender", "recipient", "sent_by", "opened_by")
+    view = "tuyenvan.view_submission"
+    return fetch(user, qs, pk, view, _also(action))
+
+
+def access_criteria_set(user: AnyUser, pk: Any, action: str = "view") -> CriteriaSet:
+    """A criteria set (change_criteriaset, preview_criteriaset: its coordinators)."""
+    from theodoi.tuyenvan.models import CriteriaSet
+
+    qs = CriteriaSet.objects.select_related("owner")
+    view = "tuyenvan.view_criteriaset"
+    return fetch(user, qs, pk, view, _also(action))
+
+
+def access_ranking(user: AnyUser, within: Any = None, level: str = "commune") -> Unit:
+    """The province or district a ranking is drawn within (the user's widest by default).
+
+    The commune level is open to a commune reporter for its own district; the
+    district level, and everything else, needs ``view_results`` on the unit.
+    """
+    if within is None or within == "":
+        unit = default_ranking_scope(user)
+    else:
+        unit = Unit.objects.filter(pk=parse_id(within), kind__in=RANKING_KINDS).first()
+    if unit is None or not user.has_perm("tuyenvan.view_ranking", unit):
+        raise Http404
+    if level != "commune" and not user.has_perm("tuyenvan.view_results", unit):
+        raise Http404
+    return unit
+
+
+def access_bulletin(user: AnyUser) -> Unit:
+    """The province whose monthly bulletin the user may draw (its widest scope)."""
+    unit = default_ranking_scope(user)
+    if unit is None or unit.kind != Unit.Kind.PROVINCE:
+        raise Http404
+    if not user.has_perm("tuyenvan.view_results", unit):
+        raise Http404
+    return unit

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from theodoi.core import clock
+from theodoi.core.workflow import Workflow, clean_reason, move
 from theodoi.documents.party import format_vn_number
 from theodoi.tuyenvan.roster.models import RosterEntry, month_end
 from theodoi.units.models import Membership, Unit
@@ -176,6 +178,16 @@ def do_add_meeting_file(meeting: Meeting, upload: Any, kind: str, *, by: User) -
     attached._history_user = by  # type: ignore[attr-defined]
     attached.save()
     return attached
+
+
+@transaction.atomic
+def do_add_meeting_files(
+    meeting: Meeting, uploads: list[Any], kind: str, *, by: User
+) -> list[MeetingFile]:
+    """Attach several files at once: all or none."""
+    if not uploads:
+        raise ValidationError({"file": _("Choose a file.")})
+    return [do_add_meeting_file(meeting, upload, kind, by=by) for upload in uploads]
 
 
 @transaction.atomic
@@ -397,6 +409,15 @@ def do_resolve_flag(
     return resolution
 
 
+def criterion_in_force(commune: Unit, month: date, criterion_id: int) -> Criterion:
+    """A criterion of the set the commune's month is scored under; a field error otherwise."""
+    criteria_set = scoring.set_in_force(commune, month)
+    found = Criterion.objects.filter(pk=criterion_id, group__criteria_set=criteria_set).first()
+    if found is None:
+        raise ValidationError({"criterion": _("This criterion is not in the set in force.")})
+    return found
+
+
 def appeal_window(commune: Unit, month: date) -> tuple[date | None, date | None]:
     """(opens, closes) of the giải trình window: from the district's submission."""
     sheet = ScoreSheet.objects.filter(
@@ -506,23 +527,69 @@ def check_history_reason(reason: str, field: str = "reason") -> None:
         raise ValidationError({field: errors})
 
 
-def _move(result: MonthlyResult, status: str, action: str, by: User, reason: str = "") -> None:
-    check_history_reason(reason)
-    result.status = status
-    result._change_reason = reason  # type: ignore[attr-defined]
-    result._history_user = by  # type: ignore[attr-defined]
-    result.save(update_fields=["status"])
-    ResultEvent.objects.create(result=result, action=action, by=by, at=_now(), reason=reason)
+# The month's approval on the shared workflow: the district approves (or takes
+# back its approval with a reason), BTG accepts a district's approved months,
+# either closes, BTG reopens with a reason. Each step is also a ResultEvent row,
+# the month's visible log.
+MONTH_FLOW = (
+    Workflow("status")
+    .step(
+        ResultEvent.Action.APPROVE,
+        (Status.OPEN,),
+        Status.APPROVED,
+        gettext_lazy("Only an open month can be approved."),
+    )
+    .step(
+        ResultEvent.Action.RETURN,
+        (Status.APPROVED,),
+        Status.OPEN,
+        gettext_lazy("Only an approved month can be returned."),
+        reason_required=True,
+    )
+    .step(
+        ResultEvent.Action.ACCEPT,
+        (Status.APPROVED,),
+        Status.ACCEPTED,
+        gettext_lazy("Only a month approved by the district can be accepted."),
+    )
+    .step(
+        ResultEvent.Action.CLOSE,
+        (Status.APPROVED, Status.ACCEPTED),
+        Status.CLOSED,
+        gettext_lazy("Only an approved or accepted month can be closed."),
+    )
+    .step(
+        ResultEvent.Action.REOPEN,
+        (Status.APPROVED, Status.ACCEPTED, Status.CLOSED),
+        Status.OPEN,
+        gettext_lazy("The month is already open."),
+        reason_required=True,
+    )
+)
+
+
+def _move(result: MonthlyResult, step: str, by: User, reason: str = "") -> MonthlyResult:
+    """Take the workflow's step on the month (locked, attributed) and log it."""
+    moved = cast(MonthlyResult, move(MONTH_FLOW, result, step, by=by, reason=reason))
+    ResultEvent.objects.create(
+        result=moved, action=step, by=by, at=_now(), reason=clean_reason(reason, required=False)
+    )
+    return moved
+
+
+def _require_reason(reason: str, message: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": message})
+    return reason.strip()
 
 
 @transaction.atomic
 def do_approve_month(commune: Unit, month: date, *, by: User) -> MonthlyResult:
     result = _result(commune, month)
     if result.status != Status.OPEN:
-        raise ValidationError(_("Only an open month can be approved."))
+        raise ValidationError(str(MONTH_FLOW.steps[ResultEvent.Action.APPROVE].refused))
     _ready(result)
-    _move(result, Status.APPROVED, ResultEvent.Action.APPROVE, by)
-    return result
+    return _move(result, ResultEvent.Action.APPROVE, by)
 
 
 @transaction.atomic
@@ -530,11 +597,9 @@ def do_return_month(commune: Unit, month: date, *, reason: str, by: User) -> Mon
     """The district takes back its approval (before BTG accepts)."""
     result = _result(commune, month)
     if result.status != Status.APPROVED:
-        raise ValidationError(_("Only an approved month can be returned."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
-    _move(result, Status.OPEN, ResultEvent.Action.RETURN, by, reason.strip())
-    return result
+        raise ValidationError(str(MONTH_FLOW.steps[ResultEvent.Action.RETURN].refused))
+    reason = _require_reason(reason, _("Give a reason."))
+    return _move(result, ResultEvent.Action.RETURN, by, reason)
 
 
 @transaction.atomic
@@ -550,10 +615,10 @@ def do_accept_district(district: Unit, month: date, *, by: User) -> list[Monthly
             _("The district has not approved: %(communes)s.")
             % {"communes": ", ".join(waiting) or "—"}
         )
-    for result in results:
-        if result.status == Status.APPROVED:
-            _move(result, Status.ACCEPTED, ResultEvent.Action.ACCEPT, by)
-    return results
+    return [
+        _move(result, ResultEvent.Action.ACCEPT, by) if result.status == Status.APPROVED else result
+        for result in results
+    ]
 
 
 @transaction.atomic
@@ -561,12 +626,13 @@ def do_close_month(communes: list[Unit], month: date, *, by: User) -> list[Month
     """Close the months of the communes: each must be approved (or accepted) and clean."""
     closed = []
     errors = []
+    step = MONTH_FLOW.steps[ResultEvent.Action.CLOSE]
     for commune in communes:
         result = _result(commune, month)
         if result.status == Status.CLOSED:
             continue
         try:
-            if result.status == Status.OPEN:
+            if result.status not in step.sources:
                 raise ValidationError(
                     _("%(commune)s: the district has not approved the month.")
                     % {"commune": commune}
@@ -578,22 +644,45 @@ def do_close_month(communes: list[Unit], month: date, *, by: User) -> list[Month
         closed.append(result)
     if errors:
         raise ValidationError(errors)
-    for result in closed:
-        _move(result, Status.CLOSED, ResultEvent.Action.CLOSE, by)
-    return closed
+    return [_move(result, ResultEvent.Action.CLOSE, by) for result in closed]
 
 
 @transaction.atomic
 def do_reopen_month(commune: Unit, month: date, *, reason: str, by: User) -> MonthlyResult:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Reopening needs a reason.")})
+    reason = _require_reason(reason, _("Reopening needs a reason."))
     result = MonthlyResult.objects.filter(commune=commune, month=month).first()
     if result is None or result.status == Status.OPEN:
-        raise ValidationError(_("The month is already open."))
-    _move(result, Status.OPEN, ResultEvent.Action.REOPEN, by, reason.strip())
+        raise ValidationError(str(MONTH_FLOW.steps[ResultEvent.Action.REOPEN].refused))
+    result = _move(result, ResultEvent.Action.REOPEN, by, reason)
     scoring.compute_month(commune, month)
     result.refresh_from_db()
     return result
+
+
+def do_month_step(
+    commune: Unit, month: date, step: str, *, reason: str = "", by: User
+) -> MonthlyResult:
+    """One commune's month: approve | return | close | reopen (the page's and API's verbs)."""
+    if step == ResultEvent.Action.APPROVE:
+        return do_approve_month(commune, month, by=by)
+    if step == ResultEvent.Action.RETURN:
+        return do_return_month(commune, month, reason=reason, by=by)
+    if step == ResultEvent.Action.CLOSE:
+        do_close_month([commune], month, by=by)
+        return MonthlyResult.objects.get(commune=commune, month=month)
+    if step == ResultEvent.Action.REOPEN:
+        return do_reopen_month(commune, month, reason=reason, by=by)
+    raise ValueError(step)
+
+
+def do_district_step(district: Unit, month: date, step: str, *, by: User) -> None:
+    """A district's month: BTG accepts it, or every commune of it is closed."""
+    if step == ResultEvent.Action.ACCEPT:
+        do_accept_district(district, month, by=by)
+    elif step == ResultEvent.Action.CLOSE:
+        do_close_month(list(district.children.filter(kind=Unit.Kind.COMMUNE)), month, by=by)
+    else:
+        raise ValueError(step)
 
 
 # ---------------------------------------------------------------------------
@@ -645,11 +734,57 @@ def do_send_submission(
     return submission
 
 
+def recipient_of(commune: Unit, kind: str) -> Unit | None:
+    """Where a commune's submission goes: its report to the level above, the rest to BTG."""
+    return commune.parent if kind == Submission.Kind.REPORT else btg_of(commune)
+
+
+def do_send_commune_submission(
+    commune: Unit,
+    month: date,
+    kind: str,
+    *,
+    title: str,
+    body: str = "",
+    file: Any = None,
+    by: User,
+) -> Submission:
+    """A commune sends its monthly report (to the district) or documents (to BTG)."""
+    if kind not in (Submission.Kind.REPORT, Submission.Kind.DOCUMENTS):
+        raise ValidationError({"kind": _("Choose what is sent.")})
+    recipient = recipient_of(commune, kind)
+    if recipient is None:
+        raise ValidationError(_("No recipient found for this kind of submission."))
+    return do_send_submission(
+        commune, recipient, month, kind, title=title, body=body, file=file, by=by
+    )
+
+
+def do_send_district_section(district: Unit, month: date, section: Any, *, by: User) -> Submission:
+    """The district sends its tuyên vận section (``documents.district_section``) to BTG."""
+    btg = btg_of(district)
+    if btg is None:
+        raise ValidationError(_("No recipient found for this kind of submission."))
+    return do_send_submission(
+        district,
+        btg,
+        month,
+        Submission.Kind.DISTRICT_SECTION,
+        title=section.title,
+        body=section.text,
+        by=by,
+    )
+
+
+@transaction.atomic
 def do_open_submission(submission: Submission, *, by: User) -> Submission:
-    if submission.opened_at is None:
-        submission.opened_at = _now()
-        submission.opened_by = by
-        submission.save(update_fields=["opened_at", "opened_by"])
+    """The recipient's side has it: the first opening is kept (who, when)."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.opened_at is None:
+        locked.opened_at = _now()
+        locked.opened_by = by
+        locked.save(update_fields=["opened_at", "opened_by"])
+        submission.opened_at, submission.opened_by = locked.opened_at, locked.opened_by
     return submission
 
 
@@ -691,6 +826,19 @@ def do_publish_set(criteria_set: CriteriaSet, *, by: User) -> CriteriaSet:
     criteria_set.published_at = _now()
     criteria_set._history_user = by  # type: ignore[attr-defined]
     criteria_set.save(update_fields=["status", "published_at"])
+    return criteria_set
+
+
+@transaction.atomic
+def do_save_draft(form: Any, formset: Any, *, by: User) -> CriteriaSet:
+    """Save a draft set's settings and criteria (a valid form and formset) together."""
+    criteria_set = form.instance
+    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if not locked.is_draft:
+        raise ValidationError(_("A published set cannot be edited; make a new version."))
+    criteria_set._history_user = by  # type: ignore[attr-defined]
+    form.save()
+    formset.save()
     return criteria_set
 
 

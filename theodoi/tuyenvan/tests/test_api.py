@@ -54,7 +54,7 @@ def meeting_payload(world, **extra):
 
 def test_criteria_sets_are_readable(client, tv):
     as_(client, tv.viewer)
-    sets = client.get(f"{API}/criteria-sets").json()
+    sets = client.get(f"{API}/criteria-sets").json()["items"]
     assert sets[0]["bands"][0]["label"] == "Tốt"
     detail = client.get(f"{API}/criteria-sets/{sets[0]['id']}").json()
     codes = {c["code"]: c for c in detail["criteria"]}
@@ -113,9 +113,11 @@ def test_meeting_update_and_list(client, tv):
         content_type="application/json",
     )
     assert updated.json()["participants"] == 60
-    assert [m["id"] for m in client.get(f"{API}/meetings?month=2018-03").json()] == [created["id"]]
+    assert [m["id"] for m in client.get(f"{API}/meetings?month=2018-03").json()["items"]] == [
+        created["id"]
+    ]
     as_(client, tv.official)
-    assert len(client.get(f"{API}/meetings?month=2018-03").json()) == 1
+    assert len(client.get(f"{API}/meetings?month=2018-03").json()["items"]) == 1
     as_(client, tv.district)
     response = client.put(
         f"{API}/meetings/{created['id']}", meeting_payload(tv), content_type="application/json"
@@ -163,7 +165,7 @@ def test_sheets_by_their_owners_only(client, tv):
         ).status_code
         == 403
     )
-    listed = client.get(f"{API}/sheets?month=2018-03").json()
+    listed = client.get(f"{API}/sheets?month=2018-03").json()["items"]
     assert {s["source"] for s in listed} == {"self", "official"}
     # An official not on the conference reaches nothing.
     from theodoi.testing import make_user
@@ -171,7 +173,7 @@ def test_sheets_by_their_owners_only(client, tv):
     other = make_user("official2", "official", tv.district1)
     as_(client, other)
     assert client.post(f"{API}/sheets", obs, content_type="application/json").status_code == 404
-    assert client.get(f"{API}/sheets?month=2018-03").json() == []
+    assert client.get(f"{API}/sheets?month=2018-03").json()["items"] == []
 
 
 def test_sheet_bad_input_names_the_criterion(client, tv):
@@ -212,7 +214,7 @@ def test_results_and_rankings(client, tv):
         fill(commune, S.SELF, tv.commune)
         fill(commune, S.DISTRICT, tv.district, _2_1=d)
     as_(client, tv.coordinator)
-    rows = client.get(f"{API}/results?month=2018-03&district={tv.district1.pk}").json()
+    rows = client.get(f"{API}/results?month=2018-03&district={tv.district1.pk}").json()["items"]
     assert [r["commune_name"] for r in rows] == ["Xã Một A", "Xã Một B"]
     assert rows[0]["sources_missing"] == ["official"] or rows[0]["sources_missing"] == []
     assert rows[0]["band"] == "tot"
@@ -230,14 +232,14 @@ def test_results_and_rankings(client, tv):
     assert client.get(f"{API}/results?month=March").status_code == 422
     # The commune reporter sees only its own result; the district scorer its district.
     as_(client, tv.commune)
-    assert [r["commune_name"] for r in client.get(f"{API}/results?month=2018-03").json()] == [
-        "Xã Một A"
-    ]
+    assert [
+        r["commune_name"] for r in client.get(f"{API}/results?month=2018-03").json()["items"]
+    ] == ["Xã Một A"]
     # ... and, as aggregates, the commune ranking of its own district (not another's).
     assert client.get(f"{API}/rankings?period=2018-03&within={tv.district1.pk}").status_code == 200
     assert client.get(f"{API}/rankings?period=2018-03&within={tv.district2.pk}").status_code == 404
     as_(client, tv.district)
-    assert len(client.get(f"{API}/results?month=2018-03").json()) == 2
+    assert len(client.get(f"{API}/results?month=2018-03").json()["items"]) == 2
     assert client.get(f"{API}/rankings?period=2018-03&within={tv.district2.pk}").status_code == 404
 
 
@@ -262,9 +264,9 @@ def test_submissions(client, tv):
     assert (
         client.post(f"{API}/submissions", body, content_type="application/json").status_code == 403
     )
-    assert len(client.get(f"{API}/submissions?month=2018-03").json()) == 1
+    assert len(client.get(f"{API}/submissions?month=2018-03").json()["items"]) == 1
     as_(client, tv.outsider)
-    assert client.get(f"{API}/submissions?month=2018-03").json() == []
+    assert client.get(f"{API}/submissions?month=2018-03").json()["items"] == []
 
 
 def test_drafts_are_seen_only_by_their_coordinators(client, tv):
@@ -275,11 +277,11 @@ def test_drafts_are_seen_only_by_their_coordinators(client, tv):
         CriteriaSet.objects.get(), effective_from=MONTH_JULY, by=tv.coordinator
     )
     as_(client, tv.coordinator)
-    assert len(client.get(f"{API}/criteria-sets").json()) == 2
+    assert len(client.get(f"{API}/criteria-sets").json()["items"]) == 2
     assert client.get(f"/tuyenvan/criteria/{draft.pk}/").status_code == 200
     for who in (tv.district, tv.outsider):
         as_(client, who)
-        assert len(client.get(f"{API}/criteria-sets").json()) == 1
+        assert len(client.get(f"{API}/criteria-sets").json()["items"]) == 1
         assert client.get(f"{API}/criteria-sets/{draft.pk}").status_code == 404
         assert client.get(f"/tuyenvan/criteria/{draft.pk}/").status_code == 404
 
@@ -293,8 +295,8 @@ def test_listing_sheets_uses_a_constant_number_of_queries(
     fill(tv.commune1b, S.DISTRICT, tv.district)
     as_(client, tv.coordinator)
     with django_assert_max_num_queries(7):
-        assert len(client.get(f"{API}/sheets?month=2018-03").json()) == 3
+        assert len(client.get(f"{API}/sheets?month=2018-03").json()["items"]) == 3
     fill(tv.commune2a, S.DISTRICT, tv.district)
     fill(tv.commune1b, S.SELF, tv.commune)
     with django_assert_max_num_queries(7):
-        assert len(client.get(f"{API}/sheets?month=2018-03").json()) == 5
+        assert len(client.get(f"{API}/sheets?month=2018-03").json()["items"]) == 5

@@ -94,7 +94,7 @@ def test_appeals_are_listed_within_reach(client, scored):
     for who, count in [("commune", 1), ("district", 1), ("coordinator", 1), ("viewer", 1),
                        ("official", 1), ("agency", 0), ("outsider", 0)]:  # fmt: skip
         client.force_login(getattr(scored, who))
-        found = client.get(f"{API}/appeals?month=2018-03").json()
+        found = client.get(f"{API}/appeals?month=2018-03").json()["items"]
         assert len(found) == count, who
     client.force_login(scored.district)
     assert client.get(f"{API}/appeals?month=2018-13").status_code == 422
@@ -268,7 +268,7 @@ def test_appeal_list_uses_a_constant_number_of_queries(
                               created_at=timezone.now())  # fmt: skip
     client.force_login(scored.district)
     with django_assert_max_num_queries(8):
-        found = client.get(f"{API}/appeals?month=2018-03").json()
+        found = client.get(f"{API}/appeals?month=2018-03").json()["items"]
     assert len(found) == extra
 
 

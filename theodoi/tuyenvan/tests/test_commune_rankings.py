@@ -111,7 +111,7 @@ def test_ranking_api_default_scope_and_limits_for_a_commune(client, ranked):
     other = f"/api/v1/tuyenvan/rankings?period=2018-03&within={ranked.district2.pk}"
     assert client.get(other).status_code == 404
     # The results list stays the commune's own.
-    results = client.get("/api/v1/tuyenvan/results?month=2018-03").json()
+    results = client.get("/api/v1/tuyenvan/results?month=2018-03").json()["items"]
     assert [r["commune"] for r in results] == [ranked.commune1a.pk]
 
 

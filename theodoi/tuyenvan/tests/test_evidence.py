@@ -250,7 +250,7 @@ def test_meeting_files_through_the_api(client, tv, who, add, read):
     if add == 201:
         body = response.json()
         assert body["content_type"] == "png" and body["name"] == "ảnh.png"
-        assert listed.json()[0]["url"] == f"/tuyenvan/meeting-files/{body['id']}/"
+        assert listed.json()["items"][0]["url"] == f"/tuyenvan/meeting-files/{body['id']}/"
 
 
 @pytest.mark.parametrize(

@@ -448,7 +448,7 @@ def test_an_official_sees_on_the_board_only_the_months_it_attended(client, tv):
     february = f"/tuyenvan/communes/{tv.commune1a.pk}/2018-02/"
     assert march not in client.get("/tuyenvan/?month=2018-03").content.decode()
     assert february in client.get("/tuyenvan/?month=2018-02").content.decode()
-    assert client.get("/api/v1/tuyenvan/results?month=2018-03").json() == []
+    assert client.get("/api/v1/tuyenvan/results?month=2018-03").json()["items"] == []
 
 
 def test_pages_require_sign_in(client, tv):

@@ -1,0 +1,122 @@
+"""The explanation of a month's result, its discrepancies (flags) and appeals (giải trình)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi.core import clock
+from theodoi.permissions import tuyenvan as access
+
+from .. import actions, scoring
+from ..models import CommuneMonth, ScoreFile, ScoreSheet
+from .common import show_errors
+
+Source = ScoreSheet.Source
+
+
+def _explain_url(cm: CommuneMonth) -> str:
+    return reverse("tuyenvan:explain", args=[cm.commune.pk, cm.key])
+
+
+@login_required
+def explanation(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    user = request.user
+    cm = access.access_commune_month(user, commune_id, month)
+    explained = scoring.explain(cm.commune, cm.month)
+    if explained is not None:
+        # Evidence files of the commune's and the district's lines, for those who read them.
+        sheets = access.visible_tuyenvan_sheets(
+            user,
+            ScoreSheet.objects.filter(
+                commune=cm.commune, month=cm.month, source__in=[Source.SELF, Source.DISTRICT]
+            ),
+        )
+        files: dict[int, dict[str, list[ScoreFile]]] = {}
+        for attached in ScoreFile.objects.filter(score__sheet__in=sheets).select_related(
+            "score__sheet"
+        ):
+            by_source = files.setdefault(attached.score.criterion_id, {})
+            by_source.setdefault(attached.score.sheet.source, []).append(attached)
+        for line in explained.lines:
+            line.files = files.get(line.criterion.pk, {})  # type: ignore[attr-defined]
+    opens, closes = actions.appeal_window(cm.commune, cm.month)
+    today = clock.today()
+    return render(
+        request,
+        "tuyenvan/explanation.html",
+        {
+            "cm": cm,
+            "explained": explained,
+            "window": (opens, closes),
+            "window_open": opens is not None and closes is not None and opens <= today <= closes,
+            "can_appeal": user.has_perm("tuyenvan.appeal", cm),
+            "can_resolve": user.has_perm("tuyenvan.resolve_flag", cm),
+            "can_answer": user.has_perm("tuyenvan.answer_appeal", cm),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resolve_flag(
+    request: HttpRequest, commune_id: int, month: str, criterion_id: int
+) -> HttpResponse:
+    cm, criterion = access.access_flag(
+        request.user, commune_id, month, criterion_id, "resolve_flag"
+    )
+    try:
+        actions.do_resolve_flag(
+            cm.commune,
+            cm.month,
+            criterion,
+            points=request.POST.get("points", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        show_errors(request, error, f"{criterion.code}: ")
+    else:
+        messages.success(request, _("The discrepancy is resolved."))
+    return redirect(_explain_url(cm))
+
+
+@login_required
+@require_POST
+def file_appeal(
+    request: HttpRequest, commune_id: int, month: str, criterion_id: int
+) -> HttpResponse:
+    cm, criterion = access.access_flag(request.user, commune_id, month, criterion_id, "appeal")
+    try:
+        actions.do_file_appeal(
+            cm.commune, cm.month, criterion, text=request.POST.get("text", ""), by=request.user
+        )
+    except ValidationError as error:
+        show_errors(request, error, f"{criterion.code}: ")
+    else:
+        messages.success(request, _("The explanation is sent to the district."))
+    return redirect(_explain_url(cm))
+
+
+@login_required
+@require_POST
+def answer_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = access.access_appeal(request.user, pk, "answer_appeal")
+    try:
+        actions.do_answer_appeal(
+            appeal,
+            answer=request.POST.get("answer", ""),
+            points=request.POST.get("points", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        show_errors(request, error, f"{appeal.criterion.code}: ")
+    else:
+        messages.success(request, _("The appeal is answered."))
+    return redirect(_explain_url(CommuneMonth(appeal.commune, appeal.month)))

@@ -1,0 +1,260 @@
+"""The month board, a commune's month, its conference record, history and approvals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi.core import clock
+from theodoi.core.apikit import Month
+from theodoi.permissions import parse_id
+from theodoi.permissions import tuyenvan as access
+
+from .. import actions, results, scoring
+from ..forms import MeetingForm, ReasonForm, SubmissionForm
+from ..models import (
+    CommuneMonth,
+    Meeting,
+    MonthlyResult,
+    ResultEvent,
+    Score,
+    ScoreSheet,
+    Submission,
+    month_key,
+)
+from .common import default_month, month_url, query_value, show_errors
+
+Source = ScoreSheet.Source
+
+# The page's action → the rule that allows it (the same names as the API's).
+MONTH_ACTIONS = {
+    "approve": "approve_month",
+    "return": "approve_month",
+    "close": "close_month",
+    "reopen": "reopen_month",
+}
+DISTRICT_ACTIONS = {"accept": "accept_district", "close": "close_month"}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    month = query_value(Month, request.GET["month"]) if request.GET.get("month") else None
+    month = month or default_month()
+    communes = access.visible_tuyenvan_communes(user, month).select_related("parent")
+    district_id = request.GET.get("district") or ""
+    if district_id:
+        communes = communes.filter(parent_id=parse_id(district_id))
+    communes = list(communes.order_by("parent__position", "parent__name", "position", "name"))
+    found = MonthlyResult.objects.filter(month=month, commune__in=[c.pk for c in communes])
+    by_commune = {r.commune_id: r for r in found}
+    rows = [(c, by_commune.get(c.pk)) for c in communes]
+    districts = sorted({c.parent for c in communes if c.parent}, key=lambda d: d.name)
+    attending = Meeting.objects.filter(official_links__user=user).select_related("commune")[:24]
+    months = [date(month.year, m, 1) for m in range(1, 13)]
+    return render(
+        request,
+        "tuyenvan/index.html",
+        {
+            "month": month,
+            "months": months,
+            "rows": rows,
+            "districts": districts,
+            "district_id": district_id,
+            "attending": attending,
+            "can_criteria": user.has_perm("tuyenvan.add_criteriaset"),
+            "district_actions": [
+                (d, can_accept, can_close)
+                for d in districts
+                for can_accept, can_close in [
+                    (
+                        user.has_perm("tuyenvan.accept_district", d),
+                        user.has_perm("tuyenvan.close_month", d),
+                    )
+                ]
+                if can_accept or can_close
+            ],
+        },
+    )
+
+
+@login_required
+def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    user = request.user
+    cm = access.access_commune_month(user, commune_id, month)
+    meeting = (
+        Meeting.objects.filter(commune=cm.commune, month=cm.month)
+        .prefetch_related("attending_officials")
+        .first()
+    )
+    sheets = list(
+        access.visible_tuyenvan_sheets(
+            user, ScoreSheet.objects.filter(commune=cm.commune, month=cm.month)
+        ).select_related("official")
+    )
+    # Missing and late reports change with the date alone: refresh the result
+    # of a month that has begun; never create results for future months.
+    if cm.month <= clock.today():
+        result = scoring.recompute(cm.commune, cm.month)
+    else:
+        result = MonthlyResult.objects.filter(commune=cm.commune, month=cm.month).first()
+    submissions = access.visible_tuyenvan_submissions(
+        user, Submission.objects.filter(sender=cm.commune, month=cm.month)
+    ).select_related("recipient", "sent_by")
+    own_sources = [
+        source
+        for source in (Source.SELF, Source.DISTRICT)
+        if user.has_perm("tuyenvan.change_sheet", _probe(cm, source))
+    ]
+    is_attending = meeting is not None and any(
+        u.pk == user.pk for u in meeting.attending_officials.all()
+    )
+    if is_attending and user.has_perm("tuyenvan.change_sheet", _probe(cm, Source.OFFICIAL, user)):
+        own_sources.append(Source.OFFICIAL)
+    rank = None
+    if result and result.total is not None and cm.commune.parent:
+        ranking = results.rank_communes(cm.commune.parent, results.month_period(cm.month))
+        rank = next(((r.rank, len(ranking)) for r in ranking if r.unit_id == cm.commune.pk), None)
+    return render(
+        request,
+        "tuyenvan/month.html",
+        {
+            "cm": cm,
+            "commune": cm.commune,
+            "meeting": meeting,
+            "sheets": sheets,
+            "result": result,
+            "submissions": submissions,
+            "own_sources": own_sources,
+            "rank": rank,
+            "events": result.events.select_related("by") if result else [],
+            "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
+            "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
+            "can_send": user.has_perm("tuyenvan.send_submission", cm),
+            "moves": _moves(user, cm, result),
+            "submission_form": SubmissionForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _moves(user: Any, cm: CommuneMonth, result: MonthlyResult | None) -> dict[str, bool]:
+    """Which approval buttons apply to the month in its current status."""
+    allowed = actions.MONTH_FLOW.allowed(result or MonthlyResult(status=MonthlyResult.Status.OPEN))
+    moves = {
+        name: name in allowed and user.has_perm(f"tuyenvan.{MONTH_ACTIONS[name]}", cm)
+        for name in MONTH_ACTIONS
+    }
+    moves["any"] = any(moves.values())
+    return moves
+
+
+def _probe(cm: CommuneMonth, source: str, official: Any = None) -> ScoreSheet:
+    """An unsaved sheet to ask the permission module about."""
+    return ScoreSheet(
+        commune=cm.commune,
+        month=cm.month,
+        source=source,
+        official=official if source == Source.OFFICIAL else None,
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    cm = access.access_commune_month(request.user, commune_id, month, "change_meeting")
+    meeting = Meeting.objects.filter(commune=cm.commune, month=cm.month).first() or Meeting(
+        commune=cm.commune, month=cm.month
+    )
+    form = MeetingForm(
+        request.POST or None, request.FILES or None, instance=meeting, commune=cm.commune
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "officials"}
+        actions.do_save_meeting(
+            cm.commune,
+            cm.month,
+            data,
+            by=request.user,
+            officials=list(form.cleaned_data["officials"]),
+        )
+        messages.success(request, _("The conference record is saved."))
+        return redirect(month_url(cm))
+    return render(request, "tuyenvan/meeting_form.html", {"cm": cm, "form": form})
+
+
+@login_required
+def history(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    cm = access.access_commune_month(request.user, commune_id, month)
+    sheets = access.visible_tuyenvan_sheets(
+        request.user, ScoreSheet.objects.filter(commune=cm.commune, month=cm.month)
+    )
+    records = (
+        Score.history.filter(sheet_id__in=sheets.values("pk"))
+        .select_related("history_user", "criterion", "sheet__official")
+        .order_by("-history_date")
+    )
+    changes = []
+    for record in records:
+        previous = record.prev_record
+        changes.append(
+            {
+                "record": record,
+                "old": previous.points if previous else None,
+                "new": record.points,
+                "source": record.sheet.get_source_display() if record.sheet else "",
+            }
+        )
+    events = ResultEvent.objects.filter(
+        result__commune=cm.commune, result__month=cm.month
+    ).select_related("by")
+    return render(
+        request, "tuyenvan/history.html", {"cm": cm, "changes": changes, "events": events}
+    )
+
+
+@login_required
+@require_POST
+def month_action(request: HttpRequest, commune_id: int, month: str, action: str) -> HttpResponse:
+    rule = MONTH_ACTIONS.get(action)
+    if rule is None:
+        raise Http404
+    cm = access.access_commune_month(request.user, commune_id, month, rule)
+    try:
+        actions.do_month_step(
+            cm.commune, cm.month, action, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(month_url(cm))
+
+
+@login_required
+@require_POST
+def district_action(
+    request: HttpRequest, district_id: int, month: str, action: str
+) -> HttpResponse:
+    rule = DISTRICT_ACTIONS.get(action)
+    if rule is None:
+        raise Http404
+    district = access.access_district(request.user, district_id, rule)
+    the_month = access.parse_month_key(month)
+    try:
+        actions.do_district_step(district, the_month, action, by=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(
+        f"{reverse('tuyenvan:index')}?month={month_key(the_month)}&district={district.pk}"
+    )

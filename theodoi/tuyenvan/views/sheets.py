@@ -1,0 +1,136 @@
+"""Score sheets: filling one's own sheet, reading a sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from theodoi import permissions
+from theodoi.permissions import tuyenvan as access
+
+from .. import actions
+from ..models import CommuneMonth, Criterion, Score, ScoreSheet
+from .common import month_url
+
+Source = ScoreSheet.Source
+
+
+def _sheet_rows(
+    sheet: ScoreSheet, cm: CommuneMonth, data: Any, errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("files")} if sheet.pk else {}
+    others: dict[int, list[tuple[str, Decimal]]] = {}
+    if sheet.source == Source.DISTRICT:
+        for score in (
+            Score.objects.filter(
+                sheet__commune=cm.commune,
+                sheet__month=cm.month,
+                sheet__state=ScoreSheet.State.SUBMITTED,
+                sheet__criteria_set=sheet.criteria_set,
+            )
+            .exclude(sheet__source=Source.DISTRICT)
+            .select_related("sheet__official")
+        ):
+            label = (
+                _("Self")
+                if score.sheet.source == Source.SELF
+                else (score.sheet.official.get_full_name() or score.sheet.official.username)
+            )
+            others.setdefault(score.criterion_id, []).append((label, score.points))
+    rows = []
+    threshold = sheet.criteria_set.discrepancy_threshold
+    for criterion in Criterion.objects.filter(
+        group__criteria_set=sheet.criteria_set
+    ).select_related("group"):
+        score = scores.get(criterion.pk)
+        key = str(criterion.pk)
+        points = data.get(f"points-{key}") if data else (score.points if score else "")
+        values = [p for _l, p in others.get(criterion.pk, [])]
+        if score is not None:
+            values.append(score.points)
+        rows.append(
+            {
+                "criterion": criterion,
+                "scorable": criterion.scorable_by(sheet.source),
+                "points": "" if points is None else points,
+                "reason": data.get(f"reason-{key}") if data else (score.reason if score else ""),
+                "evidence": data.get(f"evidence-{key}")
+                if data
+                else (score.evidence if score else ""),
+                "files": list(score.files.all()) if score is not None else [],
+                "others": others.get(criterion.pk, []),
+                "flagged": len(values) > 1 and max(values) - min(values) > threshold,
+                "errors": errors.get(criterion.code, []),
+            }
+        )
+    return rows
+
+
+@login_required
+def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -> HttpResponse:
+    cm = access.access_commune_month(request.user, commune_id, month)
+    if source not in Source.values:
+        raise Http404
+    official = request.user if source == Source.OFFICIAL else None
+    sheet = actions.sheet_for(cm.commune, cm.month, source, official)
+    if sheet is None:
+        messages.error(request, _("No criteria set is in force for this month."))
+        return redirect(month_url(cm))
+    permissions.require(request.user, "tuyenvan.change_sheet", sheet)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        entries = {
+            criterion.pk: actions.ScoreInput(
+                request.POST.get(f"points-{criterion.pk}", ""),
+                request.POST.get(f"reason-{criterion.pk}", ""),
+                request.POST.get(f"evidence-{criterion.pk}", ""),
+                request.FILES.getlist(f"evidence_file-{criterion.pk}"),
+            )
+            for criterion in Criterion.objects.filter(group__criteria_set=sheet.criteria_set)
+            if criterion.scorable_by(sheet.source)
+        }
+        try:
+            actions.do_save_sheet(
+                sheet,
+                entries,
+                by=request.user,
+                submit="submit" in request.POST,
+                change_reason=request.POST.get("change_reason", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The score sheet is saved."))
+            return redirect(month_url(cm))
+    return render(
+        request,
+        "tuyenvan/sheet_form.html",
+        {
+            "cm": cm,
+            "sheet": sheet,
+            "rows": _sheet_rows(
+                sheet, cm, request.POST if request.method == "POST" else None, errors
+            ),
+            "general_errors": errors.get("__all__", []) + errors.get("change_reason", []),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = access.access_sheet(request.user, pk)
+    scores = (
+        sheet.scores.select_related("criterion")
+        .prefetch_related("files")
+        .order_by("criterion__group__position", "criterion__position")
+    )
+    cm = CommuneMonth(sheet.commune, sheet.month)
+    return render(request, "tuyenvan/sheet.html", {"cm": cm, "sheet": sheet, "scores": scores})
