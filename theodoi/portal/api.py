@@ -8,11 +8,14 @@ API (no open endpoint that stores or sends anything for anonymous callers).
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from theodoi import permissions
 from theodoi.core.api import TokenAuth
@@ -78,11 +81,21 @@ class PortalArticleFilter(Schema):
     q: ShortText | None = None
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("null_character", "Null characters are not allowed")
+    return value
+
+
+# An article's body: HTML, longer than the kit's Text (the seed article is ~10,000 characters).
+ArticleBody = Annotated[str, AfterValidator(_no_nul), Field(max_length=200_000)]
+
+
 class PortalArticleIn(Schema):
     category: Id
     title: ShortText
     lead: Text = ""
-    body: Text = Field("", max_length=200_000)
+    body: ArticleBody = ""
     author: ShortText = ""
     tags: ShortText = ""
     publish_at: datetime | None = None
@@ -111,8 +124,15 @@ def _data(payload: PortalArticleIn, section: Category) -> actions.ArticleData:
         body=payload.body,
         author=payload.author,
         tags=payload.tags,
-        publish_at=payload.publish_at,
+        publish_at=_aware(payload.publish_at),
     )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time without a zone is the site's local time (Asia/Ho_Chi_Minh)."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
 
 
 @router.get(

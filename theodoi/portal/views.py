@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -206,8 +206,11 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     """The portal's image renditions (public; their names are random and never reused)."""
     if not path.startswith("portal/") or ".." in path or not path.endswith(".jpg"):
         raise Http404
-    if not default_storage.exists(path):
-        raise Http404
+    try:
+        if not default_storage.exists(path):
+            raise Http404
+    except (ValueError, SuspiciousFileOperation):  # a NUL byte, a path out of the folder
+        raise Http404 from None
     return FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
 
 

@@ -262,7 +262,7 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
 def article_restore(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
     item = access.access_article(request.user, pk, "change")
     try:
-        actions.do_restore_article(item, history_id, by=request.user)
+        actions.do_restore_article(item, permissions.parse_id(history_id), by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("portal:editor-history", item.pk)

@@ -29,10 +29,16 @@ def test_the_seed_article_is_there_with_its_real_text(client, loaded):
     html = client.get("/").content.decode()
     assert portal_demo.SEED_TITLE in html
     page = client.get(seed.get_absolute_url()).content.decode()
-    for real in ("Kế hoạch số 112-KH/TU ngày 05/01/2018", "7 nhiệm vụ với 20 nhóm đầu công việc",
-                 "Quy định số 11-QĐ/TU ngày 26/10/2016", "Phùng Nam Trung",
-                 "Tin cùng chuyên mục", "Tin nổi bật", "Tin mới nhất",
-                 "Báo chí đồng hành và góp phần thúc đẩy"):
+    for real in (
+        "Kế hoạch số 112-KH/TU ngày 05/01/2018",
+        "7 nhiệm vụ với 20 nhóm đầu công việc",
+        "Quy định số 11-QĐ/TU ngày 26/10/2016",
+        "Phùng Nam Trung",
+        "Tin cùng chuyên mục",
+        "Tin nổi bật",
+        "Tin mới nhất",
+        "Báo chí đồng hành và góp phần thúc đẩy",
+    ):
         assert real in page, real
     # The answered feedback is shown, its sender is not.
     assert "đường truyền chập chờn" in page and "Lý Thị Mai" not in page
