@@ -165,3 +165,52 @@ def access_feedback(user: AnyUser, pk: Any, action: str = "view") -> Any:
 
     queryset = Feedback.objects.select_related("article__category")
     return fetch(user, queryset, pk, "portal.view_feedback", f"portal.{action}_feedback")
+
+
+# The programme in public ----------------------------------------------------------
+#
+# A plan's progress page is public once the plan's coordinators publish it
+# (the same reach as plans.change_plan); until then only they preview it.
+
+
+@rules.predicate
+def coordinates_plan(user: AnyUser, plan: Any) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or reaches(user, plan.owner_id, Role.COORDINATOR)
+
+
+@rules.predicate
+def progress_is_public(user: AnyUser, plan: Any) -> bool:
+    from theodoi.portal.models import ProgressPage
+
+    return ProgressPage.objects.filter(plan_id=plan.pk, published=True).exists()
+
+
+rules.add_perm("portal.view_progress", progress_is_public | coordinates_plan)
+rules.add_perm("portal.publish_progress", coordinates_plan)
+
+
+def publishable_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Plans whose public progress page the user may publish."""
+    from theodoi.plans.models import Plan
+
+    queryset = Plan.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    return queryset.filter(owner_id__in=reach(user, Role.COORDINATOR))
+
+
+def published_plans(queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    from theodoi.plans.models import Plan
+
+    queryset = Plan.objects.all() if queryset is None else queryset
+    return queryset.filter(public_progress__published=True)
+
+
+def access_progress(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """The plan of a progress page the user may see (published, or theirs to publish)."""
+    from theodoi.plans.models import Plan
+
+    queryset = Plan.objects.select_related("programme", "owner")
+    return fetch(user, queryset, pk, "portal.view_progress", f"portal.{action}_progress")

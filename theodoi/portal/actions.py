@@ -352,3 +352,20 @@ def do_send_to_friend(
                 "link": settings.SITE_URL.rstrip("/") + article.get_absolute_url(),
             },
         )
+
+
+# The programme in public ------------------------------------------------------------
+
+
+@transaction.atomic
+def do_publish_progress(plan: Any, *, published: bool, by: Any) -> Any:
+    """Publish (or withdraw) a plan's public progress page; who and when kept in its history."""
+    from .models import ProgressPage
+
+    page, _created = ProgressPage.objects.select_for_update().get_or_create(plan=plan)
+    page.published = published
+    page.changed_at = clock.now()
+    page._history_user = by  # type: ignore[attr-defined]
+    page._change_reason = "published" if published else "withdrawn"  # type: ignore[attr-defined]
+    page.save()
+    return page

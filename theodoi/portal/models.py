@@ -289,3 +289,24 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.received_at:%d/%m/%Y}"
+
+
+class ProgressPage(models.Model):
+    """A plan's progress shown to the public, only once its coordinator publishes it."""
+
+    plan = models.OneToOneField(
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        related_name="public_progress",
+        verbose_name=_("plan"),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    changed_at = models.DateTimeField(_("changed"), default=clock.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public progress page")
+        verbose_name_plural = _("public progress pages")
+
+    def __str__(self) -> str:
+        return str(self.plan)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("rss/", feeds.LatestFeed(), name="rss"),
     path("atom/", feeds.LatestAtomFeed(), name="atom"),
     path("search/", views.search, name="search"),
+    path("progress/", views.progress_list, name="progress-list"),
+    path("progress/<int:pk>/", views.progress, name="progress"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("media/<path:path>", views.media, name="media"),
     # The back office.
@@ -32,6 +34,7 @@ urlpatterns = [
     ),
     path("editor/categories/", views_editor.categories, name="editor-categories"),
     path("editor/categories/<int:pk>/", views_editor.category_edit, name="editor-category"),
+    path("editor/progress/", views_editor.progress_pages, name="editor-progress"),
     path("editor/feedback/", views_editor.feedback_list, name="editor-feedback"),
     path("editor/feedback/<int:pk>/", views_editor.feedback_detail, name="editor-feedback-detail"),
 ]

@@ -226,3 +226,29 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         },
         content_type="application/xml",
     )
+
+
+def progress_list(request: HttpRequest) -> HttpResponse:
+    plans = permissions.portal.published_plans().select_related("programme").order_by("-year")
+    return page(request, "portal/progress_list.html", {"plans": plans})
+
+
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan's progress in public: published by its coordinators, rules beside every figure."""
+    from . import progress as figures
+
+    plan = permissions.portal.access_progress(request.user, pk)
+    published = permissions.portal.progress_is_public(request.user, plan)
+    objectives = plan.programme.objectives.prefetch_related("indicators")
+    return page(
+        request,
+        "portal/progress.html",
+        {
+            "plan": plan,
+            "published": published,
+            "progress": figures.build(plan),
+            "objectives": objectives,
+            "percent_rule": figures.PERCENT_RULE,
+            "count_rule": figures.COUNT_RULE,
+        },
+    )

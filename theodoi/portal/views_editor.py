@@ -356,3 +356,21 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"feedback": item, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def progress_pages(request: HttpRequest) -> HttpResponse:
+    """The coordinator's choice: which plans' progress the public sees."""
+    permissions.require(request.user, "portal.edit_portal")
+    plans = access.publishable_plans(request.user).select_related("programme").order_by("-year")
+    if request.method == "POST":
+        plan = access.access_progress(request.user, request.POST.get("plan"), "publish")
+        actions.do_publish_progress(
+            plan, published=request.POST.get("published") == "1", by=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect("portal:editor-progress")
+    public = set(access.published_plans(plans).values_list("pk", flat=True))
+    return render(
+        request, "portal/editor/progress.html", {"plans": [(p, p.pk in public) for p in plans]}
+    )

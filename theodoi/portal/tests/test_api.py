@@ -12,8 +12,12 @@ def test_editor_creates_updates_and_publishes(client, world, news):
     body = "<p>" + "Đề án 17-ĐA/TU. " * 1000 + "</p><script>x</script>"
     created = client.post(
         "/api/v1/portal/articles",
-        {"category": news.pk, "title": "Bài qua API", "body": body,
-         "publish_at": "2030-01-01T08:00:00"},
+        {
+            "category": news.pk,
+            "title": "Bài qua API",
+            "body": body,
+            "publish_at": "2030-01-01T08:00:00",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -28,8 +32,9 @@ def test_editor_creates_updates_and_publishes(client, world, news):
     )
     assert stale.status_code == 409 and stale.json()["current"]["version"] == 1
     for step in ("submit", "publish"):
-        response = client.post(f"/api/v1/portal/articles/{pk}/{step}", {},
-                               content_type="application/json")
+        response = client.post(
+            f"/api/v1/portal/articles/{pk}/{step}", {}, content_type="application/json"
+        )
         assert response.status_code == 200, response.content
     article = Article.objects.get(pk=pk)
     assert article.state == "published" and not article.is_live  # scheduled for 2030
@@ -49,8 +54,9 @@ def test_editor_creates_updates_and_publishes(client, world, news):
 )
 def test_bad_input_names_the_field(client, world, news, payload, field):
     client.force_login(world.coordinator)
-    response = client.post("/api/v1/portal/articles", {"category": news.pk, **payload},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/portal/articles", {"category": news.pk, **payload}, content_type="application/json"
+    )
     assert response.status_code == 422, response.content
     assert field in response.json()["fields"]
     assert not Article.objects.exists()
@@ -58,8 +64,12 @@ def test_bad_input_names_the_field(client, world, news, payload, field):
 
 def test_unknown_step_and_odd_ids_are_404(client, world, news):
     client.force_login(world.coordinator)
-    assert client.post("/api/v1/portal/articles/1/explode", {},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/portal/articles/1/explode", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/portal/articles/99999999999999999999").status_code in (404, 422)
     assert client.post("/news/editor/1/history/99999999999999999999/restore/").status_code == 404
     assert client.get("/news/media/portal/a%00.jpg").status_code == 404

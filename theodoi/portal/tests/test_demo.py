@@ -47,6 +47,19 @@ def test_the_seed_article_is_there_with_its_real_text(client, loaded):
     assert portal_demo.SEED_TITLE in found
 
 
+def test_the_seed_article_page_is_under_60_kb(client, loaded):
+    import gzip
+    from pathlib import Path
+
+    seed = Article.objects.get(title=portal_demo.SEED_TITLE)
+    response = client.get(seed.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    html = gzip.decompress(response.content)
+    css = (Path(__file__).parents[1] / "static/portal/portal.css").stat().st_size
+    print(f"seed article: {len(html)} B html, {len(response.content)} B gzipped, {css} B css")
+    assert len(html) + css < 60 * 1024  # even uncompressed, with its stylesheet
+    assert b"<script" not in html
+
+
 def test_the_demo_inbox_and_the_editor(client, loaded):
     from django.contrib.auth.models import User
 
