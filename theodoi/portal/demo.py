@@ -23,6 +23,7 @@ from django.utils.html import escape
 
 from theodoi.demo.context import DemoContext
 
+from .actions import do_publish_progress
 from .models import Article, Category, Feedback
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_article.vi.txt"
@@ -115,6 +116,8 @@ OTHERS = [
 def load(ctx: DemoContext) -> None:
     province = ctx.province
     editor = User.objects.get(username="coordinator")
+    # The coordinator chose to show Kế hoạch 112-KH/TU's progress in public.
+    do_publish_progress(ctx.plan, published=True, by=editor)
     categories = {
         slug: Category.objects.create(
             owner=province, slug=slug, name=name, description=description, position=position

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from theodoi.demo import loader
+from theodoi.plans.models import Plan
 from theodoi.portal import demo as portal_demo
 from theodoi.portal.models import Article, Feedback
 
@@ -70,3 +71,7 @@ def test_the_demo_inbox_and_the_editor(client, loaded):
     html = client.get("/news/editor/feedback/").content.decode()
     assert "Trần Văn Hùng" in html and "Nguyễn Thị Hoa" in html
     assert client.get("/news/editor/?state=review").status_code == 200
+    client.logout()
+    plan = Plan.objects.get(number="112-KH/TU")
+    html = client.get(f"/news/progress/{plan.pk}/").content.decode()
+    assert "112-KH/TU" in html and "BTG" in html
