@@ -158,7 +158,7 @@ def do_move_article(
 
 @transaction.atomic
 def do_feature_article(article: Article, *, featured: bool, position: int, by: Any) -> Article:
-    if featured and not article.is_live and article.state != Article.State.PUBLISHED:
+    if featured and article.state != Article.State.PUBLISHED:
         raise ValidationError({"featured": _("Only a published article can be featured.")})
     locked = Article.objects.select_for_update().get(pk=article.pk)
     locked.featured = featured

@@ -134,3 +134,10 @@ def test_revisions_diff_and_restore(client, world, draft):
     assert "Lần một" in draft.body
     assert draft.history.count() == 3
     assert client.post(f"/news/editor/{draft.pk}/history/999999/restore/").status_code == 302
+
+
+def test_only_a_published_article_is_featured(world, draft):
+    with pytest.raises(ValidationError):
+        actions.do_feature_article(draft, featured=True, position=1, by=world.coordinator)
+    draft.refresh_from_db()
+    assert not draft.featured
