@@ -57,7 +57,7 @@ print(seed.pk)
 def fetch(url: str) -> tuple[float, int, int]:
     started = time.perf_counter()
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our server)
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (our server)
         size = len(response.read())
         status = response.status
     return time.perf_counter() - started, status, size
@@ -150,7 +150,10 @@ def main(argv: list[str] | None = None) -> None:
             rows.append((name, result))
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
     print(
         f"\n{args.requests} requests per URL, {args.concurrency} client threads, "
         f"gunicorn 2 sync workers, SQLite, gzip\n"
