@@ -8,4 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
 
-    nav_items = [("portal:editor", _("Portal"), "portal.edit_portal")]
+    # Every signed-in account reaches the public site; its header leads editors on to the
+    # back office (a permission here would cost every page two queries for non-editors).
+    nav_items = [("portal:home", _("Portal"), None)]
