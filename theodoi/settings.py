@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "theodoi.tuyenvan.roster",
     "theodoi.tuyenvan",
     "theodoi.demo",
+    "theodoi.portal",
 ]
 
 MIDDLEWARE = [

@@ -6,14 +6,17 @@ from django.views.i18n import JavaScriptCatalog
 
 from theodoi.api import api
 from theodoi.core import views as core_views
+from theodoi.portal.views import front
 
 urlpatterns = [
+    path("", front, name="front"),  # the portal for visitors, the work home when signed in
     path("", include("theodoi.core.urls")),
     path("units/", include("theodoi.units.urls")),
     path("plans/", include("theodoi.plans.urls")),
     path("reporting/", include("theodoi.reporting.urls")),
     path("tuyenvan/people/", include("theodoi.tuyenvan.roster.urls")),
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
+    path("news/", include("theodoi.portal.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
