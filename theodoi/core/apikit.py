@@ -60,6 +60,7 @@ __all__ = [
     "ShortText",
     "StaleOut",
     "Text",
+    "UnitRef",
     "Year",
     "paginate",
 ]
@@ -155,6 +156,14 @@ Reason = Annotated[str, AfterValidator(_no_nul), Field(max_length=100)]
 # Money in đồng: a whole number, "12.500.000" accepted.
 Money = Annotated[int, BeforeValidator(_vietnamese_money), Field(ge=0, le=10**15)]
 Points = Annotated[Decimal, Field(ge=-1000, le=1000, max_digits=7, decimal_places=2)]
+
+
+class UnitRef(Schema):
+    """A unit as other objects name it (a lead, a sender, a commune)."""
+
+    id: int
+    code: str
+    name: str
 
 
 class Pagination(PageNumberPagination):

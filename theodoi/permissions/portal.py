@@ -154,6 +154,18 @@ def access_category(user: AnyUser, pk: Any, action: str = "view") -> Any:
     )
 
 
+def public_category(slug: str) -> Any:
+    """A category's public page, by its slug: every category is public; Http404 for none."""
+    from django.http import Http404
+
+    from theodoi.portal.models import Category
+
+    found = Category.objects.filter(slug=str(slug)[:100]).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_feedback(user: AnyUser, pk: Any, action: str = "view") -> Any:
     from theodoi.portal.models import Feedback
 

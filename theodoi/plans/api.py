@@ -26,6 +26,7 @@ from theodoi.core.apikit import (
     IsoDate,
     Pagination,
     Text,
+    UnitRef,
     Year,
     paginate,
 )
@@ -36,7 +37,6 @@ from theodoi.permissions.plans import (
     visible_plans,
     visible_work_items,
 )
-from theodoi.units.api import UnitRef
 from theodoi.units.models import Unit
 
 from .actions import (

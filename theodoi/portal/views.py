@@ -13,7 +13,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -112,7 +112,7 @@ def article_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Category, slug=slug)
+    section = permissions.portal.public_category(slug)
     items = _live().filter(category=section).newest_first()
     paged = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return page(

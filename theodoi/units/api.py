@@ -7,18 +7,21 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from theodoi import permissions
-from theodoi.core.apikit import ERRORS, LIST_ERRORS, MAX_ID, Id, IsoDate, Pagination, paginate
+from theodoi.core.apikit import (
+    ERRORS,
+    LIST_ERRORS,
+    MAX_ID,
+    Id,
+    IsoDate,
+    Pagination,
+    UnitRef,
+    paginate,
+)
 from theodoi.permissions.units import access_unit
 
 from .models import Unit, UnitLineage, normalize_name, strip_diacritics
 
 router = Router(tags=["units"])
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class UnitOut(Schema):

@@ -3,7 +3,6 @@
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -79,10 +78,11 @@ def list_unavailability(request: HttpRequest, round_id: Id) -> Any:
 )
 def add_unavailability(request: HttpRequest, round_id: Id, body: RosterUnavailabilityIn) -> Status:
     rnd = access.access_round(request.auth, round_id, "change")
-    if body.official not in {o.user.pk for o in round_officials(rnd)}:
+    official = {o.user.pk: o.user for o in round_officials(rnd)}.get(body.official)
+    if official is None:
         raise ValidationError({"official": _("Choose an attending official of this province.")})
     item = actions.do_declare_unavailability(
-        official=User.objects.get(pk=body.official),
+        official=official,
         start=body.start,
         end=body.end,
         reason=body.reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -228,7 +229,8 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
     if not rnd.is_draft:
         messages.error(request, _("Reopen the published round before changing its rules."))
         return redirect(rnd)
-    form = RoundSettingsForm(request.POST or None, instance=RosterRound.objects.get(pk=rnd.pk))
+    # A copy: the form's cleaning writes on its instance, the page shows the round as saved.
+    form = RoundSettingsForm(request.POST or None, instance=copy.copy(rnd))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
