@@ -170,12 +170,6 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 from . import plans, reporting, roster, tuyenvan, units  # noqa: E402, F401
 
 # Old flat names, kept while callers move to the app modules (``permissions.reporting.…``).
-from .reporting import (  # noqa: E402, F401
-    reporting_coordinators,
-    reporting_units,
-    visible_reporting_plans,
-    visible_reports,
-)
 from .roster import board_editable_unit_ids, visible_boards, visible_rounds  # noqa: E402, F401
 from .tuyenvan import (  # noqa: E402, F401
     inbox_unit_ids,
