@@ -25,7 +25,10 @@ def test_periods_by_plan_number_or_id(client, setup):
     assert response.status_code == 200
     codes = [p["code"] for p in response.json()["items"]]
     assert codes == ["2018-H1", "2018-H2", "2018"]
-    assert client.get("/api/v1/periods", {"plan": setup.plan.pk}).json()["items"][0]["due"] == "2018-07-10"
+    assert (
+        client.get("/api/v1/periods", {"plan": setup.plan.pk}).json()["items"][0]["due"]
+        == "2018-07-10"
+    )
     _as(client, setup.world.outsider)
     assert client.get("/api/v1/periods", {"plan": "112-KH/TU"}).status_code == 404
 

@@ -362,12 +362,19 @@ def test_inspection_round_trip(client, setup):
     assert data["unit_name"] == "Xã Một A"
     assert [f["overdue"] for f in data["follow_ups"]] == [True, False]
     first = data["follow_ups"][0]["id"]
-    listed = client.get("/api/v1/inspections", {"plan": setup.plan.pk, "open": "true"}).json()["items"]
+    listed = client.get("/api/v1/inspections", {"plan": setup.plan.pk, "open": "true"}).json()[
+        "items"
+    ]
     assert [i["id"] for i in listed] == [data["id"]]
     for f in data["follow_ups"]:
         _post(client, f"/api/v1/follow-ups/{f['id']}/close", {"closing_note": "Đã làm"})
-    assert client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "true"}).json()["items"] == []
-    closed = client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "false"}).json()["items"]
+    assert (
+        client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "true"}).json()["items"]
+        == []
+    )
+    closed = client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "false"}).json()[
+        "items"
+    ]
     assert closed[0]["follow_ups"][0]["closed_on"] == "2018-07-15"
     # Closing twice is refused; nothing changes.
     response = _post(client, f"/api/v1/follow-ups/{first}/close", {"closing_note": "Lần nữa"})
