@@ -431,10 +431,10 @@ def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.do_add_evidence(entry, form.cleaned_data["file"], by=request.user)
-        except ValidationError as error:
-            form.add_error("file", error)
         except actions.TransitionRefused as refused:
             form.add_error(None, str(refused))
+        except ValidationError as error:
+            form.add_error("file", error)
     if form.errors:
         message = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _render_report(request, report, 422, evidence_error=(entry.pk, message))
