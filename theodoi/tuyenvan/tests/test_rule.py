@@ -177,3 +177,33 @@ def test_the_result_is_frozen():
     result = decide(inputs())
     with pytest.raises(AttributeError):
         result.total = D(100)
+
+
+# The loaders agree: compute (database totals) and explain (lines) through decide -----
+
+
+@pytest.mark.django_db
+def test_compute_and_explain_agree_on_a_bonus_system_line(world, monkeypatch):
+    """compute used to count a system bonus line below its maximum as a deduction
+    where explain did not; with one rule they cannot differ."""
+    from theodoi.testing import make_criteria_set
+    from theodoi.tuyenvan import scoring
+    from theodoi.tuyenvan.models import MonthlyResult, ScoreSheet
+
+    from .helpers import MONTH, fill, hold_meeting
+
+    monkeypatch.setenv("THEODOI_TODAY", "2018-04-10")
+    criteria_set = make_criteria_set(world)
+    Criterion.objects.filter(group__criteria_set=criteria_set, system_rule="submissions").update(
+        kind="bonus"
+    )
+    hold_meeting(world.commune1a, world.commune)
+    fill(world.commune1a, ScoreSheet.Source.DISTRICT, world.district)  # nothing sent: late
+    stored = MonthlyResult.objects.get(commune=world.commune1a, month=MONTH)
+    explained = scoring.explain(world.commune1a, MONTH)
+    assert explained.result.lateness.missing == 2
+    assert (stored.total, stored.deductions, stored.band) == (
+        explained.total,
+        explained.deductions,
+        explained.band,
+    )
