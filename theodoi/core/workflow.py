@@ -14,6 +14,7 @@ answer (``theodoi.permissions``), asked before ``move``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,9 @@ REASON_MAX = 100
 class TransitionRefused(ValidationError):
     """The object's state does not allow the step; the message says why."""
 
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
 
 class Stale(Exception):
     """Someone saved the object since the version the user saw."""
@@ -62,10 +66,16 @@ class Step:
 
 @dataclass
 class Workflow:
-    """The states a document goes through and the steps between them."""
+    """The states a document goes through and the steps between them.
+
+    ``reason_max`` bounds the reason a step accepts; the object's history keeps
+    its first ``REASON_MAX`` characters (a document whose reason is also its
+    comment, such as a report returned with what needs fixing, takes longer).
+    """
 
     state_field: str
     steps: dict[str, Step] = field(default_factory=dict)
+    reason_max: int = REASON_MAX
 
     def step(
         self,
@@ -80,16 +90,30 @@ class Workflow:
         self.steps[name] = Step(name, frozenset(sources), target, refused, reason_required, stamps)
         return self
 
+    def adjust(self, name: str, **changes: Any) -> Workflow:
+        """Change one step of a declared workflow (its message, its stamps…)."""
+        if "sources" in changes:
+            changes["sources"] = frozenset(changes["sources"])
+        self.steps[name] = dataclasses.replace(self.steps[name], **changes)
+        return self
+
+    def check(self, obj: Any, name: str) -> None:
+        """TransitionRefused unless the object's state allows the step (before ``move``,
+        for an action that does other work first)."""
+        step = self.steps[name]
+        if getattr(obj, self.state_field) not in step.sources:
+            raise TransitionRefused(str(step.refused))
+
     def allowed(self, obj: Any) -> list[str]:
         """Names of the steps the object's state allows (before asking who may)."""
         state = getattr(obj, self.state_field)
         return [s.name for s in self.steps.values() if state in s.sources]
 
 
-def review(state_field: str = "state") -> Workflow:
+def review(state_field: str = "state", *, reason_max: int = REASON_MAX) -> Workflow:
     """The reviewed document: draft → submitted → accepted / returned; reopened with a reason."""
     return (
-        Workflow(state_field)
+        Workflow(state_field, reason_max=reason_max)
         .step(
             "submit",
             ("draft", "returned"),
@@ -119,13 +143,19 @@ def review(state_field: str = "state") -> Workflow:
     )
 
 
-def clean_reason(reason: str | None, *, required: bool, field_name: str = "reason") -> str:
+def clean_reason(
+    reason: str | None,
+    *,
+    required: bool,
+    field_name: str = "reason",
+    max_length: int = REASON_MAX,
+) -> str:
     """The reason trimmed; a ValidationError at ``field_name`` when missing or unfit."""
     text = " ".join((reason or "").split())
     if required and not text:
         raise ValidationError({field_name: _("Give the reason.")})
     errors: list[str] = []
-    for validator in (MaxLengthValidator(REASON_MAX), ProhibitNullCharactersValidator()):
+    for validator in (MaxLengthValidator(max_length), ProhibitNullCharactersValidator()):
         try:
             validator(text)
         except ValidationError as error:
@@ -152,14 +182,13 @@ def move(
     when it moved on); ``update`` sets other fields in the same save.
     """
     step = workflow.steps[step_name]
-    reason = clean_reason(reason, required=step.reason_required)
+    reason = clean_reason(reason, required=step.reason_required, max_length=workflow.reason_max)
     model = type(obj)
     locked = model._default_manager.select_for_update().get(pk=obj.pk)
     has_version = any(f.name == "version" for f in model._meta.concrete_fields)
     if version is not None and has_version and locked.version != version:
         raise Stale(locked)
-    if getattr(locked, workflow.state_field) not in step.sources:
-        raise TransitionRefused(str(step.refused))
+    workflow.check(locked, step_name)
     fields = [workflow.state_field, *step.stamps, *(update or {})]
     setattr(locked, workflow.state_field, step.target)
     now = clock.now()
@@ -172,7 +201,7 @@ def move(
         fields.append("version")
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         fields.append("updated_at")
-    locked._change_reason = reason or str(step.name)  # type: ignore[attr-defined]
+    locked._change_reason = (reason or str(step.name))[:REASON_MAX]  # type: ignore[attr-defined]
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save(update_fields=fields)
     moved.send(sender=model, obj=locked, step=step, by=by, reason=reason)

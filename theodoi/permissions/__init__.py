@@ -169,10 +169,3 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 # The app modules register their rules on import.
 from . import plans, portal, reporting, roster, tuyenvan, units  # noqa: E402, F401
 
-# Old flat names, kept while callers move to the app modules (``permissions.reporting.…``).
-from .reporting import (  # noqa: E402, F401
-    reporting_coordinators,
-    reporting_units,
-    visible_reporting_plans,
-    visible_reports,
-)

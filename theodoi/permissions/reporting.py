@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from theodoi.permissions import (
     AnyUser,
     Role,
+    fetch,
     has_role,
     memberships,
+    parse_id,
     reach,
     reaches,
 )
@@ -147,3 +151,131 @@ def reporting_units(user: AnyUser) -> QuerySet[Unit]:
     """The units the user reports for: own units of the reporter roles (not their subtrees)."""
     ids = [m.unit_id for m in memberships(user) if m.role in REPORTER_ROLES]
     return Unit.objects.filter(pk__in=ids)
+
+
+# Fetching one object ------------------------------------------------------------
+#
+# Each helper answers for one kind of object: the object, Http404 when it is
+# missing or the user may not see it, PermissionDenied when the user sees it but
+# may not take the action. Pages and the API ask only these, with the same
+# action names, so one request gets one answer whatever the channel.
+
+# Reports (and their entries and evidence): reporters of the unit change and
+# submit, coordinators of the plan decide.
+REPORT_ACTIONS = {
+    "view": "reporting.view_report",
+    "change": "reporting.change_report",
+    "submit": "reporting.submit_report",
+    "decide": "reporting.decide_report",
+}
+# A plan's reporting (periods, exports, inspections, follow-ups): coordinators
+# manage it, leadership viewers read it.
+REPORTING_ACTIONS = {
+    "view": "reporting.view_reporting",
+    "manage": "reporting.manage_reporting",
+}
+
+
+def _rule(actions: dict[str, str], action: str) -> str:
+    try:
+        return actions[action]
+    except KeyError:
+        raise ValueError(f"unknown action {action!r}; one of {sorted(actions)}") from None
+
+
+def _reporting(user: AnyUser, queryset: QuerySet[Any], pk: Any, action: str) -> Any:
+    return fetch(user, queryset, pk, REPORTING_ACTIONS["view"], _rule(REPORTING_ACTIONS, action))
+
+
+def _report_rule(user: AnyUser, queryset: QuerySet[Any], pk: Any, action: str) -> Any:
+    return fetch(user, queryset, pk, REPORT_ACTIONS["view"], _rule(REPORT_ACTIONS, action))
+
+
+def access_reporting_plan(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A plan's reporting: ``view`` (coordinators, viewers) or ``manage`` (coordinators)."""
+    from theodoi.plans.models import Plan
+
+    return _reporting(user, Plan.objects.select_related("owner", "issuer"), pk, action)
+
+
+def access_plan_periods(user: AnyUser, pk: Any) -> Any:
+    """The plan whose periods are listed: whoever sees the plan (reporters look up
+    the period they report for)."""
+    from theodoi.plans.models import Plan
+
+    return fetch(user, Plan.objects.select_related("owner"), pk, "plans.view_plan")
+
+
+def access_period(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A reporting period: ``view`` or ``manage`` (exports)."""
+    from theodoi.reporting.models import ReportingPeriod
+
+    return _reporting(user, ReportingPeriod.objects.select_related("plan__owner"), pk, action)
+
+
+def access_report(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A report: ``view``, ``change`` (save a draft, evidence), ``submit`` or ``decide``
+    (accept, return, reopen)."""
+    from theodoi.reporting.models import ProgressReport
+
+    queryset = ProgressReport.objects.select_related("period__plan__owner", "unit")
+    return _report_rule(user, queryset, pk, action)
+
+
+def access_new_report(user: AnyUser, period_pk: Any, unit_pk: Any) -> Any:
+    """The (unsaved) report of ``unit_pk`` for ``period_pk`` that the user may start."""
+    from theodoi.reporting.models import ProgressReport, ReportingPeriod
+
+    period = ReportingPeriod.objects.select_related("plan").filter(pk=parse_id(period_pk)).first()
+    unit = Unit.objects.filter(pk=parse_id(unit_pk)).first()
+    if period is None or unit is None:
+        raise Http404
+    probe = ProgressReport(period=period, unit=unit)
+    if not user.has_perm(REPORT_ACTIONS["view"], probe):
+        raise Http404
+    if not user.has_perm(REPORT_ACTIONS["change"], probe):
+        raise PermissionDenied
+    return probe
+
+
+def access_entry(user: AnyUser, pk: Any, action: str = "view", *, report: Any = None) -> Any:
+    """A report's entry (one work item's line), within ``report`` (an id) when given."""
+    from theodoi.reporting.models import ProgressEntry
+
+    queryset = ProgressEntry.objects.select_related("report__period__plan__owner", "report__unit")
+    if report is not None:
+        queryset = queryset.filter(report_id=parse_id(report))
+    return _report_rule(user, queryset, pk, action)
+
+
+def access_evidence(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An evidence file: ``view`` (download) or ``change`` (remove) as its report."""
+    from theodoi.reporting.models import Evidence
+
+    queryset = Evidence.objects.select_related(
+        "entry__report__period__plan__owner", "entry__report__unit"
+    )
+    return _report_rule(user, queryset, pk, action)
+
+
+def access_export(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A consolidated report (export) of a period."""
+    from theodoi.reporting.models import ConsolidatedExport
+
+    queryset = ConsolidatedExport.objects.select_related("period__plan__owner", "created_by")
+    return _reporting(user, queryset, pk, action)
+
+
+def access_inspection(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An inspection: ``view`` or ``manage`` (add follow-ups)."""
+    from theodoi.reporting.models import Inspection
+
+    return _reporting(user, Inspection.objects.select_related("plan__owner", "unit"), pk, action)
+
+
+def access_follow_up(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An inspection's follow-up: ``view`` or ``manage`` (close)."""
+    from theodoi.reporting.models import FollowUp
+
+    queryset = FollowUp.objects.select_related("inspection__plan__owner", "inspection__unit")
+    return _reporting(user, queryset, pk, action)

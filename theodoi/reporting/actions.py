@@ -11,9 +11,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from theodoi.core import clock
+from theodoi.core import clock, workflow
+from theodoi.core.workflow import TransitionRefused
 from theodoi.plans.models import Assignment, Plan
 from theodoi.units.models import Unit
 
@@ -33,21 +35,44 @@ from .models import (
 State = ProgressReport.State
 
 
-class TransitionRefused(Exception):
-    """The report's state does not allow this step; the message says why."""
+__all__ = ["REPORT_WORKFLOW", "EntryErrors", "StaleReport", "TransitionRefused"]
+
+# The report's life is the shared review workflow (theodoi.core.workflow), with the
+# report's own words and time stamps. A returned or reopened report's comment is
+# the reason, as long as a comment may be; its history keeps the first 100
+# characters.
+REPORT_WORKFLOW = (
+    workflow.review("state", reason_max=10_000)
+    .adjust("submit", refused=gettext_lazy("Only a draft or returned report can be submitted."))
+    .adjust(
+        "accept",
+        refused=gettext_lazy("Only a submitted report can be accepted."),
+        stamps=("decided_at",),
+    )
+    .adjust(
+        "return",
+        refused=gettext_lazy("Only a submitted report can be returned."),
+        stamps=("decided_at",),
+    )
+    .adjust("reopen", refused=gettext_lazy("Only an accepted report can be reopened."))
+)
 
 
-class StaleReport(Exception):
-    """Someone saved the report since this version was read."""
+class StaleReport(workflow.Stale):
+    """Someone saved the report since this version was read; ``report`` is it now."""
 
     def __init__(self, report: ProgressReport) -> None:
-        super().__init__(
+        super().__init__(report)
+        self.args = (
             _(
                 "Someone else saved this report in the meantime. Their values are shown; "
                 "re-enter your changes on top of them."
-            )
+            ),
         )
-        self.report = report
+
+    @property
+    def report(self) -> ProgressReport:
+        return self.current  # type: ignore[return-value]
 
 
 class EntryErrors(Exception):
@@ -260,6 +285,25 @@ def _revision(
     )
 
 
+def _move(
+    report: ProgressReport,
+    step: str,
+    *,
+    by: AbstractBaseUser,
+    version: int | None,
+    reason: str = "",
+    update: dict[str, Any] | None = None,
+) -> ProgressReport:
+    """Take a workflow step (locked, version-checked, attributed), the report as saved."""
+    try:
+        moved = workflow.move(
+            REPORT_WORKFLOW, report, step, by=by, reason=reason, version=version, update=update
+        )
+    except workflow.Stale as stale:
+        raise StaleReport(stale.current) from None
+    return ProgressReport.objects.select_related("period__plan", "unit").get(pk=moved.pk)
+
+
 @transaction.atomic
 def do_submit_report(
     report: ProgressReport,
@@ -269,17 +313,19 @@ def do_submit_report(
     data: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> ProgressReport:
     report = _lock(report, version)
-    if not report.is_editable:
-        raise TransitionRefused(_("Only a draft or returned report can be submitted."))
+    REPORT_WORKFLOW.check(report, "submit")
     entries = list(report.entries.all())
     _apply(entries, validate_entries(entries, data or {}, for_submit=True), by)
     previous = report.revisions.filter(action=ReportRevision.Action.SUBMIT).last()
     snapshot = _snapshot(report)
     now = clock.now()
-    report.state = State.SUBMITTED
-    report.submitted_at = now
-    report.first_submitted_at = report.first_submitted_at or now
-    _bump(report, "state", "submitted_at", "first_submitted_at")
+    report = _move(
+        report,
+        "submit",
+        by=by,
+        version=version,
+        update={"submitted_at": now, "first_submitted_at": report.first_submitted_at or now},
+    )
     _revision(
         report,
         ReportRevision.Action.SUBMIT,
@@ -317,13 +363,7 @@ def do_accept_report(
     report: ProgressReport, *, by: AbstractBaseUser, comment: str = "", version: int | None = None
 ) -> ProgressReport:
     """Accept a submitted report and carry its lead entries into the assignments."""
-    report = _lock(report, version)
-    if report.state != State.SUBMITTED:
-        raise TransitionRefused(_("Only a submitted report can be accepted."))
-    report.state = State.ACCEPTED
-    report.decided_at = clock.now()
-    report.comment = comment
-    _bump(report, "state", "decided_at", "comment")
+    report = _move(report, "accept", by=by, version=version, update={"comment": comment})
     _revision(report, ReportRevision.Action.ACCEPT, by, comment)
     leads = report.entries.filter(role=ProgressEntry.Role.LEAD).select_related("work_item")
     assignments = {
@@ -352,13 +392,9 @@ def do_return_report(
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused(_("Say what needs fixing: a comment is required."))
-    report = _lock(report, version)
-    if report.state != State.SUBMITTED:
-        raise TransitionRefused(_("Only a submitted report can be returned."))
-    report.state = State.RETURNED
-    report.decided_at = clock.now()
-    report.comment = comment
-    _bump(report, "state", "decided_at", "comment")
+    report = _move(
+        report, "return", by=by, version=version, reason=comment, update={"comment": comment}
+    )
     _revision(report, ReportRevision.Action.RETURN, by, comment)
     return report
 
@@ -370,13 +406,9 @@ def do_reopen_report(
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused(_("Give the reason for reopening."))
-    report = _lock(report, version)
-    if report.state != State.ACCEPTED:
-        raise TransitionRefused(_("Only an accepted report can be reopened."))
-    report.state = State.RETURNED
-    report.comment = reason
-    report._change_reason = reason
-    _bump(report, "state", "comment")
+    report = _move(
+        report, "reopen", by=by, version=version, reason=reason, update={"comment": reason}
+    )
     _revision(report, ReportRevision.Action.REOPEN, by, reason)
     return report
 

@@ -1,7 +1,12 @@
-"""The reporting API under /api/v1/: periods, reports and their workflow, rates, exports."""
+"""The reporting API under /api/v1/: periods, reports and their workflow, rates, exports.
 
-from __future__ import annotations
+Access: every object is fetched through ``theodoi.permissions.reporting``
+(``access_*``), as the pages do: 404 outside what the caller may see, 403 when
+seen but not allowed. Errors are the API kit's ``ErrorOut`` (``StaleOut`` with
+the report as it is now for a 409); lists are paged.
+"""
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -9,18 +14,32 @@ import pydantic
 from django import forms as django_forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
-from pydantic import AfterValidator
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from theodoi import permissions
 from theodoi.core import clock
+from theodoi.core.apikit import (
+    ERRORS,
+    LIST_ERRORS,
+    MAX_ID,
+    WRITE_ERRORS,
+    Id,
+    IsoDate,
+    Money,
+    Pagination,
+    ShortText,
+    StaleOut,
+    Text,
+    paginate,
+)
 from theodoi.plans.models import Plan
 
 from . import actions, consolidation, rates
@@ -44,10 +63,38 @@ from .models import (
 )
 from .periods import do_set_schedule
 
+access = permissions.reporting
 router = Router(tags=["reporting"])
 
 
-class PeriodOut(Schema):
+def _plan_ref(value: Any) -> Any:
+    """A plan's id (ASCII digits within a 64-bit key) or its number ("112-KH/TU").
+
+    Digits of other scripts ("³": ``isdigit()`` is true, ``int()`` fails) and
+    numbers past 2⁶³ are a field error, not a lookup.
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_parsing", "Enter a whole number")
+    if isinstance(value, int):
+        if 0 < value <= MAX_ID:
+            return value
+        raise PydanticCustomError("int_parsing", "Enter a whole number")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            if text.isascii() and len(text) <= 19 and 0 < int(text) <= MAX_ID:
+                return int(text)
+            raise PydanticCustomError("int_parsing", "Enter a whole number")
+        if text and len(text) <= 100 and "\x00" not in text:
+            return text
+    raise PydanticCustomError("plan_ref", "Enter the plan's id or its number")
+
+
+# A plan by id or number: what the reporting API's ``plan`` fields take.
+PlanRef = Annotated[int | str, BeforeValidator(_plan_ref)]
+
+
+class ReportingPeriodOut(Schema):
     id: int
     plan: int
     kind: str
@@ -58,7 +105,7 @@ class PeriodOut(Schema):
     due: date
 
 
-class EntryOut(Schema):
+class ReportEntryOut(Schema):
     id: int
     work_item: int
     work_item_title: str
@@ -74,7 +121,7 @@ class EntryOut(Schema):
     evidence: list[str]
 
 
-class ReportSummary(Schema):
+class ReportSummaryOut(Schema):
     id: int
     period: int
     period_code: str
@@ -86,58 +133,48 @@ class ReportSummary(Schema):
     submitted_at: datetime | None
 
 
-class ReportOut(ReportSummary):
+class ReportOut(ReportSummaryOut):
     comment: str
-    entries: list[EntryOut]
+    entries: list[ReportEntryOut]
 
 
-class EntryIn(Schema):
-    work_item: int
+class ReportEntryIn(Schema):
+    work_item: Id
     status: Literal[tuple(ProgressEntry.Status.values)] | None = None  # type: ignore[valid-type]
     percent: int | None = Field(None, ge=0, le=100)
-    completed_on: date | None = None
-    results: str | None = None
-    shortcomings: str | None = None
-    proposals: str | None = None
-    budget_spent: int | None = Field(None, ge=0)
+    completed_on: IsoDate | None = None
+    results: Text | None = None
+    shortcomings: Text | None = None
+    proposals: Text | None = None
+    budget_spent: Money | None = None
 
 
-class ReportPatch(Schema):
-    version: int
-    entries: list[EntryIn] = []
+class ReportPatchIn(Schema):
+    version: Id
+    entries: list[ReportEntryIn] = Field([], max_length=1000)
 
 
-class SubmitIn(Schema):
-    version: int | None = None
-    entries: list[EntryIn] = []
+class ReportSubmitIn(Schema):
+    version: Id | None = None
+    entries: list[ReportEntryIn] = Field([], max_length=1000)
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL")  # reported as "This value is not valid."
-    return value
+class ReportAcceptIn(Schema):
+    comment: Text = ""
+    version: Id | None = None
 
 
-# Text that reaches the database without a form: no NUL bytes (PostgreSQL refuses them).
-Text = Annotated[str, AfterValidator(_no_nul)]
+class ReportReturnIn(Schema):
+    comment: Text = Field(..., min_length=1)
+    version: Id | None = None
 
 
-class AcceptIn(Schema):
-    comment: Text = Field("", max_length=10_000)
-    version: int | None = None
+class ReportReopenIn(Schema):
+    reason: Text = Field(..., min_length=1)
+    version: Id | None = None
 
 
-class ReturnIn(Schema):
-    comment: Text = Field(..., min_length=1, max_length=10_000)
-    version: int | None = None
-
-
-class ReopenIn(Schema):
-    reason: Text = Field(..., min_length=1, max_length=10_000)
-    version: int | None = None
-
-
-class UnitRate(Schema):
+class ReportingUnitRateOut(Schema):
     unit: int
     name: str
     state: str
@@ -146,7 +183,7 @@ class UnitRate(Schema):
     on_time: int
 
 
-class RatesOut(Schema):
+class ReportingRatesOut(Schema):
     period: int
     code: str
     expected: int
@@ -154,23 +191,23 @@ class RatesOut(Schema):
     on_time: int
     completeness: float | None
     timeliness: float | None
-    units: list[UnitRate]
+    units: list[ReportingUnitRateOut]
 
 
-class ExportIn(Schema):
+class ConsolidatedExportIn(Schema):
     """Fields left out take their defaults: no number, today's date, the usual
     recipients, the unit's head (or "K/T TRƯỞNG BAN") as signer."""
 
     format: Literal["docx", "xlsx"]
-    number: str | None = Field(None, max_length=40, description="e.g. 15-BC/BTGTU")
-    issued_on: date | None = None
-    recipients: list[str] | None = Field(None, max_length=30)
-    signer_authority: str | None = Field(None, max_length=100)
-    signer_position: str | None = Field(None, max_length=100)
-    signer_name: str | None = Field(None, max_length=100)
+    number: ShortText | None = Field(None, max_length=40, description="e.g. 15-BC/BTGTU")
+    issued_on: IsoDate | None = None
+    recipients: list[ShortText] | None = Field(None, max_length=30)
+    signer_authority: ShortText | None = Field(None, max_length=100)
+    signer_position: ShortText | None = Field(None, max_length=100)
+    signer_name: ShortText | None = Field(None, max_length=100)
 
 
-class ExportOut(Schema):
+class ConsolidatedExportOut(Schema):
     id: int
     period: int
     format: str
@@ -185,16 +222,29 @@ class ExportOut(Schema):
     download: str | None
 
 
-class Message(Schema):
-    message: str
+class ReportStaleOut(StaleOut):
+    """409: a stale version or a refused step; ``current`` is the report as it is now."""
 
-
-class Conflict(Schema):
-    message: str
-    report: ReportOut | None = None
+    current: ReportOut | None = None  # type: ignore[assignment]
 
 
 # Helpers --------------------------------------------------------------------------
+
+
+class Mapped(Sequence[Any]):
+    """A queryset read page by page and turned into output rows: what
+    ``@paginate`` slices without loading every row."""
+
+    def __init__(self, queryset: QuerySet[Any], row: Callable[[Any], Any]) -> None:
+        self.queryset, self.row = queryset, row
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.row(obj) for obj in self.queryset[index]]
+        return self.row(self.queryset[index])
 
 
 def _summary(report: ProgressReport) -> dict[str, Any]:
@@ -239,27 +289,7 @@ def _full(report: ProgressReport) -> dict[str, Any]:
     }
 
 
-def _report(request: HttpRequest, pk: int, perm: str = "reporting.view_report") -> ProgressReport:
-    report = get_object_or_404(ProgressReport.objects.select_related("period__plan", "unit"), pk=pk)
-    if not request.user.has_perm("reporting.view_report", report):
-        raise HttpError(404, _("Not found."))
-    if not request.user.has_perm(perm, report):
-        raise HttpError(403, _("You may not do this."))
-    return report
-
-
-def _period(
-    request: HttpRequest, pk: int, perm: str = "reporting.view_reporting"
-) -> ReportingPeriod:
-    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", period):
-        raise HttpError(404, _("Not found."))
-    if not request.user.has_perm(perm, period):
-        raise HttpError(403, _("You may not do this."))
-    return period
-
-
-def _entry_data(entries: list[EntryIn]) -> dict[int, dict[str, Any]]:
+def _entry_data(entries: list[ReportEntryIn]) -> dict[int, dict[str, Any]]:
     return {
         e.work_item: {
             k: v for k, v in e.dict(exclude={"work_item"}).items() if k in e.model_fields_set
@@ -268,22 +298,33 @@ def _entry_data(entries: list[EntryIn]) -> dict[int, dict[str, Any]]:
     }
 
 
+def _conflict(message: str, report: ProgressReport) -> Status:
+    current = ProgressReport.objects.select_related("period", "unit").get(pk=report.pk)
+    return Status(409, {"message": message, "fields": {}, "current": _full(current)})
+
+
 def _run(step: Any, report: ProgressReport, **kwargs: Any) -> Any:
-    """Run a workflow action, turning its refusals into JSON responses."""
+    """Run a workflow action: the report as saved, or 409 with the report as it is."""
     try:
         done = step(report, **kwargs)
     except actions.StaleReport as stale:
-        return Status(409, {"message": str(stale), "report": _full(stale.report)})
+        return _conflict(str(stale), stale.report)
     except actions.TransitionRefused as refused:
-        return Status(409, {"message": str(refused), "report": None})
+        return _conflict(_message(refused), report)
     except actions.EntryErrors as invalid:
-        fields = {
-            f"entries.{item}.{name}": message
-            for item, errors in invalid.errors.items()
-            for name, message in errors.items()
-        }
-        return Status(422, {"message": _("The input is not valid."), "fields": fields})
+        raise _invalid(
+            {
+                f"entries.{item}.{name}": message
+                for item, errors in invalid.errors.items()
+                for name, message in errors.items()
+            }
+        ) from None
     return _full(ProgressReport.objects.select_related("period", "unit").get(pk=done.pk))
+
+
+def _message(error: Exception) -> str:
+    """The text of a refusal (a ValidationError's messages, or the exception's text)."""
+    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 def _optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
@@ -296,23 +337,13 @@ def _optional_body(request: HttpRequest, schema: type[Schema]) -> Any:
         raise ValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
 
 
-def _find_plan(plan: str | int) -> Plan | None:
-    """A plan by id or number; None for anything else (NUL bytes, huge numbers)."""
-    text = str(plan).strip()
-    if not text or "\x00" in text or len(text) > 100:
-        return None
-    query = Q(number=text)
-    if text.isdigit() and int(text) < 2**63:
-        query |= Q(pk=int(text))
-    return Plan.objects.filter(query).select_related("owner").first()
-
-
-def _plan(request: HttpRequest, plan: str | int, perm: str = "reporting.view_reporting") -> Plan:
-    found = _find_plan(plan)
-    if found is None or not request.user.has_perm("reporting.view_reporting", found):
-        raise HttpError(404, _("Not found."))
-    if not request.user.has_perm(perm, found):
-        raise HttpError(403, _("You may not do this."))
+def _plan_id(plan: int | str) -> int:
+    """The id of a plan given by id or by number (Http404 for an unknown number)."""
+    if isinstance(plan, int):
+        return plan
+    found = Plan.objects.filter(number=plan).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404
     return found
 
 
@@ -323,8 +354,9 @@ def _form_errors(form: django_forms.BaseForm, prefix: str = "") -> dict[str, str
     }
 
 
-def _invalid(fields: dict[str, str]) -> Status:
-    return Status(422, {"message": _("The input is not valid."), "fields": fields})
+def _invalid(fields: dict[str, str]) -> DjangoValidationError:
+    """Field errors, answered by the API's handler as a 422 naming each field."""
+    return DjangoValidationError(fields)
 
 
 def _form_data(body: Schema, exclude_unset: bool = False) -> dict[str, Any]:
@@ -335,57 +367,63 @@ def _form_data(body: Schema, exclude_unset: bool = False) -> dict[str, Any]:
     }
 
 
-ERRORS = {403: Message, 404: Message, 409: Message, 422: dict}
-REPORT_RESPONSES = {200: ReportOut, 409: Conflict, 422: dict, 403: Message, 404: Message}
+REPORT_RESPONSES: dict[int, Any] = {200: ReportOut, **WRITE_ERRORS, 409: ReportStaleOut}
 
 
 # Endpoints ------------------------------------------------------------------------
 
 
-@router.get("periods", response=list[PeriodOut], summary="Reporting periods of a plan")
-def list_periods(request: HttpRequest, plan: str) -> list[dict[str, Any]]:
+def _period_out(p: ReportingPeriod) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "plan": p.plan_id,
+        "kind": p.kind,
+        "code": p.code,
+        "title": p.title,
+        "start": p.start,
+        "end": p.end,
+        "due": p.due,
+    }
+
+
+@router.get(
+    "periods",
+    response={200: list[ReportingPeriodOut], **ERRORS},
+    summary="Reporting periods of a plan",
+)
+@paginate(Pagination)
+def list_periods(request: HttpRequest, plan: PlanRef) -> Any:
     """`plan` is the plan's id or its number (112-KH/TU)."""
-    found = _find_plan(plan)
-    if found is None or not request.user.has_perm("plans.view_plan", found):
-        raise HttpError(404, _("Not found."))
-    return [
-        {
-            "id": p.pk,
-            "plan": p.plan_id,
-            "kind": p.kind,
-            "code": p.code,
-            "title": p.title,
-            "start": p.start,
-            "end": p.end,
-            "due": p.due,
-        }
-        for p in found.reporting_periods.all()
-    ]
+    found = access.access_plan_periods(request.user, _plan_id(plan))
+    return Mapped(found.reporting_periods.all(), _period_out)
 
 
-@router.get("reports", response=list[ReportSummary], summary="Reports the user may read")
-def list_reports(
-    request: HttpRequest, period: int | None = None, unit: int | None = None
-) -> list[dict[str, Any]]:
-    reports = permissions.visible_reports(
+@router.get(
+    "reports",
+    response={200: list[ReportSummaryOut], **LIST_ERRORS},
+    summary="Reports the user may read",
+)
+@paginate(Pagination)
+def list_reports(request: HttpRequest, period: Id | None = None, unit: Id | None = None) -> Any:
+    reports = access.visible_reports(
         request.user, ProgressReport.objects.select_related("period", "unit")
     )
     if period is not None:
         reports = reports.filter(period_id=period)
     if unit is not None:
         reports = reports.filter(unit_id=unit)
-    return [_summary(r) for r in reports.order_by("period__end", "unit__position", "unit__name")]
+    return Mapped(reports.order_by("period__end", "unit__position", "unit__name", "pk"), _summary)
 
 
-@router.get("reports/{report_id}", response={200: ReportOut, 403: Message, 404: Message})
+@router.get("reports/{report_id}", response={200: ReportOut, **ERRORS})
 def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
-    return _full(_report(request, report_id))
+    return _full(access.access_report(request.user, report_id))
 
 
 @router.patch("reports/{report_id}", response=REPORT_RESPONSES, summary="Save a draft")
-def patch_report(request: HttpRequest, report_id: int, body: ReportPatch) -> Any:
+def patch_report(request: HttpRequest, report_id: int, body: ReportPatchIn) -> Any:
     """Refused with 409 and the newer report when `version` is not the current one."""
-    report = _report(request, report_id, "reporting.change_report")
+    report = access.access_report(request.user, report_id, "change")
     return _run(
         actions.do_save_draft,
         report,
@@ -398,8 +436,8 @@ def patch_report(request: HttpRequest, report_id: int, body: ReportPatch) -> Any
 @router.post("reports/{report_id}/submit", response=REPORT_RESPONSES)
 def submit_report(request: HttpRequest, report_id: int) -> Any:
     """The body may be empty, or carry a `version` and last `entries` to save with it."""
-    report = _report(request, report_id, "reporting.submit_report")
-    body = _optional_body(request, SubmitIn)
+    report = access.access_report(request.user, report_id, "submit")
+    body = _optional_body(request, ReportSubmitIn)
     return _run(
         actions.do_submit_report,
         report,
@@ -412,8 +450,8 @@ def submit_report(request: HttpRequest, report_id: int) -> Any:
 @router.post("reports/{report_id}/accept", response=REPORT_RESPONSES)
 def accept_report(request: HttpRequest, report_id: int) -> Any:
     """The body may be empty, or carry a `comment` and a `version`."""
-    report = _report(request, report_id, "reporting.decide_report")
-    body = _optional_body(request, AcceptIn)
+    report = access.access_report(request.user, report_id, "decide")
+    body = _optional_body(request, ReportAcceptIn)
     return _run(
         actions.do_accept_report,
         report,
@@ -424,8 +462,8 @@ def accept_report(request: HttpRequest, report_id: int) -> Any:
 
 
 @router.post("reports/{report_id}/return", response=REPORT_RESPONSES)
-def return_report(request: HttpRequest, report_id: int, body: ReturnIn) -> Any:
-    report = _report(request, report_id, "reporting.decide_report")
+def return_report(request: HttpRequest, report_id: int, body: ReportReturnIn) -> Any:
+    report = access.access_report(request.user, report_id, "decide")
     return _run(
         actions.do_return_report,
         report,
@@ -436,8 +474,8 @@ def return_report(request: HttpRequest, report_id: int, body: ReturnIn) -> Any:
 
 
 @router.post("reports/{report_id}/reopen", response=REPORT_RESPONSES)
-def reopen_report(request: HttpRequest, report_id: int, body: ReopenIn) -> Any:
-    report = _report(request, report_id, "reporting.decide_report")
+def reopen_report(request: HttpRequest, report_id: int, body: ReportReopenIn) -> Any:
+    report = access.access_report(request.user, report_id, "decide")
     return _run(
         actions.do_reopen_report,
         report,
@@ -447,9 +485,9 @@ def reopen_report(request: HttpRequest, report_id: int, body: ReopenIn) -> Any:
     )
 
 
-@router.get("periods/{period_id}/rates", response={200: RatesOut, 403: Message, 404: Message})
+@router.get("periods/{period_id}/rates", response={200: ReportingRatesOut, **ERRORS})
 def period_rates(request: HttpRequest, period_id: int) -> dict[str, Any]:
-    period = _period(request, period_id)
+    period = access.access_period(request.user, period_id)
     table = rates.rate_table([period], clock.today())
     overall = table.overall
     return {
@@ -492,18 +530,18 @@ def _export(export: ConsolidatedExport) -> dict[str, Any]:
     }
 
 
-@router.post("periods/{period_id}/exports", response={202: ExportOut, **ERRORS})
-def start_export(request: HttpRequest, period_id: int, body: ExportIn) -> Status:
+@router.post("periods/{period_id}/exports", response={202: ConsolidatedExportOut, **WRITE_ERRORS})
+def start_export(request: HttpRequest, period_id: int, body: ConsolidatedExportIn) -> Status:
     """Start the consolidated report in the background; poll GET exports/{id}."""
-    period = _period(request, period_id, "reporting.manage_reporting")
+    period = access.access_period(request.user, period_id, "manage")
     data = {**consolidation.export_defaults(period), **_form_data(body, exclude_unset=True)}
     if isinstance(data["recipients"], list):
-        if any(not isinstance(line, str) or "\n" in line for line in data["recipients"]):
-            return _invalid({"recipients": _("Give one recipient per list item.")})
+        if any("\n" in line for line in data["recipients"]):
+            raise _invalid({"recipients": _("Give one recipient per list item.")})
         data["recipients"] = "\n".join(data["recipients"])
     form = ExportForm(data, period=period)
     if not form.is_valid():
-        return _invalid(_form_errors(form))
+        raise _invalid(_form_errors(form))
     values = dict(form.cleaned_data)
     export = consolidation.do_start_export(
         period, fmt=values.pop("format"), by=request.user, **values
@@ -511,17 +549,12 @@ def start_export(request: HttpRequest, period_id: int, body: ExportIn) -> Status
     return Status(202, _export(export))
 
 
-@router.get("exports/{export_id}", response={200: ExportOut, 404: Message})
+@router.get("exports/{export_id}", response={200: ConsolidatedExportOut, **ERRORS})
 def get_export(request: HttpRequest, export_id: int) -> dict[str, Any]:
-    export = get_object_or_404(
-        ConsolidatedExport.objects.select_related("period__plan"), pk=export_id
-    )
-    if not request.user.has_perm("reporting.view_reporting", export.period):
-        raise HttpError(404, _("Not found."))
-    return _export(export)
+    return _export(access.access_export(request.user, export_id))
 
 
-class RangeRatesOut(Schema):
+class ReportingRangeRatesOut(Schema):
     plan: int
     periods: list[str]
     expected: int
@@ -529,18 +562,19 @@ class RangeRatesOut(Schema):
     on_time: int
     completeness: float | None
     timeliness: float | None
-    units: list[UnitRate]
+    units: list[ReportingUnitRateOut]
 
 
-@router.get("rates", response={200: RangeRatesOut, 404: Message}, summary="Rates over periods")
+@router.get("rates", response={200: ReportingRangeRatesOut, **ERRORS}, summary="Rates over periods")
 def range_rates(
-    request: HttpRequest, plan: str, start: date | None = None, end: date | None = None
+    request: HttpRequest,
+    plan: PlanRef,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
 ) -> dict[str, Any]:
     """Completeness and timeliness over every period of the plan that ends within
     [start, end] (all periods when not given), per unit and overall."""
-    found = _find_plan(plan)
-    if found is None or not request.user.has_perm("reporting.view_reporting", found):
-        raise HttpError(404, _("Not found."))
+    found = access.access_reporting_plan(request.user, _plan_id(plan))
     periods = found.reporting_periods.all()
     if start:
         periods = periods.filter(start__gte=start)
@@ -573,58 +607,44 @@ def range_rates(
 # Ad hoc periods, the schedule ---------------------------------------------------------
 
 
-class PeriodIn(Schema):
-    plan: int | str = Field(..., description="The plan's id or number (112-KH/TU).")
-    code: str = Field(..., max_length=20, description="e.g. 2018-GK for a mid-term review")
-    title: str = Field(..., max_length=200)
-    start: date
-    end: date
-    due: date
+class ReportingPeriodIn(Schema):
+    plan: PlanRef = Field(..., description="The plan's id or number (112-KH/TU).")
+    code: ShortText = Field(..., max_length=20, description="e.g. 2018-GK for a mid-term review")
+    title: ShortText = Field(..., max_length=200)
+    start: IsoDate
+    end: IsoDate
+    due: IsoDate
 
 
-def _period_out(p: ReportingPeriod) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "plan": p.plan_id,
-        "kind": p.kind,
-        "code": p.code,
-        "title": p.title,
-        "start": p.start,
-        "end": p.end,
-        "due": p.due,
-    }
-
-
-@router.post("periods", response={201: PeriodOut, **ERRORS}, summary="Add an ad hoc period")
-def add_period(request: HttpRequest, body: PeriodIn) -> Status:
+@router.post(
+    "periods", response={201: ReportingPeriodOut, **WRITE_ERRORS}, summary="Add an ad hoc period"
+)
+def add_period(request: HttpRequest, body: ReportingPeriodIn) -> Status:
     """A coordinator adds a period of the plan's own (kind `ad_hoc`) with its due date."""
-    plan = _plan(request, body.plan, "reporting.manage_reporting")
+    plan = access.access_reporting_plan(request.user, _plan_id(body.plan), "manage")
     form = PeriodForm(_form_data(body))
     if not form.is_valid():
-        return _invalid(_form_errors(form))
-    try:
-        period = actions.do_add_period(plan, **form.cleaned_data)
-    except DjangoValidationError as error:
-        return _invalid({k: " ".join(v) for k, v in error.message_dict.items()})
+        raise _invalid(_form_errors(form))
+    period = actions.do_add_period(plan, **form.cleaned_data)
     return Status(201, _period_out(period))
 
 
-class ScheduleRule(Schema):
+class ReportingScheduleRule(Schema):
     kind: Literal["month", "quarter", "half", "year"]
     rule: Literal["day_of_last_month", "days_after_end"]
     days: int = Field(..., ge=1, le=90)
     shift_off_days: bool = False
 
 
-class ScheduleOut(Schema):
+class ReportingScheduleOut(Schema):
     plan: int
-    schedules: list[ScheduleRule]
-    periods: list[PeriodOut]
+    schedules: list[ReportingScheduleRule]
+    periods: list[ReportingPeriodOut]
     created: list[str] = []
 
 
-class ScheduleIn(Schema):
-    schedules: list[ScheduleRule] = Field(..., max_length=4)
+class ReportingScheduleIn(Schema):
+    schedules: list[ReportingScheduleRule] = Field(..., max_length=4)
 
 
 def _schedule_out(plan: Plan, created: list[str] | None = None) -> dict[str, Any]:
@@ -639,25 +659,25 @@ def _schedule_out(plan: Plan, created: list[str] | None = None) -> dict[str, Any
     }
 
 
-@router.get("plans/{plan_id}/schedule", response={200: ScheduleOut, **ERRORS})
+@router.get("plans/{plan_id}/schedule", response={200: ReportingScheduleOut, **ERRORS})
 def get_schedule(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     """The plan's reporting schedule: the period kinds it collects and their due-date rules."""
-    return _schedule_out(_plan(request, plan_id))
+    return _schedule_out(access.access_reporting_plan(request.user, plan_id))
 
 
-@router.put("plans/{plan_id}/schedule", response={200: ScheduleOut, **ERRORS})
-def put_schedule(request: HttpRequest, plan_id: int, body: ScheduleIn) -> Any:
+@router.put("plans/{plan_id}/schedule", response={200: ReportingScheduleOut, **WRITE_ERRORS})
+def put_schedule(request: HttpRequest, plan_id: int, body: ReportingScheduleIn) -> Any:
     """Set the rules of the kinds given (others are kept), generate missing periods and
     move the due dates of generated periods of those kinds. All or nothing."""
-    plan = _plan(request, plan_id, "reporting.manage_reporting")
+    plan = access.access_reporting_plan(request.user, plan_id, "manage")
     kinds = [s.kind for s in body.schedules]
     if len(set(kinds)) != len(kinds):
-        return _invalid({"schedules": _("Give each period kind once.")})
+        raise _invalid({"schedules": _("Give each period kind once.")})
     cleaned = []
     for i, rule in enumerate(body.schedules):
         form = ScheduleForm(_form_data(rule))
         if not form.is_valid():
-            return _invalid(_form_errors(form, f"schedules.{i}."))
+            raise _invalid(_form_errors(form, f"schedules.{i}."))
         cleaned.append(form.cleaned_data)
     created: list[str] = []
     with transaction.atomic():
@@ -669,7 +689,7 @@ def put_schedule(request: HttpRequest, plan_id: int, body: ScheduleIn) -> Any:
 # Evidence ------------------------------------------------------------------------------
 
 
-class EvidenceOut(Schema):
+class ReportEvidenceOut(Schema):
     id: int
     entry: int
     name: str
@@ -693,69 +713,58 @@ def _evidence_out(e: Evidence) -> dict[str, Any]:
     }
 
 
-def _entry(request: HttpRequest, report_id: int, entry_id: int, perm: str) -> ProgressEntry:
-    report = _report(request, report_id, perm)
-    entry = ProgressEntry.objects.filter(pk=entry_id, report=report).first()
-    if entry is None:
-        raise HttpError(404, _("Not found."))
-    entry.report = report
-    return entry
-
-
 @router.get(
     "reports/{report_id}/entries/{entry_id}/evidence",
-    response={200: list[EvidenceOut], **ERRORS},
+    response={200: list[ReportEvidenceOut], **ERRORS},
     summary="Evidence files of a report entry",
 )
-def list_evidence(request: HttpRequest, report_id: int, entry_id: int) -> list[dict[str, Any]]:
-    entry = _entry(request, report_id, entry_id, "reporting.view_report")
-    return [_evidence_out(e) for e in entry.evidence.select_related("uploaded_by")]
+@paginate(Pagination)
+def list_evidence(request: HttpRequest, report_id: int, entry_id: int) -> Any:
+    entry = access.access_entry(request.user, entry_id, report=report_id)
+    return Mapped(entry.evidence.select_related("uploaded_by").order_by("pk"), _evidence_out)
 
 
 @router.post(
     "reports/{report_id}/entries/{entry_id}/evidence",
-    response={201: EvidenceOut, **ERRORS},
+    response={201: ReportEvidenceOut, **WRITE_ERRORS},
     summary="Attach an evidence file (multipart, field `file`)",
 )
 def add_evidence(
     request: HttpRequest, report_id: int, entry_id: int, file: File[UploadedFile]
 ) -> Status:
     """PDF, PNG, JPEG, DOCX or XLSX, checked by content; the size limit applies."""
-    entry = _entry(request, report_id, entry_id, "reporting.change_report")
+    entry = access.access_entry(request.user, entry_id, "change", report=report_id)
     form = EvidenceForm({}, {"file": file})
     if not form.is_valid():
-        return _invalid(_form_errors(form))
+        raise _invalid(_form_errors(form))
     try:
         evidence = actions.do_add_evidence(entry, form.cleaned_data["file"], by=request.user)
-    except DjangoValidationError as error:
-        return _invalid({"file": " ".join(error.messages)})
     except actions.TransitionRefused as refused:
-        return Status(409, {"message": str(refused)})
+        return Status(409, {"message": _message(refused), "fields": {}})
+    except DjangoValidationError as error:
+        raise _invalid({"file": " ".join(error.messages)}) from None
     return Status(201, _evidence_out(evidence))
 
 
-@router.delete("evidence/{evidence_id}", response={204: None, **ERRORS})
+@router.delete("evidence/{evidence_id}", response={204: None, **WRITE_ERRORS})
 def remove_evidence(request: HttpRequest, evidence_id: int) -> Status:
-    evidence = Evidence.objects.select_related("entry").filter(pk=evidence_id).first()
-    if evidence is None:
-        raise HttpError(404, _("Not found."))
-    _report(request, evidence.entry.report_id, "reporting.change_report")
+    evidence = access.access_evidence(request.user, evidence_id, "change")
     try:
         actions.do_remove_evidence(evidence)
     except actions.TransitionRefused as refused:
-        return Status(409, {"message": str(refused)})
+        return Status(409, {"message": _message(refused), "fields": {}})
     return Status(204, None)
 
 
 # Inspections and follow-ups --------------------------------------------------------------
 
 
-class FollowUpIn(Schema):
-    text: str = Field(..., max_length=10_000)
-    deadline: date
+class InspectionFollowUpIn(Schema):
+    text: Text
+    deadline: IsoDate
 
 
-class FollowUpOut(Schema):
+class InspectionFollowUpOut(Schema):
     id: int
     inspection: int
     text: str
@@ -766,13 +775,13 @@ class FollowUpOut(Schema):
 
 
 class InspectionIn(Schema):
-    plan: int | str
-    unit: int
-    held_on: date
-    team: str = Field(..., max_length=10_000)
-    scope: str = Field(..., max_length=10_000)
-    findings: str = Field("", max_length=10_000)
-    follow_ups: list[FollowUpIn] = Field([], max_length=100)
+    plan: PlanRef
+    unit: Id
+    held_on: IsoDate
+    team: Text
+    scope: Text
+    findings: Text = ""
+    follow_ups: list[InspectionFollowUpIn] = Field([], max_length=100)
 
 
 class InspectionOut(Schema):
@@ -784,11 +793,11 @@ class InspectionOut(Schema):
     team: str
     scope: str
     findings: str
-    follow_ups: list[FollowUpOut]
+    follow_ups: list[InspectionFollowUpOut]
 
 
-class CloseIn(Schema):
-    closing_note: str = Field(..., max_length=10_000)
+class FollowUpCloseIn(Schema):
+    closing_note: Text
 
 
 def _follow_up_out(f: FollowUp) -> dict[str, Any]:
@@ -817,34 +826,23 @@ def _inspection_out(i: Inspection) -> dict[str, Any]:
     }
 
 
-def _inspection(request: HttpRequest, pk: int, perm: str) -> Inspection:
-    found = Inspection.objects.select_related("plan", "unit").filter(pk=pk).first()
-    if found is None or not request.user.has_perm("reporting.view_reporting", found):
-        raise HttpError(404, _("Not found."))
-    if not request.user.has_perm(perm, found):
-        raise HttpError(403, _("You may not do this."))
-    return found
-
-
 @router.get("inspections", response={200: list[InspectionOut], **ERRORS})
-def list_inspections(
-    request: HttpRequest, plan: str, open: bool | None = None
-) -> list[dict[str, Any]]:
+@paginate(Pagination)
+def list_inspections(request: HttpRequest, plan: PlanRef, open: bool | None = None) -> Any:
     """Inspections of a plan (id or number), newest first; `open=true`: with open follow-ups."""
-    found = _plan(request, plan)
+    found = access.access_reporting_plan(request.user, _plan_id(plan))
     items = found.inspections.select_related("unit").prefetch_related("follow_ups")
     if open is not None:
         with_open = Q(follow_ups__closed_on__isnull=True, follow_ups__isnull=False)
         items = items.filter(with_open).distinct() if open else items.exclude(with_open)
-    return [_inspection_out(i) for i in items]
+    return Mapped(items, _inspection_out)
 
 
-@router.post("inspections", response={201: InspectionOut, **ERRORS})
+@router.post("inspections", response={201: InspectionOut, **WRITE_ERRORS})
 def record_inspection(request: HttpRequest, body: InspectionIn) -> Status:
     """Record an inspection (kiểm tra, giám sát) of a unit, with its required follow-ups."""
-    plan = _plan(request, body.plan, "reporting.manage_reporting")
-    data = _form_data(body)
-    form = InspectionForm(data)
+    plan = access.access_reporting_plan(request.user, _plan_id(body.plan), "manage")
+    form = InspectionForm(_form_data(body))
     form.fields["unit"].queryset = permissions.visible_units(request.user)
     fields = _form_errors(form) if not form.is_valid() else {}
     follow_ups = []
@@ -855,7 +853,7 @@ def record_inspection(request: HttpRequest, body: InspectionIn) -> Status:
         else:
             fields.update(_form_errors(sub, f"follow_ups.{i}."))
     if fields:
-        return _invalid(fields)
+        raise _invalid(fields)
     values = {k: form.cleaned_data[k] for k in ("unit", "held_on", "team", "scope", "findings")}
     inspection = actions.do_record_inspection(
         plan, **values, follow_ups=follow_ups, by=request.user
@@ -865,31 +863,32 @@ def record_inspection(request: HttpRequest, body: InspectionIn) -> Status:
 
 @router.get("inspections/{inspection_id}", response={200: InspectionOut, **ERRORS})
 def get_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
-    return _inspection_out(_inspection(request, inspection_id, "reporting.view_reporting"))
+    return _inspection_out(access.access_inspection(request.user, inspection_id))
 
 
-@router.post("inspections/{inspection_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
-def add_follow_up(request: HttpRequest, inspection_id: int, body: FollowUpIn) -> Status:
-    inspection = _inspection(request, inspection_id, "reporting.manage_reporting")
+@router.post(
+    "inspections/{inspection_id}/follow-ups",
+    response={201: InspectionFollowUpOut, **WRITE_ERRORS},
+)
+def add_follow_up(request: HttpRequest, inspection_id: int, body: InspectionFollowUpIn) -> Status:
+    inspection = access.access_inspection(request.user, inspection_id, "manage")
     form = FollowUpForm(_form_data(body))
     if not form.is_valid():
-        return _invalid(_form_errors(form))
+        raise _invalid(_form_errors(form))
     return Status(201, _follow_up_out(actions.do_add_follow_up(inspection, **form.cleaned_data)))
 
 
-@router.post("follow-ups/{follow_up_id}/close", response={200: FollowUpOut, **ERRORS})
-def close_follow_up(request: HttpRequest, follow_up_id: int, body: CloseIn) -> Any:
+@router.post(
+    "follow-ups/{follow_up_id}/close", response={200: InspectionFollowUpOut, **WRITE_ERRORS}
+)
+def close_follow_up(request: HttpRequest, follow_up_id: int, body: FollowUpCloseIn) -> Any:
     """Close a follow-up, saying how it was done; an already closed one is a 409."""
-    follow_up = FollowUp.objects.select_related("inspection__plan").filter(pk=follow_up_id).first()
-    if follow_up is None or not request.user.has_perm("reporting.view_reporting", follow_up):
-        raise HttpError(404, _("Not found."))
-    if not request.user.has_perm("reporting.manage_reporting", follow_up):
-        raise HttpError(403, _("You may not do this."))
+    follow_up = access.access_follow_up(request.user, follow_up_id, "manage")
     form = CloseFollowUpForm(_form_data(body))
     if not form.is_valid():
-        return _invalid(_form_errors(form))
+        raise _invalid(_form_errors(form))
     try:
         done = actions.do_close_follow_up(follow_up, **form.cleaned_data)
     except actions.TransitionRefused as refused:
-        return Status(409, {"message": str(refused)})
+        return Status(409, {"message": _message(refused), "fields": {}})
     return _follow_up_out(done)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,6 +12,20 @@ from django.utils.translation import pgettext_lazy
 from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings, ReportingSchedule
 
 S = ProgressEntry.Status
+
+# "12.500.000" (or "12 500 000") is how Vietnamese write twelve and a half million đồng.
+_GROUPED = re.compile(r"\d{1,3}([. ]\d{3})+")
+
+
+class MoneyField(forms.IntegerField):
+    """Whole đồng, typed plainly (12500000) or grouped as Vietnamese write it (12.500.000)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and _GROUPED.fullmatch(value.strip()):
+            value = re.sub(r"[. ]", "", value.strip())
+        return super().to_python(value)
 
 
 class EntryForm(forms.Form):
@@ -32,7 +47,7 @@ class EntryForm(forms.Form):
     proposals = forms.CharField(
         label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    budget_spent = forms.IntegerField(
+    budget_spent = MoneyField(
         label=_("Budget spent (VND)"), required=False, min_value=0, max_value=10**15
     )
 

@@ -136,7 +136,7 @@ def _digest(
     ).count()
     if not missing and not waiting:
         return
-    coordinators = permissions.reporting_coordinators(plan)
+    coordinators = permissions.reporting.reporting_coordinators(plan)
     subject = _("%(plan)s: %(missing)s reports overdue, %(waiting)s waiting for your decision.") % {
         "plan": plan.number,
         "missing": missing,

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from theodoi import permissions
 from theodoi.core import clock
 from theodoi.plans.models import Plan
-from theodoi.units.models import Unit
 
 from . import actions, consolidation, dashboard, rates
 from .forms import (
@@ -37,9 +36,6 @@ from .forms import (
 )
 from .models import (
     ConsolidatedExport,
-    Evidence,
-    FollowUp,
-    Inspection,
     Notification,
     ProgressEntry,
     ProgressReport,
@@ -48,41 +44,10 @@ from .models import (
 )
 from .periods import do_set_schedule, owing_by_period, owing_units
 
-# Access helpers ------------------------------------------------------------------
-
-
-def _get_plan(request: HttpRequest, pk: int, perm: str = "reporting.view_reporting") -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("owner", "issuer"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", plan):
-        raise Http404
-    if not request.user.has_perm(perm, plan):
-        raise PermissionDenied
-    return plan
-
-
-def _get_period(
-    request: HttpRequest, pk: int, perm: str = "reporting.view_reporting"
-) -> ReportingPeriod:
-    period = get_object_or_404(ReportingPeriod.objects.select_related("plan__owner"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", period):
-        raise Http404
-    if not request.user.has_perm(perm, period):
-        raise PermissionDenied
-    return period
-
-
-def _get_report(
-    request: HttpRequest, pk: int, perm: str = "reporting.view_report"
-) -> ProgressReport:
-    """The report, or 404 for those who may not read it, 403 for those who may not act."""
-    report = get_object_or_404(
-        ProgressReport.objects.select_related("period__plan__owner", "unit"), pk=pk
-    )
-    if not request.user.has_perm("reporting.view_report", report):
-        raise Http404
-    if not request.user.has_perm(perm, report):
-        raise PermissionDenied
-    return report
+# Access: every object below is fetched through theodoi.permissions.reporting
+# (``access_*``), which answers 404 to those who may not see it and 403 to those
+# who see it but may not act, as the API does.
+access = permissions.reporting
 
 
 # Home, notifications --------------------------------------------------------------
@@ -93,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My reports (for reporters) and the plans whose reporting the user follows."""
     user = request.user
     today = clock.today()
-    my_units = list(permissions.reporting_units(user))
+    my_units = list(access.reporting_units(user))
     periods = list(
         ReportingPeriod.objects.filter(plan__tasks__work_items__assignments__unit__in=my_units)
         .distinct()
@@ -111,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for u in my_units
         if u.pk in owing[p.pk]
     ]
-    plans = permissions.visible_reporting_plans(user, Plan.objects.select_related("owner"))
+    plans = access.visible_reporting_plans(user, Plan.objects.select_related("owner"))
     return render(request, "reporting/home.html", {"mine": mine, "plans": plans, "today": today})
 
 
@@ -129,15 +94,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk)
+    plan = access.access_reporting_plan(
+        request.user, pk, "manage" if request.method == "POST" else "view"
+    )
     periods = list(plan.reporting_periods.all())
     today = clock.today()
     chosen = [p for p in periods if p.start <= today] or periods
     form = PeriodForm()
     can_manage = request.user.has_perm("reporting.manage_reporting", plan)
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
         form = PeriodForm(request.POST)
         if form.is_valid():
             try:
@@ -170,7 +135,7 @@ def plan_reporting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk, "reporting.manage_reporting")
+    plan = access.access_reporting_plan(request.user, pk, "manage")
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -208,7 +173,7 @@ def _render_period(
 
 @login_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _get_period(request, pk)
+    period = access.access_period(request.user, pk)
     return _render_period(
         request, period, ExportForm(initial=consolidation.export_defaults(period))
     )
@@ -218,16 +183,10 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_report(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     """Open (creating if needed) the unit's report for the period."""
-    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
-    unit = get_object_or_404(Unit, pk=unit_id)
-    probe = ProgressReport(period=period, unit=unit)
-    if not request.user.has_perm("reporting.view_report", probe):
+    probe = access.access_new_report(request.user, pk, unit_id)
+    if probe.unit not in owing_units(probe.period):
         raise Http404
-    if not request.user.has_perm("reporting.change_report", probe):
-        raise PermissionDenied
-    if unit not in owing_units(period):
-        raise Http404
-    report = actions.do_start_report(period, unit, by=request.user)
+    report = actions.do_start_report(probe.period, probe.unit, by=request.user)
     return redirect(report)
 
 
@@ -280,6 +239,12 @@ def _entries(report: ProgressReport) -> list[ProgressEntry]:
     return list(
         report.entries.select_related("work_item__task__field").prefetch_related("evidence")
     )
+
+
+def _version(value: str | None) -> int | None:
+    """The version the user saw (a hidden field); None when missing or not a number."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def _text(value: Any) -> str:
@@ -354,17 +319,13 @@ def _render_report(
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _get_report(request, pk)
     if request.method == "GET":
-        return _render_report(request, report)
-    report = _get_report(request, pk, "reporting.change_report")
+        return _render_report(request, access.access_report(request.user, pk))
+    submit = request.POST.get("action") == "submit"
+    report = access.access_report(request.user, pk, "submit" if submit else "change")
     entries = _entries(report)
     posted = _posted_entries(request, entries)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    submit = request.POST.get("action") == "submit"
+    version = _version(request.POST.get("version"))
     try:
         if submit:
             report = actions.do_submit_report(report, by=request.user, version=version, data=posted)
@@ -427,7 +388,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, pk: int, form_class: type, name: str, step: Any) -> HttpResponse:
     """Accept, return or reopen: the form's fields are the action's arguments."""
-    report = _get_report(request, pk, "reporting.decide_report")
+    report = access.access_report(request.user, pk, "decide")
     form = form_class(request.POST)
     if not form.is_valid():
         return _render_report(request, report, 422, **{name: form})
@@ -464,16 +425,16 @@ def reopen_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
-    report = _get_report(request, pk, "reporting.change_report")
-    entry = get_object_or_404(ProgressEntry, pk=entry_id, report=report)
+    entry = access.access_entry(request.user, entry_id, "change", report=pk)
+    report = entry.report
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             actions.do_add_evidence(entry, form.cleaned_data["file"], by=request.user)
-        except ValidationError as error:
-            form.add_error("file", error)
         except actions.TransitionRefused as refused:
             form.add_error(None, str(refused))
+        except ValidationError as error:
+            form.add_error("file", error)
     if form.errors:
         message = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _render_report(request, report, 422, evidence_error=(entry.pk, message))
@@ -483,11 +444,7 @@ def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("entry__report__period__plan"), pk=pk
-    )
-    if not request.user.has_perm("reporting.view_report", evidence.entry.report):
-        raise Http404
+    evidence = access.access_evidence(request.user, pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -501,10 +458,8 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("entry__report__period__plan"), pk=pk
-    )
-    report = _get_report(request, evidence.entry.report_id, "reporting.change_report")
+    evidence = access.access_evidence(request.user, pk, "change")
+    report = evidence.entry.report
     try:
         actions.do_remove_evidence(evidence)
     except actions.TransitionRefused as refused:
@@ -518,7 +473,7 @@ def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def start_export(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _get_period(request, pk, "reporting.manage_reporting")
+    period = access.access_period(request.user, pk, "manage")
     form = ExportForm(request.POST, period=period)
     if not form.is_valid():
         return _render_period(request, period, form, 422)
@@ -529,23 +484,16 @@ def start_export(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(export)
 
 
-def _get_export(request: HttpRequest, pk: int) -> ConsolidatedExport:
-    export = get_object_or_404(ConsolidatedExport.objects.select_related("period__plan"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", export.period):
-        raise Http404
-    return export
-
-
 @login_required
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    export = _get_export(request, pk)
+    export = access.access_export(request.user, pk)
     template = "reporting/_export_status.html" if request.htmx else "reporting/export.html"
     return render(request, template, {"export": export, "period": export.period})
 
 
 @login_required
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    export = _get_export(request, pk)
+    export = access.access_export(request.user, pk)
     if export.state != ConsolidatedExport.State.DONE or not export.file:
         raise Http404
     name = f"bao-cao-tong-hop-{export.period.code}.{export.format}"
@@ -557,7 +505,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk)
+    plan = access.access_reporting_plan(request.user, pk)
     return render(
         request, "reporting/dashboard.html", {"plan": plan, **dashboard.build(plan, clock.today())}
     )
@@ -565,15 +513,15 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspections(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk)
+    plan = access.access_reporting_plan(
+        request.user, pk, "manage" if request.method == "POST" else "view"
+    )
     can_manage = request.user.has_perm("reporting.manage_reporting", plan)
     form = InspectionForm()
     form.fields["unit"].queryset = permissions.visible_units(request.user).order_by(
         "position", "name"
     )
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
         form = InspectionForm(request.POST)
         form.fields["unit"].queryset = permissions.visible_units(request.user)
         if form.is_valid():
@@ -593,14 +541,12 @@ def inspections(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = get_object_or_404(Inspection.objects.select_related("plan", "unit"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", inspection):
-        raise Http404
+    inspection = access.access_inspection(
+        request.user, pk, "manage" if request.method == "POST" else "view"
+    )
     can_manage = request.user.has_perm("reporting.manage_reporting", inspection)
     form = FollowUpForm()
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
         form = FollowUpForm(request.POST)
         if form.is_valid():
             actions.do_add_follow_up(inspection, **form.cleaned_data)
@@ -624,11 +570,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(FollowUp.objects.select_related("inspection__plan"), pk=pk)
-    if not request.user.has_perm("reporting.view_reporting", follow_up):
-        raise Http404
-    if not request.user.has_perm("reporting.manage_reporting", follow_up):
-        raise PermissionDenied
+    follow_up = access.access_follow_up(request.user, pk, "manage")
     form = CloseFollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say how the follow-up was closed."))
@@ -642,7 +584,7 @@ def close_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reminder_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan(request, pk, "reporting.manage_reporting")
+    plan = access.access_reporting_plan(request.user, pk, "manage")
     instance = ReminderSettings.objects.filter(plan=plan).first() or ReminderSettings(plan=plan)
     form = ReminderSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

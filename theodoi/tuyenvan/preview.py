@@ -1,7 +1,7 @@
 """Preview a criteria set on a closed month, in memory: nothing is written.
 
-The rule is the one in ``scoring`` (the district's score stands on every
-people-scored line; system lines are recomputed from the records), applied to
+The rule is ``scoring.decide`` (the district's score stands on every
+people-scored line; system lines are recomputed from the records), fed with
 the month's recorded scores matched to the previewed set by criterion code:
 
 - a line of the previewed set with the same code takes the district's points,
@@ -23,6 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Min
+
+from theodoi.core import clock
 
 from . import scoring
 from .models import (
@@ -107,30 +109,51 @@ def preview_month(criteria_set: CriteriaSet, month: date) -> list[PreviewRow]:
         .order_by()
     ):
         sent[commune_id][kind] = first
+    system = tuple(c for c in criteria if c.system_rule)
+    people = [c for c in criteria if not c.system_rule]
+    due = scoring.due_date(criteria_set, month)
+    today = clock.today()
     rows = []
     for result in results:
-        facts = scoring.submission_facts(sent[result.commune_id], criteria_set, month)
-        meeting_held = result.commune_id in held
-        total = Decimal(0)
+        scored = points[result.commune_id]
+        lines = []
         not_scored: list[str] = []
         clamped: list[str] = []
-        for criterion in criteria:
-            if criterion.system_rule:
-                total += scoring.system_points(criterion, meeting_held=meeting_held, facts=facts)
-                continue
-            value = points[result.commune_id].get(criterion.code)
+        for criterion in people:
+            value = scored.get(criterion.code)
             if value is None:
                 not_scored.append(criterion.code)
-                continue
-            held_within = min(max(value, criterion.min_points), criterion.max_points)
-            if held_within != value:
-                clamped.append(criterion.code)
-            total += held_within
-        band, label, eligible = scoring.classify(criteria_set, total, meeting_held)
+            else:
+                held_within = min(max(value, criterion.min_points), criterion.max_points)
+                if held_within != value:
+                    clamped.append(criterion.code)
+                value = held_within
+            lines.append(scoring.CriterionScores(criterion=criterion, district_points=value))
+        # The month was closed with the district's sheet (it has a total): the
+        # rule reads the recorded points as that sheet under the previewed set.
+        decided = scoring.decide(
+            scoring.MonthInputs(
+                criteria_set=criteria_set,
+                system_criteria=system,
+                sheets={ScoreSheet.Source.DISTRICT: 1},
+                officials_expected=0 if result.commune_id in held else None,
+                first_sent=scoring.local_dates(sent[result.commune_id]),
+                due=due,
+                today=today,
+                people=tuple(lines),
+            )
+        )
         rows.append(
-            PreviewRow(result, total, band, label, eligible, not_scored=not_scored,
-                       clamped=clamped)
-        )  # fmt: skip
+            PreviewRow(
+                result,
+                decided.total or Decimal(0),
+                decided.band,
+                decided.band_label,
+                decided.eligible,
+                not_scored=not_scored,
+                clamped=clamped,
+            )
+        )
     _rank(rows, now=True)
     _rank(rows, now=False)
     # Communes whose band changes first, then by district and name.

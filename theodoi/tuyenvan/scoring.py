@@ -32,10 +32,18 @@ or before the month; a closed month keeps the set stored on its result):
 7. **Deductions** (the ranking tie-break) count the criteria, other than bonus
    ones, whose final points are below their maximum.
 
-``compute_month`` applies the rule to every commune under a unit with a fixed
-number of queries (one SQL aggregate over all score rows, whatever the number
-of communes and provinces) and bulk-writes the results; ``explain`` applies it
-to one commune, line by line, for people to read. Tests check that they agree.
+The rule is written once, as the pure function :func:`decide`: a commune-month's
+inputs (:class:`MonthInputs`) to its result (:class:`MonthResult`: totals per
+source, the chosen total, band, flags, deductions, missing sources, lateness and
+the line-by-line result). Three loaders feed it:
+
+- ``compute_month`` for every commune under a unit with a fixed number of
+  queries: the people-scored lines come summed per commune from one SQL
+  aggregate over all score rows (:class:`PeopleTotals`; the line rule of steps 2
+  and 7 said in SQL, checked against :func:`decide` on lines by the tests),
+  then bulk-writes the results;
+- ``explain`` for one commune, line by line, for people to read;
+- ``preview.preview_month`` for a criteria set tried on a closed month.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -52,6 +61,7 @@ from django.db import connection
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from theodoi.core import clock
 from theodoi.units.models import Unit
@@ -112,29 +122,41 @@ def province_of(unit: Unit) -> int | None:
 # System-scored criteria
 
 
-@dataclass
+@dataclass(frozen=True)
 class SubmissionFacts:
+    """Lateness: expected submissions missing once due, and sent after the due date."""
+
     missing: int = 0
     late: int = 0
 
 
+def lateness(first_sent: Mapping[str, date | None], due: date, today: date) -> SubmissionFacts:
+    """Missing and late among the expected submissions, from each kind's first
+    sending as a local date. The one place lateness is decided."""
+    passed = today > due
+    missing = late = 0
+    for kind in EXPECTED_SUBMISSIONS:
+        sent = first_sent.get(kind)
+        if sent is None:
+            missing += 1 if passed else 0
+        elif sent > due:
+            late += 1
+    return SubmissionFacts(missing=missing, late=late)
+
+
+def local_dates(first_sent: Mapping[str, datetime | None]) -> dict[str, date | None]:
+    """First sendings (moments) as the local dates :func:`lateness` compares."""
+    return {k: None if v is None else timezone.localdate(v) for k, v in first_sent.items()}
+
+
 def submission_facts(
-    first_sent: dict[str, datetime | None],
+    first_sent: Mapping[str, datetime | None],
     criteria_set: CriteriaSet,
     month: date,
     today: date | None = None,
 ) -> SubmissionFacts:
     """Missing and late among the expected submissions, from each kind's first sending."""
-    due = due_date(criteria_set, month)
-    passed = (today or clock.today()) > due
-    facts = SubmissionFacts()
-    for kind in EXPECTED_SUBMISSIONS:
-        sent = first_sent.get(kind)
-        if sent is None:
-            facts.missing += 1 if passed else 0
-        elif timezone.localdate(sent) > due:
-            facts.late += 1
-    return facts
+    return lateness(local_dates(first_sent), due_date(criteria_set, month), today or clock.today())
 
 
 def system_points(criterion: Criterion, *, meeting_held: bool, facts: SubmissionFacts) -> Decimal:
@@ -154,6 +176,218 @@ def classify(
     eligible = meeting_held or not criteria_set.ineligible_without_meeting
     code, label = criteria_set.band_for(total, eligible)
     return code, label, eligible
+
+
+# ---------------------------------------------------------------------------
+# THE RULE: a commune-month's inputs to its result, with no database access
+
+
+@dataclass(frozen=True)
+class CriterionScores:
+    """The submitted points of one people-scored criterion, per source."""
+
+    criterion: Criterion
+    self_points: Decimal | None = None
+    district_points: Decimal | None = None
+    official_points: tuple[Decimal, ...] = ()
+    resolved: bool = False  # the district confirmed or corrected a flag
+
+    @property
+    def official_mean(self) -> Decimal | None:
+        if not self.official_points:
+            return None
+        return (sum(self.official_points, Decimal(0)) / len(self.official_points)).quantize(
+            TWO_PLACES
+        )
+
+    @property
+    def spread(self) -> Decimal | None:
+        values = [v for v in (self.self_points, self.district_points) if v is not None] + list(
+            self.official_points
+        )
+        return max(values) - min(values) if len(values) > 1 else None
+
+
+@dataclass(frozen=True)
+class PeopleTotals:
+    """The people-scored criteria already summed per source (the database aggregate)."""
+
+    district: Decimal | None = None
+    self: Decimal | None = None
+    official: Decimal | None = None
+    open_flags: int = 0
+    deductions: int = 0
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """What the rule reads of a commune's month.
+
+    ``people`` line by line (explain, preview) or ``totals`` summed already
+    (compute); ``officials_expected`` is None when no conference was recorded.
+    """
+
+    criteria_set: CriteriaSet
+    system_criteria: tuple[Criterion, ...]
+    sheets: Mapping[str, int]  # submitted sheets per source
+    officials_expected: int | None
+    first_sent: Mapping[str, date | None]  # each expected submission's first sending, local
+    due: date
+    today: date
+    people: tuple[CriterionScores, ...] | None = None
+    totals: PeopleTotals | None = None
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One criterion's outcome: its final points, where they come from, its flags."""
+
+    criterion: Criterion
+    final: Decimal | None
+    source: str  # "district", "system", or "" (not scored)
+    flagged: bool = False
+    open_flag: bool = False
+    deducted: bool = False
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    self_total: Decimal | None
+    district_total: Decimal | None
+    official_total: Decimal | None
+    system_total: Decimal
+    total: Decimal | None
+    band: str
+    band_label: str
+    eligible: bool
+    open_flags: int
+    deductions: int
+    missing_sources: tuple[str, ...]
+    meeting_held: bool
+    lateness: SubmissionFacts
+    # People-scored lines as given (none from totals), then the system lines.
+    lines: tuple[ResultLine, ...]
+
+    def basis(self, line: ResultLine) -> str:
+        """Why a system line has its points, in words."""
+        if line.source != "system":
+            return ""
+        return _system_basis(line.criterion, self.meeting_held, self.lateness)
+
+
+def _deducted(criterion: Criterion, final: Decimal | None) -> bool:
+    return (
+        final is not None
+        and criterion.kind != Criterion.Kind.BONUS
+        and final < criterion.max_points
+    )
+
+
+def _people_line(scores: CriterionScores, threshold: Decimal) -> ResultLine:
+    spread = scores.spread
+    flagged = spread is not None and spread > threshold
+    final = scores.district_points
+    return ResultLine(
+        criterion=scores.criterion,
+        final=final,
+        source=str(Source.DISTRICT) if final is not None else "",
+        flagged=flagged,
+        open_flag=flagged and not scores.resolved,
+        deducted=_deducted(scores.criterion, final),
+    )
+
+
+def _sum(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) if values else None
+
+
+def _totals(people: tuple[CriterionScores, ...], lines: list[ResultLine]) -> PeopleTotals:
+    return PeopleTotals(
+        district=_sum([p.district_points for p in people if p.district_points is not None]),
+        self=_sum([p.self_points for p in people if p.self_points is not None]),
+        official=_sum([m for p in people if (m := p.official_mean) is not None]),
+        open_flags=sum(1 for line in lines if line.open_flag),
+        deductions=sum(1 for line in lines if line.deducted),
+    )
+
+
+def decide(inputs: MonthInputs, *, memo: dict[Any, Any] | None = None) -> MonthResult:
+    """THE RULE (steps 1–7 above) applied to one commune's month.
+
+    ``memo``: a dict the caller keeps across the communes of one computation, so
+    the system lines and bands of the few (set, conference, lateness) and (set,
+    total, conference) combinations are worked out once; the result is the same.
+    """
+    criteria_set = inputs.criteria_set
+    held = inputs.officials_expected is not None
+    facts = lateness(inputs.first_sent, inputs.due, inputs.today)
+    memo = {} if memo is None else memo
+    # The system criteria are the set's: the same tuple for every commune of a set.
+    key = ("system", id(inputs.system_criteria), held, facts)
+    if key not in memo:
+        lines = []
+        for criterion in inputs.system_criteria:
+            points = system_points(criterion, meeting_held=held, facts=facts)
+            lines.append(
+                ResultLine(
+                    criterion=criterion,
+                    final=points,
+                    source="system",
+                    deducted=_deducted(criterion, points),
+                )
+            )
+        memo[key] = (
+            tuple(lines),
+            sum((line.final for line in lines), Decimal(0)),  # type: ignore[misc]
+            sum(1 for line in lines if line.deducted),
+        )
+    system_lines, system_total, system_deductions = memo[key]
+    people_lines: list[ResultLine] = []
+    totals = inputs.totals or PeopleTotals()
+    if inputs.people is not None:
+        threshold = criteria_set.discrepancy_threshold
+        people_lines = [_people_line(p, threshold) for p in inputs.people]
+        totals = _totals(inputs.people, people_lines)
+    sheets = inputs.sheets
+    missing = []
+    if sheets.get(Source.SELF, 0) < 1:
+        missing.append(str(Source.SELF))
+    if sheets.get(Source.DISTRICT, 0) < 1:
+        missing.append(str(Source.DISTRICT))
+    if sheets.get(Source.OFFICIAL, 0) < (inputs.officials_expected or 0):
+        missing.append(str(Source.OFFICIAL))
+    has_district = sheets.get(Source.DISTRICT, 0) > 0
+    district_total = dec(totals.district) if has_district else None
+    total = (district_total or Decimal(0)) + system_total if has_district else None
+    key = ("band", id(criteria_set), total, held)
+    if key not in memo:
+        memo[key] = classify(criteria_set, total, held)
+    band, label, eligible = memo[key]
+    return MonthResult(
+        self_total=dec(totals.self) if sheets.get(Source.SELF, 0) > 0 else None,
+        district_total=district_total,
+        official_total=dec(totals.official) if sheets.get(Source.OFFICIAL, 0) > 0 else None,
+        system_total=system_total,
+        total=total,
+        band=band,
+        band_label=label,
+        eligible=eligible,
+        open_flags=totals.open_flags,
+        deductions=totals.deductions + system_deductions,
+        missing_sources=tuple(missing),
+        meeting_held=held,
+        lateness=facts,
+        lines=(*people_lines, *system_lines),
+    )
+
+
+def _system_basis(criterion: Criterion, held: bool, facts: SubmissionFacts) -> str:
+    if criterion.system_rule == Criterion.SystemRule.MEETING:
+        return _("Conference recorded for the month.") if held else _("No conference recorded.")
+    return _("%(missing)d missing, %(late)d late submission(s).") % {
+        "missing": facts.missing,
+        "late": facts.late,
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -331,72 +565,61 @@ def compute_month(scope: Unit, month: date) -> int:
         .values_list("sender_id", "kind", "first")
     ):
         sent[sender_id][kind] = first
-    system_criteria: dict[int, list[Criterion]] = defaultdict(list)
+    by_set: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in Criterion.objects.filter(
         group__criteria_set_id__in=set_ids, system_rule__gt=""
     ).select_related("group"):
-        system_criteria[criterion.group.criteria_set_id].append(criterion)
+        by_set[criterion.group.criteria_set_id].append(criterion)
+    system_criteria = {pk: tuple(found) for pk, found in by_set.items()}
+    system_criteria.update({pk: () for pk in set_ids if pk not in system_criteria})
     aggregate = _aggregate(set_ids, month, scope)
 
     now = timezone.now()
     today = clock.today()
-    # Per set: the due date, whether it has passed; the system points of the
-    # few (conference held, missing, late) combinations and the band of each
-    # (total, conference held), computed once.
-    due = {pk: due_date(cs, month) for pk, cs in ((cs.pk, cs) for cs in sets.values())}
-    system: dict[tuple[int, bool, int, int], tuple[Decimal, int]] = {}
-    bands: dict[tuple[int, Decimal | None, bool], tuple[str, str, bool]] = {}
-    empty: dict[str, int] = {}
+    due = {cs.pk: due_date(cs, month) for cs in sets.values()}
     no_row = (None, None, None, 0, 0)
+    memo: dict[Any, Any] = {}
     results = []
     for commune_id, above_id, province_id in communes:
         criteria_set = sets[province_id]
         d_total, s_total, o_total, flags, deductions = aggregate.get(commune_id, no_row)
-        present = sheets.get(commune_id, empty)
-        officials = meetings.get(commune_id)
-        held = officials is not None
-        facts = _facts(sent.get(commune_id), due[criteria_set.pk], today)
-        key = (criteria_set.pk, held, facts.missing, facts.late)
-        if key not in system:
-            own = system_criteria[criteria_set.pk]
-            points = [system_points(c, meeting_held=held, facts=facts) for c in own]
-            system[key] = (
-                sum(points, Decimal(0)),
-                sum(1 for c, p in zip(own, points, strict=True) if p < c.max_points),
-            )
-        sys_total, sys_deductions = system[key]
-        missing = []
-        if present.get(Source.SELF, 0) < 1:
-            missing.append(str(Source.SELF))
-        if present.get(Source.DISTRICT, 0) < 1:
-            missing.append(str(Source.DISTRICT))
-        if present.get(Source.OFFICIAL, 0) < (officials or 0):
-            missing.append(str(Source.OFFICIAL))
-        has_district = Source.DISTRICT in present
-        district_total = dec(d_total) if has_district else None
-        total = (district_total or Decimal(0)) + sys_total if has_district else None
-        band_key = (criteria_set.pk, total, held)
-        if band_key not in bands:
-            bands[band_key] = classify(criteria_set, total, held)
-        band, label, eligible = bands[band_key]
+        result = decide(
+            MonthInputs(
+                criteria_set=criteria_set,
+                system_criteria=system_criteria[criteria_set.pk],
+                sheets=sheets.get(commune_id, {}),
+                officials_expected=meetings.get(commune_id),
+                first_sent=sent.get(commune_id, {}),
+                due=due[criteria_set.pk],
+                today=today,
+                totals=PeopleTotals(
+                    district=d_total,
+                    self=s_total,
+                    official=o_total,
+                    open_flags=int(flags or 0),
+                    deductions=int(deductions or 0),
+                ),
+            ),
+            memo=memo,
+        )
         row = (
             above_id,
             province_id,
             criteria_set.pk,
-            total,
-            dec(s_total) if Source.SELF in present else None,
-            district_total,
-            dec(o_total) if Source.OFFICIAL in present else None,
-            sys_total,
-            band,
-            label,
-            eligible,
-            int(flags or 0),
-            int(deductions or 0) + sys_deductions,
-            missing,
-            held,
-            facts.missing,
-            facts.late,
+            result.total,
+            result.self_total,
+            result.district_total,
+            result.official_total,
+            result.system_total,
+            result.band,
+            result.band_label,
+            result.eligible,
+            result.open_flags,
+            result.deductions,
+            list(result.missing_sources),
+            result.meeting_held,
+            result.lateness.missing,
+            result.lateness.late,
         )
         results.append((commune_id, row))
     _write(
@@ -416,19 +639,6 @@ def compute_month(scope: Unit, month: date) -> int:
 
 # The written columns compared with the stored ones (all but computed_at).
 _COMPARED = [f for f in RESULT_FIELDS if f != "computed_at"]
-
-
-def _facts(first_sent: dict[str, date] | None, due: date, today: date) -> SubmissionFacts:
-    """``submission_facts`` from first sendings already converted to local dates."""
-    facts = SubmissionFacts()
-    passed = today > due
-    for kind in EXPECTED_SUBMISSIONS:
-        sent = first_sent.get(kind) if first_sent else None
-        if sent is None:
-            facts.missing += 1 if passed else 0
-        elif sent > due:
-            facts.late += 1
-    return facts
 
 
 # PostgreSQL array types of the written columns, in RESULT_FIELDS order after
@@ -523,59 +733,62 @@ def recompute(commune: Unit, month: date) -> MonthlyResult | None:
 
 @dataclass
 class Line:
+    """One criterion of the explanation: every source's points and words, and the
+    rule's outcome (``decided``, from :func:`decide`)."""
+
     criterion: Criterion
     self_points: Decimal | None = None
     district_points: Decimal | None = None
     official_points: list[Decimal] = field(default_factory=list)
     # (official's name, points, reason) for each attending official's line.
     officials: list[tuple[str, Decimal, str]] = field(default_factory=list)
-    system_points: Decimal | None = None
-    system_basis: str = ""
     reasons: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
-    flagged: bool = False
     resolution: Resolution | None = None
     appeals: list[Any] = field(default_factory=list)
+    decided: ResultLine | None = None
+    system_basis: str = ""
+
+    def scores(self) -> CriterionScores:
+        return CriterionScores(
+            criterion=self.criterion,
+            self_points=self.self_points,
+            district_points=self.district_points,
+            official_points=tuple(self.official_points),
+            resolved=self.resolution is not None,
+        )
 
     @property
     def final(self) -> Decimal | None:
-        if self.criterion.system_rule:
-            return self.system_points
-        return self.district_points
+        return self.decided.final if self.decided else None
 
     @property
     def final_source(self) -> str:
-        if self.criterion.system_rule:
-            return "system"
-        return Source.DISTRICT if self.district_points is not None else ""
+        return self.decided.source if self.decided else ""
+
+    @property
+    def system_points(self) -> Decimal | None:
+        return self.final if self.final_source == "system" else None
 
     @property
     def official_mean(self) -> Decimal | None:
-        if not self.official_points:
-            return None
-        return (sum(self.official_points, Decimal(0)) / len(self.official_points)).quantize(
-            TWO_PLACES
-        )
+        return self.scores().official_mean
 
     @property
     def spread(self) -> Decimal | None:
-        values = [
-            v for v in (self.self_points, self.district_points) if v is not None
-        ] + self.official_points
-        return max(values) - min(values) if len(values) > 1 else None
+        return self.scores().spread
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.decided and self.decided.flagged)
 
     @property
     def open_flag(self) -> bool:
-        return self.flagged and self.resolution is None
+        return bool(self.decided and self.decided.open_flag)
 
     @property
     def deducted(self) -> bool:
-        final = self.final
-        return (
-            final is not None
-            and self.criterion.kind != Criterion.Kind.BONUS
-            and final < self.criterion.max_points
-        )
+        return bool(self.decided and self.decided.deducted)
 
 
 @dataclass
@@ -585,25 +798,47 @@ class Explanation:
     criteria_set: CriteriaSet
     groups: list[tuple[CriterionGroup, list[Line]]]
     sheets: list[ScoreSheet]
-    meeting_held: bool
-    facts: SubmissionFacts
-    total: Decimal | None
-    band: str
-    band_label: str
-    eligible: bool
-    missing_sources: list[str]
+    result: MonthResult
 
     @property
     def lines(self) -> list[Line]:
         return [line for _g, lines in self.groups for line in lines]
 
     @property
+    def meeting_held(self) -> bool:
+        return self.result.meeting_held
+
+    @property
+    def facts(self) -> SubmissionFacts:
+        return self.result.lateness
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.result.total
+
+    @property
+    def band(self) -> str:
+        return self.result.band
+
+    @property
+    def band_label(self) -> str:
+        return self.result.band_label
+
+    @property
+    def eligible(self) -> bool:
+        return self.result.eligible
+
+    @property
     def open_flags(self) -> int:
-        return sum(1 for line in self.lines if line.open_flag)
+        return self.result.open_flags
 
     @property
     def deductions(self) -> int:
-        return sum(1 for line in self.lines if line.deducted)
+        return self.result.deductions
+
+    @property
+    def missing_sources(self) -> list[str]:
+        return list(self.result.missing_sources)
 
 
 def explain(
@@ -657,7 +892,6 @@ def explain(
             lines[appeal.criterion_id].appeals.append(appeal)
 
     meeting = Meeting.objects.filter(commune=commune, month=month).first()
-    held = meeting is not None
     first_sent = dict(
         Submission.objects.filter(sender=commune, month=month, kind__in=EXPECTED_SUBMISSIONS)
         .values("kind")
@@ -665,67 +899,58 @@ def explain(
         .values_list("kind", "first")
         .order_by()
     )
-    facts = submission_facts(first_sent, criteria_set, month)
-    threshold = criteria_set.discrepancy_threshold
-    for line in lines.values():
-        if line.criterion.system_rule:
-            line.system_points = system_points(line.criterion, meeting_held=held, facts=facts)
-            line.system_basis = _system_basis(line.criterion, held, facts)
-        spread = line.spread
-        line.flagged = spread is not None and spread > threshold
-
-    submitted = {s.source for s in sheets if s.is_submitted}
-    officials_expected = (
-        MeetingOfficial.objects.filter(meeting=meeting).count() if meeting is not None else 0
-    )
-    officials_in = sum(1 for s in sheets if s.is_submitted and s.source == Source.OFFICIAL)
-    missing = [
-        str(s)
-        for s, ok in (
-            (Source.SELF, Source.SELF in submitted),
-            (Source.DISTRICT, Source.DISTRICT in submitted),
-            (Source.OFFICIAL, officials_in >= officials_expected),
+    submitted: dict[str, int] = defaultdict(int)
+    for sheet in sheets:
+        if sheet.is_submitted:
+            submitted[sheet.source] += 1
+    people = [line for line in lines.values() if not line.criterion.system_rule]
+    result = decide(
+        MonthInputs(
+            criteria_set=criteria_set,
+            system_criteria=tuple(
+                line.criterion for line in lines.values() if line.criterion.system_rule
+            ),
+            sheets=submitted,
+            officials_expected=(
+                MeetingOfficial.objects.filter(meeting=meeting).count()
+                if meeting is not None
+                else None
+            ),
+            first_sent=local_dates(first_sent),
+            due=due_date(criteria_set, month),
+            today=clock.today(),
+            people=tuple(line.scores() for line in people),
         )
-        if not ok
-    ]
-    total = None
-    if Source.DISTRICT in submitted:
-        total = sum((line.final for line in lines.values() if line.final is not None), Decimal(0))
-    band, label, eligible = classify(criteria_set, total, held)
+    )
+    for decided in result.lines:
+        line = lines[decided.criterion.pk]
+        line.decided = decided
+        line.system_basis = result.basis(decided)
     return Explanation(
         commune=commune,
         month=month,
         criteria_set=criteria_set,
         groups=grouped,
         sheets=sheets,
-        meeting_held=held,
-        facts=facts,
-        total=total,
-        band=band,
-        band_label=label,
-        eligible=eligible,
-        missing_sources=missing,
+        result=result,
     )
-
-
-def _system_basis(criterion: Criterion, held: bool, facts: SubmissionFacts) -> str:
-    from django.utils.translation import gettext as _
-
-    if criterion.system_rule == Criterion.SystemRule.MEETING:
-        return _("Conference recorded for the month.") if held else _("No conference recorded.")
-    return _("%(missing)d missing, %(late)d late submission(s).") % {
-        "missing": facts.missing,
-        "late": facts.late,
-    }
 
 
 __all__ = [
     "NOT_ELIGIBLE",
+    "CriterionScores",
     "Explanation",
     "Line",
+    "MonthInputs",
+    "MonthResult",
+    "PeopleTotals",
+    "ResultLine",
+    "SubmissionFacts",
     "classify",
     "compute_month",
+    "decide",
     "explain",
+    "lateness",
     "recompute",
     "set_in_force",
     "system_points",

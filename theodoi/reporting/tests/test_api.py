@@ -23,9 +23,12 @@ def test_periods_by_plan_number_or_id(client, setup):
     _as(client, setup.world.agency)
     response = client.get("/api/v1/periods", {"plan": "112-KH/TU"})
     assert response.status_code == 200
-    codes = [p["code"] for p in response.json()]
+    codes = [p["code"] for p in response.json()["items"]]
     assert codes == ["2018-H1", "2018-H2", "2018"]
-    assert client.get("/api/v1/periods", {"plan": setup.plan.pk}).json()[0]["due"] == "2018-07-10"
+    assert (
+        client.get("/api/v1/periods", {"plan": setup.plan.pk}).json()["items"][0]["due"]
+        == "2018-07-10"
+    )
     _as(client, setup.world.outsider)
     assert client.get("/api/v1/periods", {"plan": "112-KH/TU"}).status_code == 404
 
@@ -39,19 +42,20 @@ def test_reports_list_is_scoped_and_constant(client, setup, django_assert_num_qu
     actions.do_start_report(setup.h1, w.bdv)
     actions.do_start_report(setup.h1, w.commune1a)
     _as(client, w.agency)
-    assert [r["unit"] for r in client.get("/api/v1/reports").json()] == [w.bdv.pk]
+    assert [r["unit"] for r in client.get("/api/v1/reports").json()["items"]] == [w.bdv.pk]
     _as(client, w.coordinator)
-    assert len(client.get("/api/v1/reports", {"period": setup.h1.pk}).json()) == 2
-    assert len(client.get("/api/v1/reports", {"unit": w.commune1a.pk}).json()) == 1
+    assert client.get("/api/v1/reports", {"period": setup.h1.pk}).json()["count"] == 2
+    assert client.get("/api/v1/reports", {"unit": w.commune1a.pk}).json()["count"] == 1
     _as(client, w.outsider)
-    assert client.get("/api/v1/reports").json() == []
+    assert client.get("/api/v1/reports").json() == {"count": 0, "items": []}
     _as(client, w.coordinator)
     client.get("/api/v1/reports")
-    with django_assert_num_queries(5):
+    # The page and its count.
+    with django_assert_num_queries(6):
         client.get("/api/v1/reports")
     actions.do_start_report(setup.h1, w.sotttt)
-    with django_assert_num_queries(5):
-        assert len(client.get("/api/v1/reports").json()) == 3
+    with django_assert_num_queries(6):
+        assert client.get("/api/v1/reports").json()["count"] == 3
 
 
 def test_get_and_patch_with_version(client, setup, report):
@@ -70,7 +74,7 @@ def test_get_and_patch_with_version(client, setup, report):
     body["entries"][0]["percent"] = 25
     response = client.patch(f"/api/v1/reports/{report.pk}", body, content_type="application/json")
     assert response.status_code == 409
-    assert response.json()["report"]["entries"][1]["percent"] == 20
+    assert response.json()["current"]["entries"][1]["percent"] == 20
 
 
 def test_field_errors_are_422_json(client, setup, report):

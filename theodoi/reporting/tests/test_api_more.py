@@ -229,7 +229,7 @@ def test_evidence_list_and_delete(client, setup, report):
     _as(client, w.agency)
     first = client.post(_evidence_url(report), _file()).json()
     client.post(_evidence_url(report), _file("ke-hoach.docx", DOCX))
-    listed = client.get(_evidence_url(report)).json()
+    listed = client.get(_evidence_url(report)).json()["items"]
     assert [e["name"] for e in listed] == ["bien-ban.pdf", "ke-hoach.docx"]
     assert listed[1]["content_type"].endswith("wordprocessingml.document")
     # Others may not delete.
@@ -362,12 +362,19 @@ def test_inspection_round_trip(client, setup):
     assert data["unit_name"] == "Xã Một A"
     assert [f["overdue"] for f in data["follow_ups"]] == [True, False]
     first = data["follow_ups"][0]["id"]
-    listed = client.get("/api/v1/inspections", {"plan": setup.plan.pk, "open": "true"}).json()
+    listed = client.get("/api/v1/inspections", {"plan": setup.plan.pk, "open": "true"}).json()[
+        "items"
+    ]
     assert [i["id"] for i in listed] == [data["id"]]
     for f in data["follow_ups"]:
         _post(client, f"/api/v1/follow-ups/{f['id']}/close", {"closing_note": "Đã làm"})
-    assert client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "true"}).json() == []
-    closed = client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "false"}).json()
+    assert (
+        client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "true"}).json()["items"]
+        == []
+    )
+    closed = client.get("/api/v1/inspections", {"plan": "112-KH/TU", "open": "false"}).json()[
+        "items"
+    ]
     assert closed[0]["follow_ups"][0]["closed_on"] == "2018-07-15"
     # Closing twice is refused; nothing changes.
     response = _post(client, f"/api/v1/follow-ups/{first}/close", {"closing_note": "Lần nữa"})
@@ -434,7 +441,7 @@ def test_follow_up_bad_input_and_unknown_ids(client, setup):
     response = _post(client, f"/api/v1/follow-ups/{HUGE}/close", {"closing_note": "x"})
     assert response.status_code == 404
     assert client.get(f"/api/v1/inspections/{HUGE}").status_code == 404
-    assert client.get("/api/v1/inspections", {"plan": "\x00"}).status_code == 404
+    assert client.get("/api/v1/inspections", {"plan": "\x00"}).status_code == 422
     follow_up.refresh_from_db()
     assert follow_up.closed_on is None
 
@@ -456,12 +463,12 @@ def test_inspection_list_queries_are_constant(client, setup, django_assert_num_q
 
     add()
     client.get("/api/v1/inspections", {"plan": "112-KH/TU"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get("/api/v1/inspections", {"plan": "112-KH/TU"})
     add()
     add()
-    with django_assert_num_queries(7):
-        assert len(client.get("/api/v1/inspections", {"plan": "112-KH/TU"}).json()) == 3
+    with django_assert_num_queries(9):
+        assert client.get("/api/v1/inspections", {"plan": "112-KH/TU"}).json()["count"] == 3
 
 
 # Bad input on the workflow endpoints ---------------------------------------------------------
