@@ -1,5 +1,6 @@
 """The portal's demo: the seed's own article with its real text, its lists, the inbox."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -18,7 +19,7 @@ def loaded(settings, tmp_path, monkeypatch):
     settings.DATA_DIR = tmp_path / "data"
     settings.THEODOI_DEMO = True
     monkeypatch.setenv("DEMO_PASSWORD", "demo-test-password")
-    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+    settings.THEODOI_TODAY = date(2018, 7, 15)
     # Only this app's hook: the others have their own tests.
     monkeypatch.setattr(loader, "run_app_hooks", lambda ctx: [portal_demo.load(ctx)])
     call_command("load_demo", stdout=StringIO())

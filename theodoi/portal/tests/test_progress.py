@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan(world, monkeypatch):
-    monkeypatch.setenv("THEODOI_TODAY", "2018-07-15")
+def plan(world, settings):
+    settings.THEODOI_TODAY = date(2018, 7, 15)
     world.coordinator.first_name, world.coordinator.last_name = "Giàng Seo", "Phử"
     world.coordinator.save()
     plan = make_plan(world)

@@ -161,7 +161,7 @@ def test_page_refuses_bad_choices(client, filled):  # noqa: F811
     for data, message in (
         ({"number": "mười lăm"}, "15-BC/BTGTU"),
         ({"issued_on": "2018-02-30"}, "ngày"),
-        ({"signer_name": "A\x00"}, "Null"),
+        ({"signer_name": "A\x00"}, "NUL"),
         ({"recipients": "x\n" * 31}, "30"),
     ):
         response = client.post(url, {"format": "docx", **data})
