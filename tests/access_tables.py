@@ -187,9 +187,15 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {V1}/periods": (
         {},
         REPORTING,
-        {"plan": "@plan", "code": "2018-Q9", "title": "Quý", "start": "2018-07-01",
-         "end": "2018-09-30", "due": "2018-10-10"},
-    ),  # fmt: skip
+        {
+            "plan": "@plan",
+            "code": "2018-Q9",
+            "title": "Quý",
+            "start": "2018-07-01",
+            "end": "2018-09-30",
+            "due": "2018-10-10",
+        },
+    ),
     f"GET {V1}/reports": ({"period": "period", "unit": "unit"}, PERIOD, None),
     f"GET {V1}/reports/{{report_id}}": ({"report_id": "report"}, REPORT, None),
     f"PATCH {V1}/reports/{{report_id}}": (
@@ -210,7 +216,11 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         {"reason": "Mở lại"},
     ),
     f"GET {V1}/periods/{{period_id}}/rates": ({"period_id": "period"}, PERIOD, None),
-    f"POST {V1}/periods/{{period_id}}/exports": ({"period_id": "period"}, PERIOD, {"format": "docx"}),
+    f"POST {V1}/periods/{{period_id}}/exports": (
+        {"period_id": "period"},
+        PERIOD,
+        {"format": "docx"},
+    ),
     f"GET {V1}/exports/{{export_id}}": ({"export_id": "export"}, PERIOD, None),
     f"GET {V1}/rates": ({"plan": "plan"}, REPORTING, None),
     f"GET {V1}/plans/{{plan_id}}/schedule": ({"plan_id": "plan"}, REPORTING, None),
@@ -230,9 +240,14 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {V1}/inspections": (
         {},
         REPORTING,
-        {"plan": "@plan", "unit": "@unit", "held_on": "2018-04-01", "team": "Đoàn",
-         "scope": "Kiểm tra"},
-    ),  # fmt: skip
+        {
+            "plan": "@plan",
+            "unit": "@unit",
+            "held_on": "2018-04-01",
+            "team": "Đoàn",
+            "scope": "Kiểm tra",
+        },
+    ),
     f"GET {V1}/inspections/{{inspection_id}}": (
         {"inspection_id": "inspection"},
         ("reporting.view_reporting", "inspection"),
@@ -256,22 +271,40 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {TV}/meetings": (
         {},
         MONTH_RULE,
-        {"commune": "@unit", "month": MONTH, "held_on": "2018-03-11", "place": "Xã",
-         "chair": "Bí thư", "topics": "Chủ đề", "participants": 10},
-    ),  # fmt: skip
+        {
+            "commune": "@unit",
+            "month": MONTH,
+            "held_on": "2018-03-11",
+            "place": "Xã",
+            "chair": "Bí thư",
+            "topics": "Chủ đề",
+            "participants": 10,
+        },
+    ),
     f"PUT {TV}/meetings/{{meeting_id}}": (
         {"meeting_id": "meeting"},
         MONTH_RULE,
-        {"commune": "@unit", "month": MONTH, "held_on": "2018-03-11", "place": "Xã",
-         "chair": "Bí thư", "topics": "Chủ đề", "participants": 10},
-    ),  # fmt: skip
+        {
+            "commune": "@unit",
+            "month": MONTH,
+            "held_on": "2018-03-11",
+            "place": "Xã",
+            "chair": "Bí thư",
+            "topics": "Chủ đề",
+            "participants": 10,
+        },
+    ),
     f"GET {TV}/sheets": ({"commune": "unit"}, MONTH_RULE, None),
     f"POST {TV}/sheets": (
         {},
         MONTH_RULE,
         {"commune": "@unit", "month": MONTH, "source": "self", "scores": []},
     ),
-    f"GET {TV}/sheets/{{sheet_id}}": ({"sheet_id": "sheet"}, ("tuyenvan.view_sheet", "sheet"), None),
+    f"GET {TV}/sheets/{{sheet_id}}": (
+        {"sheet_id": "sheet"},
+        ("tuyenvan.view_sheet", "sheet"),
+        None,
+    ),
     f"PUT {TV}/sheets/{{sheet_id}}": (
         {"sheet_id": "sheet"},
         ("tuyenvan.view_sheet", "sheet"),
@@ -409,8 +442,13 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("tuyenvan.open_submission", "submission"): {"district"},
     ("reporting.view_report", "report"): {"coordinator", "viewer", "district", "commune"},
     ("reporting.view_reporting", "period"): {"coordinator", "viewer"},
-    ("tuyenvan_people.view_board", "board"): set(
-        ["coordinator", "viewer", "admin", "district", "commune", "official"]
-    ),
+    ("tuyenvan_people.view_board", "board"): {
+        "coordinator",
+        "viewer",
+        "admin",
+        "district",
+        "commune",
+        "official",
+    },
     ("tuyenvan.view_criteriaset", "draft_set"): {"coordinator"},
 }

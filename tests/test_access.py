@@ -26,6 +26,7 @@ province A and then of province B:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -231,10 +232,8 @@ def ask(client: Client, method: str, url: str, data: Any = None, multipart: bool
         else:
             body = response.content.decode("utf-8", "replace")
             if response.get("Content-Type", "").startswith("application/json"):
-                try:
+                with contextlib.suppress(ValueError):
                     body = json.dumps(json.loads(body), ensure_ascii=False)
-                except ValueError:
-                    pass
         transaction.set_rollback(True)
     return Answer(response.status_code, writes, body)
 
@@ -257,8 +256,17 @@ def markers(side: Side) -> list[str]:
     ]
 
 
-def judge(answer: Answer, visible: bool, *, is_list: bool, stranger: Side | None) -> str | None:
-    """What is wrong with the answer, or None."""
+def judge(
+    answer: Answer, visible: bool, *, is_list: bool, stranger: Side | None, in_body: bool = False
+) -> str | None:
+    """What is wrong with the answer, or None.
+
+    An object the caller may not see answers 404. A list filtered by one may also
+    answer an empty list or 422 naming the filter, and an object named in a
+    request body (a new thing's commune, plan, province…) 422 naming the field,
+    or 403 where the caller's role may not create such things anywhere: none of
+    these tells the object exists, provided nothing of it is in the answer.
+    """
     status = answer.status
     if status >= 500:
         return f"{status} (a server error)"
@@ -266,12 +274,15 @@ def judge(answer: Answer, visible: bool, *, is_list: bool, stranger: Side | None
         return "404 for an object it may see" if status == 404 else None
     if answer.writes:
         return f"{status} and wrote {answer.writes[:2]}"
+    if stranger is not None:
+        leaked = [m for m in markers(stranger) if m in answer.body]
+        if leaked:
+            return f"{status} naming {leaked}"
     if status in (404, 405):
         return None
-    if is_list and status == 200 and stranger is not None:
-        leaked = [m for m in markers(stranger) if m in answer.body]
-        return f"200 naming {leaked}" if leaked else None
-    if is_list and status == 200:
+    if is_list and status in (200, 422):
+        return None
+    if in_body and status in (403, 422):
         return None
     return f"{status} for an object it may not see (expected 404)"
 
@@ -331,8 +342,89 @@ def _xfail(cases: dict[str, str], key: str) -> Any:
 
 
 # Known failures on main, fixed by the issue-7 branches (the lead removes these marks).
-PAGE_XFAIL: dict[str, str] = {}
+# Each page below answers 403, not 404, to accounts that may not see its object
+# (another province's, or outside the account's reach): the view checks the rule
+# itself and raises PermissionDenied instead of asking ``permissions.fetch``.
+PLANS_403 = "issue 7: plans pages answer 403, not 404, for a plan or programme out of reach"
+ROSTER_403 = "issue 7: roster pages answer 403, not 404, for another province's round"
+CRITERIA_403 = "issue 7: criteria set pages answer 403, not 404, for a draft set not visible"
+BOARDS_403 = "issue 7: board and team pages answer 403, not 404, for a board out of reach"
+UNITS_403 = "issue 7: unit pages answer 403, not 404, for a unit out of reach"
+SAME_403 = "issue 7: the page answers 403 where the API answers 404"
+PAGE_XFAIL: dict[str, str] = {
+    "plans:detail": PLANS_403,
+    "plans:edit": PLANS_403,
+    "plans:export": PLANS_403,
+    "plans:field-delete": PLANS_403,
+    "plans:field-edit": PLANS_403,
+    "plans:field-history": PLANS_403,
+    "plans:field-new": PLANS_403,
+    "plans:history": PLANS_403,
+    "plans:import": PLANS_403,
+    "plans:indicator-delete": PLANS_403,
+    "plans:indicator-edit": PLANS_403,
+    "plans:indicator-new": PLANS_403,
+    "plans:matrix": PLANS_403,
+    "plans:my-work": PLANS_403,
+    "plans:objective-delete": PLANS_403,
+    "plans:objective-edit": PLANS_403,
+    "plans:objective-new": PLANS_403,
+    "plans:plan-new": PLANS_403,
+    "plans:programme": PLANS_403,
+    "plans:programme-edit": PLANS_403,
+    "plans:programme-history": PLANS_403,
+    "plans:task": PLANS_403,
+    "plans:task-delete": PLANS_403,
+    "plans:task-edit": PLANS_403,
+    "plans:task-history": PLANS_403,
+    "plans:task-new": PLANS_403,
+    "plans:work-item": PLANS_403,
+    "plans:work-item-delete": PLANS_403,
+    "plans:work-item-edit": PLANS_403,
+    "plans:work-item-history": PLANS_403,
+    "plans:work-item-new": PLANS_403,
+    "tuyenvan:criteria-edit": CRITERIA_403,
+    "tuyenvan:criteria-new": CRITERIA_403,
+    "tuyenvan:criteria-publish": CRITERIA_403,
+    "tuyenvan_people:board-create": BOARDS_403,
+    "tuyenvan_people:board-detail": BOARDS_403,
+    "tuyenvan_people:board-edit": BOARDS_403,
+    "tuyenvan_people:entry-add": ROSTER_403,
+    "tuyenvan_people:entry-edit": ROSTER_403,
+    "tuyenvan_people:roster-dates": ROSTER_403,
+    "tuyenvan_people:roster-detail": ROSTER_403,
+    "tuyenvan_people:roster-generate": ROSTER_403,
+    "tuyenvan_people:roster-print": ROSTER_403,
+    "tuyenvan_people:roster-publish": ROSTER_403,
+    "tuyenvan_people:roster-settings": ROSTER_403,
+    "tuyenvan_people:roster-unavailability": ROSTER_403,
+    "tuyenvan_people:roster-xlsx": ROSTER_403,
+    "tuyenvan_people:team-edit": BOARDS_403,
+    "units:detail": UNITS_403,
+    "units:history": UNITS_403,
+}
 API_XFAIL: dict[str, str] = {}
+SAME_XFAIL: dict[str, str] = {
+    "units:detail-GET /api/v1/units/{id}": SAME_403,
+    "plans:detail-GET /api/v1/plans/{id}": SAME_403,
+    "plans:matrix-GET /api/v1/plans/{id}/matrix": SAME_403,
+    "plans:work-item-GET /api/v1/work-items/{id}": SAME_403,
+    "tuyenvan_people:roster-detail-GET /api/v1/tuyenvan/roster/{round_id}": SAME_403,
+}
+READERS_XFAIL = {
+    "tuyenvan.view_submission-submission": (
+        "issue 7 hole 2: any member of the recipient unit reads a submission"
+    ),
+    "tuyenvan.open_submission-submission": (
+        "issue 7 hole 2: any member of the recipient unit marks a submission opened"
+    ),
+}
+
+
+def _marked(cases: dict[str, str], case_id: str, *values: Any) -> Any:
+    reason = cases.get(case_id)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(*values, id=case_id, marks=marks)
 
 
 # The tests --------------------------------------------------------------------------
@@ -353,7 +445,9 @@ def test_page_answers_by_the_access_layer(town_now: Town, name: str) -> None:
         url = page_url(name, side)
         for role, client in town_now.clients.items():
             sees = visible(town_now, role, side, rule)
-            for method in ("GET", "POST"):
+            # An account that may see the object posts nothing here: the forms'
+            # own tests and the crawl of bad input cover what it may change.
+            for method in ("GET",) if sees else ("GET", "POST"):
                 answer = ask(client, method, url, {} if method == "POST" else None, True)
                 wrong = judge(answer, sees, is_list=False, stranger=stranger)
                 if wrong:
@@ -387,24 +481,28 @@ def test_api_answers_by_the_access_layer(town_now: Town, key: str) -> None:
     method = key.split()[0]
     path_ids = [p for p, w in api_params(OPERATIONS[key]).items() if w == "path"]
     is_list = method == "GET" and not path_ids
+    in_body = method != "GET" and not path_ids
     problems = []
     for side in town_now.world.sides:
         stranger = side if side is town_now.world.b else None
         for role, client in town_now.clients.items():
             method, url, data, multipart = op_request(key, side)
             answer = ask(client, method, url, data, multipart)
-            wrong = judge(
-                answer, visible(town_now, role, side, rule), is_list=is_list, stranger=stranger
-            )
+            sees = visible(town_now, role, side, rule)
+            wrong = judge(answer, sees, is_list=is_list, stranger=stranger, in_body=in_body)
             if wrong:
                 problems.append(f"{method} {url} as {side.tag}-side {role}: {wrong}")
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("page", "key"), SAME_ANSWER)
+@pytest.mark.parametrize(
+    ("page", "key"), [_marked(SAME_XFAIL, f"{p}-{k}", p, k) for p, k in SAME_ANSWER]
+)
 def test_page_and_api_answer_the_same(town_now: Town, page: str, key: str) -> None:
     def kind_of(status: int) -> str:
-        return "ok" if status < 400 else str(status)
+        # Pages answer bad input or a refused step with a redirect and a message,
+        # the API with 409/422: only whether access was refused must agree.
+        return str(status) if status in (403, 404) or status >= 500 else "answered"
 
     problems = []
     for side in town_now.world.sides:
@@ -435,9 +533,7 @@ def test_no_object_of_another_province_is_visible(town_now: Town) -> None:
     assert not seen, "\n".join(seen)
 
 
-@pytest.mark.parametrize(
-    "rule", [pytest.param(r, id=f"{r[0]}-{r[1]}") for r in READERS], ids=str
-)
+@pytest.mark.parametrize("rule", [_marked(READERS_XFAIL, f"{r[0]}-{r[1]}", r) for r in READERS])
 def test_the_access_layer_lets_only_the_right_accounts_read(
     town_now: Town, rule: tuple[str, str]
 ) -> None:
@@ -450,6 +546,9 @@ def test_the_access_layer_lets_only_the_right_accounts_read(
     )
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue 7 hole 3: the trend shows an official months it did not attend"
+)
 def test_an_official_sees_only_the_months_it_attended(town_now: Town) -> None:
     """Hole 3 on the trend page: the official attended February, not March."""
     a = town_now.world.a
@@ -463,6 +562,9 @@ def test_an_official_sees_only_the_months_it_attended(town_now: Town) -> None:
     assert march.month not in months, f"the official's trend shows {months}"
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue 7 hole 2: a wrong-role member opening a submission marks it"
+)
 def test_opening_a_submission_marks_it_for_its_reader_only(town_now: Town) -> None:
     """Hole 2: only the recipient's scorer marks a submission opened."""
     a = town_now.world.a

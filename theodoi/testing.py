@@ -282,7 +282,6 @@ def _twin_side(tag: str) -> Side:
     from theodoi.tuyenvan.models import (
         Appeal,
         Criterion,
-        MeetingFile,
         MonthlyResult,
         Resolution,
         Score,
@@ -305,7 +304,9 @@ def _twin_side(tag: str) -> Side:
     u["btg"] = make_unit(
         f"Ban Tuyên giáo Tỉnh ủy {T}", K.PARTY_AGENCY, u["province"], short_name="BTG"
     )
-    u["bdv"] = make_unit(f"Ban Dân vận Tỉnh ủy {T}", K.PARTY_AGENCY, u["province"], short_name="BDV")
+    u["bdv"] = make_unit(
+        f"Ban Dân vận Tỉnh ủy {T}", K.PARTY_AGENCY, u["province"], short_name="BDV"
+    )
     u["district1"] = make_unit(f"Huyện ủy {T} Một", K.DISTRICT, u["province"], symbol="HU")
     u["district2"] = make_unit(f"Huyện ủy {T} Hai", K.DISTRICT, u["province"], symbol="HU")
     u["commune1a"] = make_unit(f"Xã {T} Một A", K.COMMUNE, u["district1"])
@@ -365,7 +366,12 @@ def _twin_side(tag: str) -> Side:
     )  # fmt: skip
     o["follow_up"] = o["inspection"].follow_ups.get()
     o["export"] = ConsolidatedExport.objects.create(
-        period=o["period"], format=ConsolidatedExport.Format.DOCX, created_by=coordinator
+        period=o["period"],
+        format=ConsolidatedExport.Format.DOCX,
+        created_by=coordinator,
+        state=ConsolidatedExport.State.DONE,
+        progress=100,
+        file=ContentFile(b"PK\x03\x04 docx", name="bao-cao.docx"),
     )
 
     # tuyên vận
