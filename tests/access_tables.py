@@ -40,7 +40,13 @@ CRITERIA = ("tuyenvan.view_criteriaset", "criteria_set")
 DISTRICT_RESULTS = ("tuyenvan.view_results", "district_unit")
 
 # Page routes: name → ({parameter: kind}, read rule).
+# A rule "=owner" means: the object's ``user`` is the caller (API tokens).
+OWNER = ("=owner", "token")
+
 PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
+    "core:revoke-token": ({"pk": "token"}, OWNER),
+    # Django's own view: the uid and token are checked by Django, not object ids.
+    "password_reset_confirm": ({"uidb64": "=MQ", "token": "=set-password"}, None),
     "units:detail": ({"pk": "unit"}, ("units.view_unit", "unit")),
     "units:history": ({"pk": "unit"}, ("units.view_unit", "unit")),
     "plans:programme": ({"pk": "programme"}, PROGRAMME),
@@ -170,6 +176,7 @@ API_PLAIN = frozenset(
 V1 = "/api/v1"
 TV = "/api/v1/tuyenvan"
 API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
+    f"DELETE {V1}/auth/tokens/{{token_id}}": ({"token_id": "token"}, OWNER, None),
     f"GET {V1}/units": ({"parent": "district_unit"}, ("units.view_unit", "district_unit"), None),
     f"GET {V1}/units/{{id}}": ({"id": "unit"}, ("units.view_unit", "unit"), None),
     f"GET {V1}/plans": ({"programme": "programme"}, PROGRAMME, None),
@@ -402,6 +409,7 @@ API_WITHOUT_OBJECT = frozenset(
     {
         f"POST {V1}/auth/token",
         f"GET {V1}/auth/whoami",
+        f"GET {V1}/auth/tokens",
         f"GET {TV}/criteria-sets",
         f"GET {TV}/meetings",
         f"GET {TV}/submissions",

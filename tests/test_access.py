@@ -333,6 +333,8 @@ def op_request(key: str, side: Side) -> tuple[str, str, Any, bool]:
 
 def visible(town: Town, role: str, side: Side, rule: tuple[str, str]) -> bool:
     user = town.world.a.users[role]
+    if rule[0] == "=owner":
+        return thing(side, rule[1]).user_id == user.pk
     return user.has_perm(rule[0], thing(side, rule[1]))
 
 
@@ -352,6 +354,9 @@ BOARDS_403 = "issue 7: board and team pages answer 403, not 404, for a board out
 UNITS_403 = "issue 7: unit pages answer 403, not 404, for a unit out of reach"
 SAME_403 = "issue 7: the page answers 403 where the API answers 404"
 PAGE_XFAIL: dict[str, str] = {
+    "core:revoke-token": (
+        "issue 7: a token not the caller's answers 302 (to the list, with a message), not 404"
+    ),
     "plans:detail": PLANS_403,
     "plans:edit": PLANS_403,
     "plans:export": PLANS_403,
@@ -523,6 +528,7 @@ def test_no_object_of_another_province_is_visible(town_now: Town) -> None:
     """Except by design, no account of province A may see any object of province B."""
     b = town_now.world.b
     rules = {rule for _params, rule in PAGES.values() if rule} | {e[1] for e in API.values()}
+    rules = {rule for rule in rules if not rule[0].startswith("=")}
     seen = [
         f"{role} sees b's {kind} by {perm}"
         for perm, kind in sorted(rules)

@@ -451,6 +451,9 @@ def _twin_side(tag: str) -> Side:
         board=o["board"], number="01-QC", issued_on=date(2018, 1, 2),
         file=ContentFile(TWIN_PDF, name="quy-che.pdf"),
     )  # fmt: skip
+    from theodoi.core.models import ApiToken
+
+    o["token"], _key = ApiToken.issue(coordinator, name="twin")
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
