@@ -347,47 +347,14 @@ def _xfail(cases: dict[str, str], key: str) -> Any:
 # Each page below answers 403, not 404, to accounts that may not see its object
 # (another province's, or outside the account's reach): the view checks the rule
 # itself and raises PermissionDenied instead of asking ``permissions.fetch``.
-PLANS_403 = "issue 7: plans pages answer 403, not 404, for a plan or programme out of reach"
 ROSTER_403 = "issue 7: roster pages answer 403, not 404, for another province's round"
 CRITERIA_403 = "issue 7: criteria set pages answer 403, not 404, for a draft set not visible"
 BOARDS_403 = "issue 7: board and team pages answer 403, not 404, for a board out of reach"
-UNITS_403 = "issue 7: unit pages answer 403, not 404, for a unit out of reach"
 SAME_403 = "issue 7: the page answers 403 where the API answers 404"
 PAGE_XFAIL: dict[str, str] = {
     "core:revoke-token": (
         "issue 7: a token not the caller's answers 302 (to the list, with a message), not 404"
     ),
-    "plans:detail": PLANS_403,
-    "plans:edit": PLANS_403,
-    "plans:export": PLANS_403,
-    "plans:field-delete": PLANS_403,
-    "plans:field-edit": PLANS_403,
-    "plans:field-history": PLANS_403,
-    "plans:field-new": PLANS_403,
-    "plans:history": PLANS_403,
-    "plans:import": PLANS_403,
-    "plans:indicator-delete": PLANS_403,
-    "plans:indicator-edit": PLANS_403,
-    "plans:indicator-new": PLANS_403,
-    "plans:matrix": PLANS_403,
-    "plans:my-work": PLANS_403,
-    "plans:objective-delete": PLANS_403,
-    "plans:objective-edit": PLANS_403,
-    "plans:objective-new": PLANS_403,
-    "plans:plan-new": PLANS_403,
-    "plans:programme": PLANS_403,
-    "plans:programme-edit": PLANS_403,
-    "plans:programme-history": PLANS_403,
-    "plans:task": PLANS_403,
-    "plans:task-delete": PLANS_403,
-    "plans:task-edit": PLANS_403,
-    "plans:task-history": PLANS_403,
-    "plans:task-new": PLANS_403,
-    "plans:work-item": PLANS_403,
-    "plans:work-item-delete": PLANS_403,
-    "plans:work-item-edit": PLANS_403,
-    "plans:work-item-history": PLANS_403,
-    "plans:work-item-new": PLANS_403,
     "tuyenvan:criteria-edit": CRITERIA_403,
     "tuyenvan:criteria-new": CRITERIA_403,
     "tuyenvan:criteria-publish": CRITERIA_403,
@@ -405,15 +372,9 @@ PAGE_XFAIL: dict[str, str] = {
     "tuyenvan_people:roster-unavailability": ROSTER_403,
     "tuyenvan_people:roster-xlsx": ROSTER_403,
     "tuyenvan_people:team-edit": BOARDS_403,
-    "units:detail": UNITS_403,
-    "units:history": UNITS_403,
 }
 API_XFAIL: dict[str, str] = {}
 SAME_XFAIL: dict[str, str] = {
-    "units:detail-GET /api/v1/units/{id}": SAME_403,
-    "plans:detail-GET /api/v1/plans/{id}": SAME_403,
-    "plans:matrix-GET /api/v1/plans/{id}/matrix": SAME_403,
-    "plans:work-item-GET /api/v1/work-items/{id}": SAME_403,
     "tuyenvan_people:roster-detail-GET /api/v1/tuyenvan/roster/{round_id}": SAME_403,
 }
 READERS_XFAIL = {
