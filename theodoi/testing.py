@@ -214,3 +214,256 @@ def release(response: Any) -> None:
     for closer in response._resource_closers:
         closer()
     response._resource_closers.clear()
+
+
+# Two provinces, each with every role and one object of every kind ------------
+
+TWIN_MONTH = date(2018, 3, 1)
+TWIN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class Side:
+    """One province of the twin world: its units, one account per role and one
+    object of every kind the site serves by id (by kind name)."""
+
+    tag: str
+    units: dict[str, Unit]
+    users: dict[str, User]
+    objects: dict[str, Any]
+
+
+@dataclass
+class TwinWorld:
+    a: Side
+    b: Side
+
+    @property
+    def sides(self) -> tuple[Side, Side]:
+        return (self.a, self.b)
+
+
+# The accounts of a side: role → (membership role, unit key). ``district_other``
+# and ``commune_other`` hold the right role in the wrong district or commune.
+TWIN_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "coordinator": (Membership.Role.COORDINATOR, "btg"),
+    "agency": (Membership.Role.AGENCY_REPORTER, "bdv"),
+    "district": (Membership.Role.DISTRICT_SCORER, "district1"),
+    "commune": (Membership.Role.COMMUNE_REPORTER, "commune1a"),
+    "official": (Membership.Role.OFFICIAL, "district1"),
+    "viewer": (Membership.Role.VIEWER, "province"),
+    "admin": (Membership.Role.ADMIN, "province"),
+    "district_other": (Membership.Role.DISTRICT_SCORER, "district2"),
+    "commune_other": (Membership.Role.COMMUNE_REPORTER, "commune1b"),
+}
+
+
+def _twin_side(tag: str) -> Side:
+    """A province like ``make_world``'s, every account prefixed with ``tag``.
+
+    Its objects are about commune 1A and March 2018 (``TWIN_MONTH``); the
+    official attends commune 1A's February conference only, so every March
+    object of the commune is outside its reach.
+    """
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from theodoi.plans.models import Indicator, Objective
+    from theodoi.reporting import actions as reporting_actions
+    from theodoi.reporting.models import (
+        ConsolidatedExport,
+        ReportingPeriod,
+        ReportingSchedule,
+    )
+    from theodoi.reporting.periods import generate_periods
+    from theodoi.tuyenvan import actions as tv_actions
+    from theodoi.tuyenvan.defaults import build_default_set
+    from theodoi.tuyenvan.models import (
+        Appeal,
+        Criterion,
+        MonthlyResult,
+        Resolution,
+        Score,
+        ScoreFile,
+        Submission,
+    )
+    from theodoi.tuyenvan.people.models import (
+        Board,
+        ConferenceDate,
+        OfficialProfile,
+        RulesDocument,
+        Team,
+        Unavailability,
+    )
+
+    K = Unit.Kind
+    T = tag.upper()
+    u: dict[str, Unit] = {}
+    u["province"] = make_unit(f"Tỉnh ủy {T}", K.PROVINCE, symbol="TU", place=f"Tỉnh {T}")
+    u["btg"] = make_unit(
+        f"Ban Tuyên giáo Tỉnh ủy {T}", K.PARTY_AGENCY, u["province"], short_name="BTG"
+    )
+    u["bdv"] = make_unit(
+        f"Ban Dân vận Tỉnh ủy {T}", K.PARTY_AGENCY, u["province"], short_name="BDV"
+    )
+    u["district1"] = make_unit(f"Huyện ủy {T} Một", K.DISTRICT, u["province"], symbol="HU")
+    u["district2"] = make_unit(f"Huyện ủy {T} Hai", K.DISTRICT, u["province"], symbol="HU")
+    u["commune1a"] = make_unit(f"Xã {T} Một A", K.COMMUNE, u["district1"])
+    u["commune1b"] = make_unit(f"Xã {T} Một B", K.COMMUNE, u["district1"])
+    u["commune2a"] = make_unit(f"Xã {T} Hai A", K.COMMUNE, u["district2"])
+    users = {
+        role: make_user(f"{tag}.{role}", member_role, u[unit_key])
+        for role, (member_role, unit_key) in TWIN_ACCOUNTS.items()
+    }
+    coordinator, commune, district, official = (
+        users["coordinator"], users["commune"], users["district"], users["official"]
+    )  # fmt: skip
+    o: dict[str, Any] = {}
+    o["unit"] = u["commune1a"]
+    o["district_unit"] = u["district1"]
+    o["membership"] = Membership.objects.get(user=commune)
+
+    # plans
+    o["programme"] = Programme.objects.create(
+        code=f"{T}-ĐA/TU",
+        title=f"Đề án {T}",
+        issuer=u["province"],
+        start_year=2016,
+        end_year=2020,
+    )
+    o["objective"] = Objective.objects.create(programme=o["programme"], text=f"Mục tiêu {T}")
+    o["indicator"] = Indicator.objects.create(objective=o["objective"], name=f"Chỉ tiêu {T}")
+    o["plan"] = Plan.objects.create(
+        programme=o["programme"],
+        number=f"{next(_seq)}-KH/TU",
+        issued_on=date(2018, 1, 5),
+        year=2018,
+        title=f"Kế hoạch {T} năm 2018",
+        issuer=u["province"],
+        owner=u["btg"],
+    )
+    o["work_item"] = make_work_item(
+        o["plan"], lead=u["commune1a"], coordinating=u["bdv"], field=f"Lĩnh vực {T}",
+        task=f"Nhiệm vụ {T}", title=f"Công việc {T}", start=date(2018, 2, 1),
+        end=date(2018, 5, 31),
+    )  # fmt: skip
+    o["task"] = o["work_item"].task
+    o["field"] = o["task"].field
+
+    # reporting
+    ReportingSchedule.objects.create(plan=o["plan"], kind="half", rule="days_after_end", days=10)
+    generate_periods(o["plan"])
+    o["period"] = ReportingPeriod.objects.get(plan=o["plan"], code="2018-H1")
+    o["report"] = reporting_actions.do_start_report(o["period"], u["commune1a"], by=commune)
+    o["entry"] = o["report"].entries.first()
+    o["evidence"] = reporting_actions.do_add_evidence(
+        o["entry"], SimpleUploadedFile("bien-ban.pdf", TWIN_PDF), by=commune
+    )
+    o["inspection"] = reporting_actions.do_record_inspection(
+        o["plan"], unit=u["commune1a"], held_on=date(2018, 4, 20), team=f"Đoàn {T}",
+        scope="Kiểm tra", follow_ups=[("Khắc phục", date(2018, 6, 30))], by=coordinator,
+    )  # fmt: skip
+    o["follow_up"] = o["inspection"].follow_ups.get()
+    o["export"] = ConsolidatedExport.objects.create(
+        period=o["period"],
+        format=ConsolidatedExport.Format.DOCX,
+        created_by=coordinator,
+        state=ConsolidatedExport.State.DONE,
+        progress=100,
+        file=ContentFile(b"PK\x03\x04 docx", name="bao-cao.docx"),
+    )
+
+    # tuyên vận
+    o["criteria_set"] = build_default_set(u["province"], date(2018, 1, 1))
+    o["draft_set"] = build_default_set(
+        u["province"], date(2019, 1, 1), publish=False, version=2
+    )
+    o["criterion"] = (
+        Criterion.objects.filter(group__criteria_set=o["criteria_set"]).order_by("pk").first()
+    )
+    details = {"place": "Hội trường xã", "chair": "Bí thư", "topics": f"Chủ đề {T}"}
+    tv_actions.do_save_meeting(
+        u["commune1a"], date(2018, 2, 1),
+        {"held_on": date(2018, 2, 10), "participants": 30, **details},
+        by=commune, officials=[official],
+    )  # fmt: skip
+    o["meeting"] = tv_actions.do_save_meeting(
+        u["commune1a"], TWIN_MONTH,
+        {"held_on": date(2018, 3, 10), "participants": 40, **details},
+        by=commune, officials=[],
+    )  # fmt: skip
+    o["meeting_file"] = tv_actions.do_add_meeting_file(
+        o["meeting"], SimpleUploadedFile("bien-ban.pdf", TWIN_PDF), "minutes", by=commune
+    )
+    for source, by in (("self", commune), ("district", district)):
+        sheet = tv_actions.sheet_for(u["commune1a"], TWIN_MONTH, source, None)
+        entries = {}
+        for c in Criterion.objects.filter(group__criteria_set=sheet.criteria_set):
+            if c.scorable_by(source):
+                bonus = c.kind in (c.Kind.BONUS, c.Kind.PENALTY)
+                entries[c.pk] = tv_actions.ScoreInput(0 if bonus else c.max_points)
+        o[f"{source}_sheet"] = tv_actions.do_save_sheet(sheet, entries, by=by, submit=True)
+    o["sheet"] = o["self_sheet"]
+    score = Score.objects.filter(sheet=o["sheet"]).order_by("pk").first()
+    o["score_file"] = ScoreFile.objects.create(
+        score=score,
+        file=ContentFile(TWIN_PDF, name="diem.pdf"),
+        name="diem.pdf",
+        content_type="pdf",
+        size=len(TWIN_PDF),
+        uploaded_by=commune,
+        uploaded_at=timezone.now(),
+    )
+    o["flag"] = Resolution.objects.create(
+        commune=u["commune1a"], month=TWIN_MONTH, criterion=o["criterion"],
+        points=o["criterion"].max_points, reason="Giữ điểm", resolved_by=district,
+        resolved_at=timezone.now(),
+    )  # fmt: skip
+    o["appeal"] = Appeal.objects.create(
+        commune=u["commune1a"], month=TWIN_MONTH, criterion=o["criterion"],
+        text=f"Giải trình {T}", created_by=commune, created_at=timezone.now(),
+    )  # fmt: skip
+    o["submission"] = Submission.objects.create(
+        sender=u["commune1a"], recipient=u["district1"], month=TWIN_MONTH,
+        kind=Submission.Kind.values[0], title=f"Báo cáo tháng {T}",
+        sent_at=timezone.now(), sent_by=commune,
+    )  # fmt: skip
+    o["result"] = MonthlyResult.objects.get(commune=u["commune1a"], month=TWIN_MONTH)
+
+    # the roster and the boards
+    o["roster_entry"] = make_roster_entry(
+        u["province"], u["commune1a"], official, date(2018, 3, 10)
+    )
+    o["round"] = o["roster_entry"].round
+    o["unavailability"] = Unavailability.objects.create(
+        user=official, start=date(2018, 3, 20), end=date(2018, 3, 22)
+    )
+    o["conference_date"] = ConferenceDate.objects.create(
+        commune=u["commune1a"], month=TWIN_MONTH, day=date(2018, 3, 10)
+    )
+    o["official_profile"] = OfficialProfile.objects.create(
+        user=official, follows_district=u["district1"]
+    )
+    o["board"] = Board.objects.create(unit=u["commune1a"], name=f"Ban tuyên vận {T}")
+    o["team"] = Team.objects.create(commune=u["commune1a"], village_name=f"Thôn {T}")
+    o["rules_document"] = RulesDocument.objects.create(
+        board=o["board"], number="01-QC", issued_on=date(2018, 1, 2),
+        file=ContentFile(TWIN_PDF, name="quy-che.pdf"),
+    )  # fmt: skip
+    from theodoi.core.models import ApiToken
+
+    o["token"], _key = ApiToken.issue(coordinator, name="twin")
+    for obj in o.values():
+        obj.refresh_from_db()
+    return Side(tag=tag, units=u, users=users, objects=o)
+
+
+def make_twin_world() -> TwinWorld:
+    """Two provinces ``a`` and ``b``, each with one account per role (plus a
+    district scorer and a commune reporter of another district and commune)
+    and one object of every kind the site serves by id, for the access test.
+
+    Set ``THEODOI_TODAY`` to 2018-04-02 (or later) before building it.
+    """
+    return TwinWorld(a=_twin_side("a"), b=_twin_side("b"))

@@ -1,0 +1,462 @@
+"""What the access test knows about every page and API operation that takes an object.
+
+Each page route (by URL name) and API operation (``"METHOD /path"``) that takes an
+object id lists its parameters, each mapped to a KIND of object of the twin world
+(``theodoi.testing.make_twin_world``; a value starting with ``=`` is a literal, not
+an id), and the READ rule that decides whether the caller may see the object at
+all: ``(permission, kind)``. The access test asks the access layer that rule and
+checks the page or endpoint answers accordingly: 404 iff the caller may not see
+the object. A new route or operation, or a new parameter name, that is not here
+makes the test fail with "add … to the access test".
+"""
+
+from __future__ import annotations
+
+MONTH = "2018-03"
+
+# Parameter names that mean the same kind on every route.
+PARAMS: dict[str, str] = {
+    "commune_id": "unit",
+    "district_id": "district_unit",
+    "unit_id": "unit",
+    "programme_id": "programme",
+    "objective_id": "objective",
+    "indicator_id": "indicator",
+    "field_id": "field",
+    "criterion_id": "criterion",
+    "month": "=" + MONTH,
+}
+
+# Rules by the object they guard.
+MONTH_RULE = ("tuyenvan.view_month", "result")
+PLAN = ("plans.view_plan", "plan")
+PROGRAMME = ("plans.view_programme", "programme")
+REPORTING = ("reporting.view_reporting", "plan")
+PERIOD = ("reporting.view_reporting", "period")
+REPORT = ("reporting.view_report", "report")
+ROUND = ("tuyenvan_people.view_rosterround", "round")
+BOARD = ("tuyenvan_people.view_board", "board")
+CRITERIA = ("tuyenvan.view_criteriaset", "criteria_set")
+DISTRICT_RESULTS = ("tuyenvan.view_results", "district_unit")
+
+# Page routes: name → ({parameter: kind}, read rule).
+# A rule "=owner" means: the object's ``user`` is the caller (API tokens).
+OWNER = ("=owner", "token")
+
+PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
+    "core:revoke-token": ({"pk": "token"}, OWNER),
+    # Django's own view: the uid and token are checked by Django, not object ids.
+    "password_reset_confirm": ({"uidb64": "=MQ", "token": "=set-password"}, None),
+    "units:detail": ({"pk": "unit"}, ("units.view_unit", "unit")),
+    "units:history": ({"pk": "unit"}, ("units.view_unit", "unit")),
+    "plans:programme": ({"pk": "programme"}, PROGRAMME),
+    "plans:programme-edit": ({"pk": "programme"}, PROGRAMME),
+    "plans:programme-history": ({"pk": "programme"}, PROGRAMME),
+    "plans:plan-new": ({}, PROGRAMME),
+    "plans:objective-new": ({"pk": "programme"}, PROGRAMME),
+    "plans:objective-edit": ({"pk": "programme"}, PROGRAMME),
+    "plans:objective-delete": ({"pk": "programme"}, PROGRAMME),
+    "plans:indicator-new": ({"pk": "programme"}, PROGRAMME),
+    "plans:indicator-edit": ({"pk": "programme"}, PROGRAMME),
+    "plans:indicator-delete": ({"pk": "programme"}, PROGRAMME),
+    "plans:detail": ({"pk": "plan"}, PLAN),
+    "plans:edit": ({"pk": "plan"}, PLAN),
+    "plans:history": ({"pk": "plan"}, PLAN),
+    "plans:matrix": ({"pk": "plan"}, PLAN),
+    "plans:import": ({"pk": "plan"}, PLAN),
+    "plans:export": ({"pk": "plan"}, PLAN),
+    "plans:field-new": ({"pk": "plan"}, PLAN),
+    "plans:field-edit": ({"pk": "plan"}, PLAN),
+    "plans:field-delete": ({"pk": "plan"}, PLAN),
+    "plans:task-new": ({"pk": "plan"}, PLAN),
+    "plans:field-history": ({"pk": "field"}, PLAN),
+    "plans:task": ({"pk": "task"}, PLAN),
+    "plans:task-edit": ({"pk": "task"}, PLAN),
+    "plans:task-delete": ({"pk": "task"}, PLAN),
+    "plans:task-history": ({"pk": "task"}, PLAN),
+    "plans:work-item-new": ({"pk": "task"}, PLAN),
+    "plans:work-item": ({"pk": "work_item"}, PLAN),
+    "plans:work-item-edit": ({"pk": "work_item"}, PLAN),
+    "plans:work-item-delete": ({"pk": "work_item"}, PLAN),
+    "plans:work-item-history": ({"pk": "work_item"}, PLAN),
+    "plans:my-work": ({}, ("units.view_work_of_unit", "unit")),
+    "reporting:plan": ({"pk": "plan"}, REPORTING),
+    "reporting:schedule": ({"pk": "plan"}, REPORTING),
+    "reporting:dashboard": ({"pk": "plan"}, REPORTING),
+    "reporting:inspections": ({"pk": "plan"}, REPORTING),
+    "reporting:reminders": ({"pk": "plan"}, REPORTING),
+    "reporting:period": ({"pk": "period"}, PERIOD),
+    "reporting:start-report": ({"pk": "period"}, REPORT),
+    "reporting:start-export": ({"pk": "period"}, PERIOD),
+    "reporting:report": ({"pk": "report"}, REPORT),
+    "reporting:accept": ({"pk": "report"}, REPORT),
+    "reporting:return": ({"pk": "report"}, REPORT),
+    "reporting:reopen": ({"pk": "report"}, REPORT),
+    "reporting:add-evidence": ({"pk": "report", "entry_id": "entry"}, REPORT),
+    "reporting:evidence": ({"pk": "evidence"}, REPORT),
+    "reporting:remove-evidence": ({"pk": "evidence"}, REPORT),
+    "reporting:export": ({"pk": "export"}, PERIOD),
+    "reporting:export-download": ({"pk": "export"}, PERIOD),
+    "reporting:inspection": ({"pk": "inspection"}, ("reporting.view_reporting", "inspection")),
+    "reporting:close-follow-up": ({"pk": "follow_up"}, ("reporting.view_reporting", "follow_up")),
+    "tuyenvan_people:roster-detail": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-generate": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-publish": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-unavailability": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-dates": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-print": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-xlsx": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:roster-settings": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:entry-add": ({"pk": "round"}, ROUND),
+    "tuyenvan_people:entry-edit": ({"pk": "round", "entry_id": "roster_entry"}, ROUND),
+    "tuyenvan_people:board-detail": ({"pk": "board"}, BOARD),
+    "tuyenvan_people:board-edit": ({"pk": "board"}, BOARD),
+    "tuyenvan_people:board-create": ({}, ("units.view_unit", "unit")),
+    "tuyenvan_people:rules-file": ({"pk": "rules_document"}, BOARD),
+    "tuyenvan_people:team-edit": ({"pk": "team"}, BOARD),
+    "tuyenvan:month": ({}, MONTH_RULE),
+    "tuyenvan:meeting": ({}, MONTH_RULE),
+    "tuyenvan:meeting-file-add": ({}, MONTH_RULE),
+    "tuyenvan:meeting-file": ({"pk": "meeting_file"}, MONTH_RULE),
+    "tuyenvan:meeting-file-remove": ({"pk": "meeting_file"}, MONTH_RULE),
+    "tuyenvan:score-file": ({"pk": "score_file"}, ("tuyenvan.view_sheet", "sheet")),
+    "tuyenvan:sheet": ({"source": "=self"}, MONTH_RULE),
+    "tuyenvan:explain": ({}, MONTH_RULE),
+    "tuyenvan:history": ({}, MONTH_RULE),
+    "tuyenvan:send": ({}, MONTH_RULE),
+    "tuyenvan:resolve": ({}, MONTH_RULE),
+    "tuyenvan:appeal": ({}, MONTH_RULE),
+    "tuyenvan:month-action": ({"action": "=approve"}, MONTH_RULE),
+    "tuyenvan:sheet-view": ({"pk": "sheet"}, ("tuyenvan.view_sheet", "sheet")),
+    "tuyenvan:answer": ({"pk": "appeal"}, MONTH_RULE),
+    "tuyenvan:section": ({}, DISTRICT_RESULTS),
+    "tuyenvan:district-action": ({"action": "=accept"}, DISTRICT_RESULTS),
+    "tuyenvan:submission": ({"pk": "submission"}, ("tuyenvan.view_submission", "submission")),
+    "tuyenvan:criteria-detail": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
+    "tuyenvan:criteria-new": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
+    "tuyenvan:criteria-edit": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
+    "tuyenvan:criteria-publish": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
+    "tuyenvan:criteria-preview": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
+    "tuyenvan:trend": ({}, ("tuyenvan.view_results", "unit")),
+    # Takes only a month; its object comes in the query (PAGE_QUERIES).
+    "tuyenvan:bulletin": ({}, None),
+}
+
+# Pages that take an object in their query string (not visible in the URLconf):
+# name → (query {parameter: kind}, read rule). The answer for an object the caller
+# may not see is 404, or a page that names nothing of it.
+PAGE_QUERIES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
+    "tuyenvan:index": ({"district": "district_unit", "month": "=" + MONTH}, DISTRICT_RESULTS),
+    "tuyenvan:rankings": (
+        {"within": "district_unit", "period": "=" + MONTH},
+        ("tuyenvan.view_ranking", "district_unit"),
+    ),
+    "tuyenvan:rankings-xlsx": (
+        {"within": "district_unit", "period": "=" + MONTH},
+        ("tuyenvan.view_ranking", "district_unit"),
+    ),
+    "tuyenvan:bulletin": ({"within": "province"}, ("tuyenvan.view_results", "province")),
+    "tuyenvan_people:board-registry": (
+        {"district": "district_unit"},
+        ("units.view_unit", "district_unit"),
+    ),
+}
+
+# API parameters (path and query) with the same meaning in every operation; the
+# others are per operation below. Query parameters that take no object:
+API_PLAIN = frozenset(
+    {"page", "page_size", "kind", "q", "ignore_accents", "active_on", "year", "status",
+     "due_before", "start", "end", "open", "level", "month"}
+)  # fmt: skip
+
+# API operations that take an object: "METHOD /path" → ({parameter: kind}, read
+# rule, body or None). A body is a dict whose "@kind" strings are replaced by the
+# id of that object of the side asked about. Query parameters of list operations
+# are filters: an object the caller may not see answers 404 or an empty list.
+V1 = "/api/v1"
+TV = "/api/v1/tuyenvan"
+API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
+    f"DELETE {V1}/auth/tokens/{{token_id}}": ({"token_id": "token"}, OWNER, None),
+    f"GET {V1}/units": ({"parent": "district_unit"}, ("units.view_unit", "district_unit"), None),
+    f"GET {V1}/units/{{id}}": ({"id": "unit"}, ("units.view_unit", "unit"), None),
+    f"GET {V1}/plans": ({"programme": "programme"}, PROGRAMME, None),
+    f"GET {V1}/plans/{{id}}": ({"id": "plan"}, PLAN, None),
+    f"GET {V1}/plans/{{id}}/matrix": ({"id": "plan"}, PLAN, None),
+    f"GET {V1}/work-items": ({"unit": "unit", "plan": "plan"}, PLAN, None),
+    f"POST {V1}/work-items": (
+        {},
+        PLAN,
+        {"task": "@task", "title": "Việc", "start": "2018-02-01", "end": "2018-03-01"},
+    ),
+    f"GET {V1}/work-items/{{id}}": ({"id": "work_item"}, PLAN, None),
+    f"PATCH {V1}/work-items/{{id}}": ({"id": "work_item"}, PLAN, {"version": 1, "title": "X"}),
+    f"GET {V1}/periods": ({"plan": "plan"}, REPORTING, None),
+    f"POST {V1}/periods": (
+        {},
+        REPORTING,
+        {
+            "plan": "@plan",
+            "code": "2018-Q9",
+            "title": "Quý",
+            "start": "2018-07-01",
+            "end": "2018-09-30",
+            "due": "2018-10-10",
+        },
+    ),
+    f"GET {V1}/reports": ({"period": "period", "unit": "unit"}, PERIOD, None),
+    f"GET {V1}/reports/{{report_id}}": ({"report_id": "report"}, REPORT, None),
+    f"PATCH {V1}/reports/{{report_id}}": (
+        {"report_id": "report"},
+        REPORT,
+        {"version": 1, "entries": []},
+    ),
+    f"POST {V1}/reports/{{report_id}}/submit": ({"report_id": "report"}, REPORT, {}),
+    f"POST {V1}/reports/{{report_id}}/accept": ({"report_id": "report"}, REPORT, {}),
+    f"POST {V1}/reports/{{report_id}}/return": (
+        {"report_id": "report"},
+        REPORT,
+        {"comment": "Bổ sung"},
+    ),
+    f"POST {V1}/reports/{{report_id}}/reopen": (
+        {"report_id": "report"},
+        REPORT,
+        {"reason": "Mở lại"},
+    ),
+    f"GET {V1}/periods/{{period_id}}/rates": ({"period_id": "period"}, PERIOD, None),
+    f"POST {V1}/periods/{{period_id}}/exports": (
+        {"period_id": "period"},
+        PERIOD,
+        {"format": "docx"},
+    ),
+    f"GET {V1}/exports/{{export_id}}": ({"export_id": "export"}, PERIOD, None),
+    f"GET {V1}/rates": ({"plan": "plan"}, REPORTING, None),
+    f"GET {V1}/plans/{{plan_id}}/schedule": ({"plan_id": "plan"}, REPORTING, None),
+    f"PUT {V1}/plans/{{plan_id}}/schedule": ({"plan_id": "plan"}, REPORTING, {"schedules": []}),
+    f"GET {V1}/reports/{{report_id}}/entries/{{entry_id}}/evidence": (
+        {"report_id": "report", "entry_id": "entry"},
+        REPORT,
+        None,
+    ),
+    f"POST {V1}/reports/{{report_id}}/entries/{{entry_id}}/evidence": (
+        {"report_id": "report", "entry_id": "entry"},
+        REPORT,
+        {"file": "@pdf"},
+    ),
+    f"DELETE {V1}/evidence/{{evidence_id}}": ({"evidence_id": "evidence"}, REPORT, None),
+    f"GET {V1}/inspections": ({"plan": "plan"}, REPORTING, None),
+    f"POST {V1}/inspections": (
+        {},
+        REPORTING,
+        {
+            "plan": "@plan",
+            "unit": "@unit",
+            "held_on": "2018-04-01",
+            "team": "Đoàn",
+            "scope": "Kiểm tra",
+        },
+    ),
+    f"GET {V1}/inspections/{{inspection_id}}": (
+        {"inspection_id": "inspection"},
+        ("reporting.view_reporting", "inspection"),
+        None,
+    ),
+    f"POST {V1}/inspections/{{inspection_id}}/follow-ups": (
+        {"inspection_id": "inspection"},
+        ("reporting.view_reporting", "inspection"),
+        {"text": "Khắc phục", "deadline": "2018-08-01"},
+    ),
+    f"POST {V1}/follow-ups/{{follow_up_id}}/close": (
+        {"follow_up_id": "follow_up"},
+        ("reporting.view_reporting", "follow_up"),
+        {"closing_note": "Đã khắc phục"},
+    ),
+    f"GET {TV}/criteria-sets/{{set_id}}": (
+        {"set_id": "draft_set"},
+        ("tuyenvan.view_criteriaset", "draft_set"),
+        None,
+    ),
+    f"POST {TV}/meetings": (
+        {},
+        MONTH_RULE,
+        {
+            "commune": "@unit",
+            "month": MONTH,
+            "held_on": "2018-03-11",
+            "place": "Xã",
+            "chair": "Bí thư",
+            "topics": "Chủ đề",
+            "participants": 10,
+        },
+    ),
+    f"PUT {TV}/meetings/{{meeting_id}}": (
+        {"meeting_id": "meeting"},
+        MONTH_RULE,
+        {
+            "commune": "@unit",
+            "month": MONTH,
+            "held_on": "2018-03-11",
+            "place": "Xã",
+            "chair": "Bí thư",
+            "topics": "Chủ đề",
+            "participants": 10,
+        },
+    ),
+    f"GET {TV}/sheets": ({"commune": "unit"}, MONTH_RULE, None),
+    f"POST {TV}/sheets": (
+        {},
+        MONTH_RULE,
+        {"commune": "@unit", "month": MONTH, "source": "self", "scores": []},
+    ),
+    f"GET {TV}/sheets/{{sheet_id}}": (
+        {"sheet_id": "sheet"},
+        ("tuyenvan.view_sheet", "sheet"),
+        None,
+    ),
+    f"PUT {TV}/sheets/{{sheet_id}}": (
+        {"sheet_id": "sheet"},
+        ("tuyenvan.view_sheet", "sheet"),
+        {"scores": []},
+    ),
+    f"POST {TV}/sheets/{{sheet_id}}/submit": (
+        {"sheet_id": "sheet"},
+        ("tuyenvan.view_sheet", "sheet"),
+        None,
+    ),
+    f"GET {TV}/results": ({"district": "district_unit"}, DISTRICT_RESULTS, None),
+    f"GET {TV}/rankings": (
+        {"within": "district_unit", "period": "=" + MONTH},
+        ("tuyenvan.view_ranking", "district_unit"),
+        None,
+    ),
+    f"POST {TV}/submissions": (
+        {},
+        MONTH_RULE,
+        {"commune": "@unit", "month": MONTH, "kind": "report", "title": "Báo cáo"},
+    ),
+    f"GET {TV}/appeals": ({"commune": "unit"}, MONTH_RULE, None),
+    f"POST {TV}/appeals": (
+        {},
+        MONTH_RULE,
+        {"commune": "@unit", "month": MONTH, "criterion": "@criterion", "text": "Giải trình"},
+    ),
+    f"POST {TV}/appeals/{{appeal_id}}/answer": (
+        {"appeal_id": "appeal"},
+        MONTH_RULE,
+        {"answer": "Trả lời"},
+    ),
+    f"POST {TV}/flags/resolve": (
+        {},
+        MONTH_RULE,
+        {"commune": "@unit", "month": MONTH, "criterion": "@criterion", "reason": "Giữ"},
+    ),
+    f"POST {TV}/months/{{action}}": (
+        {"action": "=approve"},
+        MONTH_RULE,
+        {"commune": "@unit", "month": MONTH},
+    ),
+    f"POST {TV}/districts/{{action}}": (
+        {"action": "=accept"},
+        DISTRICT_RESULTS,
+        {"district": "@district_unit", "month": MONTH},
+    ),
+    f"GET {TV}/meetings/{{meeting_id}}/files": ({"meeting_id": "meeting"}, MONTH_RULE, None),
+    f"POST {TV}/meetings/{{meeting_id}}/files": (
+        {"meeting_id": "meeting"},
+        MONTH_RULE,
+        {"kind": "minutes", "file": "@pdf"},
+    ),
+    f"POST {TV}/roster": (
+        {},
+        ("units.view_unit", "province"),
+        {"province": "@province", "period": "month", "start": "2018-09-01"},
+    ),
+    f"GET {TV}/roster/{{round_id}}": ({"round_id": "round"}, ROUND, None),
+    f"PATCH {TV}/roster/{{round_id}}": ({"round_id": "round"}, ROUND, {"note": "x"}),
+    f"POST {TV}/roster/{{round_id}}/generate": ({"round_id": "round"}, ROUND, None),
+    f"POST {TV}/roster/{{round_id}}/publish": ({"round_id": "round"}, ROUND, None),
+    f"PATCH {TV}/roster/{{round_id}}/entries/{{entry_id}}": (
+        {"round_id": "round", "entry_id": "roster_entry"},
+        ROUND,
+        {"official": "@official", "day": "2018-03-12", "reason": "Đổi ngày"},
+    ),
+    f"POST {TV}/roster/{{round_id}}/entries": (
+        {"round_id": "round"},
+        ROUND,
+        {"commune": "@unit", "official": "@official", "day": "2018-03-12", "reason": "Thêm"},
+    ),
+    f"GET {TV}/roster/{{round_id}}/unavailability": ({"round_id": "round"}, ROUND, None),
+    f"POST {TV}/roster/{{round_id}}/unavailability": (
+        {"round_id": "round"},
+        ROUND,
+        {"official": "@official", "start": "2018-03-05", "end": "2018-03-06"},
+    ),
+    f"DELETE {TV}/roster/{{round_id}}/unavailability/{{item_id}}": (
+        {"round_id": "round", "item_id": "unavailability"},
+        ROUND,
+        None,
+    ),
+    f"GET {TV}/roster/{{round_id}}/dates": ({"round_id": "round"}, ROUND, None),
+    f"PUT {TV}/roster/{{round_id}}/dates": (
+        {"round_id": "round"},
+        ROUND,
+        [{"commune": "@unit", "day": "2018-03-15"}],
+    ),
+    f"GET {TV}/boards": ({"district": "district_unit"}, ("units.view_unit", "district_unit"), None),
+}
+
+# Operations that take no object (their lists are scoped by the caller only).
+API_WITHOUT_OBJECT = frozenset(
+    {
+        f"POST {V1}/auth/token",
+        f"GET {V1}/auth/whoami",
+        f"GET {V1}/auth/tokens",
+        f"GET {TV}/criteria-sets",
+        f"GET {TV}/meetings",
+        f"GET {TV}/submissions",
+        f"GET {TV}/roster",
+    }
+)
+
+# Page and API pairs that read or change the same object: their answers agree.
+SAME_ANSWER: list[tuple[str, str]] = [
+    ("units:detail", f"GET {V1}/units/{{id}}"),
+    ("plans:detail", f"GET {V1}/plans/{{id}}"),
+    ("plans:matrix", f"GET {V1}/plans/{{id}}/matrix"),
+    ("plans:work-item", f"GET {V1}/work-items/{{id}}"),
+    ("reporting:report", f"GET {V1}/reports/{{report_id}}"),
+    ("reporting:inspection", f"GET {V1}/inspections/{{inspection_id}}"),
+    ("reporting:export", f"GET {V1}/exports/{{export_id}}"),
+    ("tuyenvan:sheet-view", f"GET {TV}/sheets/{{sheet_id}}"),
+    ("tuyenvan:criteria-detail", f"GET {TV}/criteria-sets/{{set_id}}"),
+    ("tuyenvan_people:roster-detail", f"GET {TV}/roster/{{round_id}}"),
+    ("reporting:accept", f"POST {V1}/reports/{{report_id}}/accept"),
+    ("tuyenvan:month-action", f"POST {TV}/months/{{action}}"),
+]
+
+# Who may read each kind of object, by account of the twin world's province (the
+# rule the product states, independent of the code): the access layer must agree.
+# The object is commune 1A's (district 1's) and March 2018's; the official
+# attends commune 1A's February conference only; ``district_other`` and
+# ``commune_other`` hold the right role in another district and commune.
+TV_READERS = {"coordinator", "viewer", "district", "commune"}
+READERS: dict[tuple[str, str], set[str]] = {
+    # Hole 3: an official reads only the months it attended.
+    ("tuyenvan.view_month", "result"): TV_READERS,
+    ("tuyenvan.view_sheet", "sheet"): TV_READERS,
+    ("tuyenvan.view_results", "result"): TV_READERS,
+    ("tuyenvan.view_meeting_files", "result"): TV_READERS,
+    # Hole 2: the recipient's side is its district scorer, not every member of it.
+    ("tuyenvan.view_submission", "submission"): TV_READERS,
+    ("tuyenvan.open_submission", "submission"): {"district"},
+    ("reporting.view_report", "report"): {"coordinator", "viewer", "district", "commune"},
+    ("reporting.view_reporting", "period"): {"coordinator", "viewer"},
+    ("tuyenvan_people.view_board", "board"): {
+        "coordinator",
+        "viewer",
+        "admin",
+        "district",
+        "commune",
+        "official",
+    },
+    ("tuyenvan.view_criteriaset", "draft_set"): {"coordinator"},
+}
