@@ -351,40 +351,10 @@ ROSTER_403 = "issue 7: roster pages answer 403, not 404, for another province's 
 CRITERIA_403 = "issue 7: criteria set pages answer 403, not 404, for a draft set not visible"
 BOARDS_403 = "issue 7: board and team pages answer 403, not 404, for a board out of reach"
 SAME_403 = "issue 7: the page answers 403 where the API answers 404"
-PAGE_XFAIL: dict[str, str] = {
-    "core:revoke-token": (
-        "issue 7: a token not the caller's answers 302 (to the list, with a message), not 404"
-    ),
-    "tuyenvan:criteria-edit": CRITERIA_403,
-    "tuyenvan:criteria-new": CRITERIA_403,
-    "tuyenvan:criteria-publish": CRITERIA_403,
-    "tuyenvan_people:board-create": BOARDS_403,
-    "tuyenvan_people:board-detail": BOARDS_403,
-    "tuyenvan_people:board-edit": BOARDS_403,
-    "tuyenvan_people:entry-add": ROSTER_403,
-    "tuyenvan_people:entry-edit": ROSTER_403,
-    "tuyenvan_people:roster-dates": ROSTER_403,
-    "tuyenvan_people:roster-detail": ROSTER_403,
-    "tuyenvan_people:roster-generate": ROSTER_403,
-    "tuyenvan_people:roster-print": ROSTER_403,
-    "tuyenvan_people:roster-publish": ROSTER_403,
-    "tuyenvan_people:roster-settings": ROSTER_403,
-    "tuyenvan_people:roster-unavailability": ROSTER_403,
-    "tuyenvan_people:roster-xlsx": ROSTER_403,
-    "tuyenvan_people:team-edit": BOARDS_403,
-}
+PAGE_XFAIL: dict[str, str] = {}
 API_XFAIL: dict[str, str] = {}
-SAME_XFAIL: dict[str, str] = {
-    "tuyenvan_people:roster-detail-GET /api/v1/tuyenvan/roster/{round_id}": SAME_403,
-}
-READERS_XFAIL = {
-    "tuyenvan.view_submission-submission": (
-        "issue 7 hole 2: any member of the recipient unit reads a submission"
-    ),
-    "tuyenvan.open_submission-submission": (
-        "issue 7 hole 2: any member of the recipient unit marks a submission opened"
-    ),
-}
+SAME_XFAIL: dict[str, str] = {}
+READERS_XFAIL = {}
 
 
 def _marked(cases: dict[str, str], case_id: str, *values: Any) -> Any:
@@ -513,9 +483,6 @@ def test_the_access_layer_lets_only_the_right_accounts_read(
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 7 hole 3: the trend shows an official months it did not attend"
-)
 def test_an_official_sees_only_the_months_it_attended(town_now: Town) -> None:
     """Hole 3 on the trend page: the official attended February, not March."""
     a = town_now.world.a
@@ -529,9 +496,6 @@ def test_an_official_sees_only_the_months_it_attended(town_now: Town) -> None:
     assert march.month not in months, f"the official's trend shows {months}"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 7 hole 2: a wrong-role member opening a submission marks it"
-)
 def test_opening_a_submission_marks_it_for_its_reader_only(town_now: Town) -> None:
     """Hole 2: only the recipient's scorer marks a submission opened."""
     a = town_now.world.a

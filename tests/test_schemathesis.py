@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from theodoi.api import api
 
-from .access_tables import API, MONTH, V1
+from .access_tables import API, MONTH
 from .test_access import OPERATIONS, value
 
 pytestmark = [pytest.mark.crawl, pytest.mark.django_db]
@@ -125,11 +125,7 @@ def test_api_answers_its_own_schema(case: Any, signed_in: tuple[str, Any]) -> No
 # coordinator's) through each GET operation that takes one, and check the
 # answer against its schema.
 READS = sorted(k for k in API if k.startswith("GET ") and k in OPERATIONS)
-READ_XFAIL: dict[str, str] = {
-    f"GET {V1}/reports/{{report_id}}": (
-        "issue 7: two EntryOut schemas; report entries are described with the roster's fields"
-    ),
-}
+READ_XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("key", READS)

@@ -143,7 +143,11 @@ class WhoAmI(Schema):
     roles: list[RoleOut]
 
 
-@router.get("/auth/whoami", response=WhoAmI, summary="The signed-in account and its roles")
+@router.get(
+    "/auth/whoami",
+    response={200: WhoAmI, **LIST_ERRORS},
+    summary="The signed-in account and its roles",
+)
 def whoami(request: HttpRequest) -> WhoAmI:
     from theodoi import permissions
 
