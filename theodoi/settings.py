@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "theodoi.reporting",
     "theodoi.tuyenvan.people",
     "theodoi.tuyenvan",
+    "theodoi.surveys",
 ]
 
 MIDDLEWARE = [

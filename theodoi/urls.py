@@ -12,6 +12,7 @@ urlpatterns = [
     path("reporting/", include("theodoi.reporting.urls")),
     path("tuyenvan/people/", include("theodoi.tuyenvan.people.urls")),
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
+    path("surveys/", include("theodoi.surveys.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -186,7 +186,7 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 
 
 # The app modules register their rules on import.
-from . import plans, reporting, roster, tuyenvan  # noqa: E402, F401
+from . import plans, reporting, roster, surveys, tuyenvan  # noqa: E402, F401
 
 # Old flat names, kept while callers move to the app modules (``permissions.reporting.…``).
 from .plans import visible_plans, visible_work_items  # noqa: E402, F401

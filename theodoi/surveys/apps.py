@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "theodoi.surveys"
+    label = "surveys"
+    verbose_name = _("Surveys")
+
+    nav_items = [("surveys:list", _("Surveys"), "surveys.view_surveys")]
