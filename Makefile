@@ -43,12 +43,13 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 	--settings theodoi.settings --pythonpath $(CURDIR)
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
-		-i "tuyenvan/*" -i "demo/*" -i "documents/*"
+		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "surveys/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
 	cd theodoi/tuyenvan && $(MAKEMESSAGES) -i "people/*"
 	cd theodoi/tuyenvan/people && $(MAKEMESSAGES)
+	cd theodoi/surveys && $(MAKEMESSAGES)
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

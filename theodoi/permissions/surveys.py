@@ -5,8 +5,9 @@ includes the survey's owner unit (the Ban Tuyên giáo's public-opinion
 specialists act for the committee above it, so its coordinators reach it).
 Coordinators build and run the survey (questions, points, codes, the
 workflow, the exclusion rule); viewers read its results and raw responses.
-Once the results are published, every signed-in account whose reach
-includes the owner reads the results (not the raw responses). Everyone else
+Once the results are published, every signed-in account of the committee the
+owner serves (or in the owner's reach) reads the results, not the raw
+responses. Everyone else
 does not see the survey at all (404).
 
 Respondents are anonymous: the public answer page reaches a collection point
@@ -22,7 +23,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from theodoi.permissions import AnyUser, Role, fetch, reach, reaches
+from theodoi.permissions import AnyUser, Role, fetch, home_ids, reach, reaches
 
 STAFF_ROLES = (Role.COORDINATOR, Role.VIEWER)
 
@@ -45,10 +46,25 @@ def is_survey_staff(user: AnyUser, obj: Any) -> bool:
     return reaches(user, _survey_of(obj).owner_id, *STAFF_ROLES)
 
 
+def _published_within(user: AnyUser) -> Q:
+    """Published surveys whose owner is in the user's reach or serves a unit the user is in."""
+    home = home_ids(user)
+    return Q(state="published") & (
+        Q(owner_id__in=reach(user)) | Q(owner_id__in=home) | Q(owner__parent_id__in=home)
+    )
+
+
 @rules.predicate
 def reads_published_survey(user: AnyUser, obj: Any) -> bool:
     survey = _survey_of(obj)
-    return survey.state == "published" and reaches(user, survey.owner_id)
+    if survey.state != "published" or not user.is_authenticated:
+        return False
+    home = home_ids(user)
+    return (
+        reaches(user, survey.owner_id)
+        or survey.owner_id in home
+        or survey.owner.parent_id in home
+    )
 
 
 @rules.predicate
@@ -93,10 +109,7 @@ def visible_surveys(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Que
     queryset = Survey.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
         return queryset
-    return queryset.filter(
-        Q(owner_id__in=reach(user, *STAFF_ROLES))
-        | Q(state=Survey.State.PUBLISHED, owner_id__in=reach(user))
-    )
+    return queryset.filter(Q(owner_id__in=reach(user, *STAFF_ROLES)) | _published_within(user))
 
 
 def visible_responses(

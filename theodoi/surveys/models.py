@@ -206,7 +206,7 @@ class QuestionVersion(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="versions", verbose_name=_("question")
     )
-    number = models.PositiveIntegerField(_("version"), default=1)
+    number = models.PositiveIntegerField(_("version number"), default=1)
     kind = models.CharField(_("type"), max_length=12, choices=Kind)
     text = models.JSONField(_("text"), default=dict)
     help = models.JSONField(_("help"), default=dict, blank=True)
@@ -273,7 +273,7 @@ class CollectionPoint(models.Model):
         default=30,
         help_text=_("More answers from one network address within an hour are marked."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -58,8 +58,11 @@ def test_a_good_form_reads_every_type(survey):
         ({"q_uses": ["other"], "q_uses_other": ""}, "uses", "Say what “other” is."),
         ({"q_comment": "x" * 201}, "comment", "Write at most 200 characters."),
         ({"q_visit": "repeat"}, "repeat_reason", "Please answer this question."),
-        ({"q_visit": "repeat", "q_repeat_reason": "y" * 2001}, "repeat_reason",
-         "Write at most 2000 characters."),
+        (
+            {"q_visit": "repeat", "q_repeat_reason": "y" * 2001},
+            "repeat_reason",
+            "Write at most 2000 characters.",
+        ),
     ],
 )
 def test_each_type_says_what_is_wrong_at_the_question(survey, change, question, message):
@@ -141,12 +144,21 @@ def test_a_question_definition_is_checked(survey):
     assert "text" in error({"kind": "likert", "text": {"en": "Only English"}})
     assert "choices" in error({"kind": "single", "text": text, "choices": []})
     assert "choices" in error(
-        {"kind": "single", "text": text,
-         "choices": [{"code": "a", "label": {"vi": "A"}}, {"code": "a", "label": {"vi": "B"}}]}
+        {
+            "kind": "single",
+            "text": text,
+            "choices": [{"code": "a", "label": {"vi": "A"}}, {"code": "a", "label": {"vi": "B"}}],
+        }
     )
     assert "choices" in error(
-        {"kind": "single", "text": text,
-         "choices": [{"code": "Bad code", "label": {"vi": "A"}}, {"code": "b", "label": {"vi": "B"}}]}
+        {
+            "kind": "single",
+            "text": text,
+            "choices": [
+                {"code": "Bad code", "label": {"vi": "A"}},
+                {"code": "b", "label": {"vi": "B"}},
+            ],
+        }
     )
     assert "items" in error({"kind": "grid", "text": text, "items": []})
     assert "maximum" in error({"kind": "number", "text": text, "minimum": 5, "maximum": 1})
@@ -157,18 +169,28 @@ def test_a_question_definition_is_checked(survey):
         {"kind": "likert", "text": text, "show_if": {"question": "visit", "value": "never"}}
     )
     assert "show_if" in error(
-        {"kind": "likert", "text": text,
-         "show_if": {"question": "origin", "op": "gte", "value": "1"}}
+        {
+            "kind": "likert",
+            "text": text,
+            "show_if": {"question": "origin", "op": "gte", "value": "1"},
+        }
     )
     good = clean_spec(
-        {"kind": "likert", "text": text, "in_index": True,
-         "show_if": {"question": "overall", "op": "lte", "value": "2"}},
+        {
+            "kind": "likert",
+            "text": text,
+            "in_index": True,
+            "show_if": {"question": "overall", "op": "lte", "value": "2"},
+        },
         langs,
         earlier,
     )
     assert good["show_if"] == {"question": "overall", "op": "lte", "value": "2"}
     assert good["in_index"] is True
     # Only scales count in the index.
-    assert clean_spec({"kind": "short_text", "text": text, "in_index": True}, langs, earlier)[
-        "in_index"
-    ] is False
+    assert (
+        clean_spec({"kind": "short_text", "text": text, "in_index": True}, langs, earlier)[
+            "in_index"
+        ]
+        is False
+    )

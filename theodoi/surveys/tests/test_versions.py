@@ -67,7 +67,9 @@ def test_an_edit_from_an_old_version_is_refused_as_stale(world):
     )
     with pytest.raises(Stale):
         actions.do_edit_question(
-            question, by=world.coordinator, spec=_spec(question.current, required=True),
+            question,
+            by=world.coordinator,
+            spec=_spec(question.current, required=True),
             expected=1,
         )
 
