@@ -111,6 +111,13 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=2000)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("XLSForm workbook (XLSX)"),
+        help_text=_("Sheets “survey” and “choices” as in XLSForm; every row is checked first."),
+    )
+
+
 class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=100)

@@ -10,18 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theodoi.core.files import sniff
 from theodoi.core.workflow import Stale
 from theodoi.permissions import surveys as access
 
-from . import actions, analysis
+from . import actions, analysis, exports, xlsform
 from .forms import (
     CodesForm,
+    ImportForm,
     PointForm,
     QuestionForm,
     SectionForm,
@@ -255,7 +257,8 @@ def point_codes(request: HttpRequest, pk: int) -> HttpResponse:
             "codes": codes,
             "form": form,
             "may_change": request.user.has_perm("surveys.change_survey", point),
-            "link": request.build_absolute_uri(f"/surveys/a/{point.token}/"),
+            "link": exports.point_link(point),
+            "qr": exports.qr_svg(exports.point_link(point)),
         },
     )
 
@@ -418,4 +421,70 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
             "flag": flag,
             "flags": [(str(f), Flag(f).label) for f in FLAG_FIELDS],
         },
+    )
+
+
+# Files --------------------------------------------------------------------------
+
+
+@login_required
+def point_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The point's A4 poster with its QR code (DOCX)."""
+    point = access.access_point(request.user, pk, "view")
+    response = HttpResponse(exports.poster_docx(point), content_type=exports.MIME_DOCX)
+    response["Content-Disposition"] = f'attachment; filename="poster-{point.pk}.docx"'
+    return response
+
+
+@login_required
+def export_answers(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Raw answers, one row per response (the survey's staff only)."""
+    survey = access.access_survey(request.user, pk, "responses")
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "xlsx":
+        response = HttpResponse(exports.raw_xlsx(survey, _lang()), content_type=exports.MIME_XLSX)
+    else:
+        response = HttpResponse(exports.raw_csv(survey, _lang()), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-answers.{kind}"'
+    return response
+
+
+@login_required
+def questionnaire_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire as an XLSForm-shaped workbook."""
+    survey = access.access_survey(request.user, pk, "view")
+    response = HttpResponse(xlsform.export_xlsx(survey), content_type=exports.MIME_XLSX)
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-xlsform.xlsx"'
+    return response
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@login_required
+def import_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill a draft survey from an XLSForm workbook: all rows or none."""
+    survey = access.access_survey(request.user, pk, "change")
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_IMPORT_BYTES or sniff(upload) != "xlsx":
+                form.add_error("file", _("Send an XLSX file of at most 2 MB."))
+            else:
+                try:
+                    count = xlsform.do_import_questionnaire(
+                        survey, by=request.user, content=upload.read()
+                    )
+                except ValidationError as error:
+                    _form_errors(form, error)
+                else:
+                    messages.success(request, _("%(count)s questions imported.") % {"count": count})
+                    return redirect("surveys:detail", survey.pk)
+    return render(
+        request,
+        "surveys/import.html",
+        {"survey": survey, "title": survey.title_in(_lang()), "form": form},
     )
