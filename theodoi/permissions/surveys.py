@@ -81,6 +81,8 @@ rules.add_perm("surveys.view_results", is_survey_staff | reads_published_survey)
 rules.add_perm("surveys.view_responses", is_survey_staff)
 rules.add_perm("surveys.change_survey", runs_survey)
 rules.add_perm("surveys.run_survey", runs_survey)
+# Interviewer mode: the survey's coordinators enter answers from paper or an interview.
+rules.add_perm("surveys.interview", runs_survey)
 
 # access_survey(user, pk, action): the short action names the pages and the API use.
 ACTIONS = {
@@ -89,6 +91,7 @@ ACTIONS = {
     "responses": "surveys.view_responses",
     "change": "surveys.change_survey",
     "run": "surveys.run_survey",
+    "interview": "surveys.interview",
 }
 
 

@@ -23,6 +23,7 @@ import secrets
 import time
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from theodoi.permissions.surveys import answerable_point
+from theodoi.permissions.surveys import access_point, answerable_point
 
 from . import actions
 from .models import CONTENT_LANGUAGES, CollectionPoint, Flag, Question, Survey, tr
@@ -82,6 +83,7 @@ def _render_form(
     errors: dict[str, str] | None = None,
     notice: str = "",
     status: int = 200,
+    interviewer: Any = None,
 ) -> HttpResponse:
     survey = point.survey
     errors = errors or {}
@@ -144,9 +146,11 @@ def _render_form(
         "scale": (1, 2, 3, 4, 5),
         "na": NOT_APPLICABLE,
         "other": OTHER,
+        "interviewer": interviewer,
+        "saved": request.method == "GET" and request.GET.get("saved") == "1",
     }
     response = render(request, "surveys/answer.html", context, status=status)
-    if not request.COOKIES.get(DEVICE_COOKIE):
+    if interviewer is None and not request.COOKIES.get(DEVICE_COOKIE):
         response.set_cookie(
             DEVICE_COOKIE,
             secrets.token_urlsafe(24),
@@ -183,28 +187,37 @@ def _rate_flag(point: CollectionPoint, address: str) -> tuple[bool, bool]:
 @csrf_protect
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     point = answerable_point(token)
+    return _answer(request, point, _language(request, point.survey))
+
+
+def _answer(
+    request: HttpRequest, point: CollectionPoint, language: str, interviewer: Any = None
+) -> HttpResponse:
+    """The form and its submission, for a respondent or (``interviewer``) for staff."""
     survey = point.survey
-    language = _language(request, survey)
+    extra = {"interviewer": interviewer}
     with translation.override(language if language in UI_LANGUAGES else "en"):
         if not actions.collecting(survey):
             return _closed(request, point, language)
         if request.method != "POST":
-            return _render_form(request, point, language)
-        refuse, over_hour = _rate_flag(point, _address(request))
-        if refuse:
-            return render(
-                request,
-                "surveys/answer_closed.html",
-                {
-                    "title": survey.title_in(language),
-                    "language": language,
-                    "message": _(
-                        "Too many answers from your network just now. Wait a minute and send "
-                        "again: your answers are kept on this device."
-                    ),
-                },
-                status=429,
-            )
+            return _render_form(request, point, language, **extra)
+        over_hour = False
+        if interviewer is None:
+            refuse, over_hour = _rate_flag(point, _address(request))
+            if refuse:
+                return render(
+                    request,
+                    "surveys/answer_closed.html",
+                    {
+                        "title": survey.title_in(language),
+                        "language": language,
+                        "message": _(
+                            "Too many answers from your network just now. Wait a minute and "
+                            "send again: your answers are kept on this device."
+                        ),
+                    },
+                    status=429,
+                )
         try:
             stamp = signing.loads(
                 request.POST.get("form_token", ""), salt=FORM_SALT, max_age=FORM_MAX_AGE
@@ -219,6 +232,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 values=request.POST,
                 notice=_("This form was open too long or came from elsewhere. Send it again."),
                 status=400,
+                **extra,
             )
         versions = [(q.code, q.current) for q in _questions(survey)]
         read = read_answers(versions, request.POST)
@@ -234,15 +248,18 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 "Tick the box to agree that we may contact you, or leave the contact empty."
             )
         if errors:
-            return _render_form(request, point, language, values=request.POST, errors=errors)
+            return _render_form(
+                request, point, language, values=request.POST, errors=errors, **extra
+            )
         flags: set[str] = set()
-        if request.POST.get("website"):
-            flags.add(Flag.HONEYPOT)
         seconds = max(0, int(time.time()) - int(stamp.get("t", 0)))
-        if seconds < survey.min_seconds:
-            flags.add(Flag.TOO_FAST)
-        if over_hour:
-            flags.add(Flag.RATE)
+        if interviewer is None:
+            if request.POST.get("website"):
+                flags.add(Flag.HONEYPOT)
+            if seconds < survey.min_seconds:
+                flags.add(Flag.TOO_FAST)
+            if over_hour:
+                flags.add(Flag.RATE)
         actions.do_submit_response(
             point,
             language=language,
@@ -250,11 +267,16 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             versions=dict(versions),
             revision=survey.revision,
             seconds=seconds,
-            device=actions.device_hash(request.COOKIES.get(DEVICE_COOKIE, "")),
+            device=(
+                "" if interviewer else actions.device_hash(request.COOKIES.get(DEVICE_COOKIE, ""))
+            ),
             flags=flags,
             code=code,
             contact=contact,
+            interviewer=interviewer,
         )
+        if interviewer is not None:
+            return redirect(f"{request.path}?lang={language}&saved=1")
         return redirect(f"{request.path}thanks/?lang={language}")
 
 
@@ -268,3 +290,17 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "surveys/answer_thanks.html",
             {"title": point.survey.title_in(language), "language": language, "point": point},
         )
+
+
+@never_cache
+@csrf_protect
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Interviewer mode: a coordinator enters one respondent's answers (paper or tablet).
+
+    Recorded with the interviewer and the point; the respondent-side checks
+    (device, timing, honeypot, rate) do not apply to a signed-in interviewer.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    point = access_point(request.user, pk, "interview")
+    return _answer(request, point, _language(request, point.survey), interviewer=request.user)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/responses/", views.responses, name="responses"),
     path("questions/<int:pk>/", views.edit_question, name="question"),
     path("points/<int:pk>/codes/", views.point_codes, name="codes"),
+    path("points/<int:pk>/interview/", public.interview, name="interview"),
     path("points/<int:pk>/poster.docx", views.point_poster, name="poster"),
     path("<int:pk>/answers.<slug:kind>", views.export_answers, name="export"),
     # The anonymous answer page of a collection point (its link and QR code).
