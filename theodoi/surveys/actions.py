@@ -142,8 +142,9 @@ def do_update_settings(
     opens_on: date | None,
     closes_on: date | None,
     languages: list[str] | None = None,
+    quotas: dict[str, dict[str, int]] | None = None,
 ) -> Survey:
-    """The survey's stated exclusion rule, thresholds, dates and languages."""
+    """The survey's stated exclusion rule, thresholds, dates, languages and quotas."""
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
     if version is not None and locked.version != version:
         raise Stale(locked)
@@ -161,10 +162,35 @@ def do_update_settings(
     locked.opens_on, locked.closes_on = opens_on, closes_on
     if languages is not None:
         locked.languages = clean_languages(languages)
+    if quotas is not None:
+        locked.quotas = clean_quotas(locked, quotas)
     locked.version += 1
     _attribute(locked, by, "settings")
     locked.save()
     return locked
+
+
+def clean_quotas(survey: Survey, quotas: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Quotas checked against the survey's single-choice questions and their options."""
+    singles = {
+        q.code: {c["code"] for c in q.current.choices}
+        for q in Question.objects.filter(survey=survey).select_related("current")
+        if q.current and q.current.kind == "single"
+    }
+    cleaned: dict[str, dict[str, int]] = {}
+    for code, targets in quotas.items():
+        for choice, target in targets.items():
+            if choice not in singles.get(code, set()):
+                raise ValidationError(
+                    {
+                        "quotas": _("“%(name)s” is not an option of a single-choice question.")
+                        % {"name": f"{code}.{choice}"}
+                    }
+                )
+            if not isinstance(target, int) or not 1 <= target <= 1_000_000:
+                raise ValidationError({"quotas": _("A quota is a whole number from 1.")})
+            cleaned.setdefault(code, {})[choice] = target
+    return cleaned
 
 
 def do_open_survey(survey: Survey, *, by: Any, version: int | None = None) -> Survey:

@@ -389,3 +389,50 @@ def by_day(survey: Survey, filters: Filters) -> list[tuple[date, int]]:
 
 def flag_labels(survey: Survey) -> list[str]:
     return [str(Flag(f).label) for f in survey.excluded_flags]
+
+
+@dataclass
+class Quota:
+    question: str
+    choice: str
+    label: str
+    target: int
+    count: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.count / self.target)) if self.target else 0
+
+
+def quota_progress(survey: Survey, language: str) -> list[Quota]:
+    """Counted responses against each quota's target (two queries)."""
+    if not survey.quotas:
+        return []
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(
+            survey=survey, code__in=list(survey.quotas)
+        ).select_related("current")
+    }
+    counts = {
+        (row["question__code"], row["choice"]): row["n"]
+        for row in Answer.objects.filter(
+            response__in=counted_responses(survey, Filters()), question__code__in=list(questions)
+        )
+        .values("question__code", "choice")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    }
+    result = []
+    for code, targets in survey.quotas.items():
+        question = questions.get(code)
+        if question is None or question.current is None:
+            continue
+        labels = {c["code"]: tr(c["label"], language) for c in question.current.choices}
+        for choice, target in targets.items():
+            result.append(
+                Quota(
+                    code, choice, labels.get(choice, choice), target, counts.get((code, choice), 0)
+                )
+            )
+    return result

@@ -279,6 +279,9 @@ def load(ctx: Any) -> Survey:
         actions.do_add_point(survey, by=by, name=name, requires_code=codes, hourly_limit=40)
         for name, _n, _f, _e, codes in POINTS
     ]
+    Survey.objects.filter(pk=survey.pk).update(
+        quotas={"visitor": {"domestic": 300, "foreign": 300}, "visit": {"repeat": 150}}
+    )
     survey = actions.do_open_survey(survey, by=by)
     questions = {
         q.code: q for q in Question.objects.filter(survey=survey).select_related("current")

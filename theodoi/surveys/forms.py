@@ -77,6 +77,28 @@ class SettingsForm(forms.Form):
         choices=list(CONTENT_LANGUAGES.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    quotas = forms.CharField(
+        label=_("Quotas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One a line: question.option = target, e.g. visitor.foreign = 300 "
+            "(single-choice questions; counted responses only)."
+        ),
+    )
+
+    def clean_quotas(self) -> dict[str, dict[str, int]]:
+        quotas: dict[str, dict[str, int]] = {}
+        for line in self.cleaned_data.get("quotas", "").splitlines():
+            if not line.strip():
+                continue
+            left, _sep, right = line.partition("=")
+            code, _dot, choice = left.strip().partition(".")
+            target = right.strip()
+            if not code or not choice or not target.isascii() or not target.isdigit():
+                raise ValidationError(_("Write each line as: question.option = target."))
+            quotas.setdefault(code, {})[choice.strip()] = int(target[:9])
+        return quotas
 
     @classmethod
     def for_survey(cls, survey: Survey, data: Any = None) -> SettingsForm:
@@ -90,6 +112,11 @@ class SettingsForm(forms.Form):
                 "opens_on": survey.opens_on,
                 "closes_on": survey.closes_on,
                 "languages": survey.languages,
+                "quotas": "\n".join(
+                    f"{code}.{choice} = {target}"
+                    for code, targets in survey.quotas.items()
+                    for choice, target in targets.items()
+                ),
             },
         )
 

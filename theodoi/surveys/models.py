@@ -107,6 +107,9 @@ class Survey(models.Model):
         help_text=_("Answers sent sooner after the page opened are marked as too fast."),
     )
     excluded_flags = models.JSONField(_("flags excluded from indices"), default=default_excluded)
+    # {"visitor": {"foreign": 300, "domestic": 300}}: targets of counted responses by the
+    # answer to a single-choice question (segments such as domestic / foreign).
+    quotas = models.JSONField(_("quotas"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -112,6 +112,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     opens_on=data["opens_on"],
                     closes_on=data["closes_on"],
                     languages=data["languages"],
+                    quotas=data["quotas"],
                 )
             except Stale:
                 settings_form.add_error(None, _("Someone else saved this in the meantime."))
@@ -161,6 +162,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "point_form": PointForm(),
         "collecting": actions.collecting(survey),
         "excluded": analysis.flag_labels(survey),
+        "quotas": analysis.quota_progress(survey, language),
     }
     return render(request, "surveys/detail.html", context)
 
