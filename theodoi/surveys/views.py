@@ -32,6 +32,7 @@ from .forms import (
     SurveyForm,
 )
 from .models import FLAG_FIELDS, Answer, Flag, Question, Response, Survey, tr
+from .report import report_docx
 
 
 def _lang() -> str:
@@ -490,3 +491,12 @@ def import_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/import.html",
         {"survey": survey, "title": survey.title_in(_lang()), "form": form},
     )
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as a DOCX report in the Party's format."""
+    survey = access.access_survey(request.user, pk, "results")
+    response = HttpResponse(report_docx(survey), content_type=exports.MIME_DOCX)
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-report.docx"'
+    return response

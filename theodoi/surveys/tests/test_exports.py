@@ -63,3 +63,21 @@ def test_the_poster_carries_the_points_link_and_qr_code(client, world, settings)
     assert "<svg" in page
     client.force_login(world.outsider)
     assert client.get(f"/surveys/points/{point.pk}/poster.docx").status_code == 404
+
+
+def test_the_report_for_the_standing_committee(client, world):
+    survey = make_survey(world)
+    for overall in (1, 2, 3, 4, 5):
+        submit(survey, {**GOOD, "q_overall": str(overall)})
+    submit(survey, flags={"honeypot"})
+    client.force_login(world.viewer)
+    response = client.get(f"/surveys/{survey.pk}/report.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and "Tổng số phiếu nhận được: 6" in text
+    assert "số phiếu được tính vào chỉ số: 5" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Hài lòng chung?" in cells and "50,0" in cells  # the overall question's index
+    client.force_login(world.agency)
+    assert client.get(f"/surveys/{survey.pk}/report.docx").status_code == 404
