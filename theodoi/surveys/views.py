@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import FLAG_FIELDS, Answer, Flag, Question, Response, Survey, tr
 from .report import report_docx
+from .texts import frequent_terms
 
 
 def _lang() -> str:
@@ -500,3 +501,40 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(report_docx(survey), content_type=exports.MIME_DOCX)
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-report.docx"'
     return response
+
+
+@login_required
+def free_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Free-text answers, searchable, with their most frequent terms (staff only)."""
+    survey = access.access_survey(request.user, pk, "responses")
+    responses = access.visible_responses(request.user, survey)
+    answers = (
+        Answer.objects.filter(response__in=responses)
+        .exclude(text="")
+        .select_related("question", "response__point")
+        .order_by("-response__submitted_at", "-pk")
+    )
+    codes = list(
+        Question.objects.filter(survey=survey).order_by("pk").values_list("code", flat=True)
+    )
+    question = request.GET.get("question", "")
+    if question in codes:
+        answers = answers.filter(question__code=question)
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    if search:
+        answers = answers.filter(text__icontains=search)
+    recent = list(answers.values_list("text", flat=True)[:5000])
+    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/texts.html",
+        {
+            "survey": survey,
+            "title": survey.title_in(_lang()),
+            "page": page,
+            "terms": frequent_terms(recent),
+            "codes": codes,
+            "question": question,
+            "search": search,
+        },
+    )

@@ -22,6 +22,7 @@ def _pages(survey):
         f"/surveys/{survey.pk}/results/?by=q:origin&a_from=2000-01-01&b_from=2020-01-01",
         f"/surveys/{survey.pk}/results/?point=abc&from=nonsense&by=zzz",
         f"/surveys/{survey.pk}/responses/",
+        f"/surveys/{survey.pk}/texts/?q=nice",
         f"/surveys/{survey.pk}/responses/?flag=duplicate&page=999",
         f"/surveys/{survey.pk}/questions/new/",
         f"/surveys/questions/{question.pk}/",
