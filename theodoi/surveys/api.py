@@ -29,9 +29,8 @@ from theodoi.core.apikit import (
     Text,
     paginate,
 )
-from theodoi.permissions import parse_id, require
+from theodoi.permissions import require, visible_units
 from theodoi.permissions import surveys as access
-from theodoi.units.models import Unit
 
 from . import actions, analysis, stats
 from .models import Answer, Response, Survey
@@ -182,7 +181,9 @@ def list_surveys(request: HttpRequest) -> Any:
 def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
     user = request.auth
     if payload.owner is not None:
-        owner = Unit.objects.filter(pk=parse_id(payload.owner)).first()
+        owner = visible_units(user).filter(pk=payload.owner).first()
+        if owner is None:
+            raise ValidationError({"owner": _("Unknown unit: %(id)s.") % {"id": payload.owner}})
     else:
         owner = access.default_owner(user)
     require(user, "surveys.add_survey", owner)

@@ -92,6 +92,14 @@ def test_creating_a_survey_is_for_coordinators(client, world):
     client.force_login(world.outsider)
     body_for_province = {**body, "owner": world.btg.pk}
     response = client.post("/api/v1/surveys", body_for_province, content_type="application/json")
+    assert response.status_code == 422 and "owner" in response.json()["fields"]
+    client.force_login(world.coordinator)
+    unknown = {**body, "owner": 999_999}
+    response = client.post("/api/v1/surveys", unknown, content_type="application/json")
+    assert response.status_code == 422 and "owner" in response.json()["fields"]
+    client.force_login(world.viewer)
+    mine = {**body, "owner": world.btg.pk}  # in reach, but a viewer does not create surveys
+    response = client.post("/api/v1/surveys", mine, content_type="application/json")
     assert response.status_code == 403
     client.force_login(world.coordinator)
     response = client.post("/api/v1/surveys", body, content_type="application/json")
