@@ -188,11 +188,14 @@ def load_run(args: argparse.Namespace, survey_id: int, tokens: list[str]) -> Non
             f"127.0.0.1:{args.port}",
             "--log-level",
             "warning",
+            "--preload",
+            "--timeout",
+            "300",
         ],
         env=env,
     )
     try:
-        for _ in range(100):
+        for _ in range(600):
             try:
                 probe = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
                 probe.request("GET", f"/surveys/a/{tokens[0]}/")
@@ -219,7 +222,7 @@ def load_run(args: argparse.Namespace, survey_id: int, tokens: list[str]) -> Non
     accepted = sum(r[0] for r in results)
     refused = sum(r[1] for r in results)
     failed = sum(r[2] for r in results)
-    latencies = [x for r in results for x in r[3]]
+    latencies = [x for r in results for x in r[3]] or [0.0]
     from theodoi.surveys.models import Response
 
     stored = Response.objects.filter(survey_id=survey_id).count()
