@@ -243,14 +243,22 @@ def load_run(args: argparse.Namespace, survey_id: int, tokens: list[str]) -> Non
 
 def results_run(survey_id: int, target: int) -> None:
     """Bulk answers up to ``target`` responses, then time the results page."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from theodoi.surveys.models import Answer, CollectionPoint, Question, Response
 
+    # The page links static files; the bench has not run collectstatic.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     client = Client()
-    from django.contrib.auth.models import User
 
     client.force_login(User.objects.get(username="coordinator"))
     url = f"/surveys/{survey_id}/results/?by=point"
