@@ -184,11 +184,3 @@ def answerable_point(token: str) -> Any:
         raise Http404
     return point
 
-
-@rules.predicate
-def has_survey_role(user: AnyUser) -> bool:
-    return bool(reach(user, *STAFF_ROLES))
-
-
-# The menu entry: for those who run or read surveys.
-rules.add_perm("surveys.view_surveys", has_survey_role)
