@@ -43,13 +43,14 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 	--settings theodoi.settings --pythonpath $(CURDIR)
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
-		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*"
+		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
 	cd theodoi/tuyenvan && $(MAKEMESSAGES) -i "roster/*"
 	cd theodoi/tuyenvan/roster && $(MAKEMESSAGES)
 	cd theodoi/portal && $(MAKEMESSAGES)
+	cd theodoi/surveys && $(MAKEMESSAGES)
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "theodoi.tuyenvan",
     "theodoi.demo",
     "theodoi.portal",
+    "theodoi.surveys",
 ]
 
 MIDDLEWARE = [

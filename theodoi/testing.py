@@ -288,7 +288,7 @@ def _twin_side(tag: str) -> Side:
         ScoreFile,
         Submission,
     )
-    from theodoi.tuyenvan.people.models import (
+    from theodoi.tuyenvan.roster.models import (
         Board,
         ConferenceDate,
         OfficialProfile,

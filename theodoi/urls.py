@@ -17,6 +17,7 @@ urlpatterns = [
     path("tuyenvan/people/", include("theodoi.tuyenvan.roster.urls")),
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
     path("news/", include("theodoi.portal.urls")),
+    path("surveys/", include("theodoi.surveys.urls")),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,83 @@
+"""Raw answers as CSV/XLSX for the staff, and a point's poster with its QR code."""
+
+import csv
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from .factories import GOOD, make_survey, point_of, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_raw_answers_one_row_per_response_one_column_per_question(client, world):
+    survey = make_survey(world)
+    submit(survey)
+    submit(
+        survey,
+        {**GOOD, "q_uses": ["taxi"], "q_origin": "other", "q_origin_other": "Lào"},
+        flags={"duplicate"},
+    )
+    client.force_login(world.viewer)
+    response = client.get(f"/surveys/{survey.pk}/answers.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    codes = rows[0]
+    assert len(rows) == 4  # codes, labels, two responses
+    first, second = (dict(zip(codes, row, strict=True)) for row in rows[2:])
+    assert first["services.hotel"] == "5.0" and first["services.prices"] == "2.0"
+    assert (first["uses.bus"], first["uses.taxi"], first["uses.other"]) == ("1", "0", "1")
+    assert first["uses.other_text"] == "Motorbike"
+    assert first["counted"] == "1" and second["counted"] == "0"
+    assert second["origin"] == "other" and second["origin.other_text"] == "Lào"
+    assert second["flags"] == "duplicate"
+    xlsx = client.get(f"/surveys/{survey.pk}/answers.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 4
+    assert client.get(f"/surveys/{survey.pk}/answers.pdf").status_code == 404
+
+
+def test_raw_answers_are_for_staff_only(client, world):
+    survey = make_survey(world, state="published")
+    client.force_login(world.agency)
+    assert client.get(f"/surveys/{survey.pk}/answers.csv").status_code == 403
+    client.force_login(world.outsider)
+    assert client.get(f"/surveys/{survey.pk}/answers.csv").status_code == 404
+
+
+def test_the_poster_carries_the_points_link_and_qr_code(client, world, settings):
+    settings.SITE_URL = "https://theodoi.example.org"
+    survey = make_survey(world)
+    point = point_of(survey)
+    client.force_login(world.coordinator)
+    response = client.get(f"/surveys/points/{point.pk}/poster.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"https://theodoi.example.org/surveys/a/{point.token}/" in text
+    assert "Khảo sát thử" in text and point.name in text
+    assert len(document.inline_shapes) == 1
+    page = client.get(f"/surveys/points/{point.pk}/codes/").content.decode()
+    assert "<svg" in page
+    client.force_login(world.outsider)
+    assert client.get(f"/surveys/points/{point.pk}/poster.docx").status_code == 404
+
+
+def test_the_report_for_the_standing_committee(client, world):
+    survey = make_survey(world)
+    for overall in (1, 2, 3, 4, 5):
+        submit(survey, {**GOOD, "q_overall": str(overall)})
+    submit(survey, flags={"honeypot"})
+    client.force_login(world.viewer)
+    response = client.get(f"/surveys/{survey.pk}/report.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and "Tổng số phiếu nhận được: 6" in text
+    assert "số phiếu được tính vào chỉ số: 5" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Hài lòng chung?" in cells and "50,0" in cells  # the overall question's index
+    client.force_login(world.agency)
+    assert client.get(f"/surveys/{survey.pk}/report.docx").status_code == 404
