@@ -371,6 +371,7 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         {"province": "@province", "period": "month", "start": "2018-09-01"},
     ),
     f"GET {TV}/roster/{{round_id}}": ({"round_id": "round"}, ROUND, None),
+    f"GET {TV}/roster/{{round_id}}/entries": ({"round_id": "round"}, ROUND, None),
     f"PATCH {TV}/roster/{{round_id}}": ({"round_id": "round"}, ROUND, {"note": "x"}),
     f"POST {TV}/roster/{{round_id}}/generate": ({"round_id": "round"}, ROUND, None),
     f"POST {TV}/roster/{{round_id}}/publish": ({"round_id": "round"}, ROUND, None),
@@ -402,6 +403,12 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         [{"commune": "@unit", "day": "2018-03-15"}],
     ),
     f"GET {TV}/boards": ({"district": "district_unit"}, ("units.view_unit", "district_unit"), None),
+    f"GET {TV}/boards/{{board_id}}": ({"board_id": "board"}, BOARD, None),
+    f"GET {TV}/submissions/{{submission_id}}": (
+        {"submission_id": "submission"},
+        ("tuyenvan.view_submission", "submission"),
+        None,
+    ),
 }
 
 # Operations that take no object (their lists are scoped by the caller only).

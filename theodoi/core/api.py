@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -105,7 +105,9 @@ class ApiTokenOut(Schema):
 
 def own_tokens(user: Any) -> QuerySet[ApiToken]:
     """The live tokens of ``user``, newest first."""
-    return ApiToken.objects.live().filter(user=user).order_by("-created", "-pk")
+    from theodoi import permissions
+
+    return permissions.accounts.visible_api_tokens(user)
 
 
 @router.get(
@@ -126,9 +128,9 @@ def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
 )
 def revoke_token(request: HttpRequest, token_id: Id) -> Status:
     """Revoke one of the signed-in account's tokens (404 for anyone else's)."""
-    deleted, _by_model = ApiToken.objects.filter(pk=token_id, user=request.auth).delete()
-    if not deleted:
-        raise Http404
+    from theodoi import permissions
+
+    permissions.accounts.access_api_token(request.auth, token_id).delete()
     return Status(204, None)
 
 

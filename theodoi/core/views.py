@@ -59,14 +59,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = permissions.accounts.access_api_token(request.user, pk)
     if request.method != "POST":  # a revocation is a form's; a link shows the list
         return redirect("core:tokens")
-    pk = permissions.parse_id(pk)
-    deleted, _by_model = ApiToken.objects.filter(pk=pk, user=request.user).delete()
-    if deleted:
-        messages.success(request, _("The token is revoked: clients using it must sign in again."))
-    else:
-        messages.error(request, _("That token does not exist or is already revoked."))
+    token.delete()
+    messages.success(request, _("The token is revoked: clients using it must sign in again."))
     return redirect("core:tokens")
 
 

@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -87,6 +88,16 @@ def write_cell(cell: Cell, value: object) -> Cell:
     else:
         cell.value = value
     return cell
+
+
+def append_row(sheet: Any, values: Iterable[object]) -> None:
+    """``sheet.append(values)``, every text written by :func:`write_cell` (never a formula)."""
+    values = list(values)
+    sheet.append([None if isinstance(value, str) else value for value in values])
+    row = sheet.max_row
+    for column, value in enumerate(values, 1):
+        if isinstance(value, str):
+            write_cell(sheet.cell(row=row, column=column), value)
 
 
 def write_formula(cell: Cell, formula: str) -> Cell:

@@ -208,11 +208,13 @@ def raw_xlsx(survey: Survey, language: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from theodoi.documents.xlsx import append_row
+
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = "answers"
     for index, row in enumerate(raw_rows(survey, language)):
-        sheet.append(row)
+        append_row(sheet, row)
         if index < 2:
             for cell in sheet[index + 1]:
                 cell.font = Font(bold=True)

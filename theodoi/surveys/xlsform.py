@@ -83,6 +83,8 @@ def export_xlsx(survey: Survey) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from theodoi.documents.xlsx import append_row
+
     languages = list(survey.languages)
     questionnaire = Questionnaire.load(survey)
     kinds = {q.code: q.current.kind for q in questionnaire.questions if q.current}
@@ -93,11 +95,11 @@ def export_xlsx(survey: Survey) -> bytes:
     header += [_label_header("label", c) for c in languages]
     header += [_label_header("hint", c) for c in languages]
     header += ["required", "relevant", "constraint", "appearance", "theodoi_index"]
-    sheet.append(header)
+    append_row(sheet, header)
     choices = workbook.create_sheet("choices")
-    choices.append(["list_name", "name", *(_label_header("label", c) for c in languages)])
+    append_row(choices, ["list_name", "name", *(_label_header("label", c) for c in languages)])
     for point in range(1, 6):
-        choices.append([LIKERT_LIST, str(point), *(str(point) for _c in languages)])
+        append_row(choices, [LIKERT_LIST, str(point), *(str(point) for _c in languages)])
 
     def row(kind: str, name: str, label: dict[str, str], **extra: Any) -> list[Any]:
         hint = extra.get("hint") or {}
@@ -120,10 +122,11 @@ def export_xlsx(survey: Survey) -> bytes:
             continue
         if question.section_id != section_id:
             if section_id is not None:
-                sheet.append(row("end_group", "", {}))
+                append_row(sheet, row("end_group", "", {}))
             section_id = question.section_id
-            sheet.append(
-                row("begin_group", f"section_{question.section.position}", question.section.title)
+            append_row(
+                sheet,
+                row("begin_group", f"section_{question.section.position}", question.section.title),
             )
         common = {
             "hint": version.help,
@@ -133,58 +136,65 @@ def export_xlsx(survey: Survey) -> bytes:
         }
         other = " or_other" if version.allow_other else ""
         if version.kind == Kind.LIKERT:
-            sheet.append(
+            append_row(
+                sheet,
                 row(
                     f"select_one {LIKERT_LIST}",
                     question.code,
                     version.text,
                     appearance="likert",
                     **common,
-                )
+                ),
             )
         elif version.kind in (Kind.SINGLE, Kind.MULTIPLE):
             kind = "select_one" if version.kind == Kind.SINGLE else "select_multiple"
-            sheet.append(
-                row(f"{kind} {question.code}{other}", question.code, version.text, **common)
+            append_row(
+                sheet, row(f"{kind} {question.code}{other}", question.code, version.text, **common)
             )
             for choice in version.choices:
-                choices.append(
+                append_row(
+                    choices,
                     [
                         question.code,
                         choice["code"],
                         *(choice["label"].get(c, "") for c in languages),
-                    ]
+                    ],
                 )
         elif version.kind == Kind.NUMBER:
-            sheet.append(
+            append_row(
+                sheet,
                 row(
                     "decimal",
                     question.code,
                     version.text,
                     constraint=_constraint(version.minimum, version.maximum),
                     **common,
-                )
+                ),
             )
         elif version.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
             appearance = "multiline" if version.kind == Kind.LONG_TEXT else ""
-            sheet.append(row("text", question.code, version.text, appearance=appearance, **common))
+            append_row(
+                sheet, row("text", question.code, version.text, appearance=appearance, **common)
+            )
         elif version.kind == Kind.GRID:
-            sheet.append(
-                row("begin_group", question.code, version.text, appearance="table-list", **common)
+            append_row(
+                sheet,
+                row("begin_group", question.code, version.text, appearance="table-list", **common),
             )
             for item in version.items:
-                sheet.append(row(f"select_one {LIKERT_LIST}", item["code"], item["label"]))
-            sheet.append(row("end_group", "", {}))
+                append_row(sheet, row(f"select_one {LIKERT_LIST}", item["code"], item["label"]))
+            append_row(sheet, row("end_group", "", {}))
     if section_id is not None:
-        sheet.append(row("end_group", "", {}))
+        append_row(sheet, row("end_group", "", {}))
     settings = workbook.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language"])
-    settings.append(
+    append_row(settings, ["form_title", "form_id", "default_language"])
+    append_row(
+        settings,
         [
             survey.title_in(languages[0]),
             f"theodoi_{survey.pk}",
             _label_header("", languages[0]).lstrip(":"),
-        ]
+        ],
     )
     for ws in (sheet, choices, settings):
         for cell in ws[1]:

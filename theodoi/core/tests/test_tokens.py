@@ -98,13 +98,14 @@ def test_the_tokens_page_lists_and_revokes(client, world):
     assert "Máy chủ báo cáo" in page.text and "của người khác" not in page.text
     # The account menu leads there and to the password change.
     assert reverse("core:tokens") in page.text and reverse("password_change") in page.text
-    client.post(reverse("core:revoke-token", args=[theirs.pk]))
+    # Someone else's token is not there at all, as in the API.
+    assert client.post(reverse("core:revoke-token", args=[theirs.pk])).status_code == 404
     assert ApiToken.objects.filter(pk=theirs.pk).exists()
+    # Only a form revokes: a link (GET) shows the list.
+    response = client.get(reverse("core:revoke-token", args=[mine.pk]))
+    assert response.status_code == 302 and ApiToken.objects.filter(pk=mine.pk).exists()
     client.post(reverse("core:revoke-token", args=[mine.pk]))
     assert not ApiToken.objects.filter(pk=mine.pk).exists()
-    # Only a form revokes: a link (GET) shows the list.
-    response = client.get(reverse("core:revoke-token", args=[theirs.pk]))
-    assert response.status_code == 302 and ApiToken.objects.filter(pk=theirs.pk).exists()
     kept, _key = ApiToken.issue(world.coordinator)
     client.get(reverse("core:revoke-all-tokens"))
     assert ApiToken.objects.filter(pk=kept.pk).exists()
