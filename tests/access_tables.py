@@ -3,11 +3,13 @@
 Each page route (by URL name) and API operation (``"METHOD /path"``) that takes an
 object id lists its parameters, each mapped to a KIND of object of the twin world
 (``theodoi.testing.make_twin_world``; a value starting with ``=`` is a literal, not
-an id), and the READ rule that decides whether the caller may see the object at
-all: ``(permission, kind)``. The access test asks the access layer that rule and
+an id; ``kind.attribute`` is that attribute of the object, e.g. a slug), and the
+READ rule that decides whether the caller may see the object at all:
+``(permission, kind)``. The access test asks the access layer that rule and
 checks the page or endpoint answers accordingly: 404 iff the caller may not see
 the object. A new route or operation, or a new parameter name, that is not here
-makes the test fail with "add … to the access test".
+makes the test fail with "add … to the access test". Kinds in ``PUBLIC`` are
+readable by anyone, another province's accounts included, by design.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ ROUND = ("tuyenvan_people.view_rosterround", "round")
 BOARD = ("tuyenvan_people.view_board", "board")
 CRITERIA = ("tuyenvan.view_criteriaset", "criteria_set")
 DISTRICT_RESULTS = ("tuyenvan.view_results", "district_unit")
+# portal
+ARTICLE = ("portal.view_article", "article")
+DRAFT = ("portal.view_article", "draft_article")
+CATEGORY = ("portal.view_category", "category")
+FEEDBACK = ("portal.view_feedback", "feedback")
+PROGRESS = ("portal.view_progress", "plan")
+# Kinds public by design: another province's object of these kinds is readable
+# by anyone (a live article, a category, a published progress page).
+PUBLIC = frozenset({"article", "category", "public_plan"})
+# end portal
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -140,6 +152,30 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "tuyenvan:trend": ({}, ("tuyenvan.view_results", "unit")),
     # Takes only a month; its object comes in the query (PAGE_QUERIES).
     "tuyenvan:bulletin": ({}, None),
+    # portal ----------------------------------------------------------------------
+    # Public reading: a live article and every category are readable by anyone,
+    # including the other province (PUBLIC); its editorial queue (a draft), its
+    # back office and its readers' feedback only by the owning province.
+    "portal:article": ({"pk": "article"}, ARTICLE),
+    "portal:print": ({"pk": "article"}, ARTICLE),
+    "portal:feedback": ({"pk": "article"}, ARTICLE),
+    "portal:send": ({"pk": "article"}, ARTICLE),
+    "portal:category": ({"slug": "category.slug"}, CATEGORY),
+    "portal:category-rss": ({"slug": "category.slug"}, CATEGORY),
+    "portal:category-atom": ({"slug": "category.slug"}, CATEGORY),
+    # Unpublished: its coordinators only (a published one is public, see READERS).
+    "portal:progress": ({"pk": "plan"}, PROGRESS),
+    # Image renditions: public files with random names, no object id.
+    "portal:media": ({"path": "=portal/nothing.jpg"}, None),
+    "portal:editor-article": ({"pk": "draft_article"}, DRAFT),
+    "portal:editor-step": ({"pk": "draft_article", "step": "=submit"}, DRAFT),
+    "portal:editor-feature": ({"pk": "draft_article"}, DRAFT),
+    "portal:editor-image": ({"pk": "draft_article"}, DRAFT),
+    "portal:editor-history": ({"pk": "draft_article"}, DRAFT),
+    "portal:editor-restore": ({"pk": "draft_article", "history_id": "article_history"}, DRAFT),
+    "portal:editor-category": ({"pk": "category"}, CATEGORY),
+    "portal:editor-feedback-detail": ({"pk": "feedback"}, FEEDBACK),
+    # end portal
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -175,6 +211,7 @@ API_PLAIN = frozenset(
 # are filters: an object the caller may not see answers 404 or an empty list.
 V1 = "/api/v1"
 TV = "/api/v1/tuyenvan"
+PT = "/api/v1/portal"
 API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"DELETE {V1}/auth/tokens/{{token_id}}": ({"token_id": "token"}, OWNER, None),
     f"GET {V1}/units": ({"parent": "district_unit"}, ("units.view_unit", "district_unit"), None),
@@ -409,6 +446,25 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         ("tuyenvan.view_submission", "submission"),
         None,
     ),
+    # portal ----------------------------------------------------------------------
+    f"GET {PT}/articles": ({"category": "category.slug"}, CATEGORY, None),
+    f"POST {PT}/articles": (
+        {},
+        ("portal.change_category", "category"),
+        {"category": "@category", "title": "Bài mới", "body": "<p>Nội dung</p>"},
+    ),
+    f"GET {PT}/articles/{{article_id}}": ({"article_id": "draft_article"}, DRAFT, None),
+    f"PUT {PT}/articles/{{article_id}}": (
+        {"article_id": "draft_article"},
+        DRAFT,
+        {"category": "@category", "title": "Sửa", "body": "<p>Sửa</p>", "version": 1},
+    ),
+    f"POST {PT}/articles/{{article_id}}/{{step}}": (
+        {"article_id": "draft_article", "step": "=submit"},
+        DRAFT,
+        {"version": 1},
+    ),
+    # end portal
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -445,6 +501,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
 # The object is commune 1A's (district 1's) and March 2018's; the official
 # attends commune 1A's February conference only; ``district_other`` and
 # ``commune_other`` hold the right role in another district and commune.
+ALL_ROLES = {
+    "coordinator", "agency", "district", "commune", "official", "viewer", "admin",
+    "district_other", "commune_other",
+}  # fmt: skip
 TV_READERS = {"coordinator", "viewer", "district", "commune"}
 READERS: dict[tuple[str, str], set[str]] = {
     # Hole 3: an official reads only the months it attended.
@@ -466,4 +526,13 @@ READERS: dict[tuple[str, str], set[str]] = {
         "official",
     },
     ("tuyenvan.view_criteriaset", "draft_set"): {"coordinator"},
+    # portal: a live article and a published progress page for anyone; a draft
+    # for the committee's own staff (every account of the province); feedback
+    # (readers' personal data) and an unpublished progress page for its editors.
+    ("portal.view_article", "article"): ALL_ROLES,
+    ("portal.view_article", "draft_article"): ALL_ROLES,
+    ("portal.view_feedback", "feedback"): {"coordinator"},
+    ("portal.view_progress", "public_plan"): ALL_ROLES,
+    ("portal.view_progress", "plan"): {"coordinator"},
+    # end portal
 }

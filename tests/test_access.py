@@ -17,7 +17,7 @@ province A and then of province B:
 - a request for an object the account may not see writes nothing (no INSERT,
   UPDATE or DELETE reaches the database);
 - no object of province B is visible to any account of province A, except by
-  design (published criteria sets);
+  design (published criteria sets; what the tables call ``PUBLIC``);
 - the access layer itself agrees with who may read what (``READERS``): this
   is where a wrong-role member of a unit or an official on a month it did not
   attend is caught;
@@ -50,12 +50,13 @@ from .access_tables import (
     PAGE_QUERIES,
     PAGES,
     PARAMS,
+    PUBLIC,
     READERS,
     SAME_ANSWER,
 )
 
 # Objects of another province that its accounts may see by design.
-VISIBLE_BY_DESIGN = {"criteria_set"}
+VISIBLE_BY_DESIGN = {"criteria_set"} | PUBLIC
 # Tables a request may write whatever it is: the session, sign-in throttling,
 # the token's last use.
 FREE_TABLES = ("django_session", "axes_", "core_apitoken")
@@ -241,6 +242,9 @@ def ask(client: Client, method: str, url: str, data: Any = None, multipart: bool
 def value(side: Side, kind: str) -> Any:
     if kind.startswith("="):
         return kind[1:]
+    if "." in kind:  # an attribute of the object (a slug)
+        kind, attribute = kind.split(".", 1)
+        return getattr(thing(side, kind), attribute)
     return side.objects[kind].pk if kind in side.objects else side.units[kind].pk
 
 

@@ -454,9 +454,49 @@ def _twin_side(tag: str) -> Side:
     from theodoi.core.models import ApiToken
 
     o["token"], _key = ApiToken.issue(coordinator, name="twin")
+    _twin_portal(tag, u, o, by=coordinator)
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
+
+
+# portal ---------------------------------------------------------------------------
+
+
+def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -> None:
+    """The side's portal, owned by its province: a category, a live article with a
+    reader's feedback, a draft, and a plan whose progress page is published (the
+    side's ``plan`` keeps an unpublished one)."""
+    from datetime import timedelta
+
+    from theodoi.core import clock
+    from theodoi.portal.models import Article, Category, Feedback, ProgressPage
+
+    T = tag.upper()
+    o["category"] = Category.objects.create(
+        owner=u["province"], name=f"Tin tức {T}", slug=f"tin-tuc-{tag}", position=1
+    )
+    o["article"] = Article(
+        category=o["category"], title=f"Bài đã đăng {T}", body=f"<p>Nội dung {T}.</p>",
+        state="published", publish_at=clock.now() - timedelta(days=1), created_by=by,
+    )  # fmt: skip
+    o["draft_article"] = Article(
+        category=o["category"], title=f"Bài nháp {T}", body=f"<p>Nháp {T}.</p>", state="draft",
+        created_by=by,
+    )  # fmt: skip
+    for article in (o["article"], o["draft_article"]):
+        article._history_user = by  # its revisions name their author
+        article.save()
+    o["article_history"] = o["draft_article"].history.order_by("history_id").first()
+    o["feedback"] = Feedback.objects.create(
+        article=o["article"], name=f"Bạn đọc {T}", email=f"ban-doc-{tag}@example.com",
+        message=f"Góp ý {T}",
+    )  # fmt: skip
+    o["public_plan"] = Plan.objects.create(
+        programme=o["programme"], number=f"{next(_seq)}-KH/TU", issued_on=date(2018, 1, 6),
+        year=2018, title=f"Kế hoạch công khai {T}", issuer=u["province"], owner=u["btg"],
+    )  # fmt: skip
+    ProgressPage.objects.create(plan=o["public_plan"], published=True)
 
 
 def make_twin_world() -> TwinWorld:
