@@ -50,6 +50,9 @@ PROGRESS = ("portal.view_progress", "plan")
 # by anyone (a live article, a category, a published progress page).
 PUBLIC = frozenset({"article", "category", "public_plan"})
 # end portal
+# surveys: every staff page and operation fetches the survey (or its question or
+# point) by ``surveys.view_survey`` first (404), then checks its action (403).
+SURVEY = ("surveys.view_survey", "survey")
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -176,6 +179,30 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "portal:editor-category": ({"pk": "category"}, CATEGORY),
     "portal:editor-feedback-detail": ({"pk": "feedback"}, FEEDBACK),
     # end portal
+    # surveys ----------------------------------------------------------------------
+    "surveys:detail": ({"pk": "survey"}, SURVEY),
+    "surveys:step": ({"pk": "survey", "step": "=close"}, SURVEY),
+    "surveys:add-section": ({"pk": "survey"}, SURVEY),
+    "surveys:add-question": ({"pk": "survey"}, SURVEY),
+    "surveys:add-point": ({"pk": "survey"}, SURVEY),
+    "surveys:xlsform": ({"pk": "survey"}, SURVEY),
+    "surveys:import": ({"pk": "survey"}, SURVEY),
+    "surveys:results": ({"pk": "survey"}, SURVEY),
+    "surveys:report": ({"pk": "survey"}, SURVEY),
+    "surveys:texts": ({"pk": "survey"}, SURVEY),
+    "surveys:responses": ({"pk": "survey"}, SURVEY),
+    "surveys:export": ({"pk": "survey", "kind": "=csv"}, SURVEY),
+    "surveys:question": ({"pk": "survey_question"}, ("surveys.view_survey", "survey_question")),
+    "surveys:codes": ({"pk": "survey_point"}, ("surveys.view_survey", "survey_point")),
+    "surveys:interview": ({"pk": "survey_point"}, ("surveys.view_survey", "survey_point")),
+    "surveys:poster": ({"pk": "survey_point"}, ("surveys.view_survey", "survey_point")),
+    # The anonymous answer page: public, by a point's link token (a secret, not an
+    # object id) that reaches that point's open survey and nothing else
+    # (``answerable_point``); no account rule applies. Checked by
+    # ``test_a_survey_link_reaches_its_survey_only``.
+    "surveys:answer": ({"token": "=survey-link"}, None),
+    "surveys:thanks": ({"token": "=survey-link"}, None),
+    # end surveys ------------------------------------------------------------------
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -465,6 +492,20 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         {"version": 1},
     ),
     # end portal
+    # surveys ----------------------------------------------------------------------
+    f"POST {V1}/surveys": (
+        {},
+        ("surveys.add_survey", "btg"),
+        {"owner": "@btg", "title_vi": "Khảo sát mới", "title_en": "New survey"},
+    ),
+    f"GET {V1}/surveys/{{id}}": ({"id": "survey"}, SURVEY, None),
+    f"GET {V1}/surveys/{{id}}/results": (
+        {"id": "survey", "point": "survey_point", "from": "=2018-01-01", "to": "=2030-12-31"},
+        SURVEY,
+        None,
+    ),
+    f"GET {V1}/surveys/{{id}}/responses": ({"id": "survey"}, SURVEY, None),
+    # end surveys ------------------------------------------------------------------
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -477,6 +518,8 @@ API_WITHOUT_OBJECT = frozenset(
         f"GET {TV}/meetings",
         f"GET {TV}/submissions",
         f"GET {TV}/roster",
+        # surveys: the list is scoped by the caller (``visible_surveys``).
+        f"GET {V1}/surveys",
     }
 )
 
@@ -494,6 +537,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("tuyenvan_people:roster-detail", f"GET {TV}/roster/{{round_id}}"),
     ("reporting:accept", f"POST {V1}/reports/{{report_id}}/accept"),
     ("tuyenvan:month-action", f"POST {TV}/months/{{action}}"),
+    # surveys
+    ("surveys:detail", f"GET {V1}/surveys/{{id}}"),
+    ("surveys:results", f"GET {V1}/surveys/{{id}}/results"),
+    ("surveys:responses", f"GET {V1}/surveys/{{id}}/responses"),
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -535,4 +582,9 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("portal.view_progress", "public_plan"): ALL_ROLES,
     ("portal.view_progress", "plan"): {"coordinator"},
     # end portal
+    # surveys: an open survey (results not published) is its staff's only: the
+    # coordinators and leadership viewers whose reach includes the owner (the BTG).
+    ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
+    ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
+    ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
 }

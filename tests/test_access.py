@@ -510,3 +510,50 @@ def test_opening_a_submission_marks_it_for_its_reader_only(town_now: Town) -> No
         if any("opened" in sql for sql in answer.writes) and role != "district":
             marked.append(f"{role} ({answer.status})")
     assert not marked, f"opening by {marked} marks the submission opened"
+
+
+# surveys ----------------------------------------------------------------------------
+
+
+def test_a_survey_link_reaches_its_survey_only(town_now: Town) -> None:
+    """The public answer page (``surveys:answer``) takes a point's link token, not an
+    object id: anyone with the link reaches that point's open survey and nothing of
+    another; a point's id or an unknown token reaches nothing."""
+    from theodoi.surveys.models import Response
+
+    problems = []
+    for side in town_now.world.sides:
+        other = town_now.world.b if side is town_now.world.a else town_now.world.a
+        point = side.objects["survey_point"]
+        own = [side.objects["survey"].title[lang] for lang in ("vi", "en")]
+        foreign = [other.objects["survey"].title[lang] for lang in ("vi", "en")]
+        foreign += [other.objects["survey_point"].name, *markers(other)]
+        url = reverse("surveys:answer", kwargs={"token": point.token})
+        for role, client in [("anonymous", Client()), *town_now.clients.items()]:
+            answer = ask(client, "GET", url)
+            if answer.status != 200 or not any(t in answer.body for t in own):
+                problems.append(f"GET {url} as {role}: {answer.status} without its survey")
+            if answer.writes:
+                problems.append(f"GET {url} as {role}: wrote {answer.writes[:2]}")
+            leaked = [m for m in foreign if m in answer.body]
+            if leaked:
+                problems.append(f"GET {url} as {role}: names {leaked}")
+        for token in (str(point.pk), "unknown-link", point.token + "x"):
+            wrong = reverse("surveys:answer", kwargs={"token": token})
+            answer = ask(Client(), "POST", wrong, {"q_overall": "4"}, True)
+            if answer.status != 404 or answer.writes:
+                problems.append(f"POST {wrong}: {answer.status}, wrote {answer.writes[:2]}")
+        # An answer through the link is stored for that point's survey only.
+        with transaction.atomic():
+            before = set(Response.objects.values_list("pk", flat=True))
+            respondent = Client()
+            page = respondent.get(url).content.decode()
+            token = re.search(r'name="form_token" value="([^"]+)"', page)
+            form_token = token[1] if token else ""
+            respondent.post(url, {"q_overall": "4", "form_token": form_token})
+            new = Response.objects.exclude(pk__in=before)
+            stray = [r.pk for r in new if r.survey_id != point.survey_id or r.point_id != point.pk]
+            if not new.exists() or stray:
+                problems.append(f"POST {url}: stored {new.count()}, for another survey {stray}")
+            transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)

@@ -455,6 +455,7 @@ def _twin_side(tag: str) -> Side:
 
     o["token"], _key = ApiToken.issue(coordinator, name="twin")
     _twin_portal(tag, u, o, by=coordinator)
+    o.update(_twin_survey(tag, u, coordinator))
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
@@ -497,6 +498,64 @@ def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -
         year=2018, title=f"Kế hoạch công khai {T}", issuer=u["province"], owner=u["btg"],
     )  # fmt: skip
     ProgressPage.objects.create(plan=o["public_plan"], published=True)
+# surveys ----------------------------------------------------------------------
+
+
+def _twin_survey(tag: str, u: dict[str, Unit], coordinator: User) -> dict[str, Any]:
+    """The side's tourist survey: owned by its Ban Tuyên giáo, open, with a section,
+    a question, a collection point and one response."""
+    from django.http import QueryDict
+
+    from theodoi.surveys import actions as survey_actions
+    from theodoi.surveys.questions import read_answers
+
+    T = tag.upper()
+    by = coordinator
+    survey = survey_actions.do_create_survey(
+        u["btg"],
+        by=by,
+        title={"vi": f"Khảo sát du khách {T}", "en": f"Tourist survey {T}"},
+        opens_on=date(2018, 1, 1),
+        closes_on=date(2030, 12, 31),
+    )
+    section = survey_actions.do_add_section(
+        survey, by=by, title={"vi": f"Đánh giá {T}", "en": f"Rating {T}"}
+    )
+    question = survey_actions.do_add_question(
+        survey,
+        by=by,
+        section=section,
+        code="overall",
+        spec={
+            "kind": "likert",
+            "required": True,
+            "in_index": True,
+            "text": {"vi": "Hài lòng chung?", "en": "Overall satisfaction?"},
+        },
+    )
+    point = survey_actions.do_add_point(survey, by=by, name=f"Điểm thu {T}")
+    survey = survey_actions.do_open_survey(survey, by=by)
+    question.refresh_from_db()
+    data = QueryDict(mutable=True)
+    data["q_overall"] = "4"
+    versions = [(question.code, question.current)]
+    read = read_answers(versions, data)
+    assert not read.errors, read.errors
+    response = survey_actions.do_submit_response(
+        point,
+        language="vi",
+        values=read.values,
+        versions=dict(versions),
+        revision=survey.revision,
+        seconds=60,
+    )
+    return {
+        "survey": survey,
+        "survey_section": section,
+        "survey_question": question,
+        "survey_point": point,
+        "survey_response": response,
+    }
 
 
 def make_twin_world() -> TwinWorld:
