@@ -279,7 +279,10 @@ def do_edit_question(
 
     ``expected`` is the version number the editor saw (Stale when it moved on).
     """
-    locked = Question.objects.select_for_update().select_related("survey", "current", "section")
+    # "self" only: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    locked = Question.objects.select_for_update(of=("self",)).select_related(
+        "survey", "current", "section"
+    )
     locked_q = locked.get(pk=question.pk)
     survey = locked_q.survey
     _editable(survey)
