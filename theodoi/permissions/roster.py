@@ -228,6 +228,19 @@ def board_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> QueryS
     return queryset.filter(pk__in=reach(user))
 
 
+def access_board_district(user: AnyUser, pk: Any) -> Unit:
+    """A district whose board registry the user reads; Http404 for any other id."""
+    from django.http import Http404
+
+    from theodoi.permissions import parse_id
+
+    found = board_units(user, Unit.objects.filter(kind=Unit.Kind.DISTRICT))
+    district = found.filter(pk=parse_id(pk)).first()
+    if district is None:
+        raise Http404
+    return district
+
+
 def board_editable_unit_ids(user: AnyUser) -> frozenset[int]:
     """Units whose board and teams the user may change (for lists of edit links)."""
     return reach(user, *BOARD_EDITORS)

@@ -10,12 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi.core import clock
-from theodoi.permissions import parse_id
 from theodoi.permissions import roster as access
 from theodoi.units.models import Unit
 
@@ -40,7 +39,7 @@ def board_registry(request: HttpRequest) -> HttpResponse:
     districts = units.filter(kind=Unit.Kind.DISTRICT).order_by("parent__name", "position", "name")
     district = None
     if request.GET.get("district"):
-        district = get_object_or_404(districts, pk=parse_id(request.GET["district"]))
+        district = access.access_board_district(request.user, request.GET["district"])
     elif districts.count() == 1:
         district = districts.first()
     editable = access.board_editable_unit_ids(request.user)
