@@ -103,6 +103,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "reporting:period": ({"pk": "period"}, PERIOD),
     "reporting:start-report": ({"pk": "period"}, REPORT),
     "reporting:start-export": ({"pk": "period"}, PERIOD),
+    "reporting:draft": ({"pk": "period"}, PERIOD),
     "reporting:report": ({"pk": "report"}, REPORT),
     "reporting:accept": ({"pk": "report"}, REPORT),
     "reporting:return": ({"pk": "report"}, REPORT),

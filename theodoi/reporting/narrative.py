@@ -5,7 +5,7 @@ shortcoming with a word changed, nine report the same result with their own
 figures. This module groups what is the same and merges what can be added:
 
 - :func:`group_similar` groups near-identical Vietnamese sentences by the
-  overlap of their syllable bigrams (shingles). Syllables are compared with
+  overlap of their runs of two and three syllables (shingles). Syllables are compared with
   their diacritics and in their order — "ban" is not "bản", and "chậm triển
   khai" is not "triển khai chậm" — so only what reads the same is merged. The
   text said by most units stands for its group; every unit is named.
@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-# Near-identical: at least this share of the two sentences' bigrams in common (Jaccard).
+# Near-identical: at least this share of the two sentences' runs in common (Jaccard).
 SIMILAR = 0.65
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,17 +41,22 @@ def syllables(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
-def shingles(text: str) -> frozenset[tuple[str, ...]]:
-    """Pairs of consecutive syllables; figures count as one and the same syllable, so
-    two sentences that differ only in their figures are alike."""
-    words = ["#" if w.isdigit() else w for w in syllables(text)]
+def shingles(text: str, *, figures_alike: bool = True) -> frozenset[tuple[str, ...]]:
+    """Runs of two and of three consecutive syllables. With ``figures_alike``
+    figures count as one and the same syllable, so sentences that differ only in
+    their figures are alike; the runs of three keep "cấp trên chỉ đạo cấp dưới"
+    apart from its reverse."""
+    words = syllables(text)
+    if figures_alike:
+        words = ["#" if w.isdigit() else w for w in words]
     if len(words) < 2:
         return frozenset((w,) for w in words)
-    return frozenset(itertools.pairwise(words))
+    triples = zip(words, words[1:], words[2:], strict=False)
+    return frozenset(itertools.pairwise(words)) | frozenset(triples)
 
 
 def similarity(a: str, b: str) -> float:
-    """Jaccard overlap of syllable bigrams: 1.0 for the same words in the same order."""
+    """Jaccard overlap of syllable runs: 1.0 for the same words in the same order."""
     sa, sb = shingles(a), shingles(b)
     if not sa and not sb:
         return 1.0
@@ -69,20 +74,26 @@ class Said(Generic[T]):
     texts: list[str] = field(default_factory=list)  # every text said, one per mention
 
 
-def group_similar(items: Iterable[tuple[T, str, str]], threshold: float = SIMILAR) -> list[Said[T]]:
+def group_similar(
+    items: Iterable[tuple[T, str, str]],
+    threshold: float = SIMILAR,
+    *,
+    figures_alike: bool = True,
+) -> list[Said[T]]:
     """Group ``(who, text, where)`` by near-identical text.
 
     A text joins the first group whose representative it resembles at least
     ``threshold``; a group is represented by its most said text (the first
     said on a tie). Groups come most-said first, then in order of first
-    mention; each lists every distinct ``who`` and ``where`` once.
+    mention; each lists every distinct ``who`` and ``where`` once. Without
+    ``figures_alike``, texts with different figures are never one group.
     """
     groups: list[tuple[frozenset[tuple[str, ...]], Said[T], dict[str, int]]] = []
     for who, text, where in items:
         text = " ".join(text.split()).rstrip(" .;")
         if not text:
             continue
-        mine = shingles(text)
+        mine = shingles(text, figures_alike=figures_alike)
         for key, said, counts in groups:  # noqa: B007 (the match is used after the loop)
             union = key | mine
             if not union or len(key & mine) / len(union) >= threshold:
@@ -112,6 +123,8 @@ def group_similar(items: Iterable[tuple[T, str, str]], threshold: float = SIMILA
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+)(?![\w.,]?\d)(?!\s*%)")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}/\d{4}")
 _YEAR_BEFORE = re.compile(r"(?:năm|quý|tháng|giai đoạn|khóa|số)\s*$", re.IGNORECASE)
+# "6 tháng cuối năm" is a span of time, the same for every unit: never added.
+_TIME_AFTER = re.compile(r"\s*(?:tháng|năm|quý|tuần|ngày|giờ)\b", re.IGNORECASE)
 
 
 def _counts(text: str) -> tuple[str, list[int]] | None:
@@ -126,7 +139,11 @@ def _counts(text: str) -> tuple[str, list[int]] | None:
     for m in _NUMBER.finditer(masked):
         raw = m.group(1)
         value = int(raw.replace(".", ""))
-        if (len(raw) == 4 and 1900 <= value <= 2100) or _YEAR_BEFORE.search(text[: m.start()]):
+        if (
+            (len(raw) == 4 and 1900 <= value <= 2100)
+            or _YEAR_BEFORE.search(text[: m.start()])
+            or _TIME_AFTER.match(text, m.end())
+        ):
             continue
         template.append(text[last : m.start()].replace("{", "{{").replace("}", "}}"))
         template.append("{}")

@@ -90,14 +90,24 @@ def _code(work_item: Any) -> str:
 
 
 def results(data: Consolidated) -> list[Block]:
-    """Part II in words: per field and work item, what was done, by whom, figures merged."""
-    by_item: dict[int, list[tuple[Unit, str, str]]] = defaultdict(list)
+    """Part II in words: per field and work item, what was done and by whom.
+
+    The lead units' texts carry the work item: near-identical ones are said once
+    with their figures added. Coordinating units often report the same events as
+    the lead, so their figures are never added to the leads'; they are named in
+    one line ("Phối hợp thực hiện: …") and their own texts stay in their
+    reports, which keeps Part II to what the Standing Committee reads."""
+    leads: dict[int, list[tuple[Any, str, str]]] = defaultdict(list)
+    helpers: dict[int, list[Unit]] = defaultdict(list)
     items: dict[int, Any] = {}
     for unit, work_item, role, text in data.narratives:
-        if text.strip():
-            marker = unit if role == ProgressEntry.Role.LEAD else _Coordinating(unit)
-            by_item[work_item.pk].append((marker, text, ""))
-            items[work_item.pk] = work_item
+        if not text.strip():
+            continue
+        items[work_item.pk] = work_item
+        if role == ProgressEntry.Role.LEAD:
+            leads[work_item.pk].append((unit, text, ""))
+        elif unit not in helpers[work_item.pk]:
+            helpers[work_item.pk].append(unit)
     if not items:
         return [Block("p", "Các cơ quan, đơn vị chưa báo cáo kết quả cụ thể trong kỳ.")]
     blocks: list[Block] = []
@@ -112,35 +122,30 @@ def results(data: Consolidated) -> list[Block]:
         blocks.append(Block("h2", f"{number}. {field_of[field_pk].name}"))
         for item in sorted(fields[field_pk], key=lambda i: (i.task.position, i.position, i.pk)):
             blocks.append(Block("h3", str(item)))
-            for said in group_similar(by_item[item.pk]):
-                blocks.append(Block("bullet", _results_line(said)))
+            for said in group_similar(leads[item.pk]):
+                blocks.extend(Block("bullet", line) for line in _results_lines(said))
+            if not leads[item.pk]:
+                blocks.append(Block("bullet", "Đơn vị chủ trì chưa báo cáo kết quả."))
+            if helpers[item.pk]:
+                blocks.append(Block("bullet", f"Phối hợp thực hiện: {_names(helpers[item.pk])}."))
     return blocks
 
 
-class _Coordinating:
-    """A unit that reported as a coordinating agency: named "(phối hợp)"."""
-
-    def __init__(self, unit: Unit) -> None:
-        self.unit = unit
-        self.name = f"{unit.name} (phối hợp)"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Coordinating) and other.unit.pk == self.unit.pk
-
-    def __hash__(self) -> int:
-        return hash(("coordinating", self.unit.pk))
-
-
-def _results_line(said: Said[Any]) -> str:
-    if len(said.who) == 1:
-        return f"{said.who[0].name}: {_sentence(said.text)}"
+def _results_lines(said: Said[Any]) -> list[str]:
+    """One line for a group: its figures added, or its one text; each unit's own
+    text when the figures differ and cannot be added (never one unit's figures
+    under another's name)."""
+    if len(set(said.texts)) == 1:
+        return [f"{_names(said.who)}: {_sentence(said.text)}"]
     merged = merge_figures(said.texts) if len(said.texts) == len(said.who) else None
     if merged is not None:
-        return (
+        return [
             f"{_sentence(merged)[:-1]} (tổng hợp số liệu của {len(said.who)} đơn vị:"
             f" {_names(said.who)})."
-        )
-    return f"{_names(said.who)}: {_sentence(said.text)}"
+        ]
+    return [
+        f"{who.name}: {_sentence(text)}" for who, text in zip(said.who, said.texts, strict=False)
+    ]
 
 
 def _raised(groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str) -> list[Block]:
@@ -148,10 +153,20 @@ def _raised(groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str) -> lis
     if not items:
         return [Block("p", empty)]
     blocks = []
-    for said in group_similar((u, t, _item_code(i)) for u, t, i in items):
-        where = f"; nhiệm vụ {', '.join(said.where)}" if said.where else ""
+    # Figures must match to be one group here: a shortcoming is said in one wording.
+    for said in group_similar(((u, t, _item_code(i)) for u, t, i in items), figures_alike=False):
+        codes = sorted(said.where, key=_code_order)
+        where = f"; nhiệm vụ {', '.join(codes)}" if codes else ""
         blocks.append(Block("bullet", f"{_sentence(said.text)[:-1]} ({_names(said.who)}{where})."))
     return blocks
+
+
+def _code_order(code: str) -> tuple[int, tuple[int, ...], str]:
+    """1.2 before 1.10 before 2.1; codes that are not numbers last, by name."""
+    parts = code.split(".")
+    if all(p.isdigit() for p in parts):
+        return (0, tuple(int(p) for p in parts), "")
+    return (1, (), code)
 
 
 def _item_code(label: str) -> str:
