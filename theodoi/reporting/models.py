@@ -534,7 +534,7 @@ class ReportSection(models.Model):
     key = models.CharField(_("section"), max_length=20, choices=Key.choices)
     text = models.TextField(_("text"))
     generated_digest = models.CharField(max_length=64, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(_("version of the text"), default=1)
     reason = models.CharField(_("reason for the change"), max_length=100, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
