@@ -77,7 +77,9 @@ def test_unmatched_and_ambiguous_rows_are_listed_never_guessed():
     ]
     # A second 2025 commune of the same name makes the new side ambiguous.
     y_ty = Unit.objects.get(key__startswith="vn2025:", name="Xã Y Tý")
-    Unit.objects.create(name="Xã Y Tý", kind=Unit.Kind.COMMUNE, parent=y_ty.parent, key="vn2025:99999")
+    Unit.objects.create(
+        name="Xã Y Tý", kind=Unit.Kind.COMMUNE, parent=y_ty.parent, key="vn2025:99999"
+    )
     result = imports.import_laocai_lineage(rows)
     assert result.created == 0
     assert result.unmatched == [
