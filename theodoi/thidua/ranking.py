@@ -1,0 +1,411 @@
+"""Composite thi đua rankings: entities, normalisation, weights, ties, drafts and finals.
+
+Stated rules (shown with every ranking):
+
+- **Components.** Each component gives every entity a raw value, normalised to
+  0–100 by its stated rule (``components.py``).
+- **Score.** The weighted mean of the entity's normalised components:
+  Σ weight × value / Σ weight, over the components the entity has a value for
+  (a component with nothing to count for it is left out and the weights are
+  rescaled); two decimals, halves rounded up. An entity with no component at
+  all is listed as not ranked.
+- **Ties.** Equal scores are broken by the components in order of weight,
+  largest first (then in the order they are listed): the higher normalised value
+  ranks first, a missing value lowest. Entities still equal share the rank
+  (1, 2, 2, 4) and are listed by name.
+- **Draft and final.** While the year is open the ranking is a draft ("tạm
+  tính"), computed from the data as it is now with the year's weights; closing
+  the year stores it (``Snapshot``) and the stored ranking is the final one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from theodoi.core import clock
+from theodoi.plans.models import Plan
+from theodoi.units.models import Unit
+
+from . import components
+from .components import HUNDRED, MINMAX, NORMALISATION_RULES, Context, Raw, q2
+from .models import Cluster, EmulationYear, Level, Snapshot, WeightSet
+
+AGENCY_KINDS = (
+    Unit.Kind.PARTY_AGENCY,
+    Unit.Kind.PARTY_COMMITTEE,
+    Unit.Kind.STATE_AGENCY,
+    Unit.Kind.MASS_ORGANISATION,
+    Unit.Kind.DEPARTMENT,
+)
+
+# Default weights (points out of 100) while a province has set none for a year.
+DEFAULT_WEIGHTS: dict[str, dict[str, int]] = {
+    Level.AGENCY: {
+        "report_completeness": 20,
+        "report_timeliness": 20,
+        "work_on_time": 40,
+        "findings_closed": 20,
+    },
+    Level.DISTRICT: {
+        "report_completeness": 15,
+        "report_timeliness": 15,
+        "work_on_time": 25,
+        "tuyenvan": 30,
+        "findings_closed": 15,
+    },
+    Level.CLUSTER: {
+        "report_completeness": 20,
+        "report_timeliness": 20,
+        "work_on_time": 40,
+        "findings_closed": 20,
+    },
+}
+
+SCORE_RULE = gettext_lazy(
+    "Score: Σ weight × normalised value / Σ weight over the components the unit has a "
+    "value for (a component with nothing to count is left out and the weights are "
+    "rescaled); two decimals, halves rounded up. A unit with no component is not ranked."
+)
+TIE_RULE = gettext_lazy(
+    "Ties: equal scores are broken by the components in order of weight, largest first; "
+    "the higher normalised value ranks first, a missing value lowest. Units still equal "
+    "share the rank (1, 2, 2, 4) and are listed by name."
+)
+
+_PERIOD = re.compile(r"^(\d{4})(?:-H([12]))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    year: int
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        if self.key.endswith("-H1"):
+            return _("First 6 months of %(year)s") % {"year": self.year}
+        if self.key.endswith("-H2"):
+            return _("Last 6 months of %(year)s") % {"year": self.year}
+        return _("Year %(year)s") % {"year": self.year}
+
+
+def parse_period(text: str | None) -> Period:
+    """'2018-H1', '2018-H2' or '2018'; ValueError otherwise."""
+    found = _PERIOD.match(text or "")
+    if not found or not 1900 <= int(found[1]) <= 2200:
+        raise ValueError(text)
+    year = int(found[1])
+    if found[2] == "1":
+        return Period(f"{year}-H1", year, date(year, 1, 1), date(year, 6, 30))
+    if found[2] == "2":
+        return Period(f"{year}-H2", year, date(year, 7, 1), date(year, 12, 31))
+    return Period(str(year), year, date(year, 1, 1), date(year, 12, 31))
+
+
+def periods_of(year: int) -> list[Period]:
+    return [parse_period(f"{year}-H1"), parse_period(f"{year}-H2"), parse_period(str(year))]
+
+
+def period_choices(province: Unit) -> list[Period]:
+    """The periods of every year the province has a plan or weights for, latest first."""
+    years = set(Plan.objects.filter(issuer=province).values_list("year", flat=True))
+    years |= set(WeightSet.objects.filter(province=province).values_list("year", flat=True))
+    years.add(clock.today().year)
+    return [p for y in sorted(years, reverse=True) for p in periods_of(y)]
+
+
+# Weights -----------------------------------------------------------------------------
+
+
+def weights_for(province: Unit, year: int, level: str) -> tuple[dict[str, int], WeightSet | None]:
+    """The weights in force for a level and year: the year's set, or the defaults."""
+    found = WeightSet.objects.filter(province=province, year=year, level=level).first()
+    if found is not None:
+        return dict(found.weights), found
+    return dict(DEFAULT_WEIGHTS[level]), None
+
+
+def tie_order(weights: dict[str, int], keys: list[str]) -> list[str]:
+    """Component keys by weight, largest first, then in the listed order."""
+    position = {k: n for n, k in enumerate(keys)}
+    return sorted(keys, key=lambda k: (-weights.get(k, 0), position[k]))
+
+
+# Entities ------------------------------------------------------------------------------
+
+
+@dataclass
+class Entity:
+    key: int  # unit id, or cluster id at the cluster level
+    name: str
+    members: frozenset[int]
+    members_names: list[str] = field(default_factory=list)
+
+
+def entities(province: Unit, level: str, period: Period) -> list[Entity]:
+    if level == Level.CLUSTER:
+        clusters = Cluster.objects.filter(province=province).prefetch_related("members")
+        return [
+            Entity(
+                c.pk,
+                c.name,
+                frozenset(m.pk for m in c.members.all()),
+                sorted(m.name for m in c.members.all()),
+            )
+            for c in clusters
+        ]
+    kinds = (Unit.Kind.DISTRICT,) if level == Level.DISTRICT else AGENCY_KINDS
+    units = (
+        Unit.objects.filter(parent=province, kind__in=kinds)
+        .active_between(period.start, period.end)
+        .order_by("position", "name")
+    )
+    return [Entity(u.pk, u.name, frozenset({u.pk})) for u in units]
+
+
+# The ranking ------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One component of one entity: raw, normalised, weight, contribution, link."""
+
+    key: str
+    raw: str | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    value: str | None = None
+    weight: int = 0
+    link: str = ""
+
+
+@dataclass
+class Row:
+    key: int
+    name: str
+    score: str | None
+    rank: int | None
+    lines: list[Line]
+    members: list[str] = field(default_factory=list)
+
+    def line(self, key: str) -> Line | None:
+        return next((x for x in self.lines if x.key == key), None)
+
+
+@dataclass
+class ComponentInfo:
+    key: str
+    label: str
+    rule: str
+    normalisation: str
+    weight: int
+
+
+@dataclass
+class Ranking:
+    province_id: int
+    period: str
+    level: str
+    final: bool
+    weights: dict[str, int]
+    weights_set: bool
+    components: list[ComponentInfo]
+    rows: list[Row]
+    score_rule: str
+    tie_rule: str
+    computed_on: str
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ranking:
+        values = dict(data)
+        values["components"] = [ComponentInfo(**c) for c in data["components"]]
+        values["rows"] = [
+            Row(**{**r, "lines": [Line(**x) for x in r["lines"]]}) for r in data["rows"]
+        ]
+        return cls(**values)
+
+    @property
+    def ranked(self) -> list[Row]:
+        return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def unranked(self) -> list[Row]:
+        return [r for r in self.rows if r.rank is None]
+
+    def row(self, key: int) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+def normalise(raws: dict[Any, Raw], rule: str) -> dict[Any, Decimal]:
+    """Each entity's value on 0–100 by the component's rule."""
+    if rule != MINMAX:
+        return {k: q2(min(max(r.value, Decimal(0)), HUNDRED)) for k, r in raws.items()}
+    if not raws:
+        return {}
+    low = min(r.value for r in raws.values())
+    high = max(r.value for r in raws.values())
+    if high == low:
+        return dict.fromkeys(raws, HUNDRED.quantize(Decimal("0.01")))
+    return {k: q2(HUNDRED * (r.value - low) / (high - low)) for k, r in raws.items()}
+
+
+def score(values: dict[str, Decimal], weights: dict[str, int]) -> Decimal | None:
+    """Σ weight × value / Σ weight over the components with a value and a weight."""
+    used = [(weights.get(k, 0), v) for k, v in values.items() if weights.get(k, 0) > 0]
+    total = sum(w for w, _v in used)
+    if not total:
+        return None
+    return q2(sum(w * v for w, v in used) / Decimal(total))
+
+
+def assign_ranks(rows: list[Row], order: list[str]) -> list[Row]:
+    """Sort by score, then the tie-break components in ``order``; equal rows share a rank."""
+
+    def key(row: Row) -> tuple[Any, ...]:
+        values = []
+        for k in order:
+            line = row.line(k)
+            values.append(-Decimal(line.value) if line and line.value is not None else 1)
+        return (-Decimal(row.score), *values)
+
+    ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (key(r), r.name))
+    previous: tuple[Any, ...] | None = None
+    for position, row in enumerate(ranked, start=1):
+        current = key(row)
+        row.rank = position if current != previous else ranked[position - 2].rank
+        previous = current
+    unranked = sorted((r for r in rows if r.score is None), key=lambda r: r.name)
+    for row in unranked:
+        row.rank = None
+    return ranked + unranked
+
+
+def province_plan_ids(province: Unit, year: int) -> list[int]:
+    return list(
+        Plan.objects.filter(Q(issuer=province) | Q(owner__parent=province), year=year)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def compute(
+    province: Unit,
+    period: Period,
+    level: str,
+    *,
+    weights: dict[str, int] | None = None,
+    today: date | None = None,
+) -> Ranking:
+    """The ranking as the data stands (a draft), with the year's weights unless given."""
+    weight_set = None
+    if weights is None:
+        weights, weight_set = weights_for(province, period.year, level)
+    today = today or clock.today()
+    ctx = Context(
+        province=province,
+        start=period.start,
+        end=period.end,
+        today=today,
+        plan_ids=province_plan_ids(province, period.year),
+        period_key=period.key,
+    )
+    found = entities(province, level, period)
+    groups = {e.key: e.members for e in found}
+    used = [c for c in components.for_level(level) if weights.get(c.key, 0) > 0]
+    normalised: dict[str, dict[Any, Decimal]] = {}
+    raws: dict[str, dict[Any, Raw]] = {}
+    for component in used:
+        raws[component.key] = component.raw(ctx, groups)
+        normalised[component.key] = normalise(raws[component.key], component.normalise)
+    rows = []
+    for entity in found:
+        lines = []
+        values: dict[str, Decimal] = {}
+        for component in used:
+            raw = raws[component.key].get(entity.key)
+            value = normalised[component.key].get(entity.key)
+            if value is not None:
+                values[component.key] = value
+            lines.append(
+                Line(
+                    key=component.key,
+                    raw=str(raw.value) if raw else None,
+                    numerator=raw.numerator if raw else None,
+                    denominator=raw.denominator if raw else None,
+                    value=str(value) if value is not None else None,
+                    weight=weights.get(component.key, 0),
+                    link=component.link(ctx, entity.members),
+                )
+            )
+        total = score(values, weights)
+        rows.append(
+            Row(
+                key=entity.key,
+                name=entity.name,
+                score=str(total) if total is not None else None,
+                rank=None,
+                lines=lines,
+                members=entity.members_names,
+            )
+        )
+    keys = [c.key for c in used]
+    rows = assign_ranks(rows, tie_order(weights, keys))
+    return Ranking(
+        province_id=province.pk,
+        period=period.key,
+        level=level,
+        final=False,
+        weights={c.key: weights.get(c.key, 0) for c in used},
+        weights_set=weight_set is not None,
+        components=[
+            ComponentInfo(
+                key=c.key,
+                label=str(c.label),
+                rule=str(c.rule),
+                normalisation=str(NORMALISATION_RULES[c.normalise]),
+                weight=weights.get(c.key, 0),
+            )
+            for c in used
+        ],
+        rows=rows,
+        score_rule=str(SCORE_RULE),
+        tie_rule=str(TIE_RULE),
+        computed_on=today.isoformat(),
+        note=weight_set.note if weight_set else "",
+    )
+
+
+def ranking(province: Unit, period: Period, level: str) -> Ranking:
+    """The ranking in force: the stored final one when the year is closed, else a draft."""
+    year = EmulationYear.objects.filter(province=province, year=period.year).first()
+    if year is not None and year.is_closed:
+        snapshot = (
+            Snapshot.objects.filter(
+                emulation_year=year,
+                period=period.key,
+                level=level,
+                superseded_at__isnull=True,
+            )
+            .order_by("-taken_at")
+            .first()
+        )
+        if snapshot is not None:
+            return Ranking.from_json(snapshot.data)
+    return compute(province, period, level)
