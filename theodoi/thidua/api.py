@@ -6,7 +6,6 @@ is 404; weights, closing and reopening are the province's coordinators' (403 for
 the others who read the ranking).
 """
 
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
