@@ -63,6 +63,7 @@ class ThiduaRowOut(Schema):
     unit: int | None
     cluster: int | None
     name: str
+    group: str = Field(description="Clusters: 'agency' or 'district', ranked apart")
     score: Decimal | None
     members: list[str]
     components: list[ThiduaLineOut]
@@ -134,6 +135,7 @@ def rankings(
                 unit=r.key if found.level != Level.CLUSTER else None,
                 cluster=r.key if found.level == Level.CLUSTER else None,
                 name=r.name,
+                group=r.group,
                 score=r.score,
                 members=r.members,
                 components=[ThiduaLineOut(**vars(x)) for x in r.lines],

@@ -44,6 +44,7 @@ AGENCY_KINDS = (
     Unit.Kind.STATE_AGENCY,
     Unit.Kind.MASS_ORGANISATION,
     Unit.Kind.DEPARTMENT,
+    Unit.Kind.OTHER,  # the province's newspaper, radio and television, political school
 )
 
 # Default weights (points out of 100) while a province has set none for a year.
@@ -62,10 +63,11 @@ DEFAULT_WEIGHTS: dict[str, dict[str, int]] = {
         "findings_closed": 15,
     },
     Level.CLUSTER: {
-        "report_completeness": 20,
-        "report_timeliness": 20,
-        "work_on_time": 40,
-        "findings_closed": 20,
+        "report_completeness": 15,
+        "report_timeliness": 15,
+        "work_on_time": 30,
+        "tuyenvan": 25,
+        "findings_closed": 15,
     },
 }
 
@@ -150,6 +152,7 @@ class Entity:
     name: str
     members: frozenset[int]
     members_names: list[str] = field(default_factory=list)
+    group: str = ""  # clusters: the kind of their members, ranked apart
 
 
 def entities(province: Unit, level: str, period: Period) -> list[Entity]:
@@ -161,8 +164,9 @@ def entities(province: Unit, level: str, period: Period) -> list[Entity]:
                 c.name,
                 frozenset(m.pk for m in c.members.all()),
                 sorted(m.name for m in c.members.all()),
+                c.members_kind,
             )
-            for c in clusters
+            for c in sorted(clusters, key=lambda c: c.members_kind)
         ]
     kinds = (Unit.Kind.DISTRICT,) if level == Level.DISTRICT else AGENCY_KINDS
     units = (
@@ -197,6 +201,7 @@ class Row:
     rank: int | None
     lines: list[Line]
     members: list[str] = field(default_factory=list)
+    group: str = ""
 
     def line(self, key: str) -> Line | None:
         return next((x for x in self.lines if x.key == key), None)
@@ -305,37 +310,23 @@ def province_plan_ids(province: Unit, year: int) -> list[int]:
     )
 
 
-def compute(
-    province: Unit,
-    period: Period,
-    level: str,
-    *,
-    weights: dict[str, int] | None = None,
-    today: date | None = None,
-) -> Ranking:
-    """The ranking as the data stands (a draft), with the year's weights unless given."""
-    weight_set = None
-    if weights is None:
-        weights, weight_set = weights_for(province, period.year, level)
-    today = today or clock.today()
-    ctx = Context(
-        province=province,
-        start=period.start,
-        end=period.end,
-        today=today,
-        plan_ids=province_plan_ids(province, period.year),
-        period_key=period.key,
-    )
-    found = entities(province, level, period)
-    groups = {e.key: e.members for e in found}
-    used = [c for c in components.for_level(level) if weights.get(c.key, 0) > 0]
+def _rank_part(
+    ctx: Context,
+    group: str,
+    part: list[Entity],
+    used: list[Any],
+    weights: dict[str, int],
+    order: list[str],
+) -> list[Row]:
+    """Raw values, normalisation, scores and ranks of entities ranked together."""
+    groups = {e.key: e.members for e in part}
     normalised: dict[str, dict[Any, Decimal]] = {}
     raws: dict[str, dict[Any, Raw]] = {}
     for component in used:
         raws[component.key] = component.raw(ctx, groups)
         normalised[component.key] = normalise(raws[component.key], component.normalise)
     rows = []
-    for entity in found:
+    for entity in part:
         lines = []
         values: dict[str, Decimal] = {}
         for component in used:
@@ -363,10 +354,42 @@ def compute(
                 rank=None,
                 lines=lines,
                 members=entity.members_names,
+                group=group,
             )
         )
-    keys = [c.key for c in used]
-    rows = assign_ranks(rows, tie_order(weights, keys))
+    return assign_ranks(rows, order)
+
+
+def compute(
+    province: Unit,
+    period: Period,
+    level: str,
+    *,
+    weights: dict[str, int] | None = None,
+    today: date | None = None,
+) -> Ranking:
+    """The ranking as the data stands (a draft), with the year's weights unless given."""
+    weight_set = None
+    if weights is None:
+        weights, weight_set = weights_for(province, period.year, level)
+    today = today or clock.today()
+    ctx = Context(
+        province=province,
+        start=period.start,
+        end=period.end,
+        today=today,
+        plan_ids=province_plan_ids(province, period.year),
+        period_key=period.key,
+    )
+    used = [c for c in components.for_level(level) if weights.get(c.key, 0) > 0]
+    order = tie_order(weights, [c.key for c in used])
+    # Clusters of agencies and clusters of district committees are ranked apart.
+    parts: dict[str, list[Entity]] = {}
+    for entity in entities(province, level, period):
+        parts.setdefault(entity.group, []).append(entity)
+    rows: list[Row] = []
+    for group, part in parts.items():
+        rows += _rank_part(ctx, group, part, used, weights, order)
     return Ranking(
         province_id=province.pk,
         period=period.key,

@@ -126,7 +126,7 @@ def test_agencies_hand_computed(setup):
     }
     assert not found.final and not found.weights_set
     assert all(line.link for line in bdv.lines)
-    assert "rescaled" in found.score_rule and "(1, 2, 2, 4)" in found.tie_rule
+    assert "Σ" in found.score_rule and "(1, 2, 2, 4)" in found.tie_rule
 
 
 def test_before_the_due_date_only_reports_received_count(setup):
@@ -146,12 +146,21 @@ def test_districts_and_clusters_by_tuyen_van(setup):
     assert found.row(w.district1.pk).line("tuyenvan").raw == "85.00"
     cluster = Cluster.objects.create(province=w.province, name="Cụm 1", members_kind="district")
     cluster.members.set([w.district1, w.district2])
-    clusters = compute(w.province, H1, "cluster", today=date(2018, 7, 20))
     # The cluster's communes taken together: (80 + 90 + 60) / 3 = 76.67.
     weights = {"tuyenvan": 100}
     clusters = compute(w.province, H1, "cluster", weights=weights, today=date(2018, 7, 20))
     assert clusters.rows[0].line("tuyenvan").raw == "76.67"
     assert clusters.rows[0].members == sorted([w.district1.name, w.district2.name])
+    # Clusters of agencies and of district committees are ranked apart.
+    agencies = Cluster.objects.create(province=w.province, name="Khối", members_kind="agency")
+    agencies.members.set([w.bdv, w.sotttt])
+    found = compute(w.province, H1, "cluster", today=date(2018, 7, 20))
+    assert [(r.name, r.group, r.rank) for r in found.rows] == [
+        ("Khối", "agency", 1),
+        ("Cụm 1", "district", 1),
+    ]
+    # BDV and Sở together: work items 2 of 3 on time.
+    assert found.rows[0].line("work_on_time").numerator == 2
 
 
 def test_weights_must_add_up_to_100(setup):
