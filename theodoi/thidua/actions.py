@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,23 +164,32 @@ AWARD_PLACES: dict[str, tuple[int, int]] = {
 }
 
 
-def _reason(row: Any, ranking: Any, period: Period, count: int) -> str:
-    best = sorted(
-        (line for line in row.lines if line.value is not None and line.weight),
-        key=lambda line: -float(line.value),
-    )[:2]
-    labels = {c.key: c.label for c in ranking.components}
-    strengths = "; ".join(f"{labels.get(x.key, x.key)} {x.value.replace('.', ',')}" for x in best)
-    return _(
-        "Ranked %(rank)s of %(count)s in the final thi đua ranking of %(period)s with "
-        "%(score)s points; strongest: %(strengths)s."
-    ) % {
-        "rank": row.rank,
-        "count": count,
-        "period": period.label,
-        "score": row.score.replace(".", ","),
-        "strengths": strengths,
-    }
+def _reason(row: Any, period: Period, count: int) -> str:
+    """Why a unit is proposed, in Vietnamese (the proposal is a Party document)."""
+    with translation.override("vi"):
+        best = sorted(
+            (line for line in row.lines if line.value is not None and line.weight),
+            key=lambda line: -float(line.value),
+        )[:2]
+        strengths = "; ".join(
+            f"{_component_label(x.key)} {x.value.replace('.', ',')}" for x in best
+        )
+        label = period.label
+        return _(
+            "Ranked %(rank)s of %(count)s in the final thi đua ranking of %(period)s with "
+            "%(score)s points; strongest: %(strengths)s."
+        ) % {
+            "rank": row.rank,
+            "count": count,
+            "period": label[:1].lower() + label[1:],
+            "score": row.score.replace(".", ","),
+            "strengths": strengths,
+        }
+
+
+def _component_label(key: str) -> str:
+    component = components.REGISTRY.get(key)
+    return str(component.label) if component else key
 
 
 def do_propose_commendations(year: EmulationYear, *, by: Any) -> list[Proposal]:
@@ -202,29 +212,29 @@ def do_propose_commendations(year: EmulationYear, *, by: Any) -> list[Proposal]:
             old.delete()
         for level in Level.values:
             found = ranking_in_force(year.province, period, level)
-            ranked = found.ranked
             bang, giay = AWARD_PLACES[level]
-            for row in ranked:
-                if row.rank <= bang:
-                    award = Proposal.Award.BANG_KHEN
-                elif row.rank <= bang + giay:
-                    award = Proposal.Award.GIAY_KHEN
-                else:
-                    break
-                proposal = Proposal(
-                    emulation_year=year,
-                    level=level,
-                    unit_id=row.key if level != Level.CLUSTER else None,
-                    cluster_id=row.key if level == Level.CLUSTER else None,
-                    name=row.name,
-                    award=award,
-                    rank=row.rank,
-                    score=row.score,
-                    reason=_reason(row, found, period, len(ranked)),
-                    created_by=by,
-                    created_at=now,
-                )
-                proposal._history_user = by  # type: ignore[attr-defined]
-                proposal.save()
-                proposals.append(proposal)
+            for group in dict.fromkeys(r.group for r in found.ranked):
+                ranked = [r for r in found.ranked if r.group == group]
+                for row in ranked:
+                    if row.rank > bang + giay:
+                        break
+                    award = (
+                        Proposal.Award.BANG_KHEN if row.rank <= bang else Proposal.Award.GIAY_KHEN
+                    )
+                    proposal = Proposal(
+                        emulation_year=year,
+                        level=level,
+                        unit_id=row.key if level != Level.CLUSTER else None,
+                        cluster_id=row.key if level == Level.CLUSTER else None,
+                        name=row.name,
+                        award=award,
+                        rank=row.rank,
+                        score=row.score,
+                        reason=_reason(row, period, len(ranked)),
+                        created_by=by,
+                        created_at=now,
+                    )
+                    proposal._history_user = by  # type: ignore[attr-defined]
+                    proposal.save()
+                    proposals.append(proposal)
     return proposals

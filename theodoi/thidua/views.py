@@ -6,6 +6,7 @@ Every object comes through ``theodoi.permissions.thidua``; changes go through
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -91,6 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "level": level,
             "levels": Level.choices,
             "ranking": found,
+            "computed_on": date.fromisoformat(found.computed_on),
             "rows": _table(found),
             "year": year,
             "query": query,
