@@ -12,10 +12,10 @@ with the bench's "today" 15/07/2018:
 - **the floor**: one hand-written SQL statement (``FLOOR_SQL``) over the same
   rows: per agency the reports of 2018 periods past due (sent, sent on time),
   the lead work items ended in 2018 before today and those its sent reports give
-  as done by their end, the follow-ups; the weighted score and ``RANK()`` per
-  province in SQL. It counts only reports that exist (no "who owes a report"
-  rule), applies no rescaling rule, no tie-break by component, no
-  explanation links;
+  as done by their end, the follow-ups; the weighted score (components without
+  data left out, weights rescaled) and ``RANK()`` per province in SQL. It counts
+  only reports that exist (no "who owes a report" rule), breaks no tie by
+  component and builds no explanation;
 - ``ranking.compute(province, 2018, "agency")`` for each of the 34 provinces
   (the national ranking) and for the largest province alone.
 """
@@ -47,21 +47,22 @@ WITH agencies AS (
     JOIN plans_plan pl ON pl.id = pe.plan_id
     WHERE pl.year = 2018 AND pe.start >= %(start)s AND pe."end" <= %(end)s AND pe.due < %(today)s
     GROUP BY r.unit_id
-), work AS (
-    SELECT a.unit_id,
-           COUNT(*) AS due,
-           COUNT(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM reporting_progressentry e
-               JOIN reporting_progressreport r ON r.id = e.report_id
-               WHERE r.unit_id = a.unit_id AND e.work_item_id = a.work_item_id
-                 AND r.first_submitted_at IS NOT NULL
-                 AND e.status IN ('done_on_time', 'done_late')
-                 AND (e.completed_on <= w."end"
-                      OR (e.completed_on IS NULL AND e.status = 'done_on_time'))
-           )) AS done
-    FROM plans_assignment a JOIN plans_workitem w ON w.id = a.work_item_id
+), items AS (
+    SELECT a.unit_id, a.work_item_id,
+           BOOL_OR(e.completed_on <= w."end"
+                   OR (e.completed_on IS NULL AND e.status = 'done_on_time')) AS done
+    FROM plans_assignment a
+    JOIN plans_workitem w ON w.id = a.work_item_id
+    LEFT JOIN reporting_progressreport r
+        ON r.unit_id = a.unit_id AND r.first_submitted_at IS NOT NULL
+    LEFT JOIN reporting_progressentry e
+        ON e.report_id = r.id AND e.work_item_id = a.work_item_id
+       AND e.status IN ('done_on_time', 'done_late')
     WHERE a.role = 'lead' AND w."end" >= %(start)s AND w."end" < %(today)s
-    GROUP BY a.unit_id
+    GROUP BY a.unit_id, a.work_item_id
+), work AS (
+    SELECT unit_id, COUNT(*) AS due, COUNT(*) FILTER (WHERE done) AS done
+    FROM items GROUP BY unit_id
 ), fu AS (
     SELECT i.unit_id, COUNT(*) AS n,
            COUNT(*) FILTER (WHERE f.closed_on <= f.deadline) AS closed
@@ -70,16 +71,20 @@ WITH agencies AS (
     GROUP BY i.unit_id
 ), scored AS (
     SELECT ag.id, ag.parent_id,
-           (20 * COALESCE(100.0 * rep.sent / NULLIF(rep.n, 0), 0)
-            + 20 * COALESCE(100.0 * rep.on_time / NULLIF(rep.n, 0), 0)
-            + 40 * COALESCE(100.0 * work.done / NULLIF(work.due, 0), 0)
-            + 20 * COALESCE(100.0 * fu.closed / NULLIF(fu.n, 0), 0)) / 100 AS score
+           (COALESCE(20 * 100.0 * rep.sent / NULLIF(rep.n, 0), 0)
+            + COALESCE(20 * 100.0 * rep.on_time / NULLIF(rep.n, 0), 0)
+            + COALESCE(40 * 100.0 * work.done / NULLIF(work.due, 0), 0)
+            + COALESCE(20 * 100.0 * fu.closed / NULLIF(fu.n, 0), 0))
+           / NULLIF(CASE WHEN rep.n > 0 THEN 40 ELSE 0 END
+                    + CASE WHEN work.due > 0 THEN 40 ELSE 0 END
+                    + CASE WHEN fu.n > 0 THEN 20 ELSE 0 END, 0) AS score
     FROM agencies ag
     LEFT JOIN rep ON rep.unit_id = ag.id
     LEFT JOIN work ON work.unit_id = ag.id
     LEFT JOIN fu ON fu.unit_id = ag.id
 )
-SELECT id, parent_id, ROUND(score, 2), RANK() OVER (PARTITION BY parent_id ORDER BY score DESC)
+SELECT id, parent_id, ROUND(score, 2),
+       RANK() OVER (PARTITION BY parent_id ORDER BY score DESC NULLS LAST)
 FROM scored
 """
 
@@ -161,8 +166,8 @@ def bench_thidua(ctx: Context) -> Report:
         f"{load_after} after; the national ranking over the floor round by round: median "
         f"{statistics.median(per_round):.2f}×, range {per_round[0]:.2f}–{per_round[-1]:.2f}×.",
         "The floor reads the same reports, entries, assignments and follow-ups in one SQL "
-        "statement and ranks in SQL; it counts only the reports that exist (no rule of who owes "
-        "one), leaves no component out (no rescaling), breaks no tie by component and builds "
-        "no explanation.",
+        "statement, scores (rescaling over the components with data) and ranks in SQL; it "
+        "counts only the reports that exist (no rule of who owes one), breaks no tie by "
+        "component and builds no explanation.",
     ]
     return Report("thidua", "Thi đua: the year's ranking at national scale", table, notes)

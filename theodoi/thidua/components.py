@@ -81,13 +81,23 @@ class Context:
     the day the ranking is computed for, the province's plans of the period's year,
     and a cache components share (a rate table read once for two components)."""
 
-    province: Unit
+    province: Unit | None
     start: date
     end: date
     today: date
     plan_ids: list[int]
     period_key: str
     cache: dict[str, Any] = field(default_factory=dict)
+    # Several provinces are ranked in one pass: each one's plans, and the province
+    # whose entities are being ranked (for the links to its data).
+    plans_by_province: dict[int, list[int]] = field(default_factory=dict)
+
+    def first_plan(self) -> int | None:
+        """The plan the links of the province being ranked point to."""
+        if self.province is not None and self.plans_by_province:
+            mine = self.plans_by_province.get(self.province.pk)
+            return mine[0] if mine else None
+        return self.plan_ids[0] if self.plan_ids else None
 
     @property
     def until(self) -> date:
@@ -135,20 +145,74 @@ ALL_LEVELS = frozenset({"agency", "district", "cluster"})
 # Reports: completeness and timeliness ---------------------------------------------
 
 
-def _rate_table(ctx: Context) -> Any:
-    if "rates" not in ctx.cache:
-        from theodoi.reporting.models import ReportingPeriod
-        from theodoi.reporting.rates import rate_table
+def _report_rates(ctx: Context, units: frozenset[int]) -> dict[int, Any]:
+    """Each unit's reports of the periods within the ranking period, by the rule of
+    ``theodoi.reporting.rates.rate_table`` (who owes a report: ``periods.owing_by_period``;
+    a report not yet due counts only once received; on time by the local date), for
+    the ranked units only and for several plans at once (3 queries)."""
+    if "rates" in ctx.cache:
+        return ctx.cache["rates"]
+    from collections import defaultdict
 
-        periods = ReportingPeriod.objects.filter(
+    from django.utils import timezone
+
+    from theodoi.plans.models import Assignment
+    from theodoi.reporting.models import ProgressReport, ReportingPeriod
+    from theodoi.reporting.rates import Rate
+
+    periods = list(
+        ReportingPeriod.objects.filter(
             plan_id__in=ctx.plan_ids, start__gte=ctx.start, end__lte=ctx.end
-        ).order_by("end", "pk")
-        ctx.cache["rates"] = rate_table(periods, ctx.today)
-    return ctx.cache["rates"]
+        ).values_list("pk", "plan_id", "start", "end", "due")
+    )
+    by_plan: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = (
+        Assignment.objects.filter(unit_id__in=units, work_item__task__plan_id__in=ctx.plan_ids)
+        .values_list(
+            "unit_id",
+            "unit__active_from",
+            "unit__active_to",
+            "work_item__task__plan_id",
+            "work_item__start",
+            "work_item__end",
+        )
+        .distinct()
+    )
+    for row in rows:
+        by_plan[row[3]].append(row)
+    owed: set[tuple[int, int]] = set()
+    for period_id, plan_id, start, end, _due in periods:
+        for unit_id, a_from, a_to, _plan, w_start, w_end in by_plan.get(plan_id, ()):
+            if w_start > end or w_end < start:
+                continue
+            if (a_from and a_from > end) or (a_to and a_to < start):
+                continue
+            owed.add((unit_id, period_id))
+    due_of = {p[0]: p[4] for p in periods}
+    sent = {
+        (unit_id, period_id): at
+        for unit_id, period_id, at in ProgressReport.objects.filter(
+            period_id__in=list(due_of), unit_id__in=units, first_submitted_at__isnull=False
+        ).values_list("unit_id", "period_id", "first_submitted_at")
+    }
+    rates: dict[int, Any] = {}
+    for unit_id, period_id in owed:
+        at = sent.get((unit_id, period_id))
+        due = due_of[period_id]
+        if at is None and due >= ctx.today:
+            continue  # not yet due: expected only once received
+        rate = rates.setdefault(unit_id, Rate())
+        rate.expected += 1
+        if at is not None:
+            rate.received += 1
+            rate.on_time += int(timezone.localdate(at) <= due)
+    ctx.cache["rates"] = rates
+    return rates
 
 
 def _reporting_link(ctx: Context) -> str:
-    return reverse("reporting:plan", args=[ctx.plan_ids[0]]) if ctx.plan_ids else ""
+    plan = ctx.first_plan()
+    return reverse("reporting:plan", args=[plan]) if plan else ""
 
 
 @dataclass
@@ -161,12 +225,13 @@ class ReportRate:
     levels: frozenset[str] = ALL_LEVELS
 
     def raw(self, ctx: Context, groups: Groups) -> dict[Any, Raw]:
-        table = _rate_table(ctx)
+        units = frozenset().union(*groups.values()) if groups else frozenset()
+        rates = _report_rates(ctx, units)
         out: dict[Any, Raw] = {}
         for key, members in groups.items():
             expected = counted = 0
             for unit_id in members:
-                rate = table.by_unit.get(unit_id)
+                rate = rates.get(unit_id)
                 if rate is not None:
                     expected += rate.expected
                     counted += getattr(rate, self.attribute)
@@ -226,9 +291,12 @@ class WorkOnTime:
                         done.add((unit_id, item_id))
                 elif status == ProgressEntry.Status.DONE_ON_TIME:
                     done.add((unit_id, item_id))
+        by_unit: dict[int, list[tuple[int, int]]] = {}
+        for pair in due:
+            by_unit.setdefault(pair[0], []).append(pair)
         out: dict[Any, Raw] = {}
         for key, members in groups.items():
-            mine = [pair for pair in due if pair[0] in members]
+            mine = [pair for unit_id in members for pair in by_unit.get(unit_id, ())]
             found = share(sum(1 for pair in mine if pair in done), len(mine))
             if found is not None:
                 out[key] = found
@@ -324,7 +392,8 @@ class FindingsClosed:
         return out
 
     def link(self, ctx: Context, unit_ids: frozenset[int]) -> str:
-        return reverse("reporting:inspections", args=[ctx.plan_ids[0]]) if ctx.plan_ids else ""
+        plan = ctx.first_plan()
+        return reverse("reporting:inspections", args=[plan]) if plan else ""
 
 
 # Targets met (the activities app) ----------------------------------------------------------

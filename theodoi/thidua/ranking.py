@@ -155,26 +155,31 @@ class Entity:
     group: str = ""  # clusters: the kind of their members, ranked apart
 
 
-def entities(province: Unit, level: str, period: Period) -> list[Entity]:
+def entities(provinces: list[Unit], level: str, period: Period) -> list[tuple[int, Entity]]:
+    """(province id, entity) of the level for the provinces, in display order."""
+    ids = [p.pk for p in provinces]
     if level == Level.CLUSTER:
-        clusters = Cluster.objects.filter(province=province).prefetch_related("members")
+        clusters = Cluster.objects.filter(province_id__in=ids).prefetch_related("members")
         return [
-            Entity(
-                c.pk,
-                c.name,
-                frozenset(m.pk for m in c.members.all()),
-                sorted(m.name for m in c.members.all()),
-                c.members_kind,
+            (
+                c.province_id,
+                Entity(
+                    c.pk,
+                    c.name,
+                    frozenset(m.pk for m in c.members.all()),
+                    sorted(m.name for m in c.members.all()),
+                    c.members_kind,
+                ),
             )
             for c in sorted(clusters, key=lambda c: c.members_kind)
         ]
     kinds = (Unit.Kind.DISTRICT,) if level == Level.DISTRICT else AGENCY_KINDS
     units = (
-        Unit.objects.filter(parent=province, kind__in=kinds)
+        Unit.objects.filter(parent_id__in=ids, kind__in=kinds)
         .active_between(period.start, period.end)
         .order_by("position", "name")
     )
-    return [Entity(u.pk, u.name, frozenset({u.pk})) for u in units]
+    return [(u.parent_id, Entity(u.pk, u.name, frozenset({u.pk}))) for u in units]
 
 
 # The ranking ------------------------------------------------------------------------------
@@ -301,30 +306,20 @@ def assign_ranks(rows: list[Row], order: list[str]) -> list[Row]:
     return ranked + unranked
 
 
-def province_plan_ids(province: Unit, year: int) -> list[int]:
-    return list(
-        Plan.objects.filter(Q(issuer=province) | Q(owner__parent=province), year=year)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
 def _rank_part(
     ctx: Context,
     group: str,
     part: list[Entity],
     used: list[Any],
+    raws: dict[str, dict[Any, Raw]],
     weights: dict[str, int],
-    order: list[str],
 ) -> list[Row]:
-    """Raw values, normalisation, scores and ranks of entities ranked together."""
-    groups = {e.key: e.members for e in part}
-    normalised: dict[str, dict[Any, Decimal]] = {}
-    raws: dict[str, dict[Any, Raw]] = {}
-    for component in used:
-        raws[component.key] = component.raw(ctx, groups)
-        normalised[component.key] = normalise(raws[component.key], component.normalise)
+    """Normalisation, scores and ranks of entities ranked together."""
+    keys = {e.key for e in part}
+    normalised = {
+        c.key: normalise({k: v for k, v in raws[c.key].items() if k in keys}, c.normalise)
+        for c in used
+    }
     rows = []
     for entity in part:
         lines = []
@@ -357,7 +352,7 @@ def _rank_part(
                 group=group,
             )
         )
-    return assign_ranks(rows, order)
+    return assign_ranks(rows, tie_order(weights, [c.key for c in used]))
 
 
 def compute(
@@ -369,50 +364,99 @@ def compute(
     today: date | None = None,
 ) -> Ranking:
     """The ranking as the data stands (a draft), with the year's weights unless given."""
-    weight_set = None
-    if weights is None:
-        weights, weight_set = weights_for(province, period.year, level)
+    return compute_many([province], period, level, weights=weights, today=today)[province.pk]
+
+
+def compute_many(
+    provinces: list[Unit],
+    period: Period,
+    level: str,
+    *,
+    weights: dict[str, int] | None = None,
+    today: date | None = None,
+) -> dict[int, Ranking]:
+    """Each province's ranking, computed in one pass: every component reads the
+    data of all the provinces' entities at once; each province is normalised and
+    ranked on its own with its own weights."""
     today = today or clock.today()
+    ids = [p.pk for p in provinces]
+    sets = {
+        w.province_id: w
+        for w in WeightSet.objects.filter(province_id__in=ids, year=period.year, level=level)
+    }
+    weights_of = {
+        pk: dict(weights)
+        if weights is not None
+        else dict(sets[pk].weights)
+        if pk in sets
+        else dict(DEFAULT_WEIGHTS[level])
+        for pk in ids
+    }
+    plans: dict[int, list[int]] = {pk: [] for pk in ids}
+    rows = (
+        Plan.objects.filter(Q(issuer_id__in=ids) | Q(owner__parent_id__in=ids), year=period.year)
+        .values_list("pk", "issuer_id", "owner__parent_id")
+        .order_by("pk")
+        .distinct()
+    )
+    for plan_id, issuer_id, owner_parent_id in rows:
+        province_id = issuer_id if issuer_id in plans else owner_parent_id
+        if plan_id not in plans[province_id]:
+            plans[province_id].append(plan_id)
     ctx = Context(
-        province=province,
+        province=None,
         start=period.start,
         end=period.end,
         today=today,
-        plan_ids=province_plan_ids(province, period.year),
+        plan_ids=sorted({p for mine in plans.values() for p in mine}),
         period_key=period.key,
+        plans_by_province=plans,
     )
-    used = [c for c in components.for_level(level) if weights.get(c.key, 0) > 0]
-    order = tie_order(weights, [c.key for c in used])
+    registered = components.for_level(level)
+    used_by = {pk: [c for c in registered if weights_of[pk].get(c.key, 0) > 0] for pk in ids}
+    used = [c for c in registered if any(c in mine for mine in used_by.values())]
+    found = entities(provinces, level, period)
+    groups = {e.key: e.members for _pk, e in found}
+    raws = {c.key: c.raw(ctx, groups) for c in used}
     # Clusters of agencies and clusters of district committees are ranked apart.
-    parts: dict[str, list[Entity]] = {}
-    for entity in entities(province, level, period):
-        parts.setdefault(entity.group, []).append(entity)
-    rows: list[Row] = []
-    for group, part in parts.items():
-        rows += _rank_part(ctx, group, part, used, weights, order)
-    return Ranking(
-        province_id=province.pk,
-        period=period.key,
-        level=level,
-        final=False,
-        weights={c.key: weights.get(c.key, 0) for c in used},
-        weights_set=weight_set is not None,
-        components=[
-            ComponentInfo(
-                key=c.key,
-                label=str(c.label),
-                rule=str(c.rule),
-                normalisation=str(NORMALISATION_RULES[c.normalise]),
-                weight=weights.get(c.key, 0),
-            )
-            for c in used
-        ],
-        rows=rows,
-        score_rule=str(SCORE_RULE),
-        tie_rule=str(TIE_RULE),
-        computed_on=today.isoformat(),
-        note=weight_set.note if weight_set else "",
-    )
+    parts: dict[tuple[int, str], list[Entity]] = {}
+    for province_id, entity in found:
+        parts.setdefault((province_id, entity.group), []).append(entity)
+    by_id = {p.pk: p for p in provinces}
+    rows_of: dict[int, list[Row]] = {pk: [] for pk in ids}
+    for (province_id, group), part in parts.items():
+        ctx.province = by_id[province_id]
+        rows_of[province_id] += _rank_part(
+            ctx, group, part, used_by[province_id], raws, weights_of[province_id]
+        )
+    out = {}
+    for pk in ids:
+        mine = used_by[pk]
+        weight_set = sets.get(pk) if weights is None else None
+        out[pk] = Ranking(
+            province_id=pk,
+            period=period.key,
+            level=level,
+            final=False,
+            weights={c.key: weights_of[pk].get(c.key, 0) for c in mine},
+            weights_set=weight_set is not None,
+            components=[
+                ComponentInfo(
+                    key=c.key,
+                    label=str(c.label),
+                    rule=str(c.rule),
+                    normalisation=str(NORMALISATION_RULES[c.normalise]),
+                    weight=weights_of[pk].get(c.key, 0),
+                )
+                for c in mine
+            ],
+            rows=rows_of[pk],
+            score_rule=str(SCORE_RULE),
+            tie_rule=str(TIE_RULE),
+            computed_on=today.isoformat(),
+            note=weight_set.note if weight_set else "",
+        )
+    return out
 
 
 def ranking(province: Unit, period: Period, level: str) -> Ranking:

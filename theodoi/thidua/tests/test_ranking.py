@@ -129,6 +129,20 @@ def test_agencies_hand_computed(setup):
     assert "Σ" in found.score_rule and "(1, 2, 2, 4)" in found.tie_rule
 
 
+def test_report_shares_follow_the_rate_table_of_reporting(setup):
+    from theodoi.reporting.rates import rate_table
+
+    w = setup.world
+    for today in (date(2018, 7, 1), date(2018, 7, 20)):
+        table = rate_table([setup.h1], today)
+        found = compute(w.province, H1, "agency", today=today)
+        for unit in (w.bdv, w.sotttt, w.btg):
+            rate = table.by_unit[unit.pk]
+            line = found.row(unit.pk).line("report_timeliness")
+            expected = (rate.on_time, rate.expected) if rate.expected else (None, None)
+            assert (line.numerator, line.denominator) == expected
+
+
 def test_before_the_due_date_only_reports_received_count(setup):
     found = compute(setup.world.province, H1, "agency", today=date(2018, 7, 1))
     keys = {x.key for x in found.row(setup.world.btg.pk).lines if x.value is not None}
