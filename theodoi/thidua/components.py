@@ -210,9 +210,19 @@ def _report_rates(ctx: Context, units: frozenset[int]) -> dict[int, Any]:
     return rates
 
 
-def _reporting_link(ctx: Context) -> str:
+def _plan_link(ctx: Context, name: str) -> str:
+    """A page of the ranked province's plan, reversed once per ranking."""
     plan = ctx.first_plan()
-    return reverse("reporting:plan", args=[plan]) if plan else ""
+    if not plan:
+        return ""
+    key = ("link", name, plan)
+    if key not in ctx.cache:
+        ctx.cache[key] = reverse(name, args=[plan])
+    return ctx.cache[key]
+
+
+def _reporting_link(ctx: Context) -> str:
+    return _plan_link(ctx, "reporting:plan")
 
 
 @dataclass
@@ -392,8 +402,7 @@ class FindingsClosed:
         return out
 
     def link(self, ctx: Context, unit_ids: frozenset[int]) -> str:
-        plan = ctx.first_plan()
-        return reverse("reporting:inspections", args=[plan]) if plan else ""
+        return _plan_link(ctx, "reporting:inspections")
 
 
 # Targets met (the activities app) ----------------------------------------------------------
