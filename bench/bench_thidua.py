@@ -125,7 +125,8 @@ def bench_thidua(ctx: Context) -> Report:
 
     def national() -> None:
         nonlocal ranked_units
-        ranked_units = sum(len(compute(p, period, "agency", today=TODAY).rows) for p in provinces)
+        found = compute_many(provinces, period, "agency", today=TODAY)
+        ranked_units = sum(len(r.rows) for r in found.values())
 
     def one() -> None:
         compute(largest, period, "agency", today=TODAY)
