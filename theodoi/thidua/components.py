@@ -176,9 +176,9 @@ def _report_rates(ctx: Context, units: frozenset[int]) -> dict[int, Any]:
             "work_item__start",
             "work_item__end",
         )
-        .distinct()
+        .order_by()
     )
-    for row in rows:
+    for row in set(rows):
         by_plan[row[3]].append(row)
     owed: set[tuple[int, int]] = set()
     for period_id, plan_id, start, end, _due in periods:
