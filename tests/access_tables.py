@@ -53,6 +53,11 @@ PUBLIC = frozenset({"article", "category", "public_plan"})
 # surveys: every staff page and operation fetches the survey (or its question or
 # point) by ``surveys.view_survey`` first (404), then checks its action (403).
 SURVEY = ("surveys.view_survey", "survey")
+# begin thidua: a province's rankings (and every thi đua object of it) are read by
+# every account of the province; other provinces' are 404.
+THIDUA_PROVINCE = ("thidua.view_ranking", "province")
+THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
+# end thidua
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -204,6 +209,13 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:answer": ({"token": "=survey-link"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
     # end surveys ------------------------------------------------------------------
+    # begin thidua -------------------------------------------------------------------
+    "thidua:explain": ({"pk": "district_unit"}, ("thidua.view_ranking", "district_unit")),
+    "thidua:cluster": ({"pk": "cluster"}, ("thidua.view_ranking", "cluster")),
+    "thidua:year-step": ({"pk": "emulation_year", "step": "=close"}, THIDUA_YEAR),
+    "thidua:proposals": ({"pk": "emulation_year"}, THIDUA_YEAR),
+    "thidua:proposals-docx": ({"pk": "emulation_year"}, THIDUA_YEAR),
+    # end thidua ---------------------------------------------------------------------
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -224,6 +236,10 @@ PAGE_QUERIES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
         {"district": "district_unit"},
         ("units.view_unit", "district_unit"),
     ),
+    # begin thidua
+    "thidua:index": ({"province": "province", "period": "=2018-H1"}, THIDUA_PROVINCE),
+    "thidua:weights": ({"province": "province"}, THIDUA_PROVINCE),
+    # end thidua
 }
 
 # API parameters (path and query) with the same meaning in every operation; the
@@ -507,6 +523,19 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/surveys/{{id}}/responses": ({"id": "survey"}, SURVEY, None),
     # end surveys ------------------------------------------------------------------
+    # begin thidua -------------------------------------------------------------------
+    f"GET {V1}/thidua/rankings": (
+        {"province": "province", "period": "=2018-H1"},
+        THIDUA_PROVINCE,
+        None,
+    ),
+    f"GET {V1}/thidua/weight-sets": ({"province": "province"}, THIDUA_PROVINCE, None),
+    f"POST {V1}/thidua/years/{{year_id}}/{{step}}": (
+        {"year_id": "emulation_year", "step": "=close"},
+        THIDUA_YEAR,
+        {"version": 1},
+    ),
+    # end thidua ---------------------------------------------------------------------
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -542,6 +571,9 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("surveys:detail", f"GET {V1}/surveys/{{id}}"),
     ("surveys:results", f"GET {V1}/surveys/{{id}}/results"),
     ("surveys:responses", f"GET {V1}/surveys/{{id}}/responses"),
+    # begin thidua
+    ("thidua:year-step", f"POST {V1}/thidua/years/{{year_id}}/{{step}}"),
+    # end thidua
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -588,4 +620,13 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
     ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
     ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
+    # begin thidua: the ranking is published to every account of the province; the
+    # proposals are its coordinators' and leadership viewers'; weights and the year
+    # its coordinators'.
+    ("thidua.view_ranking", "emulation_year"): ALL_ROLES,
+    ("thidua.view_ranking", "province"): ALL_ROLES,
+    ("thidua.view_proposals", "emulation_year"): {"coordinator", "viewer"},
+    ("thidua.close_year", "emulation_year"): {"coordinator"},
+    ("thidua.change_weights", "weight_set"): {"coordinator"},
+    # end thidua
 }

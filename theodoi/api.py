@@ -134,3 +134,6 @@ api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.roster.api.router")
 api.add_router("/v1/portal/", "theodoi.portal.api.router")
 api.add_router("/v1/", "theodoi.surveys.api.router")
+# begin thidua
+api.add_router("/v1/thidua/", "theodoi.thidua.api.router")
+# end thidua

@@ -456,6 +456,9 @@ def _twin_side(tag: str) -> Side:
     o["token"], _key = ApiToken.issue(coordinator, name="twin")
     _twin_portal(tag, u, o, by=coordinator)
     o.update(_twin_survey(tag, u, coordinator))
+    # begin thidua
+    o.update(_twin_thidua(tag, u, coordinator))
+    # end thidua
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
@@ -556,6 +559,39 @@ def _twin_survey(tag: str, u: dict[str, Unit], coordinator: User) -> dict[str, A
         "survey_point": point,
         "survey_response": response,
     }
+
+
+# begin thidua -----------------------------------------------------------------------
+
+
+def _twin_thidua(tag: str, u: dict[str, Unit], coordinator: User) -> dict[str, Any]:
+    """The side's thi đua: the 2018 agency weights, the open 2018 emulation year and a
+    cluster of its two district committees."""
+    from theodoi.thidua import actions as thidua_actions
+    from theodoi.thidua.models import Cluster
+
+    T = tag.upper()
+    weight_set = thidua_actions.do_save_weights(
+        u["province"],
+        2018,
+        "agency",
+        {"report_completeness": 25, "report_timeliness": 25, "work_on_time": 30,
+         "findings_closed": 20},
+        by=coordinator,
+        note=f"Quyết định {T}",
+    )  # fmt: skip
+    cluster = Cluster.objects.create(
+        province=u["province"], name=f"Cụm thi đua {T}", members_kind="district"
+    )
+    cluster.members.set([u["district1"], u["district2"]])
+    return {
+        "weight_set": weight_set,
+        "emulation_year": thidua_actions.emulation_year(u["province"], 2018),
+        "cluster": cluster,
+    }
+
+
+# end thidua -------------------------------------------------------------------------
 
 
 def make_twin_world() -> TwinWorld:

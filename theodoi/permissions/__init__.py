@@ -166,6 +166,15 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-# The app modules register their rules on import.
-from . import accounts, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
-
+# The app modules register their rules on import (thidua: the thi đua branch).
+from . import (  # noqa: E402, F401
+    accounts,
+    plans,
+    portal,
+    reporting,
+    roster,
+    surveys,
+    thidua,
+    tuyenvan,
+    units,
+)
