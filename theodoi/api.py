@@ -134,3 +134,6 @@ api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.roster.api.router")
 api.add_router("/v1/portal/", "theodoi.portal.api.router")
 api.add_router("/v1/", "theodoi.surveys.api.router")
+# begin activities
+api.add_router("/v1/", "theodoi.activities.api.router")
+# end activities
