@@ -5,8 +5,6 @@ target outside the caller's reach is 404; a visible record the caller may not
 change is 403. Lists are paged and read a constant number of queries.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -179,7 +177,7 @@ class _Page:
     def count(self) -> int:
         return self.queryset.count()
 
-    def all(self) -> _Page:
+    def all(self) -> "_Page":
         return self
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
@@ -503,7 +501,7 @@ class _TargetPage:
     def count(self) -> int:
         return self.queryset.count()
 
-    def all(self) -> _TargetPage:
+    def all(self) -> "_TargetPage":
         return self
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
