@@ -53,6 +53,11 @@ PUBLIC = frozenset({"article", "category", "public_plan"})
 # surveys: every staff page and operation fetches the survey (or its question or
 # point) by ``surveys.view_survey`` first (404), then checks its action (403).
 SURVEY = ("surveys.view_survey", "survey")
+# begin activities: a record, its follow-ups and files are read with the record;
+# a target with its scope unit.
+ACTIVITY = ("activities.view_activity", "activity")
+TARGET = ("activities.view_target", "target")
+# end activities
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -203,6 +208,18 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:answer": ({"token": "=survey-link"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
     # end surveys ------------------------------------------------------------------
+    # begin activities
+    "activities:new": ({"kind": "=study"}, None),
+    "activities:network": ({"kind": "=reporter"}, None),
+    "activities:detail": ({"pk": "activity"}, ACTIVITY),
+    "activities:edit": ({"pk": "activity"}, ACTIVITY),
+    "activities:delete": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-file": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-follow-up": ({"pk": "activity"}, ACTIVITY),
+    "activities:file": ({"pk": "activity_file"}, ACTIVITY),
+    "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
+    "activities:target": ({"pk": "target"}, TARGET),
+    # end activities
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -506,6 +523,47 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/surveys/{{id}}/responses": ({"id": "survey"}, SURVEY, None),
     # end surveys ------------------------------------------------------------------
+    # begin activities
+    f"GET {V1}/activities": (
+        {"unit": "unit", "from": "=2018-01-01", "to": "=2018-12-31", "work_item": "work_item"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"POST {V1}/activities": (
+        {},
+        ("activities.add_activity", "unit"),
+        {"kind": "study", "title": "Học tập", "start": "2018-03-01", "owner": "@unit"},
+    ),
+    f"GET {V1}/activities/{{activity_id}}": ({"activity_id": "activity"}, ACTIVITY, None),
+    f"PUT {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"kind": "dialogue", "title": "Đối thoại", "start": "2018-03-12", "version": 1},
+    ),
+    f"DELETE {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity", "version": "=1", "reason": "=Nhầm"},
+        ACTIVITY,
+        None,
+    ),
+    f"POST {V1}/activities/{{activity_id}}/follow-ups": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"text": "Việc cần làm"},
+    ),
+    f"POST {V1}/activity-follow-ups/{{follow_up_id}}/close": (
+        {"follow_up_id": "activity_follow_up"},
+        ACTIVITY,
+        {"closing_note": "Đã xong", "closed_on": "2018-04-01"},
+    ),
+    f"GET {V1}/networks/{{kind}}": (
+        {"kind": "=reporter", "unit": "unit"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"GET {V1}/targets": ({"plan": "plan", "programme": "programme"}, PLAN, None),
+    f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
+    f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
+    # end activities
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -541,6 +599,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("surveys:detail", f"GET {V1}/surveys/{{id}}"),
     ("surveys:results", f"GET {V1}/surveys/{{id}}/results"),
     ("surveys:responses", f"GET {V1}/surveys/{{id}}/responses"),
+    # begin activities
+    ("activities:detail", f"GET {V1}/activities/{{activity_id}}"),
+    ("activities:target", f"GET {V1}/targets/{{target_id}}"),
+    # end activities
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -587,4 +649,20 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
     ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
     ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
+    # begin activities: commune 1A's record is read by whoever reaches the commune
+    # (the province's coordinators, viewers and administrators, district 1's scorer
+    # and official, the commune's reporter); kept by its writers (not the viewer,
+    # the official or the administrator).
+    ("activities.view_activity", "activity"): {
+        "coordinator", "viewer", "admin", "district", "official", "commune",
+    },
+    ("activities.change_activity", "activity"): {"coordinator", "district", "commune"},
+    ("activities.view_target", "target"): {
+        "coordinator", "viewer", "admin", "district", "official", "commune",
+    },
+    ("activities.change_target", "target"): {"coordinator"},
+    ("activities.view_networkmember", "network_member"): {
+        "coordinator", "viewer", "admin", "district", "official", "commune",
+    },
+    # end activities
 }
