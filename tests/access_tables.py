@@ -615,6 +615,9 @@ ALL_ROLES = {
     "district_other", "commune_other",
 }  # fmt: skip
 TV_READERS = {"coordinator", "viewer", "district", "commune"}
+# begin activities
+RECORD_READERS = {"coordinator", "viewer", "admin", "district", "official", "commune"}
+# end activities
 READERS: dict[tuple[str, str], set[str]] = {
     # Hole 3: an official reads only the months it attended.
     ("tuyenvan.view_month", "result"): TV_READERS,
@@ -653,16 +656,10 @@ READERS: dict[tuple[str, str], set[str]] = {
     # (the province's coordinators, viewers and administrators, district 1's scorer
     # and official, the commune's reporter); kept by its writers (not the viewer,
     # the official or the administrator).
-    ("activities.view_activity", "activity"): {
-        "coordinator", "viewer", "admin", "district", "official", "commune",
-    },
+    ("activities.view_activity", "activity"): RECORD_READERS,
     ("activities.change_activity", "activity"): {"coordinator", "district", "commune"},
-    ("activities.view_target", "target"): {
-        "coordinator", "viewer", "admin", "district", "official", "commune",
-    },
+    ("activities.view_target", "target"): RECORD_READERS,
     ("activities.change_target", "target"): {"coordinator"},
-    ("activities.view_networkmember", "network_member"): {
-        "coordinator", "viewer", "admin", "district", "official", "commune",
-    },
+    ("activities.view_networkmember", "network_member"): RECORD_READERS,
     # end activities
 }
