@@ -230,7 +230,7 @@ def do_close_follow_up(
     item: FollowUp, *, closed_on: date, note: str, by: AbstractBaseUser | None
 ) -> FollowUp:
     if item.closed_on is not None:
-        raise ValidationError({"closed_on": _("This follow-up is already closed.")})
+        raise ValidationError({"closed_on": _("This matter is already settled.")})
     if not note.strip():
         raise ValidationError({"closing_note": _("Say how it was closed.")})
     if closed_on < item.activity.start:

@@ -76,7 +76,7 @@ def _split(line: str) -> list[str]:
 
 
 class ActivityForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    title = forms.CharField(label=gettext_lazy("Name of the activity"), max_length=300)
     start = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     end = forms.DateField(label=gettext_lazy("End"), required=False, widget=DATE)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
@@ -282,8 +282,8 @@ class FollowUpForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=gettext_lazy("Closed on"), widget=DATE)
-    closing_note = forms.CharField(label=gettext_lazy("How it was closed"), max_length=2000)
+    closed_on = forms.DateField(label=gettext_lazy("Settled on"), widget=DATE)
+    closing_note = forms.CharField(label=gettext_lazy("How it was settled"), max_length=2000)
 
 
 class DeleteForm(forms.Form):
@@ -298,7 +298,7 @@ class FilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Unit"), queryset=Unit.objects.none(), required=False
     )
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
+    start = forms.DateField(label=gettext_lazy("From date"), required=False, widget=DATE)
     end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:

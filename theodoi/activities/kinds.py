@@ -122,7 +122,7 @@ SCHEMAS: dict[str, type[_Schema]] = {
 STAGES = {
     "collecting": gettext_lazy("Collecting material"),
     "compiling": gettext_lazy("Compiling"),
-    "published": gettext_lazy("Published"),
+    "published": gettext_lazy("Printed and published"),
 }
 PURPOSES = {
     "kick_off": gettext_lazy("Kick-off"),

@@ -60,7 +60,7 @@ LEVEL_KINDS = frozenset({Kind.MODEL, Kind.CLASS})
 
 class Activity(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the activity"), max_length=300)
     start = models.DateField(_("date"), db_index=True)
     end = models.DateField(_("end"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -157,16 +157,16 @@ class FollowUp(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("activity")
     )
-    text = models.TextField(_("follow-up"))
+    text = models.TextField(_("matter to follow up"))
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closing_note = models.TextField(_("how it was closed"), blank=True)
+    closed_on = models.DateField(_("settled on"), null=True, blank=True)
+    closing_note = models.TextField(_("how it was settled"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
+        verbose_name = _("dialogue follow-up")
+        verbose_name_plural = _("dialogue follow-ups")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -189,7 +189,7 @@ class Network(models.TextChoices):
 class NetworkMember(models.Model):
     network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     full_name = models.CharField(_("full name"), max_length=120)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = models.CharField(_("post held"), max_length=200, blank=True)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="network_members", verbose_name=_("unit")
     )
@@ -270,7 +270,7 @@ class Target(models.Model):
         Unit,
         on_delete=models.PROTECT,
         related_name="activity_targets",
-        verbose_name=_("scope"),
+        verbose_name=_("scope unit"),
         help_text=_("Records of this unit and the units under it count."),
     )
     plan = models.ForeignKey(
@@ -295,7 +295,7 @@ class Target(models.Model):
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, blank=True)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
     follow_ups = models.CharField(
-        _("follow-ups"), max_length=8, choices=FollowUps.choices, blank=True
+        _("dialogue follow-ups"), max_length=8, choices=FollowUps.choices, blank=True
     )
     share_mode = models.CharField(
         _("share: records held"),

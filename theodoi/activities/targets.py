@@ -52,7 +52,7 @@ STATUS_LABELS = {
     GREEN: gettext_lazy("Met"),
     AMBER: gettext_lazy("Not yet met"),
     RED: gettext_lazy("Not met"),
-    GREY: gettext_lazy("Not begun"),
+    GREY: gettext_lazy("Period not begun"),
 }
 COMPARE = {
     "gt": lambda v, g: v > g,
