@@ -146,8 +146,10 @@ class _Lineage:
             )
         )
         self.before: dict[int, list[int]] = defaultdict(list)
-        for pred, succ, _effective in self.links:
+        self.after: dict[int, list[tuple[int, date]]] = defaultdict(list)
+        for pred, succ, effective in self.links:
             self.before[succ].append(pred)
+            self.after[pred].append((succ, effective))
 
     def with_predecessors(self, ids: set[int]) -> set[int]:
         result = set(ids)
@@ -160,18 +162,15 @@ class _Lineage:
         return result
 
     def successor_on(self, unit_id: int, day: date) -> int:
+        """The unit ``unit_id`` had become by ``day`` (itself if it was not merged)."""
         seen = {unit_id}
         current = unit_id
-        moved = True
-        while moved:
-            moved = False
-            for pred, succ, effective in self.links:
-                if pred == current and effective <= day and succ not in seen:
-                    current = succ
-                    seen.add(succ)
-                    moved = True
-                    break
-        return current
+        while True:
+            nexts = [s for s, effective in self.after.get(current, ()) if effective <= day]
+            if not nexts or nexts[0] in seen:
+                return current
+            current = nexts[0]
+            seen.add(current)
 
 
 def _load_rows(targets: list[Target], scopes: dict[int, set[int]]) -> list[Row]:

@@ -34,6 +34,15 @@ from .kinds import PURPOSES, STAGES
 from .models import Activity, Kind, Network, Target
 
 
+# Every key a kind's details may have, so the page reads any kind's record.
+DETAIL_KEYS = dict.fromkeys(
+    ("topic", "presenter", "materials", "points", "chair", "purpose", "course", "trainees",
+     "participants", "rounds", "entrants", "stage", "volume", "copies", "sessions", "leader",
+     "issues", "field", "year_recognised", "description", "results"),
+    "",
+)  # fmt: skip
+
+
 def _form_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errs in error.message_dict.items():
@@ -211,7 +220,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activities/detail.html",
         {
             "activity": activity,
-            "d": activity.details,
+            "d": {**DETAIL_KEYS, **activity.details},
+            "people": activity.details.get("trainees") or activity.details.get("participants"),
             "unit_names": unit_names,
             "stage": STAGES.get(activity.details.get("stage", "")),
             "purpose": PURPOSES.get(activity.details.get("purpose", "")),
