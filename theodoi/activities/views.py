@@ -33,7 +33,6 @@ from .forms import (
 from .kinds import PURPOSES, STAGES
 from .models import Activity, Kind, Network, Target
 
-
 # Every key a kind's details may have, so the page reads any kind's record.
 DETAIL_KEYS = dict.fromkeys(
     ("topic", "presenter", "materials", "points", "chair", "purpose", "course", "trainees",

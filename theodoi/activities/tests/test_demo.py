@@ -53,9 +53,8 @@ def test_every_kind_is_there(loaded):
                      "study", "dialogue", "model"}  # fmt: skip
     assert Activity.objects.filter(kind="model").count() == 10
     assert Activity.objects.filter(kind="dialogue", follow_ups__closed_on__isnull=True).exists()
-    assert set(Activity.objects.filter(kind="publication").values_list("details__stage", flat=True)) == {
-        "collecting", "compiling", "published"
-    }  # fmt: skip
+    stages = Activity.objects.filter(kind="publication").values_list("details__stage", flat=True)
+    assert set(stages) == {"collecting", "compiling", "published"}
 
 
 def test_the_networks_have_a_few_gaps(loaded):

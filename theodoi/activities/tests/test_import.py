@@ -29,7 +29,8 @@ def _xlsx(*rows) -> bytes:
 
 def test_a_good_table_imports_every_row(world):
     data = _xlsx(
-        ["Hội nghị báo cáo viên", "HNBCV tháng 1", "18/01/2018", "trực tiếp", "", "Hội trường; 150"],
+        ["Hội nghị báo cáo viên", "HNBCV tháng 1", "18/01/2018", "trực tiếp", "",
+         "Hội trường; 150"],
         ["reporters_conference", "HNBCV tháng 2", date(2018, 2, 8), "trực tuyến", "",
          "Hội trường; 120\nHuyện ủy Một; 40"],
         ["model", "Mô hình xã Một A", "01/03/2018", "", "Xã Một A", "", "xã",
