@@ -126,6 +126,10 @@ class ActivityForm(forms.Form):
             del self.fields["reason"]
         for name in KIND_FIELDS[kind]:
             self.fields[name] = self._kind_field(name)
+        # On a phone: what was held first, then who and for which work item.
+        self.order_fields(
+            ["title", "start", "end", "place", "mode", "level", *KIND_FIELDS[kind], "owner"]
+        )
 
     def _kind_field(self, name: str) -> forms.Field:
         if name in _LISTS:
