@@ -41,3 +41,21 @@ def activities_beside(context: Any, report: Any, work_item_id: int) -> dict[str,
         "records": _by_work_item(context, report).get(work_item_id, []),
         "work_item_id": work_item_id,
     }
+
+
+@register.inclusion_tag("activities/_actual.html", takes_context=True)
+def indicator_actual(context: Any, programme: Any, indicator: Any) -> dict[str, Any]:
+    """An indicator's actual, computed from the records by its linked target (the
+    programme's indicators evaluated together once per page), with its source."""
+    from theodoi.activities.targets import indicator_actuals
+    from theodoi.plans.models import Indicator
+
+    cache = context.render_context.setdefault("activities_actuals", {})
+    if programme.pk not in cache:
+        ids = Indicator.objects.filter(objective__programme=programme).values_list("pk", flat=True)
+        cache[programme.pk] = indicator_actuals(list(ids))
+    user = context["request"].user
+    result = cache[programme.pk].get(indicator.pk)
+    if result is not None and not user.has_perm("activities.view_target", result.target):
+        result = None
+    return {"result": result}

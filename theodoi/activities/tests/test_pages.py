@@ -119,3 +119,22 @@ def test_the_report_shows_the_units_records_beside_the_work_item(client, world):
     client.force_login(world.commune)
     page = client.get(f"/reporting/reports/{report.pk}/").content.decode()
     assert "Học tập chuyên đề xã" in page and "Ngoài kỳ" not in page
+
+
+def test_the_programme_shows_an_indicators_actual_from_its_target(client, world):
+    from django.urls import reverse
+
+    from theodoi.plans.models import Indicator, Objective
+
+    plan = make_plan(world)
+    objective = Objective.objects.create(programme=plan.programme, text="Mục tiêu")
+    indicator = Indicator.objects.create(objective=objective, name="Hội nghị trực tuyến")
+    Indicator.objects.create(objective=objective, name="Chỉ tiêu khác")
+    target(world.province, "share", "50", "gt", kind="reporters_conference",
+           share_mode="online", indicator=indicator)  # fmt: skip
+    conference(world.btg, date(2018, 1, 18), "in_person", ("A", 1))
+    conference(world.btg, date(2018, 2, 8), "online", ("A", 1))
+    conference(world.btg, date(2018, 3, 8), "online", ("A", 1))
+    client.force_login(world.coordinator)
+    page = client.get(reverse("plans:programme", args=[plan.programme.pk])).content.decode()
+    assert "66,7" in page or "66.7" in page
