@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
-from theodoi.core.files import CONTENT_TYPES, sniff
+from theodoi.core.files import CONTENT_TYPES
 from theodoi.core.workflow import Stale
 from theodoi.plans.models import WorkItem
 from theodoi.units.models import Unit
@@ -36,9 +36,6 @@ from .models import (
     NetworkMember,
     Target,
 )
-
-FILE_TYPES = frozenset({"pdf", "png", "jpg", "docx", "xlsx"})
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def _attribute(obj: Any, by: AbstractBaseUser | None, reason: str) -> None:
@@ -183,16 +180,19 @@ def do_delete_activity(
 def do_add_activity_file(
     activity: Activity, upload: Any, *, by: AbstractBaseUser | None
 ) -> ActivityFile:
-    """Attach evidence; its type is read from its content (PDF, images, DOCX, XLSX)."""
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    kind = sniff(upload)
-    if kind not in FILE_TYPES:
-        raise ValidationError({"file": _("Attach a PDF, PNG, JPEG, DOCX or XLSX file.")})
+    """Attach evidence through the reporting evidence's checks: size limit
+    (``THEODOI_EVIDENCE_MAX_BYTES``), type read from the content, a safe name."""
+    from theodoi.reporting import evidence
+
+    try:
+        content_type = evidence.check(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    kind = evidence.EXTENSIONS[content_type]
     item = ActivityFile(
         activity=activity,
         file=upload,
-        name=str(getattr(upload, "name", "") or "file")[:200],
+        name=evidence.display_name(str(getattr(upload, "name", "") or "file")),
         content_type=kind,
         size=upload.size,
         uploaded_by=by if by and by.is_authenticated else None,

@@ -237,3 +237,30 @@ def test_networks_register_with_gaps(client, world):
         == 404
     )
     assert _as(client, world.coordinator).get(f"{API}/networks/nothing").status_code == 404
+
+
+def test_target_and_network_lists_read_a_constant_number_of_queries(client, world):
+    c = _as(client, world.coordinator)
+    target(world.province, "count", "1", "gte")
+    conference(world.btg, date(2018, 2, 1), "online", ("A", 1))
+    NetworkMember.objects.create(
+        network="reporter", full_name="A", unit=world.district1, level="district"
+    )
+    c.get(f"{API}/targets")
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(f"{API}/targets").status_code == 200
+        assert c.get(f"{API}/networks/reporter").status_code == 200
+    for n in range(6):
+        target(world.district1, "share", "1", "gte", share_mode="online", name=f"t{n}")
+        conference(world.btg, date(2018, 3, n + 1), "online", ("A", 1))
+        m = NetworkMember.objects.create(
+            network="reporter", full_name=f"B{n}", unit=world.commune1a, level="commune"
+        )
+        m.activities.add(Activity.objects.first())
+        others = [world.commune1b, world.commune2a, world.btg, world.bdv, world.sotttt,
+                  world.district2]  # fmt: skip
+        NetworkStandard.objects.create(network="reporter", unit=others[n], number=2)
+    with CaptureQueriesContext(connection) as many:
+        assert c.get(f"{API}/targets").json()["count"] == 7
+        assert len(c.get(f"{API}/networks/reporter").json()["members"]) == 7
+    assert len(many) == len(few)
