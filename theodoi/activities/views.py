@@ -82,6 +82,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         if data["end"]:
             queryset = queryset.filter(start__lte=data["end"])
     page = Paginator(queryset.order_by("-start", "-pk"), 30).get_page(request.GET.get("page"))
+    model_counts = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["kind"] == Kind.MODEL:
+        # The "Dân vận khéo" register: models per unit and year recognised.
+        model_counts = list(
+            queryset.values("units__name", "details__year_recognised")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("units__name", "details__year_recognised")
+        )
     return render(
         request,
         "activities/list.html",
@@ -91,6 +99,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "may_record": user.has_perm("activities.add_activity", None),
             "query": request.GET.copy().urlencode() if request.GET else "",
+            "model_counts": model_counts,
         },
     )
 

@@ -92,6 +92,7 @@ def test_list_filters_and_target_drill_down(client, world):
     client.force_login(world.coordinator)
     page = client.get("/activities/", {"kind": "model"}).content.decode()
     assert "Mô hình Một A" in page and "reporters_conference 18/01/2018" not in page
+    assert "model-counts" in page and world.commune1a.name in page
     t = target(
         world.province, "share", "50", "gt", kind="reporters_conference", share_mode="online"
     )
