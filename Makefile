@@ -44,7 +44,7 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
 		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
-		-i "thidua/*"
+		-i "thidua/*" -i "activities/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -55,6 +55,9 @@ messages: install
 	# begin thidua
 	cd theodoi/thidua && $(MAKEMESSAGES)
 	# end thidua
+	# begin activities
+	cd theodoi/activities && $(MAKEMESSAGES)
+	# end activities
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

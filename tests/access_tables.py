@@ -58,6 +58,11 @@ SURVEY = ("surveys.view_survey", "survey")
 THIDUA_PROVINCE = ("thidua.view_ranking", "province")
 THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
 # end thidua
+# begin activities: a record, its follow-ups and files are read with the record;
+# a target with its scope unit.
+ACTIVITY = ("activities.view_activity", "activity")
+TARGET = ("activities.view_target", "target")
+# end activities
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -216,6 +221,18 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "thidua:proposals": ({"pk": "emulation_year"}, THIDUA_YEAR),
     "thidua:proposals-docx": ({"pk": "emulation_year"}, THIDUA_YEAR),
     # end thidua ---------------------------------------------------------------------
+    # begin activities
+    "activities:new": ({"kind": "=study"}, None),
+    "activities:network": ({"kind": "=reporter"}, None),
+    "activities:detail": ({"pk": "activity"}, ACTIVITY),
+    "activities:edit": ({"pk": "activity"}, ACTIVITY),
+    "activities:delete": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-file": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-follow-up": ({"pk": "activity"}, ACTIVITY),
+    "activities:file": ({"pk": "activity_file"}, ACTIVITY),
+    "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
+    "activities:target": ({"pk": "target"}, TARGET),
+    # end activities
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -536,6 +553,47 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         {"version": 1},
     ),
     # end thidua ---------------------------------------------------------------------
+    # begin activities
+    f"GET {V1}/activities": (
+        {"unit": "unit", "from": "=2018-01-01", "to": "=2018-12-31", "work_item": "work_item"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"POST {V1}/activities": (
+        {},
+        ("activities.add_activity", "unit"),
+        {"kind": "study", "title": "Học tập", "start": "2018-03-01", "owner": "@unit"},
+    ),
+    f"GET {V1}/activities/{{activity_id}}": ({"activity_id": "activity"}, ACTIVITY, None),
+    f"PUT {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"kind": "dialogue", "title": "Đối thoại", "start": "2018-03-12", "version": 1},
+    ),
+    f"DELETE {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity", "version": "=1", "reason": "=Nhầm"},
+        ACTIVITY,
+        None,
+    ),
+    f"POST {V1}/activities/{{activity_id}}/follow-ups": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"text": "Việc cần làm"},
+    ),
+    f"POST {V1}/activity-follow-ups/{{follow_up_id}}/close": (
+        {"follow_up_id": "activity_follow_up"},
+        ACTIVITY,
+        {"closing_note": "Đã xong", "closed_on": "2018-04-01"},
+    ),
+    f"GET {V1}/networks/{{kind}}": (
+        {"kind": "=reporter", "unit": "unit"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"GET {V1}/targets": ({"plan": "plan", "programme": "programme"}, PLAN, None),
+    f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
+    f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
+    # end activities
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -574,6 +632,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
     # begin thidua
     ("thidua:year-step", f"POST {V1}/thidua/years/{{year_id}}/{{step}}"),
     # end thidua
+    # begin activities
+    ("activities:detail", f"GET {V1}/activities/{{activity_id}}"),
+    ("activities:target", f"GET {V1}/targets/{{target_id}}"),
+    # end activities
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -586,6 +648,9 @@ ALL_ROLES = {
     "district_other", "commune_other",
 }  # fmt: skip
 TV_READERS = {"coordinator", "viewer", "district", "commune"}
+# begin activities
+RECORD_READERS = {"coordinator", "viewer", "admin", "district", "official", "commune"}
+# end activities
 READERS: dict[tuple[str, str], set[str]] = {
     # Hole 3: an official reads only the months it attended.
     ("tuyenvan.view_month", "result"): TV_READERS,
@@ -629,4 +694,14 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("thidua.close_year", "emulation_year"): {"coordinator"},
     ("thidua.change_weights", "weight_set"): {"coordinator"},
     # end thidua
+    # begin activities: commune 1A's record is read by whoever reaches the commune
+    # (the province's coordinators, viewers and administrators, district 1's scorer
+    # and official, the commune's reporter); kept by its writers (not the viewer,
+    # the official or the administrator).
+    ("activities.view_activity", "activity"): RECORD_READERS,
+    ("activities.change_activity", "activity"): {"coordinator", "district", "commune"},
+    ("activities.view_target", "target"): RECORD_READERS,
+    ("activities.change_target", "target"): {"coordinator"},
+    ("activities.view_networkmember", "network_member"): RECORD_READERS,
+    # end activities
 }

@@ -137,3 +137,6 @@ api.add_router("/v1/", "theodoi.surveys.api.router")
 # begin thidua
 api.add_router("/v1/thidua/", "theodoi.thidua.api.router")
 # end thidua
+# begin activities
+api.add_router("/v1/", "theodoi.activities.api.router")
+# end activities

@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "theodoi.demo",
     "theodoi.portal",
     "theodoi.surveys",
+    # begin activities
+    "theodoi.activities",
+    # end activities
     # begin thidua
     "theodoi.thidua",
     # end thidua

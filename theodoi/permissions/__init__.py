@@ -166,9 +166,10 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-# The app modules register their rules on import (thidua: the thi đua branch).
+# The app modules register their rules on import.
 from . import (  # noqa: E402, F401
     accounts,
+    activities,
     plans,
     portal,
     reporting,
