@@ -40,6 +40,8 @@ class WeightsForm(forms.Form):
                 max_value=100,
                 initial=weights.get(component.key, 0),
                 help_text=component.rule,
+                # An empty weight is 0: the component does not count this year.
+                required=False,
             )
         # The weights first, then the note and the reason.
         order = [f"w_{k}" for k in self.keys] + ["note", "reason", "version"]
