@@ -64,8 +64,18 @@ def main() -> None:
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     }
     try:
-        from theodoi.tuyenvan.models import MonthlyResult
+        from datetime import date
 
+        from theodoi.tuyenvan import scoring
+        from theodoi.tuyenvan.models import MonthlyResult, ScoreSheet
+
+        month = date(2018, 6, 1)
+        if (
+            ScoreSheet.objects.filter(month=month, commune__parent=province).exists()
+            and not MonthlyResult.objects.filter(month=month, commune__parent=province).exists()
+        ):
+            # The month's results (and so the rankings) as a coordinator's recompute leaves them.
+            scoring.compute_month(province, month)
         result = (
             MonthlyResult.objects.filter(commune__parent=province)
             .order_by("-month", "commune_id")
