@@ -37,6 +37,7 @@ from pathlib import Path
 
 from bench import env
 from bench.core import Context, Report, benchmark, markdown_table
+from bench.http_fixtures import CREATED_TITLE
 
 ROOT = env.BENCH_DIR.parent
 
@@ -292,7 +293,7 @@ def scenarios(f: dict) -> list[Scenario]:
     create = json.dumps(
         {
             "task": f["task"],
-            "title": "Bench: a new work item",
+            "title": CREATED_TITLE,
             "start": "2018-08-01",
             "end": "2018-09-30",
             "leads": [f["unit"]],
@@ -356,6 +357,9 @@ def run_engine(engine: str, ctx: Context) -> list[list[object]]:
             "-m",
             "gunicorn",
             "bench.floor.wsgi",
+            # The same worker model, threads, keep-alive and preload as theodoi serve.
+            "--config",
+            "python:theodoi.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{floor_port}",
             "--workers",
@@ -374,34 +378,27 @@ def run_engine(engine: str, ctx: Context) -> list[list[object]]:
             f"/floor/work-items?unit={fixtures['unit']}",
             "none",
         )
-        floor_best, floor_pss = _median_round(
-            [
-                _drive(
-                    f"http://127.0.0.1:{floor_port}{floor_scenario.path}",
-                    floor_scenario,
-                    fixtures,
-                    duration,
-                    connections,
-                    floor.pid,
-                )
-                for _ in range(rounds)
-            ]
-        )
-        rows.append(_row(engine, floor_scenario, floor_best, floor_pss, floor_best.rps))
-        for scenario in scenarios(fixtures):
-            best, pss = _median_round(
-                [
+        # Rounds are interleaved (each round runs the floor and every scenario once),
+        # so a busy moment of this shared machine weighs on the floor and the app alike.
+        targets = [(floor_scenario, floor_port, floor.pid)] + [
+            (s, app_port, app.pid) for s in scenarios(fixtures)
+        ]
+        measured: dict[str, list[tuple[Outcome, float]]] = {s.name: [] for s, _p, _pid in targets}
+        for _round in range(rounds):
+            for scenario, port, pid in targets:
+                measured[scenario.name].append(
                     _drive(
-                        f"http://127.0.0.1:{app_port}{scenario.path}",
+                        f"http://127.0.0.1:{port}{scenario.path}",
                         scenario,
                         fixtures,
                         duration,
                         connections,
-                        app.pid,
+                        pid,
                     )
-                    for _ in range(rounds)
-                ]
-            )
+                )
+        floor_best, _pss = _median_round(measured[floor_scenario.name])
+        for scenario, _port, _pid in targets:
+            best, pss = _median_round(measured[scenario.name])
             rows.append(_row(engine, scenario, best, pss, floor_best.rps))
     finally:
         _stop(app)
@@ -444,6 +441,7 @@ def bench_http(ctx: Context) -> Report:
             f"{os.getenv('WEB_CONCURRENCY', '2')} workers for both servers; DB_CONN_MAX_AGE=60.",
             "PSS: every process of `theodoi serve` (its parent, gunicorn's master and workers, the "
             "database-queue worker), sampled half-way through a round; for the floor, gunicorn.",
+            "Rounds are interleaved: each round runs the floor and every scenario once.",
             "× floor: the scenario's requests per second over the floor's on the same engine.",
         ],
     )

@@ -33,10 +33,14 @@ def main() -> None:
     parser.add_argument("--session", action="store_true", help="sign in with the cookie")
     args = parser.parse_args()
     fixtures = json.loads(
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "bench.http_fixtures", f"--engine={args.engine}"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip().splitlines()[-1]
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     env.configure(env.engine_url(args.engine))
     from django.db import connection

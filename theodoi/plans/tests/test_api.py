@@ -584,3 +584,23 @@ def test_api_json_is_utf8_not_escaped(client, world, items):
     assert "Quá hạn".encode() in response.content and b"\\u" not in response.content
     assert "Tuyên giáo".encode() in client.get("/api/v1/plans").content  # the renderer
 # end perf
+
+
+# begin perf
+def test_a_repeat_list_costs_a_304_and_never_crosses_users(client, world, items):
+    client.force_login(world.coordinator)
+    first = client.get("/api/v1/work-items")
+    assert first.status_code == 200 and first["ETag"]
+    assert "private" in first["Cache-Control"]
+    assert "Authorization" in first["Vary"] and "Cookie" in first["Vary"]
+    again = client.get("/api/v1/work-items", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    # A change is a new answer.
+    items["late"].title = "Quá hạn (sửa)"
+    items["late"].save()
+    assert client.get("/api/v1/work-items", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    # Another caller's copy is not this caller's: an outsider sees no work item.
+    client.force_login(world.outsider)
+    other = client.get("/api/v1/work-items", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200 and other.json()["count"] == 0
+# end perf
