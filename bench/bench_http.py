@@ -58,6 +58,7 @@ class Outcome:
     p99_ms: float
     errors: int
     requests: int
+    cpu_ms: float = float("nan")  # the server's own CPU time per answered request
 
 
 def _free_port() -> int:
@@ -141,6 +142,23 @@ def pss_mb(root: int) -> float:
         match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
         total_kb += int(match[1]) if match else 0
     return total_kb / 1024
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process tree's live processes, in seconds.
+
+    Unlike requests per second it does not move with what else the machine
+    runs, so ``CPU ms``/request compares runs on a busy machine (PostgreSQL's
+    own processes are not in the tree: on PostgreSQL it is the app's share)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def _headers(scenario: Scenario, fixtures: dict) -> dict[str, str]:
@@ -269,10 +287,13 @@ def _drive(
     timer = threading.Timer(duration / 2, lambda: sample.append(pss_mb(server)))
     timer.start()
     load = _wrk if shutil.which("wrk") else _python_load
+    cpu_before = cpu_seconds(server)
     try:
         outcome = load(url, scenario, fixtures, duration, connections)
     finally:
         timer.cancel()
+    if outcome.requests:
+        outcome.cpu_ms = (cpu_seconds(server) - cpu_before) * 1000 / outcome.requests
     return outcome, (sample[0] if sample else pss_mb(server))
 
 
@@ -415,6 +436,7 @@ def _row(engine: str, s: Scenario, o: Outcome, pss: float, floor_rps: float) -> 
         f"{o.p50_ms:.0f}" if answered else "—",
         f"{o.p99_ms:.0f}" if answered else "—",
         f"{o.errors}/{o.requests}",
+        f"{o.cpu_ms:.1f}" if o.cpu_ms == o.cpu_ms else "—",
         f"{pss:.0f}",
         f"{o.rps / floor_rps:.2f}" if floor_rps else "",
     ]
@@ -430,9 +452,19 @@ def bench_http(ctx: Context) -> Report:
         "http",
         "HTTP under load: theodoi serve and the bare Django floor",
         markdown_table(
-            ["engine", "scenario", "req/s", "p50 ms", "p99 ms", "errors", "PSS MB", "× floor"],
+            [
+                "engine",
+                "scenario",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "CPU ms/req",
+                "PSS MB",
+                "× floor",
+            ],
             rows,
-            "llrrrrrr",
+            "llrrrrrrr",
         ),
         [
             f"{tool}, {ctx.options.get('http_connections', 16)} connections, "
@@ -443,5 +475,8 @@ def bench_http(ctx: Context) -> Report:
             "database-queue worker), sampled half-way through a round; for the floor, gunicorn.",
             "Rounds are interleaved: each round runs the floor and every scenario once.",
             "× floor: the scenario's requests per second over the floor's on the same engine.",
+            "CPU ms/req: the server's processes' CPU time (user + system, from /proc) during the "
+            "round over the requests answered; steadier than req/s on a shared machine. On "
+            "PostgreSQL the database server's own CPU is not in it.",
         ],
     )
