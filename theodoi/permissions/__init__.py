@@ -167,5 +167,14 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 
 
 # The app modules register their rules on import.
-from . import accounts, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
-
+from . import (  # noqa: E402, F401
+    accounts,
+    plans,
+    portal,
+    proposals,
+    reporting,
+    roster,
+    surveys,
+    tuyenvan,
+    units,
+)

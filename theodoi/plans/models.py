@@ -455,3 +455,12 @@ class Assignment(models.Model):
         if (end - today).days <= self.DUE_SOON_DAYS:
             return self.Deadline.DUE_SOON
         return self.Deadline.NOT_DUE
+
+
+# A plan as it lives: versions, change proposals, amendment decisions.
+from .models_proposals import (  # noqa: E402, F401
+    ChangeProposal,
+    Consultation,
+    LockDecision,
+    PlanVersion,
+)
