@@ -548,7 +548,7 @@ def proposal_diff(proposal: ChangeProposal, in_force: dict[str, Any] | None) -> 
     rows = []
     for name in keys:
         old, new = _show(name, current.get(name), names), _show(name, after.get(name), names)
-        rows.append({"label": FIELD_LABELS[name], "before": old, "after": new,
+        rows.append({"label": str(FIELD_LABELS[name]), "before": old, "after": new,
                      "differs": old != new})  # fmt: skip
     return rows
 
