@@ -38,12 +38,14 @@ class ProposalForm(forms.Form):
         label=_("Coordinating units (phối hợp)"), widget=UnitPicker, required=False
     )
     reason = forms.CharField(
-        label=_("Why"),
+        label=_("Why the change"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Say why the change is needed.")},
     )
-    effective_from = date_field(_("From"), _("Enter the date from which the change applies."))
+    effective_from = date_field(
+        _("Applies from"), _("Enter the date from which the change applies.")
+    )
 
     def __init__(
         self,
@@ -81,7 +83,7 @@ class DecideForm(forms.Form):
         label=_("Reason for the decision"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Give the reason.")},
+        error_messages={"required": _("Give the reason for the decision.")},
     )
 
 
@@ -99,5 +101,5 @@ class DecisionForm(forms.Form):
         label=_("Reason given in the decision"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Give the reason.")},
+        error_messages={"required": _("Give the reason for the decision.")},
     )

@@ -80,9 +80,9 @@ class LockDecision(models.Model):
     """A decision of the issuing body that lets a locked object change (number, date, reason)."""
 
     class Action(models.TextChoices):
-        ADD = "add", _("Add")
-        CHANGE = "change", _("Change")
-        DELETE = "delete", _("Delete")
+        ADD = "add", _("Addition")
+        CHANGE = "change", _("Amendment")
+        DELETE = "delete", _("Deletion")
 
     programme = models.ForeignKey(
         "plans.Programme",
@@ -167,15 +167,15 @@ class ChangeProposal(models.Model):
     # coordinating (unit ids). "before" is the work item in force when proposed.
     values = models.JSONField(_("proposed values"), default=dict, blank=True)
     before = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(_("why"))
-    effective_from = models.DateField(_("from"))
+    reason = models.TextField(_("why the change"))
+    effective_from = models.DateField(_("applies from"))
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.CONSULTING
     )
     base_version = models.PositiveIntegerField(_("plan version proposed against"), default=1)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("proposed"))
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decision time"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -226,7 +226,11 @@ class Consultation(models.Model):
         Unit, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("unit")
     )
     answer = models.CharField(
-        _("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True
+        _("unit's opinion"),
+        max_length=10,
+        choices=Answer.choices,
+        default=Answer.PENDING,
+        blank=True,
     )
     comment = models.TextField(_("comment"), blank=True)
     answered_by = models.ForeignKey(
@@ -236,7 +240,7 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("opinion given"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -205,7 +205,7 @@ def clean_decision(number: str, decided_on: date | None, reason: str) -> dict[st
     if decided_on is None:
         errors["decision_date"] = _("Enter the date of the decision.")
     if not " ".join((reason or "").split()):
-        errors["decision_reason"] = _("Give the reason.")
+        errors["decision_reason"] = _("Give the reason for the decision.")
     if errors:
         raise ValidationError(errors)
     return {"number": number, "decided_on": decided_on, "reason": reason.strip()}

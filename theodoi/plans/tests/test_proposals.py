@@ -167,7 +167,9 @@ def test_the_consulted_unit_answers_and_the_coordinator_is_told(client, world, p
     assert response.status_code == 422
     assert "comment" in response.json()["fields"]
     response = _post(
-        client, f"/api/v1/proposals/{proposal.pk}/answer", {"answer": "agree", "comment": "Nhất trí"}
+        client,
+        f"/api/v1/proposals/{proposal.pk}/answer",
+        {"answer": "agree", "comment": "Nhất trí"},
     )
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "submitted"
@@ -241,7 +243,7 @@ def test_approval_applies_the_change_as_a_new_version(client, world, plan, item,
     # Version 1 keeps the work item as it was.
     first = PlanVersion.objects.get(plan=plan, number=1)
     assert first.work_item(item.pk)["end"] == "2018-05-31"
-    assert Notification.objects.filter(user=world.commune, text__contains="approved").exists()
+    assert Notification.objects.filter(user=world.commune, url=answered.get_absolute_url()).exists()
     page = client.get(f"/plans/{plan.pk}/")
     assert 'id="plan-versions"' in page.content.decode()
 
