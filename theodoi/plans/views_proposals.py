@@ -123,6 +123,8 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
             "leads": leads,
             "coordinating": [int(x) for x in data.get("coordinating") or []],
         }
+        # A field left empty keeps the work item's value.
+        values = {k: v for k, v in values.items() if v not in ("", None, [])}
         try:
             unit = proposing_unit(request.user, plan, item, leads=leads)
             proposal = do_propose(
