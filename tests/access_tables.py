@@ -107,6 +107,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "plans:proposal": ({"pk": "proposal"}, PROPOSAL),
     "plans:proposal-answer": ({"pk": "proposal"}, PROPOSAL),
     "plans:proposal-decide": ({"pk": "proposal"}, PROPOSAL),
+    "plans:indicator-values": ({"pk": "programme"}, PROGRAMME),
     # end proposals
     "reporting:plan": ({"pk": "plan"}, REPORTING),
     "reporting:schedule": ({"pk": "plan"}, REPORTING),

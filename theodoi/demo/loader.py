@@ -401,6 +401,9 @@ def load(stdout: TextIO, *, keep: bool = False) -> tuple[DemoContext, bool]:
         from .proposals_2018 import build_proposals
 
         build_proposals(ctx)
+        from .programme_years import build_programme_years
+
+        build_programme_years(ctx)
         # end proposals
         _marker_path().parent.mkdir(parents=True, exist_ok=True)
         _marker_path().write_text(_database_name(), encoding="utf-8")

@@ -134,6 +134,8 @@ for _noun in ("programme", "objective", "indicator"):
     rules.add_perm(f"plans.amend_{_noun}", coordinates_programme & programme_fixed)
 for _noun in ("plan", "field", "task", "workitem"):
     rules.add_perm(f"plans.amend_{_noun}", coordinates_plan_of & plan_issued)
+# The programme's yearly results: its coordinators record them.
+rules.add_perm("plans.record_values", coordinates_programme)
 # end proposals
 
 rules.add_perm("plans.view_programme", can_see_programme)

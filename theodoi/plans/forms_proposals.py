@@ -103,3 +103,32 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give the reason for the decision.")},
     )
+
+
+class IndicatorValuesForm(forms.Form):
+    """A year's values of a programme's indicators (one field per indicator)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("The report or record the values come from, e.g. the year-end review."),
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, years: list[int], indicators: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"i{indicator.pk}"] = forms.DecimalField(
+                label=f"{indicator.name} ({indicator.measure})" if indicator.measure
+                else indicator.name,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )  # fmt: skip
+
+    def values(self) -> dict[int, Any]:
+        return {i.pk: self.cleaned_data.get(f"i{i.pk}") for i in self.indicators}

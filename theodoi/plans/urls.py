@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_edit, views_history, views_proposals, views_table
+from . import views, views_edit, views_history, views_programme, views_proposals, views_table
 
 app_name = "plans"
 urlpatterns = [
@@ -69,5 +69,10 @@ urlpatterns = [
     path("proposals/<int:pk>/", views_proposals.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/answer/", views_proposals.proposal_answer, name="proposal-answer"),
     path("proposals/<int:pk>/decide/", views_proposals.proposal_decide, name="proposal-decide"),
+    path(
+        "programmes/<int:pk>/results/",
+        views_programme.indicator_values,
+        name="indicator-values",
+    ),
     # end proposals
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -293,6 +294,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         rows.setdefault(str(item.get("task")), []).append(
             {
                 **item,
+                "start": date.fromisoformat(item["start"]) if item.get("start") else None,
+                "end": date.fromisoformat(item["end"]) if item.get("end") else None,
                 "lead_names": [names.get(str(x), str(x)) for x in item.get("leads", [])],
                 "coordinating_names": [
                     names.get(str(x), str(x)) for x in item.get("coordinating", [])

@@ -49,6 +49,14 @@ def as_filed(report: Any, entry: Any) -> dict[str, Any]:
             "expected_output": item.expected_output,
         }
         changed = any(then.get(k) != v for k, v in now.items())
+    if then is not None:
+        from datetime import date
+
+        then = {
+            **then,
+            "start": date.fromisoformat(then["start"]) if then.get("start") else None,
+            "end": date.fromisoformat(then["end"]) if then.get("end") else None,
+        }
     return {
         "version": version,
         "then": then,
@@ -56,4 +64,19 @@ def as_filed(report: Any, entry: Any) -> dict[str, Any]:
         "entry": entry,
         "plan_id": report.period.plan_id,
         "propose": entry.status == "change_requested",
+    }
+
+
+@register.inclusion_tag("plans/_programme_years.html", takes_context=True)
+def programme_years(context: dict[str, Any], programme: Any) -> dict[str, Any]:
+    """The programme over its term: each year's plans, the indicators' yearly values."""
+    from theodoi.permissions.plans import visible_plans
+    from theodoi.plans.programme import years_table
+
+    user = context["request"].user
+    plans = list(visible_plans(user, programme.plans.order_by("year", "issued_on")))
+    return {
+        "programme": programme,
+        "can_record": user.has_perm("plans.record_values", programme),
+        **years_table(programme, plans),
     }
