@@ -331,6 +331,8 @@ def do_propose(
             add("work_item", _("The work item belongs to another plan."))
     if kind == K.ADD and task is None:
         add("task", _("Choose the task the new work item belongs to."))
+    if kind == K.ADD and work_item is not None:
+        add("work_item", _("A new work item names no existing work item."))
     if task is not None and task.plan_id != plan.pk:
         add("task", _("The task belongs to another plan."))
     if not " ".join((reason or "").split()):
