@@ -628,4 +628,12 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
     ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
     ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
+    # begin proposals: every account of the province sees the plan's proposals; the
+    # coordinating unit asked (the Ban Dân vận) answers; the plan's coordinators decide.
+    ("plans.view_changeproposal", "proposal"): ALL_ROLES,
+    ("plans.answer_changeproposal", "proposal"): {"agency"},
+    ("plans.decide_changeproposal", "proposal"): {"coordinator"},
+    ("plans.propose_plan", "plan"): {"coordinator", "agency", "district", "commune",
+                                     "district_other", "commune_other"},
+    # end proposals
 }
