@@ -42,7 +42,7 @@ def test_a_proposal_goes_from_the_unit_through_consultation_to_a_new_version(
     # The commune, which leads the work item, proposes to postpone it.
     context, page = _as(browser, live_server, "commune")
     page.goto(f"{live_server.url}/plans/work-items/{item.pk}/")
-    page.click("text=Đề xuất điều chỉnh")
+    page.click("text=Lập đề xuất điều chỉnh")
     page.select_option("select[name=kind]", "postpone")
     page.fill("input[name=end]", "31/08/2018")
     page.fill("textarea[name=reason]", "Chờ bố trí kinh phí")
