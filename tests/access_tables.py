@@ -290,6 +290,17 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/plans/{{id}}/versions": ({"id": "plan"}, PLAN, None),
     f"POST {V1}/plans/{{id}}/issue": ({"id": "plan"}, PLAN, None),
+    f"POST {V1}/work-items/{{id}}/amend": (
+        {"id": "work_item"},
+        PLAN,
+        {
+            "decision_number": "15-QĐ/TU",
+            "decision_date": "2018-03-20",
+            "decision_reason": "Điều chỉnh",
+            "version": 1,
+            "title": "X",
+        },
+    ),
     # end proposals
     f"GET {V1}/periods": ({"plan": "plan"}, REPORTING, None),
     f"POST {V1}/periods": (

@@ -350,3 +350,114 @@ def issue_plan(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> An
             raise ValidationError({"__all__": _("This plan is already issued.")})
         raise PermissionDenied(_("Only the plan's coordinators issue it."))
     return Status(201, do_issue_plan(plan, by=user))
+
+
+# Amending an issued plan's work item with a decision of the issuing body ------------------
+
+
+class AmendIn(ObjectIn):
+    """Send ``version`` as read; fields left out keep their values."""
+
+    decision_number: ShortText = Field(..., max_length=60)
+    decision_date: IsoDate
+    decision_reason: Text = Field(..., max_length=2000)
+    version: int = Field(..., ge=1, le=MAX_ID)
+    number: ShortText | None = Field(None, max_length=20)
+    title: ShortText | None = None
+    expected_output: ShortText | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    leads: list[Id] | None = Field(None, max_length=200)
+    coordinating: list[Id] | None = Field(None, max_length=200)
+    reason: Text = Field("", max_length=100, description="Kept in the history.")
+
+
+class AmendOut(Schema):
+    work_item: int
+    version: int
+    plan_version: int
+    decision: str
+
+
+@router.post(
+    "/work-items/{id}/amend",
+    response={200: AmendOut, **WRITE_ERRORS},
+    summary="Change a work item of an issued plan by a decision of the issuing body "
+    "(the plan's coordinators)",
+)
+def amend_work_item(
+    request: HttpRequest, payload: AmendIn, id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    from django.db import transaction
+
+    from .actions import StaleVersion, WorkItemData, do_update_work_item
+    from .proposals import do_record_decision, record_amended_version
+
+    user = request.auth
+    queryset = WorkItem.objects.select_related("task__plan__programme").prefetch_related(
+        "assignments__unit"
+    )
+    try:
+        item = access_work_item(user, id, "amend", queryset=queryset)
+    except PermissionDenied:
+        raise PermissionDenied(
+            _("Only the coordinators of an issued plan amend its work items by a decision.")
+        ) from None
+    given = payload.model_fields_set
+    current = work_item_values(item)
+    ids = [*(payload.leads or []), *(payload.coordinating or [])]
+    units = permissions.visible_units(user, Unit.objects.filter(pk__in=ids)).in_bulk()
+    units.update({a.unit_id: a.unit for a in item.assignments.all()})
+    unknown = [str(pk) for pk in dict.fromkeys(ids) if pk not in units]
+    if unknown:
+        raise ValidationError({"leads": _("Unknown unit: %(ids)s.") % {"ids": ", ".join(unknown)}})
+
+    def pick(name: str) -> Any:
+        value = getattr(payload, name)
+        return value if name in given and value is not None else getattr(item, name)
+
+    def chosen(name: str) -> list[Unit]:
+        wanted = getattr(payload, name) if name in given else None
+        return [units[pk] for pk in (wanted if wanted is not None else current[name])]
+
+    data = WorkItemData(
+        title=pick("title"),
+        start=pick("start"),
+        end=pick("end"),
+        number=pick("number"),
+        expected_output=pick("expected_output"),
+        coordination_note=item.coordination_note,
+        leads=chosen("leads"),
+        coordinating=chosen("coordinating"),
+    )
+    plan = item.task.plan
+    try:
+        with transaction.atomic():
+            do_update_work_item(item, data, version=payload.version, by=user, reason=payload.reason)
+            decision = do_record_decision(
+                programme=plan.programme,
+                plan=plan,
+                action="change",
+                target=str(item),
+                number=payload.decision_number,
+                decided_on=payload.decision_date,
+                reason=payload.decision_reason,
+                by=user,
+            )
+            version = record_amended_version(plan, decision, by=user)
+    except StaleVersion as stale:
+        return Status(
+            409,
+            {
+                "message": _("Someone else saved this work item first."),
+                "fields": {"version": _("Reload the work item and apply your change again.")},
+                "current": {"version": stale.current.version},
+            },
+        )
+    item.refresh_from_db(fields=["version"])
+    return {
+        "work_item": item.pk,
+        "version": item.version,
+        "plan_version": version.number,
+        "decision": str(decision),
+    }

@@ -473,3 +473,28 @@ def test_lists_take_a_constant_number_of_queries(client, world, plan):
         grow(n)
     assert [_count(client, url) for url in urls] == first
     assert Assignment.objects.filter(work_item__in=items).count() == 12
+
+
+def test_the_api_amends_a_locked_work_item_only_with_a_decision(client, world, plan, item):
+    url = f"/api/v1/work-items/{item.pk}/amend"
+    body = {
+        "decision_number": "16-QĐ/TU",
+        "decision_date": "2018-03-21",
+        "decision_reason": "Theo kết luận của Ban Thường vụ",
+        "version": item.version,
+        "end": "2018-09-30",
+    }
+    client.force_login(world.coordinator)
+    assert _post(client, url, body).status_code == 403  # not issued: edit it directly
+    do_issue_plan(plan, by=world.coordinator)
+    response = _post(client, url, {**body, "decision_reason": ""})
+    assert response.status_code == 422
+    assert "decision_reason" in response.json()["fields"]
+    response = _post(client, url, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["plan_version"] == 2
+    item.refresh_from_db()
+    assert item.end == date(2018, 9, 30)
+    assert _post(client, url, body).status_code == 409  # the version sent is stale now
+    client.force_login(world.commune)
+    assert _post(client, url, {**body, "version": item.version}).status_code == 403
