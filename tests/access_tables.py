@@ -50,6 +50,9 @@ PROGRESS = ("portal.view_progress", "plan")
 # by anyone (a live article, a category, a published progress page).
 PUBLIC = frozenset({"article", "category", "public_plan"})
 # end portal
+# begin proposals
+PROPOSAL = ("plans.view_changeproposal", "proposal")
+# end proposals
 # surveys: every staff page and operation fetches the survey (or its question or
 # point) by ``surveys.view_survey`` first (404), then checks its action (403).
 SURVEY = ("surveys.view_survey", "survey")
@@ -105,6 +108,17 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "plans:work-item-delete": ({"pk": "work_item"}, PLAN),
     "plans:work-item-history": ({"pk": "work_item"}, PLAN),
     "plans:my-work": ({}, ("units.view_work_of_unit", "unit")),
+    # begin proposals
+    "plans:proposals": ({"pk": "plan"}, PLAN),
+    "plans:proposal-new": ({"pk": "plan"}, PLAN),
+    "plans:versions": ({"pk": "plan"}, PLAN),
+    "plans:version": ({"pk": "plan", "number": "=1"}, PLAN),
+    "plans:issue": ({"pk": "plan"}, PLAN),
+    "plans:proposal": ({"pk": "proposal"}, PROPOSAL),
+    "plans:proposal-answer": ({"pk": "proposal"}, PROPOSAL),
+    "plans:proposal-decide": ({"pk": "proposal"}, PROPOSAL),
+    "plans:indicator-values": ({"pk": "programme"}, PROGRAMME),
+    # end proposals
     "reporting:plan": ({"pk": "plan"}, REPORTING),
     "reporting:schedule": ({"pk": "plan"}, REPORTING),
     "reporting:dashboard": ({"pk": "plan"}, REPORTING),
@@ -288,6 +302,40 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/work-items/{{id}}": ({"id": "work_item"}, PLAN, None),
     f"PATCH {V1}/work-items/{{id}}": ({"id": "work_item"}, PLAN, {"version": 1, "title": "X"}),
+    # begin proposals
+    f"GET {V1}/plans/{{id}}/proposals": ({"id": "plan"}, PLAN, None),
+    f"POST {V1}/plans/{{id}}/proposals": (
+        {"id": "plan"},
+        PLAN,
+        {
+            "kind": "postpone",
+            "work_item": "@work_item",
+            "reason": "Lý do",
+            "effective_from": "2018-03-01",
+            "end": "2018-07-31",
+        },
+    ),
+    f"GET {V1}/proposals/{{id}}": ({"id": "proposal"}, PROPOSAL, None),
+    f"POST {V1}/proposals/{{id}}/answer": ({"id": "proposal"}, PROPOSAL, {"answer": "agree"}),
+    f"POST {V1}/proposals/{{id}}/decide": (
+        {"id": "proposal"},
+        PROPOSAL,
+        {"decision": "reject", "reason": "Không", "version": 1},
+    ),
+    f"GET {V1}/plans/{{id}}/versions": ({"id": "plan"}, PLAN, None),
+    f"POST {V1}/plans/{{id}}/issue": ({"id": "plan"}, PLAN, None),
+    f"POST {V1}/work-items/{{id}}/amend": (
+        {"id": "work_item"},
+        PLAN,
+        {
+            "decision_number": "15-QĐ/TU",
+            "decision_date": "2018-03-20",
+            "decision_reason": "Điều chỉnh",
+            "version": 1,
+            "title": "X",
+        },
+    ),
+    # end proposals
     f"GET {V1}/periods": ({"plan": "plan"}, REPORTING, None),
     f"POST {V1}/periods": (
         {},
@@ -636,6 +684,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("activities:detail", f"GET {V1}/activities/{{activity_id}}"),
     ("activities:target", f"GET {V1}/targets/{{target_id}}"),
     # end activities
+    # begin proposals
+    ("plans:proposal", f"GET {V1}/proposals/{{id}}"),
+    ("plans:versions", f"GET {V1}/plans/{{id}}/versions"),
+    # end proposals
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -704,4 +756,12 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("activities.change_target", "target"): {"coordinator"},
     ("activities.view_networkmember", "network_member"): RECORD_READERS,
     # end activities
+    # begin proposals: every account of the province sees the plan's proposals; the
+    # coordinating unit asked (the Ban Dân vận) answers; the plan's coordinators decide.
+    ("plans.view_changeproposal", "proposal"): ALL_ROLES,
+    ("plans.answer_changeproposal", "proposal"): {"agency"},
+    ("plans.decide_changeproposal", "proposal"): {"coordinator"},
+    ("plans.propose_plan", "plan"): {"coordinator", "agency", "district", "commune",
+                                     "district_other", "commune_other"},
+    # end proposals
 }

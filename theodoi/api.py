@@ -131,6 +131,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/v1/", auth_router)
 api.add_router("/v1/", "theodoi.units.api.router")
 api.add_router("/v1/", "theodoi.plans.api.router")
+# begin proposals
+api.add_router("/v1/", "theodoi.plans.api_proposals.router")
+# end proposals
 api.add_router("/v1/", "theodoi.reporting.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.roster.api.router")

@@ -374,6 +374,19 @@ def _twin_side(tag: str) -> Side:
         file=ContentFile(b"PK\x03\x04 docx", name="bao-cao.docx"),
     )
 
+    # begin proposals
+    # Commune 1A proposes to postpone the work item it leads; the Ban Dân vận
+    # (coordinating) is asked. The plan is issued (version 1), so it is locked.
+    from theodoi.plans.proposals import do_issue_plan, do_propose
+
+    o["plan_version"] = do_issue_plan(o["plan"], by=coordinator)
+    o["proposal"] = do_propose(
+        o["plan"], unit=u["commune1a"], by=commune, kind="postpone", reason=f"Lý do {T}",
+        effective_from=date(2018, 3, 1), work_item=o["work_item"], values={"end": "2018-06-30"},
+    )  # fmt: skip
+    o["consultation"] = o["proposal"].consultations.get()
+    # end proposals
+
     # tuyên vận
     o["criteria_set"] = build_default_set(u["province"], date(2018, 1, 1))
     o["draft_set"] = build_default_set(

@@ -397,6 +397,14 @@ def load(stdout: TextIO, *, keep: bool = False) -> tuple[DemoContext, bool]:
         build_plan(ctx.province, agencies, districts)
         build_accounts(ctx, agencies, districts)
         run_app_hooks(ctx)
+        # begin proposals
+        from .proposals_2018 import build_proposals
+
+        build_proposals(ctx)
+        from .programme_years import build_programme_years
+
+        build_programme_years(ctx)
+        # end proposals
         _marker_path().parent.mkdir(parents=True, exist_ok=True)
         _marker_path().write_text(_database_name(), encoding="utf-8")
     return ctx, True

@@ -51,10 +51,20 @@ def coordinated_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> 
 
 def _plan_of(obj: Any) -> Any:
     """The plan an object of the plans app belongs to."""
-    from theodoi.plans.models import Assignment, Field, Plan, Task, WorkItem
+    from theodoi.plans.models import (
+        Assignment,
+        ChangeProposal,
+        Field,
+        Plan,
+        PlanVersion,
+        Task,
+        WorkItem,
+    )
 
     if isinstance(obj, Plan):
         return obj
+    if isinstance(obj, ChangeProposal | PlanVersion):
+        return obj.plan
     if isinstance(obj, Task | Field):
         return obj.plan
     if isinstance(obj, WorkItem):
@@ -97,23 +107,54 @@ def can_see_programme(user: AnyUser, obj: Any) -> bool:
     return issuer_id in home_ids(user) or reaches(user, issuer_id)
 
 
+# begin proposals
+# Once a plan is issued (it has a version), its tasks and work items change by
+# change proposal, or directly only with a decision of the issuing body
+# ("amend_*"); once a programme has an issued plan, its objectives and
+# indicators are fixed the same way.
+
+
+@rules.predicate
+def plan_issued(user: AnyUser, obj: Any) -> bool:
+    from theodoi.plans.proposals import is_issued
+
+    return is_issued(_plan_of(obj).pk)
+
+
+@rules.predicate
+def programme_fixed(user: AnyUser, obj: Any) -> bool:
+    from theodoi.plans.proposals import programme_issued
+
+    return programme_issued(_programme_of(obj).pk)
+
+
+coordinates_open_programme = coordinates_programme & ~programme_fixed
+coordinates_open_plan = coordinates_plan_of & ~plan_issued
+for _noun in ("programme", "objective", "indicator"):
+    rules.add_perm(f"plans.amend_{_noun}", coordinates_programme & programme_fixed)
+for _noun in ("plan", "field", "task", "workitem"):
+    rules.add_perm(f"plans.amend_{_noun}", coordinates_plan_of & plan_issued)
+# The programme's yearly results: its coordinators record them.
+rules.add_perm("plans.record_values", coordinates_programme)
+# end proposals
+
 rules.add_perm("plans.view_programme", can_see_programme)
 rules.add_perm("plans.change_programme", coordinates_programme)
 # Objectives and indicators belong to the programme: its coordinators edit them.
 rules.add_perm("plans.view_objective", can_see_programme)
-rules.add_perm("plans.add_objective", coordinates_programme)
-rules.add_perm("plans.change_objective", coordinates_programme)
-rules.add_perm("plans.delete_objective", coordinates_programme)
+rules.add_perm("plans.add_objective", coordinates_open_programme)
+rules.add_perm("plans.change_objective", coordinates_open_programme)
+rules.add_perm("plans.delete_objective", coordinates_open_programme)
 rules.add_perm("plans.view_indicator", can_see_programme)
-rules.add_perm("plans.add_indicator", coordinates_programme)
-rules.add_perm("plans.change_indicator", coordinates_programme)
-rules.add_perm("plans.delete_indicator", coordinates_programme)
+rules.add_perm("plans.add_indicator", coordinates_open_programme)
+rules.add_perm("plans.change_indicator", coordinates_open_programme)
+rules.add_perm("plans.delete_indicator", coordinates_open_programme)
 rules.add_perm("plans.add_plan", is_coordinator)
 rules.add_perm("plans.view_plan", can_see_plan_of)
 rules.add_perm("plans.change_plan", coordinates_plan_of)
 rules.add_perm("plans.view_workitem", can_see_plan_of)
-rules.add_perm("plans.change_workitem", coordinates_plan_of)
-rules.add_perm("plans.add_workitem", coordinates_plan_of)
+rules.add_perm("plans.change_workitem", coordinates_open_plan)
+rules.add_perm("plans.add_workitem", coordinates_open_plan)
 
 
 # plans (pages) ---
@@ -121,14 +162,14 @@ rules.add_perm("plans.add_workitem", coordinates_plan_of)
 # plan creates, edits and deletes them, and imports its task table.
 rules.add_perm("plans.view_field", can_see_plan_of)
 rules.add_perm("plans.view_task", can_see_plan_of)
-rules.add_perm("plans.add_field", coordinates_plan_of)
-rules.add_perm("plans.change_field", coordinates_plan_of)
-rules.add_perm("plans.delete_field", coordinates_plan_of)
-rules.add_perm("plans.add_task", coordinates_plan_of)
-rules.add_perm("plans.change_task", coordinates_plan_of)
-rules.add_perm("plans.delete_task", coordinates_plan_of)
-rules.add_perm("plans.delete_workitem", coordinates_plan_of)
-rules.add_perm("plans.import_plan", coordinates_plan_of)
+rules.add_perm("plans.add_field", coordinates_open_plan)
+rules.add_perm("plans.change_field", coordinates_open_plan)
+rules.add_perm("plans.delete_field", coordinates_open_plan)
+rules.add_perm("plans.add_task", coordinates_open_plan)
+rules.add_perm("plans.change_task", coordinates_open_plan)
+rules.add_perm("plans.delete_task", coordinates_open_plan)
+rules.add_perm("plans.delete_workitem", coordinates_open_plan)
+rules.add_perm("plans.import_plan", coordinates_open_plan)
 rules.add_perm("plans.export_plan", can_see_plan_of)
 
 

@@ -461,3 +461,13 @@ class Assignment(models.Model):
         if (end - today).days <= cls.DUE_SOON_DAYS:
             return cls.Deadline.DUE_SOON
         return cls.Deadline.NOT_DUE
+
+
+# A plan as it lives: versions, change proposals, amendment decisions.
+from .models_programme import IndicatorValue  # noqa: E402, F401
+from .models_proposals import (  # noqa: E402, F401
+    ChangeProposal,
+    Consultation,
+    LockDecision,
+    PlanVersion,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_edit, views_history, views_table
+from . import views, views_edit, views_history, views_programme, views_proposals, views_table
 
 app_name = "plans"
 urlpatterns = [
@@ -60,4 +60,19 @@ urlpatterns = [
     path("work-items/<int:pk>/delete/", views_edit.work_item_delete, name="work-item-delete"),
     path("work-items/<int:pk>/history/", views_history.work_item_history, name="work-item-history"),
     path("units/<int:unit_id>/work/", views.my_work, name="my-work"),
+    # begin proposals
+    path("<int:pk>/proposals/", views_proposals.proposal_list, name="proposals"),
+    path("<int:pk>/proposals/new/", views_proposals.proposal_new, name="proposal-new"),
+    path("<int:pk>/versions/", views_proposals.version_list, name="versions"),
+    path("<int:pk>/versions/<int:number>/", views_proposals.version_detail, name="version"),
+    path("<int:pk>/issue/", views_proposals.plan_issue, name="issue"),
+    path("proposals/<int:pk>/", views_proposals.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/answer/", views_proposals.proposal_answer, name="proposal-answer"),
+    path("proposals/<int:pk>/decide/", views_proposals.proposal_decide, name="proposal-decide"),
+    path(
+        "programmes/<int:pk>/results/",
+        views_programme.indicator_values,
+        name="indicator-values",
+    ),
+    # end proposals
 ]

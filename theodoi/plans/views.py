@@ -85,7 +85,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         "plan": task.plan,
         "work_items": work_items,
-        "can_change": request.user.has_perm("plans.change_task", task),
+        "can_change": request.user.has_perm("plans.change_task", task)
+        or request.user.has_perm("plans.amend_task", task),
     }
     return render(request, "plans/task.html", context)
 
@@ -105,7 +106,8 @@ def work_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "plan": item.task.plan,
-            "can_change": request.user.has_perm("plans.change_workitem", item),
+            "can_change": request.user.has_perm("plans.change_workitem", item)
+            or request.user.has_perm("plans.amend_workitem", item),
         },
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,7 +42,9 @@ from .forms import (
     TaskForm,
     WorkItemForm,
 )
+from .forms_proposals import DecisionForm
 from .models import Field, Indicator, LegalDocument, Objective, Plan, Task, WorkItem
+from .proposals import do_record_decision, record_amended_version
 from .scope import plan_units
 
 EDITABLE_KINDS = [k for k in Unit.Kind.values if k not in ("commune", "village")]
@@ -56,10 +58,68 @@ def _edit_page(
     cancel: str,
     crumbs: list[tuple[str, str]],
     status: int = 200,
+    decision_form: DecisionForm | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    context = {"form": form, "title": title, "cancel": cancel, "crumbs": crumbs, **extra}
+    context = {
+        "form": form,
+        "title": title,
+        "cancel": cancel,
+        "crumbs": crumbs,
+        "decision_form": decision_form,
+        **extra,
+    }
     return render(request, "plans/edit.html", context, status=status)
+
+
+# begin proposals
+# Once issued, a plan's tasks and work items (and its programme's objectives and
+# indicators) change only with a decision of the issuing body: the access layer
+# refuses "change"/"delete"/"add_*" and allows "amend", and the page asks for the
+# decision (number, date, reason), recorded with the change and a new version.
+
+
+def _for_edit(request: HttpRequest, access: Any, pk: Any, action: str) -> tuple[Any, Any]:
+    """(object, decision form or None): the form when the object is locked."""
+    try:
+        return access(request.user, pk, action), None
+    except PermissionDenied:
+        obj = access(request.user, pk, "amend")
+        return obj, DecisionForm(request.POST or None, prefix="decision")
+
+
+def _decision_ok(decision_form: DecisionForm | None) -> bool:
+    return decision_form is None or decision_form.is_valid()
+
+
+def _amend(
+    request: HttpRequest,
+    decision_form: DecisionForm | None,
+    *,
+    programme: Any,
+    plan: Plan | None,
+    action: str,
+    target: str,
+) -> None:
+    """Record the decision (and the plan's new version) after a change to a locked object."""
+    if decision_form is None:
+        return
+    data = decision_form.cleaned_data
+    decision = do_record_decision(
+        programme=programme,
+        plan=plan,
+        action=action,
+        target=target,
+        number=data["decision_number"],
+        decided_on=data["decision_date"],
+        reason=data["decision_reason"],
+        by=request.user,
+    )
+    if plan is not None:
+        record_amended_version(plan, decision, by=request.user)
+
+
+# end proposals
 
 
 def _save_with_reason(form: Any, *, extra: dict[str, Any] | None = None) -> Any:
@@ -82,6 +142,9 @@ def _delete_page(
     crumbs: list[tuple[str, str]],
     consequences: list[str] | None = None,
     work_items: list[WorkItem] | None = None,
+    decision_form: DecisionForm | None = None,
+    programme: Any = None,
+    plan: Plan | None = None,
 ) -> HttpResponse:
     """Confirm, then delete ``obj`` recording the required reason.
 
@@ -89,15 +152,20 @@ def _delete_page(
     assignments' history records the reason too.
     """
     form = DeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision_form):
         reason = form.cleaned_data["reason"]
         obj._change_reason = reason  # type: ignore[attr-defined]
+        target = str(obj)
         try:
             with transaction.atomic():
                 if work_items:
                     do_delete_work_items(work_items, by=request.user, reason=reason)
                 if obj.pk is not None:
                     obj.delete()
+                _amend(
+                    request, decision_form, programme=programme, plan=plan,
+                    action="delete", target=target,
+                )  # fmt: skip
         except ProtectedError:
             form.add_error(None, _("This cannot be deleted while other records depend on it."))
         else:
@@ -109,6 +177,7 @@ def _delete_page(
         "cancel": cancel,
         "crumbs": crumbs,
         "consequences": consequences or [],
+        "decision_form": decision_form,
     }
     return render(request, "plans/delete.html", context)
 
@@ -146,29 +215,40 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objective_edit(request: HttpRequest, pk: int, objective_id: int | None = None) -> HttpResponse:
     if objective_id:
-        objective = access_objective(request.user, objective_id, "change")
+        objective, decision = _for_edit(request, access_objective, objective_id, "change")
         _within(pk, objective.programme_id)
         programme = objective.programme
     else:
-        programme = access_programme(request.user, pk, "add_objective")
+        programme, decision = _for_edit(request, access_programme, pk, "add_objective")
         objective = Objective(programme=programme, position=programme.objectives.count() + 1)
     form = ObjectiveForm(request.POST or None, instance=objective)
-    if request.method == "POST" and form.is_valid():
-        _save_with_reason(form)
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
+        with transaction.atomic():
+            saved = _save_with_reason(form)
+            _amend(
+                request, decision, programme=programme, plan=None,
+                action="change" if objective_id else "add", target=str(saved),
+            )  # fmt: skip
         messages.success(request, _("Saved."))
         return redirect(programme)
     url = programme.get_absolute_url()
     title = _("Edit objective") if objective_id else _("New objective")
-    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, programme.code)])
+    return _edit_page(
+        request, form, title=title, cancel=url, crumbs=[(url, programme.code)],
+        decision_form=decision,
+    )  # fmt: skip
 
 
 @login_required
 def objective_delete(request: HttpRequest, pk: int, objective_id: int) -> HttpResponse:
-    objective = access_objective(request.user, objective_id, "delete")
+    objective, decision = _for_edit(request, access_objective, objective_id, "delete")
     _within(pk, objective.programme_id)
     programme = objective.programme
     url = programme.get_absolute_url()
-    return _delete_page(request, objective, cancel=url, done=url, crumbs=[(url, programme.code)])
+    return _delete_page(
+        request, objective, cancel=url, done=url, crumbs=[(url, programme.code)],
+        decision_form=decision, programme=programme,
+    )  # fmt: skip
 
 
 @login_required
@@ -176,34 +256,45 @@ def indicator_edit(
     request: HttpRequest, pk: int, objective_id: int, indicator_id: int | None = None
 ) -> HttpResponse:
     if indicator_id:
-        indicator = access_indicator(request.user, indicator_id, "change")
+        indicator, decision = _for_edit(request, access_indicator, indicator_id, "change")
         _within(objective_id, indicator.objective_id)
         objective = indicator.objective
     else:
-        objective = access_objective(request.user, objective_id, "add_indicator")
+        objective, decision = _for_edit(request, access_objective, objective_id, "add_indicator")
         indicator = Indicator(objective=objective)
     _within(pk, objective.programme_id)
     programme = objective.programme
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        _save_with_reason(form)
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
+        with transaction.atomic():
+            saved = _save_with_reason(form)
+            _amend(
+                request, decision, programme=programme, plan=None,
+                action="change" if indicator_id else "add", target=str(saved),
+            )  # fmt: skip
         messages.success(request, _("Saved."))
         return redirect(programme)
     url = programme.get_absolute_url()
     title = _("Edit indicator") if indicator_id else _("New indicator")
-    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, programme.code)])
+    return _edit_page(
+        request, form, title=title, cancel=url, crumbs=[(url, programme.code)],
+        decision_form=decision,
+    )  # fmt: skip
 
 
 @login_required
 def indicator_delete(
     request: HttpRequest, pk: int, objective_id: int, indicator_id: int
 ) -> HttpResponse:
-    indicator = access_indicator(request.user, indicator_id, "delete")
+    indicator, decision = _for_edit(request, access_indicator, indicator_id, "delete")
     _within(objective_id, indicator.objective_id)
     _within(pk, indicator.objective.programme_id)
     programme = indicator.objective.programme
     url = programme.get_absolute_url()
-    return _delete_page(request, indicator, cancel=url, done=url, crumbs=[(url, programme.code)])
+    return _delete_page(
+        request, indicator, cancel=url, done=url, crumbs=[(url, programme.code)],
+        decision_form=decision, programme=programme,
+    )  # fmt: skip
 
 
 # Plan -----------------------------------------------------------------------
@@ -268,25 +359,33 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def field_edit(request: HttpRequest, pk: int, field_id: int | None = None) -> HttpResponse:
     if field_id:
-        field = access_field(request.user, field_id, "change")
+        field, decision = _for_edit(request, access_field, field_id, "change")
         _within(pk, field.plan_id)
         plan = field.plan
     else:
-        plan = access_plan(request.user, pk, "add_field")
+        plan, decision = _for_edit(request, access_plan, pk, "add_field")
         field = Field(plan=plan, position=plan.fields.count() + 1)
     form = FieldForm(request.POST or None, instance=field)
-    if request.method == "POST" and form.is_valid():
-        _save_with_reason(form)
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
+        with transaction.atomic():
+            saved = _save_with_reason(form)
+            _amend(
+                request, decision, programme=plan.programme, plan=plan,
+                action="change" if field_id else "add", target=str(saved),
+            )  # fmt: skip
         messages.success(request, _("Saved."))
         return redirect(plan)
     url = plan.get_absolute_url()
     title = _("Edit field") if field_id else _("New field")
-    return _edit_page(request, form, title=title, cancel=url, crumbs=[(url, plan.number)])
+    return _edit_page(
+        request, form, title=title, cancel=url, crumbs=[(url, plan.number)],
+        decision_form=decision,
+    )  # fmt: skip
 
 
 @login_required
 def field_delete(request: HttpRequest, pk: int, field_id: int) -> HttpResponse:
-    field = access_field(request.user, field_id, "delete")
+    field, decision = _for_edit(request, access_field, field_id, "delete")
     _within(pk, field.plan_id)
     plan = field.plan
     url = plan.get_absolute_url()
@@ -300,12 +399,15 @@ def field_delete(request: HttpRequest, pk: int, field_id: int) -> HttpResponse:
         done=url,
         crumbs=[(url, plan.number)],
         consequences=consequences,
+        decision_form=decision,
+        programme=plan.programme,
+        plan=plan,
     )
 
 
 @login_required
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan(request.user, pk, "add_task")
+    plan, decision = _for_edit(request, access_plan, pk, "add_task")
     task = Task(plan=plan, position=plan.tasks.count() + 1)
     form = TaskForm(
         request.POST or None, instance=task, initial={"field": request.GET.get("field")}
@@ -313,20 +415,33 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.fields.exists():
         messages.info(request, _("Add a field first: every task belongs to a field."))
         return redirect("plans:field-new", plan.pk)
-    if request.method == "POST" and form.is_valid():
-        task = _save_with_reason(form)
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
+        with transaction.atomic():
+            task = _save_with_reason(form)
+            _amend(
+                request, decision, programme=plan.programme, plan=plan,
+                action="add", target=str(task),
+            )  # fmt: skip
         messages.success(request, _("Task created."))
         return redirect(task)
     url = plan.get_absolute_url()
-    return _edit_page(request, form, title=_("New task"), cancel=url, crumbs=[(url, plan.number)])
+    return _edit_page(
+        request, form, title=_("New task"), cancel=url, crumbs=[(url, plan.number)],
+        decision_form=decision,
+    )  # fmt: skip
 
 
 @login_required
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task = access_task(request.user, pk, "change")
+    task, decision = _for_edit(request, access_task, pk, "change")
     form = TaskForm(request.POST or None, instance=task)
-    if request.method == "POST" and form.is_valid():
-        _save_with_reason(form)
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
+        with transaction.atomic():
+            _save_with_reason(form)
+            _amend(
+                request, decision, programme=task.plan.programme, plan=task.plan,
+                action="change", target=str(task),
+            )  # fmt: skip
         messages.success(request, _("Saved."))
         return redirect(task)
     url = task.get_absolute_url()
@@ -336,12 +451,13 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Edit task"),
         cancel=url,
         crumbs=[(task.plan.get_absolute_url(), task.plan.number), (url, str(task))],
+        decision_form=decision,
     )
 
 
 @login_required
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = access_task(request.user, pk, "delete")
+    task, decision = _for_edit(request, access_task, pk, "delete")
     items = list(task.work_items.all())
     n = len(items)
     consequences = (
@@ -358,6 +474,9 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
         crumbs=[(plan_url, task.plan.number)],
         consequences=consequences,
         work_items=items,
+        decision_form=decision,
+        programme=task.plan.programme,
+        plan=task.plan,
     )
 
 
@@ -372,6 +491,7 @@ def _work_item_page(
     item: WorkItem | None,
     stale: list[dict[str, str]] | None = None,
     status: int = 200,
+    decision_form: DecisionForm | None = None,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -379,6 +499,7 @@ def _work_item_page(
         "plan": task.plan,
         "item": item,
         "stale": stale,
+        "decision_form": decision_form,
     }
     return render(request, "plans/work_item_form.html", context, status=status)
 
@@ -434,31 +555,37 @@ def _stale_rows(form: WorkItemForm, current: WorkItem) -> list[dict[str, str]]:
 
 @login_required
 def work_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    task = access_task(request.user, pk, "add_workitem")
+    task, decision = _for_edit(request, access_task, pk, "add_workitem")
     units = plan_units(task.plan)
     form = WorkItemForm(request.POST or None, task=task, units=units)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
         try:
-            item = do_create_work_item(
-                task, form.to_data(), by=request.user, reason=form.cleaned_data["reason"]
-            )
+            with transaction.atomic():
+                item = do_create_work_item(
+                    task, form.to_data(), by=request.user, reason=form.cleaned_data["reason"]
+                )
+                _amend(
+                    request, decision, programme=task.plan.programme, plan=task.plan,
+                    action="add", target=str(item),
+                )  # fmt: skip
         except ValidationError as e:
             form.add_error(None, e)
         else:
             messages.success(request, _("Work item created."))
             return redirect(item)
-    return _work_item_page(request, form, task=task, item=None)
+    return _work_item_page(request, form, task=task, item=None, decision_form=decision)
 
 
 @login_required
 def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access_work_item(
-        request.user,
+    queryset = WorkItem.objects.select_related("task__plan__issuer", "task__field")
+    item, decision = _for_edit(
+        request,
+        lambda user, pk, action: access_work_item(
+            user, pk, action, queryset=queryset.prefetch_related("assignments")
+        ),
         pk,
         "change",
-        queryset=WorkItem.objects.select_related(
-            "task__plan__issuer", "task__field"
-        ).prefetch_related("assignments"),
     )
     assigned = list(item.assignments.all())
     units = plan_units(item.task.plan, keep=[a.unit_id for a in assigned])
@@ -479,16 +606,21 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkItemForm(
         request.POST or None, initial=initial, task=item.task, units=units, tasks=tasks
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _decision_ok(decision):
         version = form.cleaned_data["version"] or item.version
         try:
-            do_update_work_item(
-                item,
-                form.to_data(),
-                version=version,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
+            with transaction.atomic():
+                do_update_work_item(
+                    item,
+                    form.to_data(),
+                    version=version,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                _amend(
+                    request, decision, programme=item.task.plan.programme, plan=item.task.plan,
+                    action="change", target=str(item),
+                )  # fmt: skip
         except ValidationError as e:
             form.add_error(None, e)
         except StaleVersion as stale:
@@ -500,17 +632,18 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = WorkItemForm(data, initial=initial, task=item.task, units=units, tasks=tasks)
             form.is_valid()
             return _work_item_page(
-                request, form, task=item.task, item=current, stale=rows, status=409
-            )
+                request, form, task=item.task, item=current, stale=rows, status=409,
+                decision_form=decision,
+            )  # fmt: skip
         else:
             messages.success(request, _("Saved."))
             return redirect(item)
-    return _work_item_page(request, form, task=item.task, item=item)
+    return _work_item_page(request, form, task=item.task, item=item, decision_form=decision)
 
 
 @login_required
 def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access_work_item(request.user, pk, "delete")
+    item, decision = _for_edit(request, access_work_item, pk, "delete")
     task_url = item.task.get_absolute_url()
     return _delete_page(
         request,
@@ -523,4 +656,7 @@ def work_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         consequences=[_("Its assignments are deleted with it.")],
         work_items=[item],
+        decision_form=decision,
+        programme=item.task.plan.programme,
+        plan=item.task.plan,
     )

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from theodoi.core import clock, workflow
 from theodoi.core.workflow import TransitionRefused
 from theodoi.plans.models import Assignment, Plan
+from theodoi.plans.proposals import current_version
 from theodoi.units.models import Unit
 
 from . import evidence as evidence_checks
@@ -324,7 +325,12 @@ def do_submit_report(
         "submit",
         by=by,
         version=version,
-        update={"submitted_at": now, "first_submitted_at": report.first_submitted_at or now},
+        update={
+            "submitted_at": now,
+            "first_submitted_at": report.first_submitted_at or now,
+            # What the report was filed against: the plan's version in force.
+            "plan_version": current_version(report.period.plan),
+        },
     )
     _revision(
         report,

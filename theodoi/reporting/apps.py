@@ -16,3 +16,9 @@ class ReportingConfig(AppConfig):
             "theodoi.reporting.context_processors.unread_notifications",
         ),
     ]
+
+    def ready(self) -> None:
+        # begin proposals
+        from . import proposal_notices  # noqa: F401
+
+        # end proposals

@@ -146,6 +146,15 @@ class ProgressReport(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     comment = models.TextField(_("coordinator's comment"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The version of the plan in force when the report was last submitted.
+    plan_version = models.ForeignKey(
+        "plans.PlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan version"),
+    )
     history = HistoricalRecords()
 
     objects = ProgressReportQuerySet.as_manager()

@@ -212,3 +212,35 @@ def test_every_linked_page_of_the_demo_renders(loaded, client, persona, budget):
             if link not in seen:
                 queue.append(link)
     assert len(seen) >= min(budget, 10)
+
+
+# begin proposals
+def test_the_2018_plan_lived_through_proposals_and_versions(loaded):
+    from theodoi.plans.models import ChangeProposal, IndicatorValue, PlanVersion
+    from theodoi.reporting.models import ProgressReport
+
+    plan = Plan.objects.get(number="112-KH/TU")
+    states = sorted(plan.proposals.values_list("state", flat=True))
+    assert states == ["approved", "approved", "consulting", "rejected"]
+    for proposal in plan.proposals.filter(state="approved"):
+        answers = {c.answer for c in proposal.consultations.all()}
+        assert answers == {"agree"}, proposal  # the coordinating agencies agreed
+    assert [v.number for v in PlanVersion.objects.filter(plan=plan)] == [1, 2, 3]
+    postponed = plan.proposals.get(state="approved", kind=ChangeProposal.Kind.POSTPONE)
+    # Reports filed before the postponement still show the work item as it was.
+    filed = ProgressReport.objects.filter(
+        entries__work_item=postponed.work_item, plan_version__number=2
+    )
+    assert filed.exists()
+    version = filed.first().plan_version
+    assert version.work_item(postponed.work_item_id)["end"] != postponed.work_item.end.isoformat()
+    # The programme over its years: 2017's results below 2018's.
+    for indicator_id in IndicatorValue.objects.values_list("indicator", flat=True).distinct():
+        values = dict(
+            IndicatorValue.objects.filter(indicator=indicator_id).values_list("year", "value")
+        )
+        if 2017 in values:
+            assert values[2017] < values[2018]
+
+
+# end proposals

@@ -1,0 +1,134 @@
+"""Forms of change proposals, their answers and decisions, and amendment decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.units.models import Unit
+
+from .forms import UnitPicker, date_field, unit_choices
+from .models import ChangeProposal, Consultation, WorkItem
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The proposal"), choices=ChangeProposal.Kind.choices)
+    work_item = forms.ChoiceField(
+        label=_("Work item"),
+        required=False,
+        help_text=_("The work item to change, postpone or cancel."),
+    )
+    task = forms.ChoiceField(
+        label=_("Task"), required=False, help_text=_("For a new work item: the task it belongs to.")
+    )
+    number = forms.CharField(label=_("Number"), max_length=20, required=False)
+    title = forms.CharField(
+        label=_("Work item"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    expected_output = forms.CharField(label=_("Expected output"), max_length=500, required=False)
+    start = date_field(_("Start"), required=False)
+    end = date_field(_("End"), required=False)
+    leads = forms.MultipleChoiceField(
+        label=_("Lead units (chủ trì)"), widget=UnitPicker, required=False
+    )
+    coordinating = forms.MultipleChoiceField(
+        label=_("Coordinating units (phối hợp)"), widget=UnitPicker, required=False
+    )
+    reason = forms.CharField(
+        label=_("Why the change"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say why the change is needed.")},
+    )
+    effective_from = date_field(
+        _("Applies from"), _("Enter the date from which the change applies.")
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        work_items: list[WorkItem],
+        tasks: list[Any],
+        units: list[Unit],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_item"].choices = [("", "—")] + [
+            (str(i.pk), f"{i.task.number}.{i}"[:120]) for i in work_items
+        ]
+        self.fields["task"].choices = [("", "—")] + [(str(t.pk), str(t)[:120]) for t in tasks]
+        for name in ("leads", "coordinating"):
+            chosen = {int(pk) for pk in self.initial.get(name, [])}
+            self.fields[name].choices = unit_choices(units, chosen)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your unit's answer"),
+        choices=[c for c in Consultation.Answer.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class DecideForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for the decision.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    """The decision of the issuing body that lets a locked object change."""
+
+    decision_number = forms.CharField(
+        label=_("Decision number"),
+        max_length=60,
+        help_text=_("The issuing body's decision that allows this change, e.g. 15-QĐ/TU."),
+        error_messages={"required": _("Enter the number of the issuing body's decision.")},
+    )
+    decision_date = date_field(_("Decision date"), _("Enter the date of the decision."))
+    decision_reason = forms.CharField(
+        label=_("Reason given in the decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the decision.")},
+    )
+
+
+class IndicatorValuesForm(forms.Form):
+    """A year's values of a programme's indicators (one field per indicator)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("The report or record the values come from, e.g. the year-end review."),
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, years: list[int], indicators: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"i{indicator.pk}"] = forms.DecimalField(
+                label=f"{indicator.name} ({indicator.measure})" if indicator.measure
+                else indicator.name,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )  # fmt: skip
+
+    def values(self) -> dict[int, Any]:
+        return {i.pk: self.cleaned_data.get(f"i{i.pk}") for i in self.indicators}
