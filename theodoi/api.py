@@ -134,3 +134,7 @@ api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.roster.api.router")
 api.add_router("/v1/portal/", "theodoi.portal.api.router")
 api.add_router("/v1/", "theodoi.surveys.api.router")
+# begin budgets
+api.add_router("/v1/", "theodoi.budgets.api.router")
+api.add_router("/v1/", "theodoi.directions.api.router")
+# end budgets

@@ -102,6 +102,11 @@ INSTALLED_APPS = [
     "theodoi.demo",
     "theodoi.portal",
     "theodoi.surveys",
+    # begin budgets
+    "theodoi.register",
+    "theodoi.budgets",
+    "theodoi.directions",
+    # end budgets
 ]
 
 MIDDLEWARE = [

@@ -169,3 +169,8 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 # The app modules register their rules on import.
 from . import accounts, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
 
+# begin budgets
+# isort: split
+from . import budgets, directions  # noqa: E402, F401
+
+# end budgets

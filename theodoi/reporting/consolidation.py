@@ -277,7 +277,9 @@ def subject(period: ReportingPeriod) -> str:
 
 # The export's choices: number, date, recipients, signer ------------------------------
 
-DEFAULT_RECIPIENTS = ["Thường trực Tỉnh ủy (b/c)", "Các cơ quan, đơn vị liên quan", "Lưu VP"]
+# begin budgets: "(để b/c)" as HD 36's recipients write it
+DEFAULT_RECIPIENTS = ["Thường trực Tỉnh ủy (để b/c)", "Các cơ quan, đơn vị liên quan", "Lưu VP"]
+# end budgets
 
 
 def recipient_lines(text: str) -> list[str]:
@@ -437,11 +439,20 @@ def to_docx(
     doc.heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
     _grouped(doc, data.proposals, "Không có kiến nghị, đề xuất.")
     doc.heading("V. KINH PHÍ")
-    doc.paragraph(
-        f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)} đồng."
-        " Dự toán kinh phí chưa được nhập vào hệ thống nên chưa so sánh được với dự toán."
-    )
-    if data.budget:
+    # begin budgets: the approved detailed plans' estimates beside the spending, and the
+    # Standing Committee's directions (theodoi.budgets, theodoi.directions).
+    from theodoi.budgets.report import budget_section
+    from theodoi.directions.report import directions_section
+
+    budgeted = budget_section(doc, period)
+    if not budgeted:
+        doc.paragraph(
+            f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)}"
+            " đồng. Chưa có kế hoạch chi tiết, dự toán kinh phí nào được phê duyệt."
+        )
+    directions_section(doc, period, "VI. CÁC NỘI DUNG XIN Ý KIẾN CHỈ ĐẠO CỦA THƯỜNG TRỰC")
+    # end budgets
+    if data.budget and not budgeted:
         doc.table(
             ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
             [[u.name, "Chưa có", amount] for u, amount in data.budget],
@@ -634,6 +645,16 @@ def do_start_export(
     """Record the export with the coordinator's choices (see ExportForm) and queue it."""
     from .tasks import build_export
 
+    # begin budgets: a DOCX without a number takes the next one of the issuer's register
+    if fmt == ConsolidatedExport.Format.DOCX and not choices.get("number"):
+        from theodoi.register.actions import reserve
+
+        owner = period.plan.owner
+        choices["number"] = reserve(
+            owner, "BC", symbol=owner.symbol or "BTGTU", key=f"reporting.period:{period.pk}",
+            title=subject(period), issued_on=choices.get("issued_on"), by=by,
+        ).code
+    # end budgets
     export = ConsolidatedExport.objects.create(
         period=period,
         format=fmt,

@@ -100,11 +100,21 @@ def _bulletin_docx(province: Unit, month: date) -> bytes:
     found = results.results_within(province, period)
     total = found.count()
     held = found.filter(meeting_held=True).count()
+    # begin budgets: the number comes from the Ban Tuyên giáo's document register,
+    # reserved the first time the month's bulletin is issued (the same one after).
+    from theodoi.register.actions import reserve
+
+    btg = province.children.filter(symbol="BTGTU").first() or province
+    number = reserve(
+        btg, "BT", symbol="BTGTU", key=f"tuyenvan.bulletin:{province.pk}:{month:%Y-%m}",
+        title=f"Bản tin công tác tuyên vận tháng {month.month}/{month.year}",
+    ).code
+    # end budgets
     doc = PartyDocument(
         Letterhead(
             province.name.upper(),  # "TỈNH ỦY LÀO CAI"
             "BAN TUYÊN GIÁO",
-            f"{month.month:02d}-BT/BTGTU",
+            number,
             place_of(province),
             clock.today(),
         ),
@@ -161,7 +171,9 @@ def _bulletin_docx(province: Unit, month: date) -> bytes:
                 doc.bullet(line)
     doc.paragraph("")
     doc.closing(
-        ["Thường trực Tỉnh ủy (b/c);", "Các huyện ủy, thành ủy;", "Lưu VP, BTG."],
+        # begin budgets: "Nơi nhận" lines as HD 36 writes them: commas, a full stop last.
+        ["Thường trực Tỉnh ủy (để b/c),", "Các huyện ủy, thành ủy,", "Lưu VP Ban."],
+        # end budgets
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
     return doc.to_bytes()
@@ -260,11 +272,20 @@ SECTION_COLUMNS = ["TT", "Xã, thị trấn", "Hội nghị", "Số người d�
 def district_section_docx(section: DistrictSection) -> bytes:
     district = section.district
     province = district.parent
+    # begin budgets: the number comes from the district committee's register.
+    from theodoi.register.actions import reserve
+
+    number = reserve(
+        district, "BC", symbol=district.symbol or "HU",
+        key=f"tuyenvan.section:{district.pk}:{section.month:%Y-%m}",
+        title=f"Công tác tuyên vận tháng {section.month.month}/{section.month.year}",
+    ).code
+    # end budgets
     doc = PartyDocument(
         Letterhead(
             f"ĐẢNG BỘ {province.name.upper().replace('TỈNH ỦY', 'TỈNH')}" if province else "",
             district.name.upper(),
-            f"{section.month.month:02d}-BC/{district.symbol or 'HU'}",
+            number,
             place_of(district, province),
             clock.today(),
         ),
@@ -283,7 +304,7 @@ def district_section_docx(section: DistrictSection) -> bytes:
     )
     doc.paragraph("")
     doc.closing(
-        ["Ban Tuyên giáo Tỉnh ủy (b/c);", "Lưu VP."],
+        ["Ban Tuyên giáo Tỉnh ủy (để b/c),", "Lưu Văn phòng Huyện ủy."],
         Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", ""),
     )
     return doc.to_bytes()
