@@ -173,7 +173,7 @@ def _stale(stale: Stale) -> Any:
     summary="The detailed plans of a plan you may see",
 )
 @paginate(Pagination)
-def list_budgets(request: HttpRequest, id: Id) -> Any:
+def list_budgets(request: HttpRequest, id: str) -> Any:
     plan = plan_access.access_plan(request.auth, id)
     return access.visible_detailed_plans(
         request.auth,
@@ -189,7 +189,7 @@ def list_budgets(request: HttpRequest, id: Id) -> Any:
     response={201: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Open a lead unit's detailed plan (draft) with its lines",
 )
-def create_budget(request: HttpRequest, id: Id, payload: DetailedPlanIn) -> Any:
+def create_budget(request: HttpRequest, id: str, payload: DetailedPlanIn) -> Any:
     user = request.auth
     plan = plan_access.access_plan(user, id)
     units = access.filing_units(user, plan)
@@ -215,7 +215,7 @@ def create_budget(request: HttpRequest, id: Id, payload: DetailedPlanIn) -> Any:
     response={200: DetailedPlanDetailOut, **ERRORS},
     summary="A detailed plan with its lines",
 )
-def get_budget(request: HttpRequest, id: Id) -> Any:
+def get_budget(request: HttpRequest, id: str) -> Any:
     return _detail(access.access_detailed_plan(request.auth, id))
 
 
@@ -224,7 +224,7 @@ def get_budget(request: HttpRequest, id: Id) -> Any:
     response={200: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Replace the lines of a draft or returned detailed plan",
 )
-def put_lines(request: HttpRequest, id: Id, payload: LinesIn) -> Any:
+def put_lines(request: HttpRequest, id: str, payload: LinesIn) -> Any:
     dp = access.access_detailed_plan(request.auth, id, "change")
     try:
         dp = actions.do_set_lines(
@@ -249,7 +249,7 @@ STEPS = {
 }
 
 
-def _step(request: HttpRequest, id: int, step: str, payload: StepIn) -> Any:
+def _step(request: HttpRequest, id: str, step: str, payload: StepIn) -> Any:
     dp = access.access_detailed_plan(request.auth, id, step)
     try:
         dp = STEPS[step](dp, request.auth, payload)
@@ -263,7 +263,7 @@ def _step(request: HttpRequest, id: int, step: str, payload: StepIn) -> Any:
     response={200: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Submit a detailed plan (to the finance reviewer first, where configured)",
 )
-def submit_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
+def submit_budget(request: HttpRequest, id: str, payload: StepIn) -> Any:
     return _step(request, id, "submit", payload)
 
 
@@ -272,7 +272,7 @@ def submit_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
     response={200: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Approve a submitted detailed plan (the plan's coordinators); it is locked",
 )
-def approve_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
+def approve_budget(request: HttpRequest, id: str, payload: StepIn) -> Any:
     return _step(request, id, "approve", payload)
 
 
@@ -281,7 +281,7 @@ def approve_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
     response={200: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Return a detailed plan with comments (required)",
 )
-def return_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
+def return_budget(request: HttpRequest, id: str, payload: StepIn) -> Any:
     return _step(request, id, "return", payload)
 
 
@@ -290,7 +290,7 @@ def return_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
     response={200: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="The finance reviewer's opinion (comment required)",
 )
-def opinion_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
+def opinion_budget(request: HttpRequest, id: str, payload: StepIn) -> Any:
     return _step(request, id, "opinion", payload)
 
 
@@ -299,7 +299,7 @@ def opinion_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
     response={201: DetailedPlanDetailOut, **WRITE_ERRORS},
     summary="Open a new revision of an approved detailed plan (reason required)",
 )
-def revise_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
+def revise_budget(request: HttpRequest, id: str, payload: StepIn) -> Any:
     result = _step(request, id, "revise", payload)
     return result if isinstance(result, Status) else Status(201, result)
 
@@ -309,7 +309,7 @@ def revise_budget(request: HttpRequest, id: Id, payload: StepIn) -> Any:
     response={200: SummaryOut, **ERRORS},
     summary="Estimates in force beside spending, by unit, field, work item or funding source",
 )
-def budget_summary(request: HttpRequest, id: Id, query: Query[SummaryQuery]) -> Any:
+def budget_summary(request: HttpRequest, id: str, query: Query[SummaryQuery]) -> Any:
     plan = access.access_plan_budgets(request.auth, id)
     period = None
     if query.period is not None:

@@ -145,13 +145,13 @@ def raise_matter(request: HttpRequest, payload: MatterIn) -> Any:
 
 @router.get("/directions/{id}", response={200: MatterOut, **ERRORS},
             summary="A matter with its direction and follow-ups")  # fmt: skip
-def get_matter(request: HttpRequest, id: Id) -> Any:
+def get_matter(request: HttpRequest, id: str) -> Any:
     return _out(access.access_matter(request.auth, id))
 
 
 @router.post("/directions/{id}/direction", response={200: MatterOut, **WRITE_ERRORS},
              summary="Record the committee's direction and the follow-up it creates")  # fmt: skip
-def record_direction(request: HttpRequest, id: Id, payload: DirectionIn) -> Any:
+def record_direction(request: HttpRequest, id: str, payload: DirectionIn) -> Any:
     user = request.auth
     matter = access.access_matter(user, id, "change")
     units = visible_units(user).in_bulk([f.unit for f in payload.follow_ups])
@@ -179,7 +179,7 @@ def record_direction(request: HttpRequest, id: Id, payload: DirectionIn) -> Any:
 
 @router.post("/directions/follow-ups/{id}/close", response={200: MatterOut, **WRITE_ERRORS},
              summary="Close a follow-up with how it was done")  # fmt: skip
-def close_follow_up(request: HttpRequest, id: Id, payload: CloseIn) -> Any:
+def close_follow_up(request: HttpRequest, id: str, payload: CloseIn) -> Any:
     item = access.access_follow_up(request.auth, id, "close")
     actions.do_close_follow_up(item, by=request.auth, note=payload.note,
                                closed_on=payload.closed_on)  # fmt: skip
