@@ -172,7 +172,7 @@ def _bulletin_docx(province: Unit, month: date) -> bytes:
     doc.paragraph("")
     doc.closing(
         # begin budgets: "Nơi nhận" lines as HD 36 writes them: commas, a full stop last.
-        ["Thường trực Tỉnh ủy (để b/c),", "Các huyện ủy, thành ủy,", "Lưu VP Ban."],
+        ["Thường trực Tỉnh ủy (để b/c),", "Các huyện ủy, thành ủy,", "Lưu VP, BTG."],
         # end budgets
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
