@@ -107,10 +107,12 @@ def _out(matter: Matter) -> Any:
 @router.get("/directions", response={200: list[MatterOut], **LIST_ERRORS},
             summary="Matters put to the Standing Committee that you may see")  # fmt: skip
 @paginate(Pagination)
-def list_matters(request: HttpRequest, state: str | None = None) -> Any:
+def list_matters(request: HttpRequest, status: str | None = None) -> Any:
     found = access.visible_matters(request.auth, _matters())
-    if state:
-        found = found.filter(state=state)
+    if status:
+        if status not in Matter.State.values:
+            raise ValidationError({"status": _("One of: awaiting, directed, done.")})
+        found = found.filter(state=status)
     return found
 
 
@@ -118,6 +120,7 @@ def list_matters(request: HttpRequest, state: str | None = None) -> Any:
              summary="Put a matter to the Standing Committee (its coordinators)")  # fmt: skip
 def raise_matter(request: HttpRequest, payload: MatterIn) -> Any:
     user = request.auth
+    plan = plan_access.access_plan(user, payload.plan) if payload.plan is not None else None
     committees = access.committees(user)
     if payload.committee is not None:
         committee = committees.filter(pk=payload.committee).first()
@@ -135,7 +138,6 @@ def raise_matter(request: HttpRequest, payload: MatterIn) -> Any:
             (m.unit for m in access.memberships(user) if m.role == access.Role.COORDINATOR),
             committee,
         )
-    plan = plan_access.access_plan(user, payload.plan) if payload.plan is not None else None
     matter = actions.do_raise_matter(
         committee, raised_by=raised_by, title=payload.title, content=payload.content,
         raised_on=payload.raised_on, body=payload.body, plan=plan, by=user,
