@@ -79,7 +79,7 @@ def test_concurrent_issue_never_gives_two_documents_one_number(world):
             barrier.wait()
             for _ in range(3):
                 codes.append(reserve(issuer, "BC", symbol="BTGTU").code)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             conn.close()
