@@ -98,6 +98,7 @@ class SummaryRowOut(Schema):
     overspent: bool
     overspent_items: int
     unspent_items: int
+    unplanned_items: int
     by_source: dict[str, int]
 
 
@@ -336,6 +337,7 @@ def budget_summary(request: HttpRequest, id: str, query: Query[SummaryQuery]) ->
                 "overspent": r.overspent,
                 "overspent_items": r.overspent_items,
                 "unspent_items": r.unspent_items,
+                "unplanned_items": r.unplanned_items,
                 "by_source": r.by_source,
             }
             for r in summary.rows(query.by)

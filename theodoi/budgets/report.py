@@ -42,7 +42,9 @@ def vnd(amount: int | None) -> str:
 
 def _note(row: Row) -> str:
     notes = []
-    if row.overspent:
+    if row.unplanned_items and not row.estimate:
+        notes.append("Chưa có dự toán được phê duyệt")
+    elif row.overspent:
         notes.append("Vượt dự toán")
     if row.unspent_items:
         notes.append(f"{row.unspent_items} nhóm việc đã hết hạn chưa giải ngân")

@@ -6,9 +6,12 @@ Spent: ``budget_spent`` of the lead entries of the period's received reports
 work item, then summed by unit, field, work item or funding source (the reports
 do not split spending by source, so that view has estimates only).
 
-Flags, per unit and work item: *overspent* when spent exceeds the estimate
-(spending on a work item with no estimate included); *unspent* when the work
-item has ended by the period's end, has an estimate and no spending reported.
+Flags, per unit and work item: *overspent* when a unit with an approved detailed
+plan spent more than it estimates (spending on a work item it left out of its
+plan included); *unspent* when the work item has ended by the period's end, has
+an estimate and no spending reported. Spending of a unit without an approved
+detailed plan is counted in the spent totals but is over no estimate: it is
+*unplanned*.
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ class Cell:
     estimate: int = 0
     spent: int | None = None
     ended: bool = False
+    # The unit has an approved detailed plan (otherwise nothing can be over its estimate).
+    planned: bool = True
 
     @property
     def overspent(self) -> bool:
-        return (self.spent or 0) > self.estimate
+        return self.planned and (self.spent or 0) > self.estimate
 
     @property
     def unspent(self) -> bool:
@@ -55,6 +60,9 @@ class Row:
     spent: int | None = None
     overspent_items: int = 0
     unspent_items: int = 0
+    unplanned_items: int = 0
+    # Spending of units with an approved detailed plan: what the estimate covers.
+    planned_spent: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -63,7 +71,8 @@ class Row:
 
     @property
     def overspent(self) -> bool:
-        return self.spent is not None and self.spent > self.estimate
+        """Units with an approved detailed plan spent more than it estimates."""
+        return self.planned_spent > self.estimate
 
     @property
     def rate(self) -> float | None:
@@ -113,6 +122,9 @@ class Summary:
             row.estimate += cell.estimate
             if cell.spent is not None:
                 row.spent = (row.spent or 0) + cell.spent
+                if cell.planned:
+                    row.planned_spent += cell.spent
+            row.unplanned_items += not cell.planned
             row.overspent_items += cell.overspent
             row.unspent_items += cell.unspent
         for line in self.lines:
@@ -183,6 +195,7 @@ def summarise(plan: Plan, period: Any = None, *, default: bool = True) -> Summar
                 cells[key].spent = (cells[key].spent or 0) + row["total"]
             else:
                 missing.append((*key, row["total"]))
+        planned_units = {line.detailed_plan.unit_id for line in lines}
         if missing:
             units = Unit.objects.in_bulk({u for u, _w, _t in missing})
             items = WorkItem.objects.select_related("task__field").in_bulk(
@@ -191,7 +204,7 @@ def summarise(plan: Plan, period: Any = None, *, default: bool = True) -> Summar
             for unit_id, item_id, total in missing:
                 cells[(unit_id, item_id)] = Cell(
                     units[unit_id], items[item_id], spent=total,
-                    ended=items[item_id].end <= period.end,
+                    ended=items[item_id].end <= period.end, planned=unit_id in planned_units,
                 )  # fmt: skip
     awaiting = list(
         DetailedPlan.objects.filter(plan=plan, state__in=DetailedPlan.OPEN)

@@ -115,3 +115,22 @@ def test_consolidated_report_annex(case):
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "Vượt dự toán" not in cells  # BDV's total is within its estimate
     assert "13.500.000" in cells
+
+
+def test_spending_of_a_unit_without_an_approved_plan_is_unplanned_not_overspent(setup):
+    w = setup.world
+    setup.approved(w.bdv, setup.bdv_lines())
+    from theodoi.budgets import actions
+
+    actions.do_submit(actions.do_open_detailed_plan(
+        setup.plan, w.commune1a, by=w.commune,
+        lines=[LineIn(setup.item3.pk, "Tuyên truyền", 5_000_000)]), by=w.commune)  # fmt: skip
+    setup.spent(w.commune1a, {setup.item3: 3_000_000})
+    s = summarise(setup.plan, setup.h1)
+    commune = next(r for r in s.rows("unit") if r.label == "Xã Một A")
+    assert (commune.estimate, commune.spent, commune.unplanned_items) == (0, 3_000_000, 1)
+    assert not commune.overspent and commune.overspent_items == 0
+    assert [dp.unit for dp in s.awaiting] == [w.commune1a]
+    field = next(r for r in s.rows("field") if r.label == "Công tác tuyên truyền")
+    assert (field.estimate, field.spent, field.planned_spent) == (12_500_000, 3_000_000, 0)
+    assert not field.overspent
