@@ -74,7 +74,12 @@ def budget_section(doc: PartyDocument, period: Any) -> bool:
     rows = summary.rows("unit")
     doc.table(
         ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)", "Còn lại (đồng)", "Ghi chú"],
-        [[r.label, r.estimate, r.spent or 0, r.estimate - (r.spent or 0), _note(r)] for r in rows],
+        [
+            [r.label, r.estimate, r.spent or 0,
+             "" if r.unplanned_items and not r.estimate else r.estimate - (r.spent or 0),
+             _note(r)]
+            for r in rows
+        ],  # fmt: skip
         widths_cm=[5.0, 2.9, 2.9, 2.9, 2.8],
         font_size=11,
         total_row=["Tổng cộng", total_estimate, total_spent, total_estimate - total_spent, ""],
