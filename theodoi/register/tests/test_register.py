@@ -93,3 +93,16 @@ def test_concurrent_issue_never_gives_two_documents_one_number(world):
     assert len(codes) == 24 and len(set(codes)) == 24
     numbers = sorted(RegisteredDocument.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 25))
+
+
+@pytest.mark.django_db
+def test_a_district_section_is_numbered_when_sent(world):
+    from theodoi.tuyenvan.documents import section_number
+
+    month = date(2018, 3, 1)
+    draft = section_number(world.district1, month)
+    assert draft.endswith("-BC/HU") and not any(c.isdigit() for c in draft)
+    assert not RegisteredDocument.objects.exists()  # a draft reserves nothing
+    assert section_number(world.district1, month, issue=True) == "01-BC/HU"
+    assert section_number(world.district1, month) == "01-BC/HU"
+    assert section_number(world.district2, month, issue=True) == "01-BC/HU"  # its own register
