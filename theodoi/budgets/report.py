@@ -71,15 +71,14 @@ def budget_section(doc: PartyDocument, period: Any) -> bool:
             + ", ".join(dp.unit.name for dp in summary.awaiting)
             + "."
         )
-    rows = summary.rows("unit")
+    table = []
+    for r in summary.rows("unit"):
+        unplanned = r.unplanned_items and not r.estimate
+        remaining = "" if unplanned else r.estimate - (r.spent or 0)
+        table.append([r.label, r.estimate, r.spent or 0, remaining, _note(r)])
     doc.table(
         ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)", "Còn lại (đồng)", "Ghi chú"],
-        [
-            [r.label, r.estimate, r.spent or 0,
-             "" if r.unplanned_items and not r.estimate else r.estimate - (r.spent or 0),
-             _note(r)]
-            for r in rows
-        ],  # fmt: skip
+        table,
         widths_cm=[5.0, 2.9, 2.9, 2.9, 2.8],
         font_size=11,
         total_row=["Tổng cộng", total_estimate, total_spent, total_estimate - total_spent, ""],
