@@ -28,7 +28,8 @@ def test_open_add_a_line_with_a_vietnamese_amount_and_submit(client, setup):
     dp.refresh_from_db()
     assert dp.state == "submitted"
     # The agency cannot approve its own plan.
-    assert client.post(f"/budgets/{dp.pk}/step/approve/", {"version": dp.version}).status_code == 403
+    response = client.post(f"/budgets/{dp.pk}/step/approve/", {"version": dp.version})
+    assert response.status_code == 403
 
 
 def test_stale_step_is_refused_on_the_page(client, setup):
