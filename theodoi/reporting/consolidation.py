@@ -574,15 +574,37 @@ def to_xlsx(data: Consolidated) -> bytes:
         "Kinh phí",
         [
             Column("Cơ quan, đơn vị", 36),
-            Column("Dự toán (đồng)", 16, "#,##0"),
+            Column("Dự toán (đồng)", 16, "#,##0", total=True),  # budgets
             Column("Đã sử dụng (đồng)", 18, "#,##0", total=True),
         ],
-        [[u.name, None, amount] for u, amount in data.budget],
-        heading="Kinh phí đã sử dụng (dự toán chưa có trong hệ thống)",
+        # begin budgets: the estimates of the approved detailed plans beside the spending
+        _budget_rows(data),
+        heading="Dự toán (kế hoạch chi tiết đã phê duyệt) và kinh phí đã sử dụng",
+        # end budgets
     )
     for ws in wb.worksheets:
         _fit_rows(ws)
     return workbook_bytes(wb)
+
+
+# begin budgets
+def _budget_rows(data: Consolidated) -> list[list[object]]:
+    """Per unit: its approved estimate (theodoi.budgets) and what its report says it spent."""
+    from theodoi.budgets.summary import summarise
+
+    estimates = {
+        int(r.key): r.estimate for r in summarise(data.period.plan, data.period).rows("unit")
+    }
+    spent = {u.pk: amount for u, amount in data.budget}
+    units = {u.pk: u for u, _amount in data.budget}
+    units.update({u.pk: u for u in data.expected if u.pk in estimates})
+    return [
+        [units[k].name, estimates.get(k), spent.get(k, 0)]
+        for k in sorted(units, key=lambda k: (units[k].position, units[k].name))
+    ]
+
+
+# end budgets
 
 
 def _fit_rows(ws: Any) -> None:

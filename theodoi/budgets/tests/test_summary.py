@@ -134,3 +134,14 @@ def test_spending_of_a_unit_without_an_approved_plan_is_unplanned_not_overspent(
     field = next(r for r in s.rows("field") if r.label == "Công tác tuyên truyền")
     assert (field.estimate, field.spent, field.planned_spent) == (12_500_000, 3_000_000, 0)
     assert not field.overspent
+
+
+def test_consolidated_xlsx_has_the_estimates(case):
+    from theodoi.reporting.consolidation import render
+
+    ws = openpyxl.load_workbook(io.BytesIO(render(case.h1, "xlsx")))["Kinh phí"]
+    rows = {ws.cell(r, 1).value: (ws.cell(r, 2).value, ws.cell(r, 3).value)
+            for r in range(4, ws.max_row)}  # fmt: skip
+    assert rows["Ban Dân vận Tỉnh ủy"] == (32_500_000, 19_000_000)
+    assert rows["Xã Một A"] == (5_000_000, 0)
+    assert ws.cell(ws.max_row, 2).value.startswith("=SUM(B")
