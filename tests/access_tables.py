@@ -210,6 +210,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # begin budgets
     "budgets:plan": ({"pk": "plan"}, PLAN),
     "budgets:xlsx": ({"pk": "plan"}, PLAN),
+    "budgets:finance": ({"pk": "plan"}, PLAN),
     "budgets:detail": ({"pk": "detailed_plan"}, BUDGET),
     "budgets:add-line": ({"pk": "detailed_plan"}, BUDGET),
     "budgets:step": ({"pk": "detailed_plan", "step": "=submit"}, BUDGET),

@@ -73,6 +73,17 @@ def finance_unit(plan: Plan) -> Unit | None:
     return settings.finance_unit if settings else None
 
 
+@transaction.atomic
+def do_set_finance_unit(plan: Plan, unit: Unit | None, *, by: Any) -> BudgetSettings:
+    """Choose the unit asked for a finance opinion on each detailed plan (None: nobody)."""
+    settings, _created = BudgetSettings.objects.select_for_update().get_or_create(plan=plan)
+    settings.finance_unit = unit
+    settings._history_user = by
+    settings._change_reason = "finance reviewer"
+    settings.save()
+    return settings
+
+
 def led_work_items(plan: Plan, unit: Unit) -> Any:
     """The plan's work items the unit leads."""
     return WorkItem.objects.filter(

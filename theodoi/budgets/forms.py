@@ -37,3 +37,14 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=10_000,
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class FinanceForm(forms.Form):
+    finance_unit = forms.ModelChoiceField(
+        label=_("Finance reviewer"), queryset=None, required=False,
+        help_text=_("Asked for an opinion on each detailed plan before the decision."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["finance_unit"].queryset = units  # type: ignore[attr-defined]

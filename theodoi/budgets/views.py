@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from theodoi.core.workflow import Stale
 from theodoi.permissions import budgets as access
 from theodoi.permissions import plans as plan_access
+from theodoi.permissions import visible_units
 
 from . import actions, report
-from .forms import LineForm, OpenForm, StepForm
+from .forms import FinanceForm, LineForm, OpenForm, StepForm
 from .models import DetailedPlan
 from .summary import summarise
 
@@ -61,11 +62,18 @@ def plan_budgets(request: HttpRequest, pk: int) -> HttpResponse:
     summary = None
     if user.has_perm("budgets.view_summary", plan):
         summary = summarise(plan)
+    finance_form = None
+    if user.has_perm("budgets.configure_budgets", plan):
+        finance_form = FinanceForm(
+            initial={"finance_unit": actions.finance_unit(plan)},
+            units=visible_units(user).order_by("position", "name"),
+        )
     return render(
         request,
         "budgets/plan.html",
         {"plan": plan, "detailed": detailed, "form": form if units.exists() else None,
-         "summary": summary, "rows": summary.rows("unit") if summary else []},
+         "summary": summary, "rows": summary.rows("unit") if summary else [],
+         "finance_form": finance_form},
     )  # fmt: skip
 
 
@@ -75,6 +83,19 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(report.to_xlsx(summarise(plan)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="du-toan-{plan.pk}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def plan_finance(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.access_plan_budgets(request.user, pk, "configure")
+    form = FinanceForm(request.POST, units=visible_units(request.user))
+    if form.is_valid():
+        actions.do_set_finance_unit(plan, form.cleaned_data["finance_unit"], by=request.user)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("budgets:plan", plan.pk)
 
 
 def _context(request: HttpRequest, dp: DetailedPlan, line_form: Any = None) -> dict[str, Any]:

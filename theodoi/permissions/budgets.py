@@ -78,7 +78,13 @@ def runs_plan_budgets(user: AnyUser, plan: Any) -> bool:
     return reaches(user, plan.owner_id, Role.COORDINATOR, Role.VIEWER)
 
 
+@rules.predicate
+def coordinates_plan_budgets(user: AnyUser, plan: Any) -> bool:
+    return reaches(user, plan.owner_id, Role.COORDINATOR)
+
+
 rules.add_perm("budgets.view_summary", runs_plan_budgets)
+rules.add_perm("budgets.configure_budgets", coordinates_plan_budgets)
 
 
 def may_file(user: AnyUser, plan: Any, unit: Unit) -> bool:
@@ -148,9 +154,11 @@ def access_budget_line(user: AnyUser, pk: Any, action: str = "view") -> Any:
     return fetch(user, queryset, pk, ACTIONS["view"], _rule(action))
 
 
-def access_plan_budgets(user: AnyUser, pk: Any) -> Any:
-    """A plan whose budget summary the user reads (its coordinators and viewers)."""
+def access_plan_budgets(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A plan whose budget summary the user reads (its coordinators and viewers), or
+    whose finance reviewer it chooses (``configure``: its coordinators)."""
     from theodoi.plans.models import Plan
 
+    rule = {"view": "budgets.view_summary", "configure": "budgets.configure_budgets"}[action]
     queryset = Plan.objects.select_related("owner", "issuer")
-    return fetch(user, queryset, pk, "plans.view_plan", "budgets.view_summary")
+    return fetch(user, queryset, pk, "plans.view_plan", rule)

@@ -62,3 +62,19 @@ def test_plan_page_and_xlsx_for_the_coordinator(client, setup, django_assert_max
     assert response.status_code == 200 and response.content[:2] == b"PK"
     client.force_login(w.agency)
     assert client.get(f"/budgets/plans/{setup.plan.pk}/budgets.xlsx").status_code == 403
+
+
+def test_the_coordinator_chooses_the_finance_reviewer(client, setup):
+    w = setup.world
+    client.force_login(w.agency)
+    url = f"/budgets/plans/{setup.plan.pk}/finance/"
+    assert client.post(url, {"finance_unit": w.sotttt.pk}).status_code == 403
+    client.force_login(w.coordinator)
+    assert client.post(url, {"finance_unit": w.sotttt.pk}).status_code == 302
+    from theodoi.budgets.actions import finance_unit
+
+    assert finance_unit(setup.plan) == w.sotttt
+    client.post(url, {"finance_unit": ""})
+    assert finance_unit(setup.plan) is None
+    client.force_login(w.outsider)
+    assert client.post(url, {"finance_unit": ""}).status_code == 404
