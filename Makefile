@@ -44,7 +44,7 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
 		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
-		-i "thidua/*" -i "activities/*"
+		-i "thidua/*" -i "activities/*" -i "budgets/*" -i "directions/*" -i "register/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -58,6 +58,11 @@ messages: install
 	# begin activities
 	cd theodoi/activities && $(MAKEMESSAGES)
 	# end activities
+	# begin budgets
+	cd theodoi/budgets && $(MAKEMESSAGES)
+	cd theodoi/directions && $(MAKEMESSAGES)
+	cd theodoi/register && $(MAKEMESSAGES)
+	# end budgets
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

@@ -66,6 +66,10 @@ THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
 ACTIVITY = ("activities.view_activity", "activity")
 TARGET = ("activities.view_target", "target")
 # end activities
+# begin budgets
+BUDGET = ("budgets.view_detailedplan", "detailed_plan")
+MATTER = ("directions.view_matter", "matter")
+# end budgets
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -247,6 +251,16 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
     "activities:target": ({"pk": "target"}, TARGET),
     # end activities
+    # begin budgets
+    "budgets:plan": ({"pk": "plan"}, PLAN),
+    "budgets:xlsx": ({"pk": "plan"}, PLAN),
+    "budgets:finance": ({"pk": "plan"}, PLAN),
+    "budgets:detail": ({"pk": "detailed_plan"}, BUDGET),
+    "budgets:add-line": ({"pk": "detailed_plan"}, BUDGET),
+    "budgets:step": ({"pk": "detailed_plan", "step": "=submit"}, BUDGET),
+    "budgets:delete-line": ({"pk": "budget_line"}, ("budgets.view_detailedplan", "budget_line")),
+    "directions:detail": ({"pk": "matter"}, MATTER),
+    # end budgets
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -642,6 +656,30 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
     f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
     # end activities
+    # begin budgets
+    f"GET {V1}/plans/{{id}}/budgets": ({"id": "plan"}, PLAN, None),
+    f"POST {V1}/plans/{{id}}/budgets": ({"id": "plan"}, PLAN, {"note": "Kế hoạch chi tiết"}),
+    f"GET {V1}/plans/{{id}}/budget-summary": (
+        {"id": "plan", "by": "=unit", "period": "period"}, PLAN, None),
+    f"GET {V1}/budgets/{{id}}": ({"id": "detailed_plan"}, BUDGET, None),
+    f"PUT {V1}/budgets/{{id}}/lines": (
+        {"id": "detailed_plan"}, BUDGET, {"version": 1, "lines": []}),
+    f"POST {V1}/budgets/{{id}}/submit": ({"id": "detailed_plan"}, BUDGET, {"version": 1}),
+    f"POST {V1}/budgets/{{id}}/approve": ({"id": "detailed_plan"}, BUDGET, {"version": 1}),
+    f"POST {V1}/budgets/{{id}}/return": (
+        {"id": "detailed_plan"}, BUDGET, {"version": 1, "comment": "Sửa"}),
+    f"POST {V1}/budgets/{{id}}/opinion": (
+        {"id": "detailed_plan"}, BUDGET, {"version": 1, "comment": "Ý kiến"}),
+    f"POST {V1}/budgets/{{id}}/revise": (
+        {"id": "detailed_plan"}, BUDGET, {"version": 1, "comment": "Lý do"}),
+    f"POST {V1}/directions": ({}, PLAN, {"title": "Vấn đề mới", "plan": "@plan"}),
+    f"GET {V1}/directions/{{id}}": ({"id": "matter"}, MATTER, None),
+    f"POST {V1}/directions/{{id}}/direction": (
+        {"id": "matter"}, MATTER,
+        {"number": "2-TB/TU", "issued_on": "2018-04-01", "text": "Chỉ đạo"}),
+    f"POST {V1}/directions/follow-ups/{{id}}/close": (
+        {"id": "direction_follow_up"}, MATTER, {"note": "Đã xong"}),
+    # end budgets
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -656,6 +694,9 @@ API_WITHOUT_OBJECT = frozenset(
         f"GET {TV}/roster",
         # surveys: the list is scoped by the caller (``visible_surveys``).
         f"GET {V1}/surveys",
+        # begin budgets: scoped by the caller (``visible_matters``)
+        f"GET {V1}/directions",
+        # end budgets
     }
 )
 
@@ -688,6 +729,10 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("plans:proposal", f"GET {V1}/proposals/{{id}}"),
     ("plans:versions", f"GET {V1}/plans/{{id}}/versions"),
     # end proposals
+    # begin budgets
+    ("budgets:detail", f"GET {V1}/budgets/{{id}}"),
+    ("directions:detail", f"GET {V1}/directions/{{id}}"),
+    # end budgets
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -764,4 +809,12 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("plans.propose_plan", "plan"): {"coordinator", "agency", "district", "commune",
                                      "district_other", "commune_other"},
     # end proposals
+    # begin budgets: commune 1A's detailed plan: its reporter, the plan's coordinators and
+    # leadership viewers; the district scorer of district 1 reaches commune 1A too.
+    ("budgets.view_detailedplan", "detailed_plan"): {"coordinator", "viewer", "commune",
+                                                     "district"},
+    # The register of directions: the committee's coordinators and viewers, and the units
+    # assigned a follow-up (commune 1A, in district 1's reach).
+    ("directions.view_matter", "matter"): {"coordinator", "viewer", "commune", "district"},
+    # end budgets
 }

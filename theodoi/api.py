@@ -145,3 +145,7 @@ api.add_router("/v1/thidua/", "theodoi.thidua.api.router")
 # begin activities
 api.add_router("/v1/", "theodoi.activities.api.router")
 # end activities
+# begin budgets
+api.add_router("/v1/", "theodoi.budgets.api.router")
+api.add_router("/v1/", "theodoi.directions.api.router")
+# end budgets

@@ -108,6 +108,11 @@ INSTALLED_APPS = [
     # begin thidua
     "theodoi.thidua",
     # end thidua
+    # begin budgets
+    "theodoi.register",
+    "theodoi.budgets",
+    "theodoi.directions",
+    # end budgets
 ]
 
 MIDDLEWARE = [

@@ -475,6 +475,9 @@ def _twin_side(tag: str) -> Side:
     # begin activities
     o.update(_twin_activities(tag, u, o, commune))
     # end activities
+    # begin budgets
+    o.update(_twin_budgets(tag, u, o, users))
+    # end budgets
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
@@ -651,6 +654,43 @@ def _twin_activities(tag: str, u: dict[str, Unit], o: dict[str, Any], by: User) 
 
 
 # end activities
+# begin budgets --------------------------------------------------------------------
+
+
+def _twin_budgets(
+    tag: str, u: dict[str, Unit], o: dict[str, Any], users: dict[str, User]
+) -> dict[str, Any]:
+    """Commune 1A's detailed plan (a draft with a line), a matter put to the province's
+    Standing Committee with its direction and a follow-up for commune 1A, a numbered
+    document of the BTG's register."""
+    from theodoi.budgets import actions as budget_actions
+    from theodoi.directions import actions as direction_actions
+    from theodoi.register.actions import reserve
+
+    T = tag.upper()
+    dp = budget_actions.do_open_detailed_plan(
+        o["plan"], u["commune1a"], by=users["commune"],
+        lines=[budget_actions.LineIn(o["work_item"].pk, f"Hoạt động {T}", 12_500_000)],
+    )  # fmt: skip
+    matter = direction_actions.do_raise_matter(
+        u["province"], raised_by=u["btg"], by=users["coordinator"], title=f"Vấn đề {T}",
+        raised_on=date(2018, 3, 1), plan=o["plan"],
+    )  # fmt: skip
+    matter = direction_actions.do_record_direction(
+        matter, by=users["coordinator"], number=f"1-TB/{T}", issued_on=date(2018, 3, 10),
+        text=f"Chỉ đạo {T}",
+        follow_ups=[direction_actions.FollowUpIn(f"Thực hiện {T}", u["commune1a"])],
+    )  # fmt: skip
+    return {
+        "detailed_plan": dp,
+        "budget_line": dp.lines.get(),
+        "matter": matter,
+        "direction_follow_up": matter.follow_ups.get(),
+        "registered_document": reserve(u["btg"], "BC", symbol="BTGTU", key=f"twin-{tag}"),
+    }
+
+
+# end budgets ----------------------------------------------------------------------
 
 
 def make_twin_world() -> TwinWorld:

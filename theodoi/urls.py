@@ -24,6 +24,10 @@ urlpatterns = [
     # begin activities
     path("activities/", include("theodoi.activities.urls")),
     # end activities
+    # begin budgets
+    path("budgets/", include("theodoi.budgets.urls")),
+    path("directions/", include("theodoi.directions.urls")),
+    # end budgets
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -178,6 +178,8 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 from . import (  # noqa: E402, F401
     accounts,
     activities,
+    budgets,
+    directions,
     plans,
     portal,
     proposals,

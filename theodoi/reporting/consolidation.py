@@ -284,7 +284,9 @@ def subject(period: ReportingPeriod) -> str:
 
 # The export's choices: number, date, recipients, signer ------------------------------
 
-DEFAULT_RECIPIENTS = ["Thường trực Tỉnh ủy (b/c)", "Các cơ quan, đơn vị liên quan", "Lưu VP"]
+# begin budgets: "(để b/c)" as HD 36's recipients write it
+DEFAULT_RECIPIENTS = ["Thường trực Tỉnh ủy (để b/c)", "Các cơ quan, đơn vị liên quan", "Lưu VP"]
+# end budgets
 
 
 def recipient_lines(text: str) -> list[str]:
@@ -396,20 +398,32 @@ def to_docx(
     doc.heading("III. HẠN CHẾ, NGUYÊN NHÂN")
     _write(doc, written[sections.Key.SHORTCOMINGS])
     doc.heading("IV. KINH PHÍ")
-    doc.paragraph(
-        f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)} đồng."
-        " Dự toán kinh phí chưa được nhập vào hệ thống nên chưa so sánh được với dự toán."
-    )
-    if data.budget:
-        doc.table(
-            ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
-            [[u.name, "Chưa có", amount] for u, amount in data.budget],
-            widths_cm=[8.5, 3.5, 4.5],
-            total_row=["Tổng cộng", "", data.budget_total],
+    # begin budgets: the approved detailed plans' estimates beside the spending, and the
+    # Standing Committee's directions (theodoi.budgets, theodoi.directions).
+    from theodoi.budgets.report import budget_section
+    from theodoi.directions.report import directions_section
+
+    budgeted = budget_section(doc, period)
+    if not budgeted:
+        doc.paragraph(
+            f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)}"
+            " đồng. Chưa có kế hoạch chi tiết, dự toán kinh phí nào được phê duyệt."
         )
-    doc.heading(f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ {sections.next_window(period)[2].upper()}")
+        if data.budget:
+            doc.table(
+                ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
+                [[u.name, "Chưa có", amount] for u, amount in data.budget],
+                widths_cm=[8.5, 3.5, 4.5],
+                total_row=["Tổng cộng", "", data.budget_total],
+            )
+    asked = directions_section(doc, period, "V. CÁC NỘI DUNG XIN Ý KIẾN CHỈ ĐẠO CỦA THƯỜNG TRỰC")
+    # end budgets
+    parts = iter(["VI", "VII"] if asked else ["V", "VI"])
+    doc.heading(
+        f"{next(parts)}. PHƯƠNG HƯỚNG, NHIỆM VỤ {sections.next_window(period)[2].upper()}"
+    )
     _write(doc, written[sections.Key.OUTLOOK])
-    doc.heading("VI. KIẾN NGHỊ, ĐỀ XUẤT")
+    doc.heading(f"{next(parts)}. KIẾN NGHỊ, ĐỀ XUẤT")
     _write(doc, written[sections.Key.PROPOSALS])
     doc.closing(
         recipients_block(recipients or DEFAULT_RECIPIENTS),
@@ -579,15 +593,37 @@ def to_xlsx(data: Consolidated) -> bytes:
         "Kinh phí",
         [
             Column("Cơ quan, đơn vị", 36),
-            Column("Dự toán (đồng)", 16, "#,##0"),
+            Column("Dự toán (đồng)", 16, "#,##0", total=True),  # budgets
             Column("Đã sử dụng (đồng)", 18, "#,##0", total=True),
         ],
-        [[u.name, None, amount] for u, amount in data.budget],
-        heading="Kinh phí đã sử dụng (dự toán chưa có trong hệ thống)",
+        # begin budgets: the estimates of the approved detailed plans beside the spending
+        _budget_rows(data),
+        heading="Dự toán (kế hoạch chi tiết đã phê duyệt) và kinh phí đã sử dụng",
+        # end budgets
     )
     for ws in wb.worksheets:
         _fit_rows(ws)
     return workbook_bytes(wb)
+
+
+# begin budgets
+def _budget_rows(data: Consolidated) -> list[list[object]]:
+    """Per unit: its approved estimate (theodoi.budgets) and what its report says it spent."""
+    from theodoi.budgets.summary import summarise
+
+    estimates = {
+        int(r.key): r.estimate for r in summarise(data.period.plan, data.period).rows("unit")
+    }
+    spent = {u.pk: amount for u, amount in data.budget}
+    units = {u.pk: u for u, _amount in data.budget}
+    units.update({u.pk: u for u in data.expected if u.pk in estimates})
+    return [
+        [units[k].name, estimates.get(k), spent.get(k, 0)]
+        for k in sorted(units, key=lambda k: (units[k].position, units[k].name))
+    ]
+
+
+# end budgets
 
 
 def _fit_rows(ws: Any) -> None:
@@ -650,6 +686,16 @@ def do_start_export(
     """Record the export with the coordinator's choices (see ExportForm) and queue it."""
     from .tasks import build_export
 
+    # begin budgets: a DOCX without a number takes the next one of the issuer's register
+    if fmt == ConsolidatedExport.Format.DOCX and not choices.get("number"):
+        from theodoi.register.actions import reserve
+
+        owner = period.plan.owner
+        choices["number"] = reserve(
+            owner, "BC", symbol=owner.symbol or "BTGTU", key=f"reporting.period:{period.pk}",
+            title=subject(period), issued_on=choices.get("issued_on"), by=by,
+        ).code
+    # end budgets
     export = ConsolidatedExport.objects.create(
         period=period,
         format=fmt,

@@ -139,7 +139,7 @@ class ExportForm(forms.Form):
         regex=NUMBER_RE,
         max_length=40,
         required=False,
-        help_text=_("e.g. 15-BC/BTGTU; leave empty to fill it in by hand."),
+        help_text=_("e.g. 15-BC/BTGTU; leave empty for the next number of the register."),
         error_messages={"invalid": _("Write the number and symbol like 15-BC/BTGTU.")},
     )
     issued_on = forms.DateField(

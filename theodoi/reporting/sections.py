@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from theodoi.core.workflow import Stale, clean_reason
-from theodoi.plans.models import Assignment
+from theodoi.plans.models import Assignment, ChangeProposal
 
 from .models import ProgressEntry, ReportingPeriod, ReportSection
 from .narrative import Said, group_similar, merge_figures
@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 
 Key = ReportSection.Key
 S = ProgressEntry.Status
+# A change proposal's kind as the report words it (the report is a Vietnamese document).
+KIND_VI = {
+    "add": "Bổ sung nhóm công việc",
+    "change": "Điều chỉnh nhóm công việc",
+    "postpone": "Lùi thời hạn nhóm công việc",
+    "cancel": "Dừng thực hiện nhóm công việc",
+}
 
 
 @dataclass(frozen=True)
@@ -259,11 +266,33 @@ def outlook(data: Consolidated) -> list[Block]:
                 Block("bullet", f"{line.work_item} ({line.unit.name}; đạt {line.percent}%).")
             )
     adjust = [line for line in data.lines if line.status == S.CHANGE_PROPOSED]
-    if adjust:
+    pending = list(
+        ChangeProposal.objects.filter(
+            plan_id=period.plan_id,
+            state__in=[ChangeProposal.State.CONSULTING, ChangeProposal.State.SUBMITTED],
+        )
+        .select_related("unit", "work_item")
+        .order_by("created_at", "pk")
+    )
+    if adjust or pending:
         number += 1
         blocks.append(Block("h2", f"{number}. Xem xét các đề nghị điều chỉnh nhiệm vụ"))
+        for proposal in pending:
+            what = KIND_VI.get(proposal.kind, proposal.kind)
+            target = proposal.work_item or proposal.values.get("title", "")
+            blocks.append(
+                Block(
+                    "bullet",
+                    f"{what} {target} (đề xuất của {proposal.unit.name}"
+                    f" ngày {proposal.created_at:%d/%m/%Y}, đang xem xét).",
+                )
+            )
+        proposed = {(p.unit_id, p.work_item_id) for p in pending}
         for line in adjust:
-            blocks.append(Block("bullet", f"{line.work_item} (đề nghị của {line.unit.name})."))
+            if (line.unit.pk, line.work_item.pk) not in proposed:
+                blocks.append(
+                    Block("bullet", f"{line.work_item} (đề nghị của {line.unit.name}).")
+                )
     for source in OUTLOOK_SOURCES:
         more = source(period)
         if more:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import translation
@@ -87,24 +88,64 @@ def rankings_xlsx(within: Unit, period: results.Period, level: str) -> bytes:
     return workbook_bytes(wb)
 
 
-def bulletin_docx(province: Unit, month: date) -> bytes:
-    """The monthly tuyên vận bulletin of the province's BTG, in the Party format."""
+def bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any = None) -> bytes:
+    """The monthly tuyên vận bulletin of the province's BTG, in the Party format;
+    ``issue`` reserves its number in the BTG's register (a draft shows the number
+    reserved before, or room to write it)."""
     with translation.override("vi"):
-        return _bulletin_docx(province, month)
+        return _bulletin_docx(province, month, issue=issue, by=by)
 
 
-def _bulletin_docx(province: Unit, month: date) -> bytes:
+# begin budgets: numbers from the document register (theodoi.register) -----------------
+
+# Room to write the number by hand (the spaces survive strip() behind a zero-width space).
+BLANK_NUMBER = "\u200b" + "\u00a0" * 8
+
+
+def _number(
+    issuer: Unit, kind: str, symbol: str, key: str, title: str, *, issue: bool, by: Any
+) -> str:
+    """The document's number: reserved now when issued, else the one reserved before,
+    else room to write it by hand ("Số      -BT/BTGTU")."""
+    from theodoi.register.actions import reserve, reserved
+
+    if issue:
+        return reserve(issuer, kind, symbol=symbol, key=key, title=title, by=by).code
+    found = reserved(issuer, key)
+    return found.code if found else f"{BLANK_NUMBER}-{kind}/{symbol}"
+
+
+def bulletin_number(province: Unit, month: date, *, issue: bool = False, by: Any = None) -> str:
+    btg = province.children.filter(symbol="BTGTU").first() or province
+    return _number(
+        btg, "BT", "BTGTU", f"tuyenvan.bulletin:{province.pk}:{month:%Y-%m}",
+        f"Bản tin công tác tuyên vận tháng {month.month}/{month.year}", issue=issue, by=by,
+    )  # fmt: skip
+
+
+def section_number(district: Unit, month: date, *, issue: bool = False, by: Any = None) -> str:
+    return _number(
+        district, "BC", district.symbol or "HU", f"tuyenvan.section:{district.pk}:{month:%Y-%m}",
+        f"Công tác tuyên vận tháng {month.month}/{month.year}", issue=issue, by=by,
+    )  # fmt: skip
+
+
+# end budgets ---------------------------------------------------------------------------
+
+
+def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any = None) -> bytes:
     period = results.month_period(month)
     districts = results.rank_districts(province, period)
     bands = results.band_distribution(province, month)
     found = results.results_within(province, period)
     total = found.count()
     held = found.filter(meeting_held=True).count()
+    number = bulletin_number(province, month, issue=issue, by=by)  # budgets
     doc = PartyDocument(
         Letterhead(
             province.name.upper(),  # "TỈNH ỦY LÀO CAI"
             "BAN TUYÊN GIÁO",
-            f"{month.month:02d}-BT/BTGTU",
+            number,
             place_of(province),
             clock.today(),
         ),
@@ -161,7 +202,9 @@ def _bulletin_docx(province: Unit, month: date) -> bytes:
                 doc.bullet(line)
     doc.paragraph("")
     doc.closing(
-        ["Thường trực Tỉnh ủy (b/c);", "Các huyện ủy, thành ủy;", "Lưu VP, BTG."],
+        # begin budgets: "Nơi nhận" lines as HD 36 writes them: commas, a full stop last.
+        ["Thường trực Tỉnh ủy (để b/c),", "Các huyện ủy, thành ủy,", "Lưu VP, BTG."],
+        # end budgets
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
     return doc.to_bytes()
@@ -260,11 +303,12 @@ SECTION_COLUMNS = ["TT", "Xã, thị trấn", "Hội nghị", "Số người d�
 def district_section_docx(section: DistrictSection) -> bytes:
     district = section.district
     province = district.parent
+    number = section_number(district, section.month)  # budgets: reserved when sent
     doc = PartyDocument(
         Letterhead(
             f"ĐẢNG BỘ {province.name.upper().replace('TỈNH ỦY', 'TỈNH')}" if province else "",
             district.name.upper(),
-            f"{section.month.month:02d}-BC/{district.symbol or 'HU'}",
+            number,
             place_of(district, province),
             clock.today(),
         ),
@@ -283,7 +327,7 @@ def district_section_docx(section: DistrictSection) -> bytes:
     )
     doc.paragraph("")
     doc.closing(
-        ["Ban Tuyên giáo Tỉnh ủy (b/c);", "Lưu VP."],
+        ["Ban Tuyên giáo Tỉnh ủy (để b/c),", "Lưu Văn phòng Huyện ủy."],
         Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", ""),
     )
     return doc.to_bytes()

@@ -244,3 +244,31 @@ def test_the_2018_plan_lived_through_proposals_and_versions(loaded):
 
 
 # end proposals
+# begin budgets
+def test_detailed_plans_and_directions(loaded):
+    from collections import Counter
+    from io import BytesIO
+
+    from docx import Document
+
+    from theodoi.budgets.models import DetailedPlan
+    from theodoi.directions.models import Matter
+    from theodoi.reporting.consolidation import render
+    from theodoi.reporting.models import ReportingPeriod
+
+    plan = Plan.objects.get(number="112-KH/TU")
+    states = Counter(DetailedPlan.objects.filter(plan=plan).values_list("state", flat=True))
+    assert states["finance"] == 1 and states["submitted"] == 1  # two still waiting
+    assert states["approved"] >= 15
+    bdv = DetailedPlan.objects.get(plan=plan, unit__key="lc2018:agency:BDV")
+    assert bdv.history.filter(state="returned").exists()  # returned once, then approved
+    matters = dict(Matter.objects.values_list("title", "state"))
+    assert sorted(matters.values()) == ["awaiting", "directed", "directed"]
+    assert any("hai chức danh" in t and s == "awaiting" for t, s in matters.items())
+    h1 = ReportingPeriod.objects.get(plan=plan, code="2018-H1")
+    text = "\n".join(p.text for p in Document(BytesIO(render(h1, "docx"))).paragraphs)
+    assert "Dự toán kinh phí theo kế hoạch chi tiết đã được phê duyệt" in text
+    assert "Các nội dung đã xin ý kiến, đang chờ chỉ đạo" in text
+
+
+# end budgets

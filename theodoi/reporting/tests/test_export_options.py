@@ -61,7 +61,7 @@ def test_page_offers_defaults_and_stores_the_choices(client, filled, head):  # n
     client.force_login(w.coordinator)
     page = client.get(f"/reporting/periods/{filled.h1.pk}/").content.decode()
     assert 'value="2018-07-15"' in page
-    assert "Thường trực Tỉnh ủy (b/c)" in page
+    assert "Thường trực Tỉnh ủy (để b/c)" in page
     assert 'value="TRƯỞNG BAN"' in page and 'value="Giàng Seo Phử"' in page
     response = client.post(
         f"/reporting/periods/{filled.h1.pk}/export/",
@@ -135,10 +135,12 @@ def test_defaults_without_choices_and_without_a_head(client, filled):  # noqa: F
     export = ConsolidatedExport.objects.get()
     assert export.issued_on == date(2018, 7, 15)
     left, right, _body, _tables, recipients, signature = _docx(_download(client, export))
-    assert left[-1].replace("\u200b", "").replace("\xa0", " ").split() == ["Số", "-BC/BTGTU"]
+    # The number without a choice is the next of the BTG's register (issue 9).
+    assert export.number == "01-BC/BTGTU"
+    assert left[-1] == "Số 01-BC/BTGTU"
     assert right[-1] == "Lào Cai, ngày 15 tháng 7 năm 2018"
     assert recipients[1:] == [
-        "- Thường trực Tỉnh ủy (b/c),",
+        "- Thường trực Tỉnh ủy (để b/c),",
         "- Các cơ quan, đơn vị liên quan,",
         "- Lưu VP.",
     ]
@@ -227,7 +229,7 @@ def test_api_export_choices_and_defaults(client, filled, head):  # noqa: F811
     data = client.post(url, {"format": "docx"}, content_type=JSON).json()
     assert data["issued_on"] == "2018-07-15"
     assert data["recipients"] == [
-        "Thường trực Tỉnh ủy (b/c)",
+        "Thường trực Tỉnh ủy (để b/c)",
         "Các cơ quan, đơn vị liên quan",
         "Lưu VP",
     ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -110,7 +111,12 @@ def trend(request: HttpRequest, commune_id: int) -> HttpResponse:
 def bulletin(request: HttpRequest, month: str) -> HttpResponse:
     within = access.access_bulletin(request.user)
     the_month = access.parse_month_key(month)
-    data = documents.bulletin_docx(within, the_month)
+    # begin budgets: a POST issues the bulletin: its number is reserved in the register
+    issue = request.method == "POST"
+    if issue and not request.user.has_perm("tuyenvan.accept_district", within):
+        raise PermissionDenied
+    data = documents.bulletin_docx(within, the_month, issue=issue, by=request.user)
+    # end budgets
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -84,6 +84,9 @@ def district_section(request: HttpRequest, district_id: int, month: str) -> Http
         return response
     if request.method == "POST":
         try:
+            # begin budgets: sending issues the section: its number from the register
+            documents.section_number(district, the_month, issue=True, by=request.user)
+            # end budgets
             actions.do_send_district_section(district, the_month, section, by=request.user)
         except ValidationError as error:
             show_errors(request, error)
