@@ -169,3 +169,6 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 # The app modules register their rules on import.
 from . import accounts, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
 
+# begin home
+from . import home as home  # noqa: E402
+# end home

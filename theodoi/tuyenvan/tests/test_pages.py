@@ -244,7 +244,10 @@ def test_explanation_appeal_answer_approve_accept_close_reopen(client, tv):
     )
     appeal.refresh_from_db()
     assert appeal.outcome == "changed"
+    # The explanation window is still open: approving says it closes it.
     client.post(month_url(tv, suffix="approve/"))
+    assert MonthlyResult.objects.get(commune=tv.commune1a).status == "open"
+    client.post(month_url(tv, suffix="approve/"), {"close_window": "1"})
     assert MonthlyResult.objects.get(commune=tv.commune1a).status == "approved"
     # Approved: locked for the commune.
     client.logout()

@@ -141,6 +141,9 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
             "can_send": user.has_perm("tuyenvan.send_submission", cm),
             "moves": _moves(user, cm, result),
+            # begin home: approving inside the explanation window closes it (point 10)
+            "window_closes": actions.window_open_until(cm.commune, cm.month),
+            # end home
             "submission_form": SubmissionForm(),
             "reason_form": ReasonForm(),
         },
@@ -230,7 +233,12 @@ def month_action(request: HttpRequest, commune_id: int, month: str, action: str)
     cm = access.access_commune_month(request.user, commune_id, month, rule)
     try:
         actions.do_month_step(
-            cm.commune, cm.month, action, reason=request.POST.get("reason", ""), by=request.user
+            cm.commune,
+            cm.month,
+            action,
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+            close_window=request.POST.get("close_window") == "1",
         )
     except ValidationError as error:
         show_errors(request, error)
