@@ -170,12 +170,10 @@ def _report_moved(report: Any, step: str, by: Any, reason: str) -> None:
     }
     messages: dict[str, Render] = {
         "accept": lambda: _("Your report %(period)s (%(unit)s) was accepted.") % values,
-        "return": lambda: _(
-            "Your report %(period)s (%(unit)s) was returned for correction: %(comment)s"
-        )
-        % values,
-        "reopen": lambda: _("Your report %(period)s (%(unit)s) was reopened: %(comment)s")
-        % values,
+        "return": lambda: (
+            _("Your report %(period)s (%(unit)s) was returned for correction: %(comment)s") % values
+        ),
+        "reopen": lambda: _("Your report %(period)s (%(unit)s) was reopened: %(comment)s") % values,
     }
     if step not in messages:
         return

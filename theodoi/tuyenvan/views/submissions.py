@@ -67,9 +67,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     received = received.select_related("sender", "recipient").order_by("-sent_at", "-pk")[
         :INBOX_ROWS
     ]
-    return render(
-        request, "tuyenvan/inbox.html", {"received": received, "unopened": unopened}
-    )
+    return render(request, "tuyenvan/inbox.html", {"received": received, "unopened": unopened})
 
 
 @login_required
