@@ -76,8 +76,8 @@ class Section:
 
     @property
     def todo(self) -> int:
-        """How many things the section asks to do (information lines excluded)."""
-        return sum(line.total for line in self.lines if line.urgency < INFO)
+        """How many things the section asks to do now (coming and information lines excluded)."""
+        return sum(line.total for line in self.lines if line.urgency < SOON)
 
 
 def _sorted(lines: list[Line]) -> list[Line]:
@@ -182,6 +182,19 @@ def _own_reports(user: Any, today: date) -> list[Line]:
                         detail=_("Returned with this comment: %(comment)s")
                         % {"comment": report.comment or "—"},
                         when=period.due,
+                    )
+                )
+            elif report.state == ProgressReport.State.SUBMITTED:
+                lines.append(
+                    Line(
+                        INFO,
+                        _("The report %(period)s (%(plan)s) of %(unit)s waits for the decision")
+                        % values,
+                        url=report.get_absolute_url(),
+                        detail=_("submitted %(day)s")
+                        % {"day": _d(timezone.localdate(report.submitted_at))}
+                        if report.submitted_at
+                        else "",
                     )
                 )
             elif report.state == ProgressReport.State.DRAFT:
@@ -633,26 +646,7 @@ def _coordinator(user: Any, today: date) -> Section:
         )
         for r in waiting
     ]
-    # Reports owed and not received, overdue: the plans the user coordinates.
-    overdue = (
-        ProgressReport.objects.filter(
-            period__plan_id__in=scope.overseen_plan_ids(user, Role.COORDINATOR),
-            period__due__lt=today,
-            state__in=(ProgressReport.State.DRAFT, ProgressReport.State.RETURNED),
-        )
-        .select_related("period__plan", "unit")
-        .order_by("period__due", "unit__name")
-    )
-    late = [
-        Line(
-            OVERDUE,
-            f"{r.unit.name} · {r.period.title}",
-            url=r.get_absolute_url(),
-            detail=r.get_state_display(),
-            when=r.period.due,
-        )
-        for r in overdue
-    ]
+    late = _overdue_reports(user, today)
     # Tuyên vận: districts whose communes are all approved (to accept), months to close.
     previous, _current = _scored_months(today)
     districts: dict[int, dict[str, Any]] = defaultdict(
@@ -726,6 +720,50 @@ def _coordinator(user: Any, today: date) -> Section:
             (reverse("tuyenvan:index"), _("Tuyên vận")),
         ],
     )
+
+
+def _overdue_reports(user: Any, today: date) -> list[Line]:
+    """Reports owed to the plans the user coordinates, past due and not submitted
+    (never started, draft or returned), of periods due in the last 180 days."""
+    from theodoi.reporting.models import ProgressReport, ReportingPeriod
+    from theodoi.reporting.periods import owing_by_period
+
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan_id__in=scope.overseen_plan_ids(user, Role.COORDINATOR),
+            due__lt=today,
+            due__gte=today - timedelta(days=180),
+        ).select_related("plan")
+    )
+    if not periods:
+        return []
+    owing = owing_by_period(periods)
+    reports = {
+        (r.period_id, r.unit_id): r
+        for r in ProgressReport.objects.filter(period__in=periods).only(
+            "pk", "period_id", "unit_id", "state"
+        )
+    }
+    units = Unit.objects.in_bulk({u for ids in owing.values() for u in ids})
+    lines = []
+    open_states = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
+    for period in periods:
+        for unit_id in owing.get(period.pk, ()):
+            report = reports.get((period.pk, unit_id))
+            if report is not None and report.state not in open_states:
+                continue
+            lines.append(
+                Line(
+                    OVERDUE,
+                    f"{units[unit_id].name} · {period.title}",
+                    url=report.get_absolute_url()
+                    if report
+                    else reverse("reporting:period", args=[period.pk]),
+                    detail=report.get_state_display() if report else _("not started"),
+                    when=period.due,
+                )
+            )
+    return lines
 
 
 # -- leadership viewer -------------------------------------------------------------------
