@@ -627,7 +627,6 @@ def _official(user: Any, today: date) -> Section:
 
 
 def _coordinator(user: Any, today: date) -> Section:
-    from theodoi.reporting.models import ProgressReport
     from theodoi.tuyenvan.models import MonthlyResult
 
     waiting = list(

@@ -73,7 +73,9 @@ def test_digest_and_off_send_no_immediate_email(setup):
     assert send_digests() == 0  # nothing new since
     NotificationPreference.objects.filter(user=w.agency).update(email="off")
     reporting.do_reopen_report(
-        reporting.do_accept_report(reporting.do_submit_report(report, by=w.agency), by=w.coordinator),
+        reporting.do_accept_report(
+            reporting.do_submit_report(report, by=w.agency), by=w.coordinator
+        ),
         by=w.coordinator,
         reason="Cần bổ sung",
     )
@@ -132,3 +134,25 @@ def test_the_preferences_page(client, world):
     pref = NotificationPreference.objects.get(user=world.agency)
     assert (pref.email, pref.language) == ("off", "en")
     assert client.post("/account/notifications/", {"email": "x"}).status_code == 200
+
+
+def test_reminders_are_in_the_recipients_language_whatever_the_workers(setup):
+    """A worker or cron job runs in English (no request): each recipient still
+    reads its reminder in its language, Vietnamese unless it chose English."""
+    from django.utils import translation
+
+    from theodoi.reporting.reminders import send_reminders
+    from theodoi.testing import make_user
+    from theodoi.units.models import Membership
+
+    w = setup.world
+    english = make_user("so-reporter", email="so@example.org")
+    Membership.objects.create(user=english, unit=w.sotttt, role="agency")
+    NotificationPreference.objects.create(user=english, language="en")
+    mail.outbox.clear()
+    with translation.override("en"):
+        send_reminders(date(2018, 7, 11))
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "quá hạn 1 ngày" in subjects[w.agency.email]
+    assert "1 days overdue" in subjects["so@example.org"]
+    assert any("quá hạn" in t for t in _texts(w.agency))

@@ -75,7 +75,10 @@ def test_approving_inside_the_window_is_refused_unless_confirmed(client, tv):
     assert opens == date(2018, 4, 2) and closes > opens
     client.force_login(tv.district)
     page = client.get(_month_url(tv)).content.decode()
-    assert "đang mở đến hết ngày " + closes.strftime("%d/%m/%Y") in page and 'name="close_window"' in page
+    assert (
+        "đang mở đến hết ngày " + closes.strftime("%d/%m/%Y") in page
+        and 'name="close_window"' in page
+    )
     client.post(_month_url(tv, suffix="approve/"))
     assert MonthlyResult.objects.get(commune=tv.commune1a).status == "open"
     # The commune can still explain.
