@@ -46,7 +46,7 @@ def _follow(client, html):
 ROLES = ["coordinator", "agency", "district", "commune", "official", "viewer", "admin"]
 
 
-@pytest.mark.parametrize("username", ROLES + ["tv.xa", "tv.huyen", "tv.btg"])
+@pytest.mark.parametrize("username", [*ROLES, "tv.xa", "tv.huyen", "tv.btg"])
 def test_every_role_has_its_home_in_bounded_queries(demo, client, username):
     _user, html, queries = _home(client, username)
     assert queries <= MAX_QUERIES, queries
