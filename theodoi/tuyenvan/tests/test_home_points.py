@@ -142,3 +142,35 @@ def test_only_district_scorers_approve_in_bulk(client, tv, who):
     )
     assert page.status_code == 200
     assert MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH).status == "open"
+
+
+# -- rankings: a period picker, and provisional marks ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [("06/2018", "2018-06"), ("6/2018", "2018-06"), ("6-2018", "2018-06"),
+     ("Q2/2018", "2018-Q2"), ("Quý 2/2018", "2018-Q2"), ("2018-Q2", "2018-Q2"), ("2018", "2018")],
+)  # fmt: skip
+def test_a_period_written_as_people_write_it_is_read(written, key):
+    from theodoi.tuyenvan.views.rankings import normalize_period
+
+    assert normalize_period(written) == key
+
+
+def test_rankings_take_06_2018_and_mark_open_months_provisional(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.coordinator)
+    page = client.get("/tuyenvan/rankings/", {"period": "03/2018"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<select id="r-period" name="period">' in html
+    assert '<option value="2018-03" selected>' in html
+    assert "tạm tính" in html  # March is open
+    MonthlyResult.objects.filter(month=MONTH).update(status=MonthlyResult.Status.CLOSED)
+    html = client.get("/tuyenvan/rankings/", {"period": "2018-03"}).content.decode()
+    assert "tạm tính" not in html
+    # Not a period at all: the month being scored, with a message, never a 404.
+    response = client.get("/tuyenvan/rankings/", {"period": "tháng sáu"})
+    assert response.status_code == 200 and "không phải là một kỳ" in response.content.decode()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from theodoi.core import clock
 from theodoi.core.apikit import Year
@@ -21,12 +24,55 @@ from .common import default_month, query_value
 LEVELS = ("commune", "district")
 
 
+# begin home: the period as people write it ("06/2018", "Q2/2018", "Quý 2/2018", "6-2018")
+_WRITTEN = (
+    (re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$"), "{1}-{0:0>2}"),
+    (re.compile(r"^\s*(?:q|quý|quy)\s*([1-4])\s*[/.-]?\s*(\d{4})\s*$", re.I), "{1}-Q{0}"),
+    (re.compile(r"^\s*(\d{4})\s*[/.-]?\s*(?:q|quý|quy)\s*([1-4])\s*$", re.I), "{0}-Q{1}"),
+)
+
+
+def normalize_period(text: str) -> str:
+    """A period key ('2018-06', '2018-Q2', '2018') from the ways people write one."""
+    for pattern, key in _WRITTEN:
+        found = pattern.match(text)
+        if found:
+            return key.format(*found.groups())
+    return text.strip()
+
+
+def period_choices(year: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The picker's periods around ``year``: each year's months, quarters and the year."""
+    today = clock.today()
+    groups = []
+    for y in range(max(year, today.year), min(year, today.year) - 2, -1):
+        options = [(f"{y}", _("Year %(y)s") % {"y": y})]
+        options += [
+            (f"{y}-Q{q}", _("Quarter %(q)s/%(y)s") % {"q": q, "y": y}) for q in range(4, 0, -1)
+        ]
+        options += [(f"{y}-{m:02d}", f"{m:02d}/{y}") for m in range(12, 0, -1)]
+        groups.append((str(y), options))
+    return groups
+
+
+# end home
+
+
 def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
-    """The period, level and unit a ranking is asked for (the access layer decides the unit)."""
+    """The period, level and unit a ranking is asked for (the access layer decides the unit).
+
+    A period written another way ("06/2018") is read as such; one that is not a
+    period at all falls back to the month being scored, with a message."""
+    asked = normalize_period(request.GET.get("period") or "") or month_key(default_month())
     try:
-        period = results.parse_period(request.GET.get("period") or month_key(default_month()))
+        period = results.parse_period(asked)
     except ValueError:
-        raise Http404 from None
+        messages.error(
+            request,
+            _("“%(text)s” is not a period: showing %(month)s.")
+            % {"text": asked[:20], "month": default_month().strftime("%m/%Y")},
+        )
+        period = results.parse_period(month_key(default_month()))
     level = request.GET.get("level", "commune")
     if level not in LEVELS:
         raise Http404
@@ -45,6 +91,12 @@ def rankings(request: HttpRequest) -> HttpResponse:
     )
     full = user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
+        # begin home: a picker, and open months marked provisional
+        "period_choices": period_choices(period.start.year),
+        "provisional": results.results_within(within, period)
+        .exclude(status=MonthlyResult.Status.CLOSED)
+        .exists(),
+        # end home
         "period": period,
         "level": level,
         "within": within,
