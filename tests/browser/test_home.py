@@ -118,7 +118,11 @@ def _main_pages(base: str) -> list[tuple[str, str]]:
 
     plan = Plan.objects.order_by("pk").first()
     report = ProgressReport.objects.filter(state="submitted").order_by("pk").first()
-    result = MonthlyResult.objects.filter(month="2018-06-01").order_by("pk").first()
+    result = (
+        MonthlyResult.objects.filter(month="2018-06-01", district__name="Huyện ủy Bát Xát")
+        .order_by("pk")
+        .first()
+    )
     roster = RosterRound.objects.order_by("pk").first()
     commune = Unit.objects.get(name="Xã Phú Nhuận")
     return [
