@@ -308,7 +308,6 @@ def _commune(user: Any, today: date) -> Section:
             ),
         ).select_related("criterion", "commune")[:10]
     )
-    kinds = dict(Submission.Kind.choices)
     lines: list[Line] = []
     for commune in communes:
         for month in months:
@@ -335,11 +334,15 @@ def _commune(user: Any, today: date) -> Section:
             for kind in EXPECTED_SUBMISSIONS:
                 if (commune.pk, month, kind) in sent:
                     continue
+                text = (
+                    _("Send the monthly report of %(month)s")
+                    if kind == Submission.Kind.REPORT
+                    else _("Send the related documents of %(month)s")
+                )
                 lines.append(
                     Line(
                         late,
-                        _("Send the %(what)s of %(month)s")
-                        % {**values, "what": str(kinds[kind]).lower()},
+                        text % values,
                         url=month_url + "#send",
                         detail=_("due %(due)s") % {"due": _d(due)},
                         when=due,
