@@ -106,9 +106,14 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
         names = []
         for role in roles:
             names += [n for n in ROLE_MENUS[role] if n not in names]
-    if REPORTS in names and not (
-        {Role.COORDINATOR, Role.VIEWER, Role.AGENCY_REPORTER} & set(roles)
-        or permissions.reporting.reporting_units(user).filter(assignments__isnull=False).exists()
+    # A commune reports its month under Tuyên vận: "Reports" only if it also owes
+    # progress reports on a plan (one query, for the commune's menu only).
+    if (
+        REPORTS in names
+        and set(roles) <= {Role.COMMUNE_REPORTER, Role.OFFICIAL}
+        and not permissions.reporting.reporting_units(user)
+        .filter(assignments__isnull=False)
+        .exists()
     ):
         names.remove(REPORTS)
     entries = _app_entries()
