@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +55,7 @@ class Line:
     post: bool = False
     children: list[Line] = field(default_factory=list)
     count: int | None = None
+    plan_id: int | None = None
 
     @property
     def badge(self) -> tuple[str, str]:
@@ -724,7 +725,7 @@ def _coordinator(user: Any, today: date) -> Section:
     )
 
 
-def _overdue_reports(user: Any, today: date) -> list[Line]:
+def _overdue_reports(user: Any, today: date, role: str = Role.COORDINATOR) -> list[Line]:
     """Reports owed to the plans the user coordinates, past due and not submitted
     (never started, draft or returned), of periods due in the last 180 days."""
     from theodoi.reporting.models import ProgressReport, ReportingPeriod
@@ -732,7 +733,7 @@ def _overdue_reports(user: Any, today: date) -> list[Line]:
 
     periods = list(
         ReportingPeriod.objects.filter(
-            plan_id__in=scope.overseen_plan_ids(user, Role.COORDINATOR),
+            plan_id__in=scope.overseen_plan_ids(user, role),
             due__lt=today,
             due__gte=today - timedelta(days=180),
         ).select_related("plan")
@@ -763,6 +764,7 @@ def _overdue_reports(user: Any, today: date) -> list[Line]:
                     else reverse("reporting:period", args=[period.pk]),
                     detail=report.get_state_display() if report else _("not started"),
                     when=period.due,
+                    plan_id=period.plan_id,
                 )
             )
     return lines
@@ -772,25 +774,15 @@ def _overdue_reports(user: Any, today: date) -> list[Line]:
 
 
 def _viewer(user: Any, today: date) -> Section:
-    from theodoi.reporting.models import ProgressReport
-
     previous, _current = _scored_months(today)
     plans = list(
         permissions.reporting.visible_reporting_plans(user)
         .filter(pk__in=scope.overseen_plan_ids(user, Role.VIEWER))
         .order_by("-pk")[:5]
     )
-    late = dict(
-        ProgressReport.objects.filter(
-            period__plan__in=plans,
-            period__due__lt=today,
-            state__in=(ProgressReport.State.DRAFT, ProgressReport.State.RETURNED),
-        )
-        .values("period__plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("period__plan_id", "n")
-    )
+    late: dict[int, int] = defaultdict(int)
+    for line in _overdue_reports(user, today, Role.VIEWER):
+        late[line.plan_id or 0] += 1
     lines = [
         Line(
             INFO,

@@ -120,3 +120,10 @@ def test_menus_follow_the_role(demo, client):
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     labels = re.findall(r">([^<]+)</a>", menu)
     assert labels[:3] == ["Báo cáo", "Kế hoạch", "Tuyên vận"]
+
+
+def test_the_viewer_and_the_coordinator_count_the_same_overdue_reports(demo, client):
+    _user, coordinator, _ = _home(client, "coordinator")
+    _user, viewer, _ = _home(client, "viewer")
+    overdue = re.search(r"Báo cáo quá hạn chưa gửi: (\d+)", coordinator).group(1)
+    assert f"{overdue} báo cáo quá hạn" in viewer

@@ -174,3 +174,15 @@ def test_rankings_take_06_2018_and_mark_open_months_provisional(client, tv):
     # Not a period at all: the month being scored, with a message, never a 404.
     response = client.get("/tuyenvan/rankings/", {"period": "tháng sáu"})
     assert response.status_code == 200 and "không phải là một kỳ" in response.content.decode()
+
+
+def test_the_missing_self_assessment_badge_is_a_link_for_the_commune(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    assert "self" in MonthlyResult.objects.get(commune=tv.commune1a).missing_sources
+    sheet = _month_url(tv, suffix="sheet/self/")
+    client.force_login(tv.commune)
+    assert f'<a class="badge s-missing" href="{sheet}">' in client.get(_month_url(tv)).content.decode()
+    client.force_login(tv.viewer)  # who cannot fill it reads a badge, not a link
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'href="{sheet}"' not in page and "s-missing" in page
