@@ -182,7 +182,8 @@ def test_the_missing_self_assessment_badge_is_a_link_for_the_commune(client, tv)
     assert "self" in MonthlyResult.objects.get(commune=tv.commune1a).missing_sources
     sheet = _month_url(tv, suffix="sheet/self/")
     client.force_login(tv.commune)
-    assert f'<a class="badge s-missing" href="{sheet}">' in client.get(_month_url(tv)).content.decode()
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'<a class="badge s-missing" href="{sheet}">' in page
     client.force_login(tv.viewer)  # who cannot fill it reads a badge, not a link
     page = client.get(_month_url(tv)).content.decode()
     assert f'href="{sheet}"' not in page and "s-missing" in page
