@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -61,18 +60,13 @@ def period_choices(year: int) -> list[tuple[str, list[tuple[str, str]]]]:
 def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
     """The period, level and unit a ranking is asked for (the access layer decides the unit).
 
-    A period written another way ("06/2018") is read as such; one that is not a
-    period at all falls back to the month being scored, with a message."""
+    A period written as people write it ("06/2018", "Quý 2/2018") is read as such;
+    anything else is not a period (404, as a bad id is)."""
     asked = normalize_period(request.GET.get("period") or "") or month_key(default_month())
     try:
         period = results.parse_period(asked)
     except ValueError:
-        messages.error(
-            request,
-            _("“%(text)s” is not a period: showing %(month)s.")
-            % {"text": asked[:20], "month": default_month().strftime("%m/%Y")},
-        )
-        period = results.parse_period(month_key(default_month()))
+        raise Http404 from None
     level = request.GET.get("level", "commune")
     if level not in LEVELS:
         raise Http404
