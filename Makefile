@@ -44,7 +44,8 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
 		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
-		-i "thidua/*" -i "activities/*" -i "budgets/*" -i "directions/*" -i "register/*"
+		-i "thidua/*" -i "activities/*" -i "budgets/*" -i "directions/*" -i "register/*" \
+		-i "home/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -63,6 +64,9 @@ messages: install
 	cd theodoi/directions && $(MAKEMESSAGES)
 	cd theodoi/register && $(MAKEMESSAGES)
 	# end budgets
+	# begin home
+	cd theodoi/home && $(MAKEMESSAGES)
+	# end home
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \

@@ -184,6 +184,11 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "tuyenvan:trend": ({}, ("tuyenvan.view_results", "unit")),
     # Takes only a month; its object comes in the query (PAGE_QUERIES).
     "tuyenvan:bulletin": ({}, None),
+    # begin home
+    # Takes only a month; it lists and approves the caller's own communes (its
+    # district scorer reach), so another province's objects never appear.
+    "tuyenvan:bulk-approve": ({}, None),
+    # end home
     # portal ----------------------------------------------------------------------
     # Public reading: a live article and every category are readable by anyone,
     # including the other province (PUBLIC); its editorial queue (a draft), its

@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "theodoi.budgets",
     "theodoi.directions",
     # end budgets
+    # begin home
+    "theodoi.home",
+    # end home
 ]
 
 MIDDLEWARE = [
@@ -154,7 +157,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "theodoi.core.context_processors.navigation",
+                # begin home: the role menus (theodoi.core's navigation, ordered per role)
+                "theodoi.home.menus.navigation",
+                # end home
             ],
         },
     }

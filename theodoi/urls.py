@@ -6,10 +6,24 @@ from django.views.i18n import JavaScriptCatalog
 
 from theodoi.api import api
 from theodoi.core import views as core_views
-from theodoi.portal.views import front
+
+# begin home
+from theodoi.home import views as home_views
+from theodoi.portal import views as portal_views
+
+
+def front(request):  # type: ignore[no-untyped-def]
+    """``/``: the portal for visitors, the role home (theodoi.home) when signed in."""
+    if request.user.is_authenticated:
+        return home_views.home(request)
+    return portal_views.home(request)
+
+
+# end home
 
 urlpatterns = [
     path("", front, name="front"),  # the portal for visitors, the work home when signed in
+    path("", include("theodoi.home.urls")),  # home
     path("", include("theodoi.core.urls")),
     path("units/", include("theodoi.units.urls")),
     path("plans/", include("theodoi.plans.urls")),

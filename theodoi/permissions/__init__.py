@@ -180,6 +180,7 @@ from . import (  # noqa: E402, F401
     activities,
     budgets,
     directions,
+    home,
     plans,
     portal,
     proposals,

@@ -7,13 +7,17 @@ the job twice on a day never sends twice.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from theodoi import permissions
@@ -34,14 +38,34 @@ def _log_once(
         return None
 
 
-def _notify(users: list[User], subject: str, body: str, url: str, email: bool) -> None:
-    Notification.objects.bulk_create([Notification(user=u, text=subject, url=url) for u in users])
-    if not email:
-        return
+def _recipients_preferences(users: list[User]) -> dict[int, tuple[str, bool]]:
+    """Each user's (language, wants e-mail now): the notification preferences of
+    theodoi.home when installed; Vietnamese and e-mail otherwise."""
+    found = {u.pk: (settings.LANGUAGE_CODE, True) for u in users}
+    if apps.is_installed("theodoi.home"):
+        from theodoi.home.models import NotificationPreference
+
+        for pref in NotificationPreference.objects.filter(user__in=users):
+            found[pref.user_id] = (pref.language, pref.email == pref.Email.IMMEDIATE)
+    return found
+
+
+def _notify(
+    users: list[User], subject: Callable[[], str], body: Callable[[], str], url: str, email: bool
+) -> None:
+    """Tell ``users``: each text rendered in the recipient's language (a cron job
+    or a queue worker has no request, hence no language of its own)."""
+    prefs = _recipients_preferences(users)
     link = settings.SITE_URL.rstrip("/") + url
+    rows = []
     for user in users:
-        if user.email:
-            send_mail(subject, f"{body}\n\n{link}", None, [user.email], fail_silently=True)
+        language, wants_email = prefs[user.pk]
+        with translation.override(language):
+            text, long_text = str(subject()), str(body())
+        rows.append(Notification(user=user, text=text[:500], url=url))
+        if email and wants_email and user.email:
+            send_mail(text, f"{long_text}\n\n{link}", None, [user.email], fail_silently=True)
+    Notification.objects.bulk_create(rows)
 
 
 def offsets(config: ReminderSettings) -> set[int]:
@@ -63,6 +87,10 @@ def send_reminders(today: date) -> int:
         sent += _remind_units(plan, config, periods, today)
         if config.coordinator_digest:
             _digest(plan, config, periods, today)
+    if apps.is_installed("theodoi.home"):  # the notifications' daily digests
+        from theodoi.home.notify import send_digests
+
+        send_digests()
     return sent
 
 
@@ -98,26 +126,37 @@ def _remind_units(
                 continue
             if _log_once(f"report:{period.pk}:{unit_id}:{today}", plan, today, report) is None:
                 continue
-            unit = units[unit_id]
-            if late_by < 0:
-                subject = _("The report %(period)s of %(unit)s is due in %(days)s days (%(due)s).")
-            elif late_by == 0:
-                subject = _("The report %(period)s of %(unit)s is due today (%(due)s).")
-            else:
-                subject = _(
-                    "The report %(period)s of %(unit)s is %(days)s days overdue (due %(due)s)."
-                )
-            subject = subject % {
+            values = {
                 "period": period.title,
-                "unit": unit.name,
+                "unit": units[unit_id].name,
                 "days": abs(late_by),
                 "due": period.due.strftime("%d/%m/%Y"),
+                "plan": plan.number,
             }
             url = report.get_absolute_url() if report else reverse("reporting:home")
-            body = _("Plan %(plan)s. Please fill in and submit the report.") % {"plan": plan.number}
-            _notify(sorted(recipients, key=lambda u: u.pk), subject, body, url, config.send_email)
+            _notify(
+                sorted(recipients, key=lambda u: u.pk),
+                partial(_reminder_subject, late_by, values),
+                partial(_reminder_body, values),
+                url,
+                config.send_email,
+            )
             sent += 1
     return sent
+
+
+def _reminder_subject(late_by: int, values: dict[str, object]) -> str:
+    if late_by < 0:
+        text = _("The report %(period)s of %(unit)s is due in %(days)s days (%(due)s).")
+    elif late_by == 0:
+        text = _("The report %(period)s of %(unit)s is due today (%(due)s).")
+    else:
+        text = _("The report %(period)s of %(unit)s is %(days)s days overdue (due %(due)s).")
+    return text % values
+
+
+def _reminder_body(values: dict[str, object]) -> str:
+    return _("Plan %(plan)s. Please fill in and submit the report.") % values
 
 
 def _digest(
@@ -137,11 +176,14 @@ def _digest(
     if not missing and not waiting:
         return
     coordinators = permissions.reporting.reporting_coordinators(plan)
-    subject = _("%(plan)s: %(missing)s reports overdue, %(waiting)s waiting for your decision.") % {
-        "plan": plan.number,
-        "missing": missing,
-        "waiting": waiting,
-    }
+    values = {"plan": plan.number, "missing": missing, "waiting": waiting}
+
+    def subject() -> str:
+        return (
+            _("%(plan)s: %(missing)s reports overdue, %(waiting)s waiting for your decision.")
+            % values
+        )
+
     url = reverse("reporting:plan", args=[plan.pk])
     users = [u for u in coordinators if _log_once(f"digest:{plan.pk}:{u.pk}:{today}", plan, today)]
     if users:

@@ -583,13 +583,68 @@ def _require_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
+def window_open_until(commune: Unit, month: date, today: date | None = None) -> date | None:
+    """The last day of the commune's explanation window when it is open today, else None.
+
+    Approving the month closes the window (the commune's explanations and appeals
+    need an open month), so an approval inside it must say so and be confirmed.
+    """
+    opens, closes = appeal_window(commune, month)
+    today = today or clock.today()
+    if opens is None or closes is None or not (opens <= today <= closes):
+        return None
+    return closes
+
+
 @transaction.atomic
-def do_approve_month(commune: Unit, month: date, *, by: User) -> MonthlyResult:
+def do_approve_month(
+    commune: Unit, month: date, *, by: User, close_window: bool = False
+) -> MonthlyResult:
+    """The district approves the month. While the commune's explanation window is
+    open, approving would close it: refused unless ``close_window`` confirms it."""
     result = _result(commune, month)
     if result.status != Status.OPEN:
         raise ValidationError(str(MONTH_FLOW.steps[ResultEvent.Action.APPROVE].refused))
     _ready(result)
+    closes = window_open_until(commune, month)
+    if closes is not None and not close_window:
+        raise ValidationError(
+            {
+                "close_window": _(
+                    "%(commune)s: the explanation window is open until %(day)s. Approving "
+                    "now closes it and the commune can no longer explain or appeal; "
+                    "confirm to approve anyway, or approve after %(day)s."
+                )
+                % {"commune": commune, "day": closes.strftime("%d/%m/%Y")}
+            }
+        )
     return _move(result, ResultEvent.Action.APPROVE, by)
+
+
+@dataclass
+class ApprovalRow:
+    """One commune of a bulk approval: approved, or why not."""
+
+    commune: Unit
+    approved: bool
+    message: str
+
+
+def do_approve_months(
+    communes: list[Unit], month: date, *, by: User, close_window: bool = False
+) -> list[ApprovalRow]:
+    """The district approves several communes' months, each as one by one (same
+    checks, each in its own transaction): the result of every row, approved or
+    refused with its reason. Nothing is approved for a row that fails."""
+    rows = []
+    for commune in communes:
+        try:
+            do_approve_month(commune, month, by=by, close_window=close_window)
+        except ValidationError as error:
+            rows.append(ApprovalRow(commune, False, " ".join(error.messages)))
+        else:
+            rows.append(ApprovalRow(commune, True, ""))
+    return rows
 
 
 @transaction.atomic
@@ -660,11 +715,17 @@ def do_reopen_month(commune: Unit, month: date, *, reason: str, by: User) -> Mon
 
 
 def do_month_step(
-    commune: Unit, month: date, step: str, *, reason: str = "", by: User
+    commune: Unit,
+    month: date,
+    step: str,
+    *,
+    reason: str = "",
+    by: User,
+    close_window: bool = False,
 ) -> MonthlyResult:
     """One commune's month: approve | return | close | reopen (the page's and API's verbs)."""
     if step == ResultEvent.Action.APPROVE:
-        return do_approve_month(commune, month, by=by)
+        return do_approve_month(commune, month, by=by, close_window=close_window)
     if step == ResultEvent.Action.RETURN:
         return do_return_month(commune, month, reason=reason, by=by)
     if step == ResultEvent.Action.CLOSE:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import appeals, criteria, files, months, rankings, sheets, submissions
+from .views import appeals, bulk, criteria, files, months, rankings, sheets, submissions
 
 app_name = "tuyenvan"
 M = "communes/<int:commune_id>/<str:month>/"
 urlpatterns = [
     path("", months.index, name="index"),
+    # begin home
+    path("approve/<str:month>/", bulk.bulk_approve, name="bulk-approve"),
+    # end home
     path(M, months.month_page, name="month"),
     path(M + "meeting/", months.meeting_edit, name="meeting"),
     path(M + "meeting/files/", files.meeting_file_add, name="meeting-file-add"),

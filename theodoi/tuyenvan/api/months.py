@@ -139,6 +139,8 @@ class TvMonthIn(Schema):
     commune: Id
     month: Month
     reason: Reason = ""
+    # Approving while the commune's explanation window is open closes it: say so.
+    close_window: bool = False
 
 
 class TvDistrictMonthIn(Schema):
@@ -188,7 +190,12 @@ def month_move(request: HttpRequest, action: str, payload: TvMonthIn) -> Any:
         raise Http404
     cm = access.access_commune_month(request.user, payload.commune, payload.month, rule)
     return actions.do_month_step(
-        cm.commune, cm.month, action, reason=payload.reason, by=request.user
+        cm.commune,
+        cm.month,
+        action,
+        reason=payload.reason,
+        by=request.user,
+        close_window=payload.close_window,
     )
 
 

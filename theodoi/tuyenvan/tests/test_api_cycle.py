@@ -132,7 +132,7 @@ def _approvable(client, tv):
 )  # fmt: skip
 def test_only_the_district_approves_its_communes_month(client, scored, who, status):
     _approvable(client, scored)
-    body = {"commune": scored.commune1a.pk, "month": "2018-03"}
+    body = {"commune": scored.commune1a.pk, "month": "2018-03", "close_window": True}
     response = post(client, getattr(scored, who), "/months/approve", body)
     assert response.status_code == status, response.json()
     expected = "approved" if status == 200 else "open"
@@ -140,7 +140,7 @@ def test_only_the_district_approves_its_communes_month(client, scored, who, stat
 
 
 def test_approval_acceptance_close_reopen_through_the_api(client, scored):
-    one_a = {"commune": scored.commune1a.pk, "month": "2018-03"}
+    one_a = {"commune": scored.commune1a.pk, "month": "2018-03", "close_window": True}
     # Not ready: the flag is open.
     response = post(client, scored.district, "/months/approve", one_a)
     assert response.status_code == 422 and "__all__" in response.json()["fields"]
@@ -159,7 +159,12 @@ def test_approval_acceptance_close_reopen_through_the_api(client, scored):
         response = post(client, getattr(scored, who), "/districts/accept", district)
         assert response.status_code == status, (who, response.json())
     fill(scored.commune1b, S.DISTRICT, scored.district)
-    post(client, scored.district, "/months/approve", district | {"commune": scored.commune1b.pk})
+    post(
+        client,
+        scored.district,
+        "/months/approve",
+        district | {"commune": scored.commune1b.pk, "close_window": True},
+    )
     accepted = post(client, scored.coordinator, "/districts/accept", district)
     assert accepted.status_code == 200
     assert {r["status"] for r in accepted.json()} == {"accepted"}

@@ -151,7 +151,7 @@ def test_files_lock_with_the_month(client, tv):
     client.force_login(tv.commune)
     upload(client, tv, "bb.pdf", PDF)
     fill(tv.commune1a, S.DISTRICT, tv.district)
-    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district, close_window=True)
     assert upload(client, tv, "bb2.pdf", PDF).status_code == 403
     attached = MeetingFile.objects.get()
     assert client.post(f"/tuyenvan/meeting-files/{attached.pk}/remove/").status_code == 403

@@ -213,7 +213,7 @@ def test_the_months_approval_is_a_workflow_step_with_history(client, tv):
     moved.connect(follow, sender=MonthlyResult)
     try:
         client.force_login(tv.district)
-        body = {"commune": tv.commune1a.pk, "month": "2018-03"}
+        body = {"commune": tv.commune1a.pk, "month": "2018-03", "close_window": True}
         assert (
             client.post(f"{API}/months/approve", body, content_type="application/json").status_code
             == 200

@@ -25,7 +25,7 @@ def closed(world, monkeypatch):
     for commune, points in ((world.commune1a, Decimal(6)), (world.commune1b, Decimal(10))):
         hold_meeting(commune, world.commune)
         fill(commune, S.DISTRICT, world.district, _5_1=(points, "lý do", ""))
-        actions.do_approve_month(commune, MONTH, by=world.district)
+        actions.do_approve_month(commune, MONTH, by=world.district, close_window=True)
     actions.do_close_month([world.commune1a, world.commune1b], MONTH, by=world.coordinator)
     draft = actions.do_copy_set(v1, effective_from=date(2018, 7, 1), by=world.coordinator)
     # 5.1 now worth 5 points; a new line 5.2 worth 5; Tốt from 95.

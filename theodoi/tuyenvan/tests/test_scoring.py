@@ -227,7 +227,7 @@ def test_a_month_is_scored_under_the_set_in_force_and_closed_months_keep_theirs(
     v1 = CriteriaSet.objects.get()
     hold_meeting(tv.commune1a, tv.commune)
     fill(tv.commune1a, S.DISTRICT, tv.district)
-    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district, close_window=True)
     actions.do_close_month([tv.commune1a], MONTH, by=tv.coordinator)
     v2 = actions.do_copy_set(v1, effective_from=date(2018, 3, 1), by=tv.coordinator)
     v2.discrepancy_threshold = Decimal(0)
@@ -352,7 +352,7 @@ def test_accepted_months_lock_the_district_too(tv):
     for commune in (tv.commune1a, tv.commune1b):
         hold_meeting(commune, tv.commune)
         fill(commune, S.DISTRICT, tv.district)
-        actions.do_approve_month(commune, MONTH, by=tv.district)
+        actions.do_approve_month(commune, MONTH, by=tv.district, close_window=True)
     sheet = ScoreSheet.objects.get(commune=tv.commune1a, source=S.DISTRICT)
     assert tv.district.has_perm("tuyenvan.change_sheet", sheet)
     actions.do_accept_district(tv.district1, MONTH, by=tv.coordinator)
@@ -387,7 +387,7 @@ def test_a_reason_the_history_cannot_hold_is_refused_at_the_field(tv, reason):
     """PostgreSQL refuses NUL bytes and the change reason holds 100 characters."""
     hold_meeting(tv.commune1a, tv.commune)
     fill(tv.commune1a, S.DISTRICT, tv.district)
-    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district, close_window=True)
     with pytest.raises(ValidationError) as error:
         actions.do_return_month(tv.commune1a, MONTH, reason=reason, by=tv.district)
     assert "reason" in error.value.message_dict

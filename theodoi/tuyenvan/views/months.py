@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,6 +60,10 @@ def index(request: HttpRequest) -> HttpResponse:
     found = MonthlyResult.objects.filter(month=month, commune__in=[c.pk for c in communes])
     by_commune = {r.commune_id: r for r in found}
     rows = [(c, by_commune.get(c.pk)) for c in communes]
+    # begin home: name what is missing or late (point 7), not "report not sent" for both
+    sent_kinds = _sent_kinds([c.pk for c in communes], month)
+    rows = [(c, r, _unsent(sent_kinds.get(c.pk, {}), r)) for c, r in rows]
+    # end home
     districts = sorted({c.parent for c in communes if c.parent}, key=lambda d: d.name)
     attending = Meeting.objects.filter(official_links__user=user).select_related("commune")[:24]
     months = [date(month.year, m, 1) for m in range(1, 13)]
@@ -137,14 +143,74 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "own_sources": own_sources,
             "rank": rank,
             "events": result.events.select_related("by") if result else [],
+            # begin home: each expected submission, sent or not (point 7)
+            "expected": _expected(cm, result),
+            # end home
             "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
             "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
             "can_send": user.has_perm("tuyenvan.send_submission", cm),
             "moves": _moves(user, cm, result),
+            # begin home: approving inside the explanation window closes it (point 10)
+            "window_closes": actions.window_open_until(cm.commune, cm.month),
+            # end home
             "submission_form": SubmissionForm(),
             "reason_form": ReasonForm(),
         },
     )
+
+
+# begin home
+def _sent_kinds(commune_ids: list[int], month: date) -> dict[int, dict[str, Any]]:
+    """Each commune's first sending of each expected kind in the month (one query)."""
+    found: dict[int, dict[str, Any]] = {}
+    for sender_id, kind, first in (
+        Submission.objects.filter(
+            sender_id__in=commune_ids, month=month, kind__in=scoring.EXPECTED_SUBMISSIONS
+        )
+        .values("sender_id", "kind")
+        .annotate(first=Min("sent_at"))
+        .order_by()
+        .values_list("sender_id", "kind", "first")
+    ):
+        found.setdefault(sender_id, {})[kind] = first
+    return found
+
+
+def _unsent(sent: dict[str, Any], result: MonthlyResult | None) -> list[str]:
+    """Labels of the expected submissions counted missing in the result."""
+    if result is None or not result.reports_missing:
+        return []
+    labels = dict(Submission.Kind.choices)
+    return [str(labels[k]) for k in scoring.EXPECTED_SUBMISSIONS if k not in sent]
+
+
+def _expected(cm: CommuneMonth, result: MonthlyResult | None) -> list[dict[str, Any]]:
+    """The month's expected submissions, each with its first sending, its due date
+    and whether it is missing or late: what the counts of the result are made of."""
+    criteria_set = result.criteria_set if result else scoring.set_in_force(cm.commune, cm.month)
+    if criteria_set is None:
+        return []
+    due = scoring.due_date(criteria_set, cm.month)
+    sent = _sent_kinds([cm.commune.pk], cm.month).get(cm.commune.pk, {})
+    today = clock.today()
+    labels = dict(Submission.Kind.choices)
+    rows = []
+    for kind in scoring.EXPECTED_SUBMISSIONS:
+        first = sent.get(kind)
+        day = timezone.localdate(first) if first else None
+        rows.append(
+            {
+                "label": labels[kind],
+                "sent": first,
+                "due": due,
+                "missing": first is None and today > due,
+                "late": day is not None and day > due,
+            }
+        )
+    return rows
+
+
+# end home
 
 
 def _moves(user: Any, cm: CommuneMonth, result: MonthlyResult | None) -> dict[str, bool]:
@@ -230,7 +296,12 @@ def month_action(request: HttpRequest, commune_id: int, month: str, action: str)
     cm = access.access_commune_month(request.user, commune_id, month, rule)
     try:
         actions.do_month_step(
-            cm.commune, cm.month, action, reason=request.POST.get("reason", ""), by=request.user
+            cm.commune,
+            cm.month,
+            action,
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+            close_window=request.POST.get("close_window") == "1",
         )
     except ValidationError as error:
         show_errors(request, error)

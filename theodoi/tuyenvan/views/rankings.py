@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from theodoi.core import clock
 from theodoi.core.apikit import Year
@@ -22,10 +24,48 @@ from .common import default_month, query_value
 LEVELS = ("commune", "district")
 
 
+# begin home: the period as people write it ("06/2018", "Q2/2018", "Quý 2/2018", "6-2018")
+_WRITTEN = (
+    (re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$"), "{1}-{0:0>2}"),
+    (re.compile(r"^\s*(?:q|quý|quy)\s*([1-4])\s*[/.-]?\s*(\d{4})\s*$", re.I), "{1}-Q{0}"),
+    (re.compile(r"^\s*(\d{4})\s*[/.-]?\s*(?:q|quý|quy)\s*([1-4])\s*$", re.I), "{0}-Q{1}"),
+)
+
+
+def normalize_period(text: str) -> str:
+    """A period key ('2018-06', '2018-Q2', '2018') from the ways people write one."""
+    for pattern, key in _WRITTEN:
+        found = pattern.match(text)
+        if found:
+            return key.format(*found.groups())
+    return text.strip()
+
+
+def period_choices(year: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The picker's periods around ``year``: each year's months, quarters and the year."""
+    today = clock.today()
+    groups = []
+    for y in range(max(year, today.year), min(year, today.year) - 2, -1):
+        options = [(f"{y}", _("Year %(y)s") % {"y": y})]
+        options += [
+            (f"{y}-Q{q}", _("Quarter %(q)s/%(y)s") % {"q": q, "y": y}) for q in range(4, 0, -1)
+        ]
+        options += [(f"{y}-{m:02d}", f"{m:02d}/{y}") for m in range(12, 0, -1)]
+        groups.append((str(y), options))
+    return groups
+
+
+# end home
+
+
 def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
-    """The period, level and unit a ranking is asked for (the access layer decides the unit)."""
+    """The period, level and unit a ranking is asked for (the access layer decides the unit).
+
+    A period written as people write it ("06/2018", "Quý 2/2018") is read as such;
+    anything else is not a period (404, as a bad id is)."""
+    asked = normalize_period(request.GET.get("period") or "") or month_key(default_month())
     try:
-        period = results.parse_period(request.GET.get("period") or month_key(default_month()))
+        period = results.parse_period(asked)
     except ValueError:
         raise Http404 from None
     level = request.GET.get("level", "commune")
@@ -46,6 +86,12 @@ def rankings(request: HttpRequest) -> HttpResponse:
     )
     full = user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
+        # begin home: a picker, and open months marked provisional
+        "period_choices": period_choices(period.start.year),
+        "provisional": results.results_within(within, period)
+        .exclude(status=MonthlyResult.Status.CLOSED)
+        .exists(),
+        # end home
         "period": period,
         "level": level,
         "within": within,

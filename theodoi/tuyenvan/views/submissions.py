@@ -58,12 +58,16 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Submissions received by the user's side: the latest, newest first."""
-    received = (
-        access.visible_tuyenvan_inbox(request.user)
-        .select_related("sender", "recipient")
-        .order_by("-sent_at", "-pk")[:INBOX_ROWS]
-    )
-    return render(request, "tuyenvan/inbox.html", {"received": received})
+    received = access.visible_tuyenvan_inbox(request.user)
+    # begin home: the home's "to open" line leads here
+    unopened = request.GET.get("unopened") == "1"
+    if unopened:
+        received = received.filter(opened_at__isnull=True)
+    # end home
+    received = received.select_related("sender", "recipient").order_by("-sent_at", "-pk")[
+        :INBOX_ROWS
+    ]
+    return render(request, "tuyenvan/inbox.html", {"received": received, "unopened": unopened})
 
 
 @login_required

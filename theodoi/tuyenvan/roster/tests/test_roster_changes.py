@@ -4,7 +4,7 @@ unavailable dates and conference dates (the round's coordinators only)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -376,7 +376,29 @@ def test_roster_page_filters_by_month(client, world, officials, roster):
     client.force_login(world.coordinator)
     page = client.get(f"/tuyenvan/people/roster/{roster.pk}/?month=2018-02")
     assert page.status_code == 200
-    assert [m for m, _entries in page.context["months"]] == [date(2018, 2, 1)]
+    shown = [e for _week, entries in page.context["groups"] for e in entries]
+    assert shown and {e.month for e in shown} == {date(2018, 2, 1)}
     assert 'class="stack"' in page.content.decode()
     page = client.get(f"/tuyenvan/people/roster/{roster.pk}/?month=2019-13")
-    assert len(page.context["months"]) == 3
+    assert page.context["page"].paginator.count == roster.entries.count()
+
+
+def test_roster_page_is_grouped_searchable_and_paged(client, world, officials, roster):
+    """Never one huge page: at most a page of assignments, grouped by week or by
+    commune, searchable by commune or official."""
+    from theodoi.tuyenvan.roster.views.rounds import ROSTER_PAGE
+
+    client.force_login(world.coordinator)
+    url = f"/tuyenvan/people/roster/{roster.pk}/"
+    page = client.get(url)
+    shown = [e for _week, entries in page.context["groups"] for e in entries]
+    assert 0 < len(shown) <= ROSTER_PAGE
+    assert all(e.day - timedelta(days=e.day.weekday()) == week
+               for week, entries in page.context["groups"] for e in entries)  # fmt: skip
+    by_commune = client.get(url, {"group": "commune"}).context["groups"]
+    assert all(e.commune == commune for commune, entries in by_commune for e in entries)
+    one = shown[0].commune
+    found = client.get(url, {"q": one.name}).context["page"].paginator.count
+    assert found == roster.entries.filter(commune__name__icontains=one.name).count()
+    assert client.get(url, {"page": "999"}).status_code == 200
+    assert client.get(url, {"week": "not-a-date", "commune": "x"}).status_code == 200

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
+from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,10 +20,11 @@ from django.views.decorators.http import require_POST
 from theodoi import permissions
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.permissions import roster as access
+from theodoi.units.models import Unit
 
 from .. import actions
 from ..forms import RoundForm, RoundSettingsForm, UnavailabilityForm, UnpublishForm
-from ..models import RosterRound, Unavailability
+from ..models import RosterRound, Unavailability, month_end
 from ..roster import conference_days, round_communes, round_officials, violations
 from .common import add_errors, by_month, chosen_district, districts_of, entries_of
 
@@ -53,33 +57,112 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# begin home: the roster grouped (by week or by commune), searchable and paged
+ROSTER_PAGE = 50
+GROUPS = ("week", "commune")
+
+
+def _filtered_entries(request: HttpRequest, rnd: RosterRound, district: Any) -> Any:
+    """The round's entries as asked: district, month, week, commune, search text."""
+    entries = rnd.entries.select_related("commune__parent", "official", "edited_by")
+    if district is not None:
+        entries = entries.filter(commune__parent=district)
+    month = next((m for m in rnd.months if f"{m:%Y-%m}" == request.GET.get("month")), None)
+    if month is not None:
+        entries = entries.filter(day__gte=month, day__lte=month_end(month))
+    week = _week(request.GET.get("week", ""))
+    if week is not None:
+        entries = entries.filter(day__gte=week, day__lte=week + timedelta(days=6))
+    commune = request.GET.get("commune", "")
+    if commune.isascii() and commune.isdigit():
+        entries = entries.filter(commune_id=int(commune))
+    text = " ".join(request.GET.get("q", "").split())[:80]
+    if text:
+        entries = entries.filter(
+            Q(commune__name__icontains=text)
+            | Q(commune__parent__name__icontains=text)
+            | Q(official__first_name__icontains=text)
+            | Q(official__last_name__icontains=text)
+            | Q(official__username__icontains=text)
+        )
+    return entries, month, week, text
+
+
+def _week(value: str) -> date | None:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day - timedelta(days=day.weekday())
+
+
+def _grouped(entries: list[Any], group: str) -> list[tuple[Any, list[Any]]]:
+    if group == "commune":
+        entries = sorted(entries, key=lambda e: (e.commune.name, e.day))
+        return [(c, list(g)) for c, g in groupby(entries, key=lambda e: e.commune)]
+    return [
+        (week, list(g))
+        for week, g in groupby(entries, key=lambda e: e.day - timedelta(days=e.day.weekday()))
+    ]
+
+
 @login_required
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
     can_change = request.user.has_perm("tuyenvan_people.change_rosterround", rnd)
     districts = districts_of(rnd.province)
     district = chosen_district(request, districts)
-    entries = entries_of(rnd, district)
-    month = next((m for m in rnd.months if f"{m:%Y-%m}" == request.GET.get("month")), None)
-    shown = [e for e in entries if month is None or e.month == month]
+    entries, month, week, text = _filtered_entries(request, rnd, district)
+    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "week"
+    order = ("commune__name", "day") if group == "commune" else ("day", "commune__name")
+    page = Paginator(entries.order_by(*order, "kind", "pk"), ROSTER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context: dict[str, Any] = {
         "round": rnd,
-        "months": by_month(shown),
+        "groups": _grouped(list(page.object_list), group),
+        "group": group,
+        "page": page,
+        "query": query.urlencode(),
         "month": month,
-        "entry_count": len(entries) if district is None and month is None else rnd.entries.count(),
+        "week": week,
+        "weeks": _round_weeks(rnd, month),
+        "text": text,
+        "entry_count": rnd.entries.count(),
         "can_change": can_change,
         "districts": districts,
         "district": district,
+        "communes": Unit.objects.filter(parent=district, kind=Unit.Kind.COMMUNE).order_by("name")
+        if district
+        else [],
+        "commune_id": request.GET.get("commune", ""),
     }
     if can_change:
         officials = [o.user for o in round_officials(rnd)]
-        context["problems"] = violations(rnd) if entries else []
+        context["problems"] = violations(rnd) if context["entry_count"] else []
         context["unavailability_form"] = UnavailabilityForm(officials=officials)
         context["unavailabilities"] = Unavailability.objects.filter(
             user__in=officials, end__gte=rnd.start, start__lte=rnd.end
         ).select_related("user")
         context["unpublish_form"] = UnpublishForm()
     return render(request, "tuyenvan_people/roster_detail.html", context)
+
+
+def _round_weeks(rnd: RosterRound, month: date | None) -> list[date]:
+    """The Mondays of the weeks of the round (of the chosen month)."""
+    start = month or rnd.start
+    end = month_end(month) if month else rnd.end
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+# end home
 
 
 @login_required

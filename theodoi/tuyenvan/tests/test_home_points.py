@@ -1,0 +1,188 @@
+"""Issue 8's points 7 and 10 and the district's bulk approval (built by the home helper)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from theodoi.testing import make_criteria_set
+from theodoi.tuyenvan import actions
+from theodoi.tuyenvan.models import Criterion, MonthlyResult, ScoreSheet, Submission
+
+from .helpers import MONTH, fill, hold_meeting, send
+
+pytestmark = pytest.mark.django_db
+S = ScoreSheet.Source
+
+
+@pytest.fixture
+def tv(world, monkeypatch):
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-04-02")
+    make_criteria_set(world)
+    return world
+
+
+def _month_url(world, commune=None, suffix=""):
+    commune = commune or world.commune1a
+    return f"/tuyenvan/communes/{commune.pk}/2018-03/{suffix}"
+
+
+# -- point 7: the month page names what is missing ---------------------------------
+
+
+def test_a_month_with_its_report_sent_names_the_documents_as_missing(client, tv):
+    """The report sent (and opened) before the due date, the documents never: the
+    page and the board say the documents are not sent, never "report not sent"."""
+    report = send(tv.commune1a, Submission.Kind.REPORT, 17)
+    report.opened_at = report.sent_at
+    report.save()
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    result = MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH)
+    assert (result.reports_missing, result.reports_late) == (1, 0)
+    client.force_login(tv.district)
+    page = client.get(_month_url(tv)).content.decode()
+    expected = page[page.index("expected") :]
+    assert "Báo cáo tháng:" in expected and "gửi ngày 17/03/2018" in expected
+    assert "Tài liệu liên quan:" in expected and "chưa gửi (hạn" in expected
+    board = client.get("/tuyenvan/?month=2018-03").content.decode()
+    row = board[board.index("Xã Một A") : board.index("Xã Một B")]
+    assert "chưa gửi báo cáo" not in row
+    assert "chưa gửi: Tài liệu liên quan" in row
+
+
+def test_both_sent_on_time_leave_nothing_missing(client, tv):
+    send(tv.commune1a, Submission.Kind.REPORT, 17)
+    send(tv.commune1a, Submission.Kind.DOCUMENTS, 18, to=tv.btg)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.district)
+    page = client.get(_month_url(tv)).content.decode()
+    assert "chưa gửi (hạn" not in page
+    board = client.get("/tuyenvan/?month=2018-03").content.decode()
+    assert "chưa gửi:" not in board[board.index("Xã Một A") : board.index("Xã Một B")]
+
+
+# -- point 10: the approval and the explanation window -----------------------------
+
+
+def _ready(tv, commune):
+    hold_meeting(commune, tv.commune)
+    fill(commune, S.DISTRICT, tv.district)
+    return actions.appeal_window(commune, MONTH)
+
+
+def test_approving_inside_the_window_is_refused_unless_confirmed(client, tv):
+    opens, closes = _ready(tv, tv.commune1a)
+    assert opens == date(2018, 4, 2) and closes > opens
+    client.force_login(tv.district)
+    page = client.get(_month_url(tv)).content.decode()
+    assert (
+        "đang mở đến hết ngày " + closes.strftime("%d/%m/%Y") in page
+        and 'name="close_window"' in page
+    )
+    client.post(_month_url(tv, suffix="approve/"))
+    assert MonthlyResult.objects.get(commune=tv.commune1a).status == "open"
+    # The commune can still explain.
+    c51 = Criterion.objects.get(code="5.1")
+    client.force_login(tv.commune)
+    appealed = client.post(_month_url(tv, suffix=f"appeal/{c51.pk}/"), {"text": "Có biên bản"})
+    assert appealed.status_code == 302
+    assert "đang mở" in client.get(_month_url(tv, suffix="explain/")).content.decode()
+
+
+def test_approving_after_the_window_needs_no_confirmation(tv, monkeypatch):
+    _opens, closes = _ready(tv, tv.commune1a)
+    after = (closes + timedelta(days=1)).isoformat()
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", after)
+    result = actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    assert result.status == "approved"
+
+
+def test_a_confirmed_approval_closes_the_window(tv):
+    _ready(tv, tv.commune1a)
+    with pytest.raises(ValidationError, match=r"close_window"):
+        actions.do_approve_month(tv.commune1a, MONTH, by=tv.district)
+    result = actions.do_approve_month(tv.commune1a, MONTH, by=tv.district, close_window=True)
+    assert result.status == "approved"
+
+
+# -- bulk approval --------------------------------------------------------------------
+
+
+def test_bulk_approval_shows_each_rows_result(client, tv):
+    _ready(tv, tv.commune1a)  # ready, window open
+    hold_meeting(tv.commune1b, tv.commune)  # district's sheet missing: refused
+    client.force_login(tv.district)
+    url = "/tuyenvan/approve/2018-03/"
+    page = client.get(url).content.decode()
+    assert "Xã Một A" in page and "Xã Một B" in page and "Xã Hai A" not in page
+    response = client.post(
+        url, {"commune": [tv.commune1a.pk, tv.commune1b.pk], "close_window": "1"}
+    )
+    page = response.content.decode()
+    assert MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH).status == "approved"
+    assert MonthlyResult.objects.get(commune=tv.commune1b, month=MONTH).status == "open"
+    assert 'class="row-ok"' in page and 'class="row-bad"' in page
+    assert "1 xã đã duyệt" in page
+
+
+def test_bulk_approval_without_confirmation_refuses_open_windows(client, tv):
+    _ready(tv, tv.commune1a)
+    client.force_login(tv.district)
+    client.post("/tuyenvan/approve/2018-03/", {"commune": [tv.commune1a.pk]})
+    assert MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH).status == "open"
+
+
+@pytest.mark.parametrize("who", ["commune", "coordinator", "viewer", "outsider"])
+def test_only_district_scorers_approve_in_bulk(client, tv, who):
+    _ready(tv, tv.commune1a)
+    client.force_login(getattr(tv, who))
+    page = client.post(
+        "/tuyenvan/approve/2018-03/", {"commune": [tv.commune1a.pk], "close_window": "1"}
+    )
+    assert page.status_code == 200
+    assert MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH).status == "open"
+
+
+# -- rankings: a period picker, and provisional marks ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [("06/2018", "2018-06"), ("6/2018", "2018-06"), ("6-2018", "2018-06"),
+     ("Q2/2018", "2018-Q2"), ("Quý 2/2018", "2018-Q2"), ("2018-Q2", "2018-Q2"), ("2018", "2018")],
+)  # fmt: skip
+def test_a_period_written_as_people_write_it_is_read(written, key):
+    from theodoi.tuyenvan.views.rankings import normalize_period
+
+    assert normalize_period(written) == key
+
+
+def test_rankings_take_06_2018_and_mark_open_months_provisional(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.coordinator)
+    page = client.get("/tuyenvan/rankings/", {"period": "03/2018"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<select id="r-period" name="period">' in html
+    assert '<option value="2018-03" selected>' in html
+    assert "tạm tính" in html  # March is open
+    MonthlyResult.objects.filter(month=MONTH).update(status=MonthlyResult.Status.CLOSED)
+    html = client.get("/tuyenvan/rankings/", {"period": "2018-03"}).content.decode()
+    assert "tạm tính" not in html
+    # The picker offers only periods; a typed "6/2018" is read, not refused.
+    assert client.get("/tuyenvan/rankings/", {"period": "6/2018"}).status_code == 200
+
+
+def test_the_missing_self_assessment_badge_is_a_link_for_the_commune(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    assert "self" in MonthlyResult.objects.get(commune=tv.commune1a).missing_sources
+    sheet = _month_url(tv, suffix="sheet/self/")
+    client.force_login(tv.commune)
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'<a class="badge s-missing" href="{sheet}">' in page
+    client.force_login(tv.viewer)  # who cannot fill it reads a badge, not a link
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'href="{sheet}"' not in page and "s-missing" in page
