@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "theodoi.demo",
     "theodoi.portal",
     "theodoi.surveys",
+    # begin importer
+    "theodoi.intake",
+    # end importer
 ]
 
 MIDDLEWARE = [

@@ -102,7 +102,7 @@ class TableError(Exception):
 
 
 @dataclass
-class _Row:
+class Row:
     number: int
     field: str
     task: str
@@ -247,7 +247,7 @@ def _header_of(sheet_rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
     )
 
 
-def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[RowError]]:
+def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[Row], list[RowError]]:
     """Parse and validate every row; nothing is written."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -270,7 +270,7 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
     }
     matcher = UnitMatcher(plan)
     stub = Task(plan=plan)
-    rows: list[_Row] = []
+    rows: list[Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
     present = frozenset(columns)
@@ -346,7 +346,7 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
         if row_errors:
             errors.extend(row_errors)
         else:
-            rows.append(_Row(offset, field_name, task_title, data, task_number, present))
+            rows.append(Row(offset, field_name, task_title, data, task_number, present))
     if not rows and not errors:
         errors.append(RowError(header_index + 2, "", _("The table has no work item row.")))
     return rows, errors
@@ -372,6 +372,7 @@ def _same(item: WorkItem, data: WorkItemData) -> bool:
         and item.start == data.start
         and item.end == data.end
         and item.expected_output == data.expected_output
+        and (data.time_frame is None or item.time_frame == data.time_frame)
         and {a.unit_id for a in assignments if a.role == Assignment.Role.LEAD}
         == {u.pk for u in data.leads}
         and {a.unit_id for a in assignments if a.role == Assignment.Role.COORDINATING}
@@ -402,7 +403,24 @@ def import_table(
             message = ngettext("… and %(n)s more problem.", "… and %(n)s more problems.", more)
             result.errors.append(RowError(0, "", message % {"n": more}))
         return result
-    reason = reason or _("Imported from a task table")
+    write_rows(plan, rows, by=by, reason=reason or _("Imported from a task table"), result=result)
+    return result
+
+
+def write_rows(
+    plan: Plan,
+    rows: list[Row],
+    *,
+    by: AbstractBaseUser | None,
+    reason: str,
+    result: ImportResult | None = None,
+) -> ImportResult:
+    """Merge validated rows into ``plan`` in one transaction (shared with the reviewed import).
+
+    Rows are merged by (field, task, work item title): a row already in the plan
+    updates its work item, a new one is created, an identical one is left alone.
+    """
+    result = result or ImportResult(rows=len(rows))
     with transaction.atomic():
         fields = {normalize_name(f.name): f for f in plan.fields.all()}
         tasks = {
