@@ -84,7 +84,10 @@ class ColumnMapping(models.Model):
     """How an issuing body's tables name their columns, remembered from past reviews."""
 
     issuer = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="column_mappings", verbose_name=_("issuing body")
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="column_mappings",
+        verbose_name=_("issuing body"),
     )
     header = models.CharField(_("header (folded)"), max_length=200)
     field = models.CharField(_("field"), max_length=30, blank=True)

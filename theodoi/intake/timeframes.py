@@ -33,11 +33,23 @@ from django.utils.translation import gettext_lazy as _
 from .text import fold
 
 RULES = [
-    _("A quarter (“Quý I/2018”, “Quý I-II”): from the first day of the first quarter to the last day of the last."),
+    _(
+        "A quarter (“Quý I/2018”, “Quý I-II”): from the first day of the first quarter "
+        "to the last day of the last."
+    ),
     _("A half (“6 tháng đầu năm”, “6 tháng cuối năm”): 01/01–30/06 or 01/07–31/12."),
-    _("Months (“Tháng 3/2018”, “Tháng 3-4/2018”, “Từ tháng 3 đến tháng 5”): from the first day of the first month to the last day of the last."),
-    _("The whole year (“Cả năm”, “Năm 2018”, “Trong năm”, “Thường xuyên”, “Hằng tháng”, “Hằng quý”): 01/01–31/12 of the plan's year."),
-    _("“Trước 30/6/2018” (also “Trước ngày …”, “Chậm nhất …”): from 01/01 of the plan's year to that date."),
+    _(
+        "Months (“Tháng 3/2018”, “Tháng 3-4/2018”, “Từ tháng 3 đến tháng 5”): from the "
+        "first day of the first month to the last day of the last."
+    ),
+    _(
+        "The whole year (“Cả năm”, “Năm 2018”, “Trong năm”, “Thường xuyên”, “Hằng tháng”, "
+        "“Hằng quý”): 01/01–31/12 of the plan's year."
+    ),
+    _(
+        "“Trước 30/6/2018” (also “Trước ngày …”, “Chậm nhất …”): from 01/01 of the plan's "
+        "year to that date."
+    ),
     _("A range of dates (“15/01 - 31/3/2018”): those dates; one date: that day."),
     _("A year left out is the plan's year. The text as written is kept beside the dates."),
 ]
@@ -150,7 +162,9 @@ def parse_time_frame(value: Any, year: int) -> TimeFrame | None:
         if end is None:
             return None
         return frame(date(end.year, 1, 1), end)
-    m = re.fullmatch(r"(?:tu\s+)?(?:ngay\s+)?" + _DATE + r"\s*(?:-|den)\s*(?:ngay\s+)?" + _DATE, text)
+    m = re.fullmatch(
+        r"(?:tu\s+)?(?:ngay\s+)?" + _DATE + r"\s*(?:-|den)\s*(?:ngay\s+)?" + _DATE, text
+    )
     if m:
         end = _day(m.group(4), m.group(5), m.group(6), year)
         if end is None:
