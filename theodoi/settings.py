@@ -293,6 +293,9 @@ THEODOI_MAX_BODY_BYTES = envint(
 )
 THEODOI_BODY_LIMITS = [
     (r"^/plans/\d+/import/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    # begin importer
+    (r"^/imports/(plans|reports)/\d+/upload/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    # end importer
     (r"^/accounts/", 64 * 1024),
     (r"^/i18n/", 64 * 1024),
     (r"^/api/v1/auth/", 64 * 1024),

@@ -18,6 +18,9 @@ urlpatterns = [
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
     path("news/", include("theodoi.portal.urls")),
     path("surveys/", include("theodoi.surveys.urls")),
+    # begin importer
+    path("imports/", include("theodoi.intake.urls")),
+    # end importer
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

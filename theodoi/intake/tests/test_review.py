@@ -10,14 +10,28 @@ from .conftest import workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-HEADER = ["TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian", "Sản phẩm"]
+HEADER = [
+    "TT",
+    "Nội dung công việc",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian",
+    "Sản phẩm",
+]
 HANDMADE = [
     HEADER,
     ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
     ["I.", "CÔNG TÁC TƯ TƯỞNG", None, None, None, None],
     ["1.", "Học tập nghị quyết", None, None, None, None],
     ["1.1", "Hội nghị quán triệt", "BTG", "MTTQ tỉnh, các đoàn thể", "Quý I/2018", "Hội nghị"],
-    ["1.2", "Biên soạn tài liệu", "Ban Tuyên giáo", "Các huyện ủy, thành ủy", "6 tháng đầu năm", "Tài liệu"],
+    [
+        "1.2",
+        "Biên soạn tài liệu",
+        "Ban Tuyên giáo",
+        "Các huyện ủy, thành ủy",
+        "6 tháng đầu năm",
+        "Tài liệu",
+    ],
     ["II.", "CÔNG TÁC DÂN VẬN", None, None, None, None],
     ["1.", "Mô hình dân vận khéo", "Ban Dan van", "Hoi Nong dan tinh", "Cả năm", "Mô hình"],
     ["2.", "Tổng kết", "BDV", "Sở TT&TT", "Trước 30/6/2018", "Báo cáo"],
@@ -54,9 +68,15 @@ def test_a_handmade_table_is_understood(world, plan, more_units):
     first, second, third, fourth = items
     assert first.leads == [world.btg]
     assert {u.pk for u in first.coordinating} == {
-        more_units["mttq"].pk, more_units["td"].pk, more_units["hnd"].pk
+        more_units["mttq"].pk,
+        more_units["td"].pk,
+        more_units["hnd"].pk,
     }
-    assert (first.start, first.end, first.time_frame) == (date(2018, 1, 1), date(2018, 3, 31), "Quý I/2018")
+    assert (first.start, first.end, first.time_frame) == (
+        date(2018, 1, 1),
+        date(2018, 3, 31),
+        "Quý I/2018",
+    )
     assert second.leads == [world.btg]
     assert {u.pk for u in second.coordinating} == {world.district1.pk, world.district2.pk}
     assert third.leads == [world.bdv] and third.coordinating == [more_units["hnd"]]
