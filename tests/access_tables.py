@@ -203,6 +203,11 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:answer": ({"token": "=survey-link"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
     # end surveys ------------------------------------------------------------------
+    # begin importer
+    "intake:plan-upload": ({"pk": "plan"}, PLAN),
+    "intake:report-upload": ({"report_id": "report"}, REPORT),
+    "intake:review": ({"pk": "staged_import"}, ("intake.view_stagedimport", "staged_import")),
+    # end importer
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -587,4 +592,7 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
     ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
     ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
+    # begin importer: a staged plan import is for the plan's coordinators only.
+    ("intake.view_stagedimport", "staged_import"): {"coordinator"},
+    # end importer
 }
