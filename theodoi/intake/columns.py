@@ -57,6 +57,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Tên công việc",
         "Work item",
         "Nội dung nhiệm vụ, công việc",
+        "Nhiệm vụ, nội dung công việc",
+        "Nhiệm vụ, nội dung",
     ),
     "leads": (
         "Chủ trì",
@@ -120,6 +122,44 @@ for _key, _headers in SYNONYMS.items():
         LOOKUP.setdefault(fold(_header), _key)
 
 
+# When no synonym matches whole: words a header contains, first match wins.
+KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "plan": (
+        ("co che phoi hop", "note"),
+        ("chu tri", "leads"),
+        ("phoi hop", "coordinating"),
+        ("thoi gian", "time"),
+        ("thoi han", "time"),
+        ("tien do", "time"),
+        ("san pham", "output"),
+        ("ket qua dau ra", "output"),
+        ("noi dung", "title"),
+        ("cong viec", "title"),
+        ("nhiem vu", "task"),
+        ("linh vuc", "field"),
+        ("ghi chu", "note"),
+        ("bat dau", "start"),
+        ("ket thuc", "end"),
+    ),
+    "report": (
+        ("han che", "shortcomings"),
+        ("kho khan", "shortcomings"),
+        ("kien nghi", "proposals"),
+        ("de xuat", "proposals"),
+        ("kinh phi", "budget_spent"),
+        ("ngay hoan thanh", "completed_on"),
+        ("ty le", "percent"),
+        ("%", "percent"),
+        ("tinh trang", "status"),
+        ("trang thai", "status"),
+        ("ket qua", "results"),
+        ("noi dung", "title"),
+        ("cong viec", "title"),
+        ("nhiem vu", "title"),
+    ),
+}
+
+
 def fields_for(kind: str) -> dict[str, Any]:
     return REPORT_FIELDS if kind == "report" else PLAN_FIELDS
 
@@ -140,7 +180,12 @@ def guess_field(header: str, kind: str = "plan", remembered: dict[str, str] | No
     # "Thời gian thực hiện (dự kiến)": drop a bracket, then try again.
     bare = fold(header.split("(")[0])
     found = LOOKUP.get(bare, "")
-    return found if found in allowed else ""
+    if found in allowed:
+        return found
+    for words, field in KEYWORDS["report" if kind == "report" else "plan"]:
+        if len(key) <= 60 and words in key:
+            return field
+    return ""
 
 
 def remembered_for(issuer: Unit | None) -> dict[str, str]:
