@@ -205,6 +205,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # end surveys ------------------------------------------------------------------
     # begin importer
     "intake:plan-upload": ({"pk": "plan"}, PLAN),
+    "intake:plan-docx": ({"pk": "plan"}, PLAN),
     "intake:report-upload": ({"report_id": "report"}, REPORT),
     "intake:review": ({"pk": "staged_import"}, ("intake.view_stagedimport", "staged_import")),
     # end importer

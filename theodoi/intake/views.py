@@ -17,6 +17,7 @@ from theodoi.permissions.reporting import access_report
 from . import columns
 from .forms import CommitForm, ReportUploadForm, UploadForm
 from .models import StagedImport
+from .plan_docx import plan_docx
 from .reader import FileRefused, read_upload
 from .report_review import commit_report, stage_report, understand_report
 from .review import EDITABLE, KINDS, CommitRefused, commit, stage, understand
@@ -46,6 +47,19 @@ def plan_upload(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422 if form.errors else 200
     context = {"plan": plan, "form": form, "pending": pending, "rules": RULES}
     return render(request, "intake/upload.html", context, status=status)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def plan_issued_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as an issued Kế hoạch with its appendix (Party format), e.g. to try the import."""
+    plan = access_plan(request.user, pk, "export")
+    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in plan.number)
+    response = HttpResponse(plan_docx(plan), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{filename}.docx"'
+    return response
 
 
 @login_required

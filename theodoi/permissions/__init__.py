@@ -167,8 +167,5 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 
 
 # The app modules register their rules on import.
-from . import accounts, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
-# begin importer
-from . import intake  # noqa: E402, F401
-
-# end importer
+# (importer: intake added to this line)
+from . import accounts, intake, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401

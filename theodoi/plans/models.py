@@ -313,7 +313,9 @@ class WorkItem(models.Model):
         _("time frame as written"),
         max_length=120,
         blank=True,
-        help_text=_("The time frame as the plan wrote it, e.g. “Quý I/2018”, kept beside the dates."),
+        help_text=_(
+            "The time frame as the plan wrote it, e.g. “Quý I/2018”, kept beside the dates."
+        ),
     )
     coordination_note = models.TextField(_("coordination"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)

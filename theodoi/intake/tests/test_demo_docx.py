@@ -72,13 +72,12 @@ def test_the_issued_docx_imports_into_an_empty_plan_with_the_same_matrix(demo):
     rv.commit(staged, by=coordinator, reason="Nhập Kế hoạch 112-KH/TU đã ban hành")
     assert empty.fields.count() == demo.fields.count()
     assert empty.tasks.count() == demo.tasks.count()
-    assert WorkItem.objects.filter(task__plan=empty).count() == WorkItem.objects.filter(
-        task__plan=demo
-    ).count()
+    assert (
+        WorkItem.objects.filter(task__plan=empty).count()
+        == WorkItem.objects.filter(task__plan=demo).count()
+    )
     assert _counts(empty) == _counts(demo)
-    originals = {
-        w.title: (w.start, w.end) for w in WorkItem.objects.filter(task__plan=demo)
-    }
+    originals = {w.title: (w.start, w.end) for w in WorkItem.objects.filter(task__plan=demo)}
     for item in WorkItem.objects.filter(task__plan=empty):
         assert (item.start, item.end) == originals[item.title], item.time_frame
         assert item.time_frame
