@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('plans', '0003_historicalworkitem_time_frame_workitem_time_frame'),
+        ('plans', '0003_workitem_time_frame'),
         ('reporting', '0002_export_options'),
-        ('units', '0002_historicalunitalias_unitalias'),
+        ('units', '0002_unitalias'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
