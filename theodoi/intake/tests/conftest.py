@@ -33,6 +33,7 @@ def more_units(world):
         "hnd": make_unit("Hội Nông dân tỉnh", K.MASS_ORGANISATION, world.province),
         "btc": make_unit("Ban Tổ chức Tỉnh ủy", K.PARTY_AGENCY, world.province),
         "stc": make_unit("Sở Tài chính", K.STATE_AGENCY, world.province),
+        "ubnd": make_unit("Ủy ban nhân dân tỉnh", K.STATE_AGENCY, world.province),
     }
 
 
