@@ -126,7 +126,7 @@ def read_percent(text: str) -> int | None:
 
 
 def read_money(text: str) -> int | None:
-    digits = re.sub(r"[.\s,]|đ|vnd|dong", "", fold(text))
+    digits = re.sub(r"(vnd|dong|d)$", "", re.sub(r"[.\s,]", "", fold(text)))
     return int(digits) if digits.isdigit() else None
 
 
