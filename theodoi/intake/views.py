@@ -154,7 +154,9 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Corrections kept. Nothing is written to the plan before you commit.")
             )
-            return redirect(f"{staged.get_absolute_url()}#r{request.POST.get('anchor', '')}")
+            anchor = request.POST.get("anchor", "")
+            suffix = f"#r{anchor}" if anchor.isdigit() else ""
+            return redirect(f"{staged.get_absolute_url()}{suffix}")
         if action == "discard":
             staged.state = StagedImport.State.DISCARDED
             staged.save(update_fields=["state"])
