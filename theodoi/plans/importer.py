@@ -30,15 +30,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
+from simple_history.utils import bulk_create_with_history
 
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.units.models import Unit, UnitGroup, normalize_name, strip_diacritics
 
-from .actions import WorkItemData, do_create_work_item, do_update_work_item, validate_work_item
+from .actions import WorkItemData, do_update_work_item, validate_work_item
 from .models import Assignment, Field, Plan, Task, WorkItem
 from .scope import plan_units
 
@@ -430,6 +432,7 @@ def write_rows(
             (w.task_id, normalize_name(w.title)): w
             for w in WorkItem.objects.filter(task__plan=plan).prefetch_related("assignments")
         }
+        pending: dict[tuple[int, str], tuple[Task, WorkItemData]] = {}
         for row in rows:
             field_obj = fields.get(normalize_name(row.field))
             if field_obj is None:
@@ -458,11 +461,14 @@ def write_rows(
                 task._history_user = by  # type: ignore[attr-defined]
                 task._change_reason = reason  # type: ignore[attr-defined]
                 task.save(update_fields=["number"])
-            item = items.get((task.pk, normalize_name(row.data.title)))
+            key = (task.pk, normalize_name(row.data.title))
+            item = items.get(key)
             if item is None:
-                created = do_create_work_item(task, row.data, by=by, reason=reason)
-                items[(task.pk, normalize_name(row.data.title))] = created
-                result.created += 1
+                if key not in pending:
+                    # The same rules as do_create_work_item; written together below.
+                    validate_work_item(task, row.data)
+                    pending[key] = (task, row.data)
+                    result.created += 1
                 continue
             # Columns the file lacks keep the saved values.
             if "number" not in row.present:
@@ -474,7 +480,52 @@ def write_rows(
             else:
                 do_update_work_item(item, row.data, version=item.version, by=by, reason=reason)
                 result.updated += 1
+        _create_work_items(list(pending.values()), by=by, reason=reason)
     return result
+
+
+def _create_work_items(
+    new: list[tuple[Task, WorkItemData]], *, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """Create validated work items and their assignments in a few bulk inserts, each with
+    its history row (who and why), instead of a dozen queries per work item."""
+    if not new:
+        return
+    counts = dict(
+        WorkItem.objects.filter(task__in={task.pk for task, _data in new})
+        .values_list("task")
+        .annotate(n=Count("pk"))
+    )
+    objects = []
+    for task, data in new:
+        counts[task.pk] = counts.get(task.pk, 0) + 1
+        objects.append(
+            WorkItem(
+                task=task,
+                number=data.number,
+                title=data.title.strip(),
+                start=data.start,
+                end=data.end,
+                expected_output=data.expected_output,
+                coordination_note=data.coordination_note,
+                time_frame=data.time_frame or "",
+                position=counts[task.pk],
+            )
+        )
+    created = bulk_create_with_history(
+        objects, WorkItem, batch_size=500, default_user=by, default_change_reason=reason
+    )
+    assignments = []
+    for item, (_task, data) in zip(created, new, strict=True):
+        for unit in data.leads:
+            assignments.append(Assignment(work_item=item, unit=unit, role=Assignment.Role.LEAD))
+        for unit in data.coordinating:
+            assignments.append(
+                Assignment(work_item=item, unit=unit, role=Assignment.Role.COORDINATING)
+            )
+    bulk_create_with_history(
+        assignments, Assignment, batch_size=500, default_user=by, default_change_reason=reason
+    )
 
 
 # Export -------------------------------------------------------------------------

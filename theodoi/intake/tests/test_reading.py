@@ -347,25 +347,24 @@ def test_nothing_is_written_before_commit_even_when_the_commit_fails(world, plan
     assert not Field.objects.exists() and not WorkItem.objects.exists()
     from theodoi.plans import importer
 
-    real = importer.do_create_work_item
+    real = importer.bulk_create_with_history
     calls = []
 
-    def failing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
+    def failing(objects, model, **kwargs):
+        calls.append(model.__name__)
+        if model.__name__ == "Assignment":  # after the work items were inserted
             raise RuntimeError("the disk is full")
-        return real(*args, **kwargs)
+        return real(objects, model, **kwargs)
 
-    monkeypatch.setattr(importer, "do_create_work_item", failing)
+    monkeypatch.setattr(importer, "bulk_create_with_history", failing)
     with pytest.raises(RuntimeError):
         rv.commit(staged, by=world.coordinator, reason="x")
-    assert len(calls) == 4
-    assert (
-        not Field.objects.exists() and not Task.objects.exists() and not WorkItem.objects.exists()
-    )
+    assert calls == ["WorkItem", "Assignment"]
+    assert not Field.objects.exists() and not Task.objects.exists() and not WorkItem.objects.exists()
+    assert not WorkItem.history.exists()
     staged.refresh_from_db()
     assert staged.state == "review"
-    monkeypatch.setattr(importer, "do_create_work_item", real)
+    monkeypatch.setattr(importer, "bulk_create_with_history", real)
     rv.commit(staged, by=world.coordinator, reason="x")
     assert WorkItem.objects.count() == 5
 
