@@ -91,7 +91,6 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     settings.ALLOWED_HOSTS = ["*"]
     # Pages render without collected static files (no manifest here).
@@ -118,8 +117,14 @@ def main(argv: list[str] | None = None) -> None:
     client.force_login(world.coordinator)
     measures: dict[str, list[tuple[float, int, int]]] = {}
 
-    def measure(name: str, func, size=lambda r: 0):
-        with CaptureQueriesContext(connection) as queries:
+    def measure(name, func, size=lambda r: 0):
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             began = time.perf_counter()
             result = func()
             elapsed = time.perf_counter() - began

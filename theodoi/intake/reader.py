@@ -122,7 +122,7 @@ def read_xlsx(data: bytes) -> dict[str, Any]:
 
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
-        formulas = load_workbook(io.BytesIO(data), data_only=False)
+        formulas = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged workbook
         raise FileRefused(_("This file cannot be read as an Excel workbook.")) from e
     sheet = values.worksheets[0]
@@ -148,6 +148,7 @@ def read_xlsx(data: bytes) -> dict[str, Any]:
             if isinstance(formula, str) and formula.startswith("="):
                 formula_cells.append([r, c, row[c] is not None])
         rows.append(texts + [""] * (width - len(texts)))
+    formulas.close()
     spans: dict[str, list[int]] = {}
     vmerged: list[list[int]] = []
     for merged in sheet.merged_cells.ranges:

@@ -26,6 +26,28 @@ from .units import UnitResolver
 
 # Rows whose problem cells are shown as inputs at once (a form has at most 1,000 fields).
 MAX_FIXABLE_ROWS = 150
+# Rows of the review on one page.
+PAGE_ROWS = 200
+
+
+def _page(request: HttpRequest, rows: list[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of review rows, and what the pager needs."""
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    number = request.GET.get("page", "1")
+    current = min(max(int(number), 1), pages) if number.isdigit() else 1
+    start = (current - 1) * PAGE_ROWS
+    query = request.GET.copy()
+    query.pop("page", None)
+    pager = {
+        "current": current,
+        "pages": pages,
+        "numbers": list(range(1, pages + 1)),
+        "query": query.urlencode(),
+        "first": start + 1,
+        "last": min(start + PAGE_ROWS, len(rows)),
+        "total": len(rows),
+    }
+    return rows[start : start + PAGE_ROWS], pager
 
 
 @login_required
@@ -289,10 +311,11 @@ def _render_review(
         review = understand_report(staged)
         context["review"] = review
         rows = [r for r in review.shown if not only_problems or r.problems]
-        context["rows"] = rows
+        context["rows"], context["pager"] = _page(request, rows)
         return render(request, "intake/report_review.html", context, status=status)
     review = understand(staged, resolver=UnitResolver(staged.plan))
     rows = [r for r in review.shown if not only_problems or not r.ok or r.kind in ("field", "task")]
+    rows, pager = _page(request, rows)
     fixable = 0
     time_keys = ["time"] if "time" in review.mapping.values() else []
     time_keys += [k for k in ("start", "end") if k in review.mapping.values()]
@@ -307,6 +330,7 @@ def _render_review(
         {
             "review": review,
             "rows": rows,
+            "pager": pager,
             "counts": review.counts,
             "asked": review.asked,
             "meta": review.meta if staged.file_format == "docx" else {},

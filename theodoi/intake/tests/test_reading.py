@@ -360,7 +360,8 @@ def test_nothing_is_written_before_commit_even_when_the_commit_fails(world, plan
     with pytest.raises(RuntimeError):
         rv.commit(staged, by=world.coordinator, reason="x")
     assert calls == ["WorkItem", "Assignment"]
-    assert not Field.objects.exists() and not Task.objects.exists() and not WorkItem.objects.exists()
+    assert not Field.objects.exists() and not Task.objects.exists()
+    assert not WorkItem.objects.exists()
     assert not WorkItem.history.exists()
     staged.refresh_from_db()
     assert staged.state == "review"
