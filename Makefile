@@ -43,7 +43,8 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 	--settings theodoi.settings --pythonpath $(CURDIR)
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
-		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*"
+		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
+		-i "intake/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -51,6 +52,9 @@ messages: install
 	cd theodoi/tuyenvan/roster && $(MAKEMESSAGES)
 	cd theodoi/portal && $(MAKEMESSAGES)
 	cd theodoi/surveys && $(MAKEMESSAGES)
+	# begin importer
+	cd theodoi/intake && $(MAKEMESSAGES)
+	# end importer
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
