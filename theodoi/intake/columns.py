@@ -166,7 +166,9 @@ def fields_for(kind: str) -> dict[str, Any]:
 
 def guess_field(header: str, kind: str = "plan", remembered: dict[str, str] | None = None) -> str:
     """The field a header names ("" when none), the issuer's remembered choice first."""
-    key = fold(header.split("\n")[0]) if header else ""
+    if not header or len(header) > 120:
+        return ""  # a header is short: long texts are rows, not headers
+    key = fold(header.split("\n")[0])
     if not key:
         return ""
     if remembered and key in remembered:

@@ -242,10 +242,11 @@ def understand(staged: StagedImport, *, resolver: UnitResolver | None = None) ->
             if all(COLUMN_NUMBERS.match(fold(t)) for t in distinct) and len(distinct) > 2:
                 row.kind, row.skip_reason, row.title = "skip", _("column numbers"), joined
                 continue
-            if columns.score_header(raw) >= 2 and index <= header + 1:
+            score = columns.score_header(raw)
+            if score >= 2 and index <= header + 1:
                 row.kind, row.skip_reason, row.title = "skip", _("second header row"), joined
                 continue
-            if columns.score_header(raw) >= 3:
+            if score >= 3:
                 row.kind, row.skip_reason, row.title = "skip", _("repeated header row"), joined
                 continue
             if seen_item and len(distinct) == 1 and NOTE_START.match(fold(distinct[0])):

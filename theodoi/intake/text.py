@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from theodoi.units.models import normalize_name, strip_diacritics
@@ -10,15 +11,19 @@ from theodoi.units.models import normalize_name, strip_diacritics
 _PUNCT_SPACES = re.compile(r"\s*([,;:/&\-–—()])\s*")
 
 
+@lru_cache(maxsize=32768)
+def _fold(text: str) -> str:
+    text = strip_diacritics(normalize_name(text)).replace("–", "-").replace("—", "-")
+    text = _PUNCT_SPACES.sub(r"\1", text)
+    return text.strip(" .:")
+
+
 def fold(value: Any) -> str:
     """A key for comparing what people write: no case, no diacritics, tidy spacing.
 
     "Cơ quan chủ trì", "CO QUAN CHU TRI" and "co quan  chủ trì" fold alike.
     """
-    text = "" if value is None else str(value)
-    text = strip_diacritics(normalize_name(text)).replace("–", "-").replace("—", "-")
-    text = _PUNCT_SPACES.sub(r"\1", text)
-    return text.strip(" .:")
+    return _fold("" if value is None else str(value))
 
 
 def cell_text(value: Any) -> str:
