@@ -433,30 +433,41 @@ def write_rows(
             for w in WorkItem.objects.filter(task__plan=plan).prefetch_related("assignments")
         }
         pending: dict[tuple[int, str], tuple[Task, WorkItemData]] = {}
+        # New fields, then new tasks, each in one insert with their history rows.
+        new_fields: dict[str, Field] = {}
         for row in rows:
-            field_obj = fields.get(normalize_name(row.field))
-            if field_obj is None:
-                field_obj = Field(plan=plan, name=row.field, position=len(fields) + 1)
-                field_obj._history_user = by  # type: ignore[attr-defined]
-                field_obj._change_reason = reason  # type: ignore[attr-defined]
-                field_obj.save()
-                fields[normalize_name(row.field)] = field_obj
-                result.fields_created += 1
-            task = tasks.get((field_obj.pk, normalize_name(row.task)))
-            if task is None:
-                task = Task(
+            key = normalize_name(row.field)
+            if key not in fields and key not in new_fields:
+                position = len(fields) + len(new_fields) + 1
+                new_fields[key] = Field(plan=plan, name=row.field, position=position)
+        for field_obj in _bulk(list(new_fields.values()), Field, by, reason):
+            fields[normalize_name(field_obj.name)] = field_obj
+        result.fields_created += len(new_fields)
+        new_tasks: dict[tuple[int, str], Task] = {}
+        for row in rows:
+            field_obj = fields[normalize_name(row.field)]
+            key = (field_obj.pk, normalize_name(row.task))
+            if key not in tasks and key not in new_tasks:
+                new_tasks[key] = Task(
                     plan=plan,
                     field=field_obj,
                     number=row.task_number,
                     title=row.task,
-                    position=len(tasks) + 1,
+                    position=len(tasks) + len(new_tasks) + 1,
                 )
-                task._history_user = by  # type: ignore[attr-defined]
-                task._change_reason = reason  # type: ignore[attr-defined]
-                task.save()
-                tasks[(field_obj.pk, normalize_name(row.task))] = task
-                result.tasks_created += 1
-            elif "task_number" in row.present and task.number != row.task_number:
+        for task in _bulk(list(new_tasks.values()), Task, by, reason):
+            task.plan = plan
+            tasks[(task.field_id, normalize_name(task.title))] = task
+        result.tasks_created += len(new_tasks)
+        for row in rows:
+            field_obj = fields[normalize_name(row.field)]
+            task_key = (field_obj.pk, normalize_name(row.task))
+            task = tasks[task_key]
+            if (
+                task_key not in new_tasks
+                and "task_number" in row.present
+                and task.number != row.task_number
+            ):
                 task.number = row.task_number
                 task._history_user = by  # type: ignore[attr-defined]
                 task._change_reason = reason  # type: ignore[attr-defined]
@@ -482,6 +493,17 @@ def write_rows(
                 result.updated += 1
         _create_work_items(list(pending.values()), by=by, reason=reason)
     return result
+
+
+def _bulk(
+    objects: list[Any], model: type[Any], by: AbstractBaseUser | None, reason: str
+) -> list[Any]:
+    """Insert new objects with their history rows (who and why) in one go."""
+    if not objects:
+        return []
+    return bulk_create_with_history(
+        objects, model, batch_size=500, default_user=by, default_change_reason=reason
+    )
 
 
 def _create_work_items(

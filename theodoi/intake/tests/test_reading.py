@@ -359,7 +359,7 @@ def test_nothing_is_written_before_commit_even_when_the_commit_fails(world, plan
     monkeypatch.setattr(importer, "bulk_create_with_history", failing)
     with pytest.raises(RuntimeError):
         rv.commit(staged, by=world.coordinator, reason="x")
-    assert calls == ["WorkItem", "Assignment"]
+    assert calls == ["Field", "Task", "WorkItem", "Assignment"]
     assert not Field.objects.exists() and not Task.objects.exists()
     assert not WorkItem.objects.exists()
     assert not WorkItem.history.exists()
