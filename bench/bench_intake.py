@@ -125,10 +125,12 @@ def main(argv: list[str] | None = None) -> None:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             result = func()
-            elapsed = time.perf_counter() - began
-        measures.setdefault(name, []).append((elapsed * 1000, len(queries), size(result)))
+            elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+        measures.setdefault(name, []).append(
+            (elapsed * 1000, len(queries), size(result), cpu * 1000)
+        )
         return result
 
     for run in range(args.runs):
@@ -157,14 +159,16 @@ def main(argv: list[str] | None = None) -> None:
     items = WorkItem.objects.filter(task__plan=Plan.objects.latest("pk")).count()
     print(f"\n### Import with review: {args.rows} rows ({items} work items), {args.runs} runs, "
           f"{connection.vendor}\n")  # fmt: skip
-    print("| Step | Median ms | Min ms | Queries | KB |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| Step | Median ms | Min ms | CPU ms (median) | Queries | KB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, values in measures.items():
         times = [v[0] for v in values]
+        cpu = statistics.median(v[3] for v in values)
         print(
-            f"| {name} | {statistics.median(times):.0f} | {min(times):.0f} | "
+            f"| {name} | {statistics.median(times):.0f} | {min(times):.0f} | {cpu:.0f} | "
             f"{values[-1][1]} | {values[-1][2] / 1024:.0f} |"
         )
+    print(f"\nLoad average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
