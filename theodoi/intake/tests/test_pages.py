@@ -72,3 +72,43 @@ def test_another_provinces_coordinator_cannot_see_the_review(client, world, plan
     assert client.get(staged.get_absolute_url()).status_code == 404
     login(client, world.agency)
     assert client.get(staged.get_absolute_url()).status_code == 404
+
+
+def test_a_row_is_read_again_as_the_user_says(client, world, plan):
+    login(client, world.coordinator)
+    upload(client, plan, workbook(ROWS))
+    staged = StagedImport.objects.get()
+    rows = staged.grid["rows"]
+    index = next(i for i, r in enumerate(rows) if r[1] == "Chuyên mục trên báo")
+    page = client.get(f"{staged.get_absolute_url()}?edit=2")
+    assert page.content.decode().count("<h1>") == 1
+    client.post(staged.get_absolute_url(), {"action": "fix", f"k{index}": "skip"})
+    from theodoi.intake.review import understand
+
+    staged.refresh_from_db()
+    review = understand(staged)
+    assert review.rows[index].kind == "skip" and review.problem_count == 0
+    client.post(staged.get_absolute_url(), {"action": "commit", "reason": "Bỏ dòng sai"})
+    assert WorkItem.objects.get().title == "Hội nghị báo cáo viên"
+
+
+def test_the_review_page_in_vietnamese(client, world, plan, settings):
+    login(client, world.coordinator)
+    upload(client, plan, workbook(ROWS))
+    staged = StagedImport.objects.get()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    text = client.get(staged.get_absolute_url(), headers={"accept-language": "vi"}).content.decode()
+    assert "Không có đơn vị “Ban Khong Co” trong tỉnh này." in text
+    assert "Ghi vào hệ thống" in text
+
+
+def test_discarding_writes_nothing(client, world, plan):
+    login(client, world.coordinator)
+    upload(client, plan, workbook(ROWS))
+    staged = StagedImport.objects.get()
+    response = client.post(staged.get_absolute_url(), {"action": "discard"})
+    assert response.status_code == 302
+    staged.refresh_from_db()
+    assert staged.state == "discarded" and not WorkItem.objects.exists()
+    again = client.post(staged.get_absolute_url(), {"action": "commit", "reason": "x"})
+    assert again.status_code == 302 and not WorkItem.objects.exists()
