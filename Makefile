@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http clean
+.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http bench-all clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ MAKEMESSAGES = THEODOI_DATA=$(CURDIR)/data $(CURDIR)/$(BIN)/django-admin makemes
 messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
 		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
-		-i "intake/*"
+		-i "thidua/*" -i "activities/*" -i "intake/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -55,19 +55,31 @@ messages: install
 	# begin importer
 	cd theodoi/intake && $(MAKEMESSAGES)
 	# end importer
+	# begin thidua
+	cd theodoi/thidua && $(MAKEMESSAGES)
+	# end thidua
+	# begin activities
+	cd theodoi/activities && $(MAKEMESSAGES)
+	# end activities
 
 check-deploy: install
 	DEBUG=False SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 		ALLOWED_HOSTS=theodoi.example.org THEODOI_DATA=$$(mktemp -d) \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# National-scale benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--only plans".
+# begin perf
+# The real server under load beside the bare Django floor, both engines, ~12 minutes
+# (README "Performance"; needs Debian's wrk for exact figures). bench-http is the same.
+HTTP_BENCH = --only http --http-duration 10 --http-rounds 3
 bench: install
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(HTTP_BENCH) $(BENCH_ARGS)
 
-# The real server under load beside the bare Django floor (needs Debian's wrk for exact figures).
-bench-http: install
-	$(BIN)/python -m bench.run --only http $(BENCH_ARGS)
+bench-http: bench
+
+# Every national-scale benchmark on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--only plans".
+bench-all: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+# end perf
 
 clean:
 	rm -rf $(VENV) data/static

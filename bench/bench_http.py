@@ -37,6 +37,7 @@ from pathlib import Path
 
 from bench import env
 from bench.core import Context, Report, benchmark, markdown_table
+from bench.http_fixtures import CREATED_TITLE
 
 ROOT = env.BENCH_DIR.parent
 
@@ -57,6 +58,7 @@ class Outcome:
     p99_ms: float
     errors: int
     requests: int
+    cpu_ms: float = float("nan")  # the server's own CPU time per answered request
 
 
 def _free_port() -> int:
@@ -140,6 +142,23 @@ def pss_mb(root: int) -> float:
         match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
         total_kb += int(match[1]) if match else 0
     return total_kb / 1024
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process tree's live processes, in seconds.
+
+    Unlike requests per second it does not move with what else the machine
+    runs, so ``CPU ms``/request compares runs on a busy machine (PostgreSQL's
+    own processes are not in the tree: on PostgreSQL it is the app's share)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def _headers(scenario: Scenario, fixtures: dict) -> dict[str, str]:
@@ -268,10 +287,13 @@ def _drive(
     timer = threading.Timer(duration / 2, lambda: sample.append(pss_mb(server)))
     timer.start()
     load = _wrk if shutil.which("wrk") else _python_load
+    cpu_before = cpu_seconds(server)
     try:
         outcome = load(url, scenario, fixtures, duration, connections)
     finally:
         timer.cancel()
+    if outcome.requests:
+        outcome.cpu_ms = (cpu_seconds(server) - cpu_before) * 1000 / outcome.requests
     return outcome, (sample[0] if sample else pss_mb(server))
 
 
@@ -292,7 +314,7 @@ def scenarios(f: dict) -> list[Scenario]:
     create = json.dumps(
         {
             "task": f["task"],
-            "title": "Bench: a new work item",
+            "title": CREATED_TITLE,
             "start": "2018-08-01",
             "end": "2018-09-30",
             "leads": [f["unit"]],
@@ -356,6 +378,9 @@ def run_engine(engine: str, ctx: Context) -> list[list[object]]:
             "-m",
             "gunicorn",
             "bench.floor.wsgi",
+            # The same worker model, threads, keep-alive and preload as theodoi serve.
+            "--config",
+            "python:theodoi.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{floor_port}",
             "--workers",
@@ -374,34 +399,27 @@ def run_engine(engine: str, ctx: Context) -> list[list[object]]:
             f"/floor/work-items?unit={fixtures['unit']}",
             "none",
         )
-        floor_best, floor_pss = _median_round(
-            [
-                _drive(
-                    f"http://127.0.0.1:{floor_port}{floor_scenario.path}",
-                    floor_scenario,
-                    fixtures,
-                    duration,
-                    connections,
-                    floor.pid,
-                )
-                for _ in range(rounds)
-            ]
-        )
-        rows.append(_row(engine, floor_scenario, floor_best, floor_pss, floor_best.rps))
-        for scenario in scenarios(fixtures):
-            best, pss = _median_round(
-                [
+        # Rounds are interleaved (each round runs the floor and every scenario once),
+        # so a busy moment of this shared machine weighs on the floor and the app alike.
+        targets = [(floor_scenario, floor_port, floor.pid)] + [
+            (s, app_port, app.pid) for s in scenarios(fixtures)
+        ]
+        measured: dict[str, list[tuple[Outcome, float]]] = {s.name: [] for s, _p, _pid in targets}
+        for _round in range(rounds):
+            for scenario, port, pid in targets:
+                measured[scenario.name].append(
                     _drive(
-                        f"http://127.0.0.1:{app_port}{scenario.path}",
+                        f"http://127.0.0.1:{port}{scenario.path}",
                         scenario,
                         fixtures,
                         duration,
                         connections,
-                        app.pid,
+                        pid,
                     )
-                    for _ in range(rounds)
-                ]
-            )
+                )
+        floor_best, _pss = _median_round(measured[floor_scenario.name])
+        for scenario, _port, _pid in targets:
+            best, pss = _median_round(measured[scenario.name])
             rows.append(_row(engine, scenario, best, pss, floor_best.rps))
     finally:
         _stop(app)
@@ -418,6 +436,7 @@ def _row(engine: str, s: Scenario, o: Outcome, pss: float, floor_rps: float) -> 
         f"{o.p50_ms:.0f}" if answered else "—",
         f"{o.p99_ms:.0f}" if answered else "—",
         f"{o.errors}/{o.requests}",
+        f"{o.cpu_ms:.1f}" if o.cpu_ms == o.cpu_ms else "—",
         f"{pss:.0f}",
         f"{o.rps / floor_rps:.2f}" if floor_rps else "",
     ]
@@ -433,9 +452,19 @@ def bench_http(ctx: Context) -> Report:
         "http",
         "HTTP under load: theodoi serve and the bare Django floor",
         markdown_table(
-            ["engine", "scenario", "req/s", "p50 ms", "p99 ms", "errors", "PSS MB", "× floor"],
+            [
+                "engine",
+                "scenario",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "CPU ms/req",
+                "PSS MB",
+                "× floor",
+            ],
             rows,
-            "llrrrrrr",
+            "llrrrrrrr",
         ),
         [
             f"{tool}, {ctx.options.get('http_connections', 16)} connections, "
@@ -444,6 +473,10 @@ def bench_http(ctx: Context) -> Report:
             f"{os.getenv('WEB_CONCURRENCY', '2')} workers for both servers; DB_CONN_MAX_AGE=60.",
             "PSS: every process of `theodoi serve` (its parent, gunicorn's master and workers, the "
             "database-queue worker), sampled half-way through a round; for the floor, gunicorn.",
+            "Rounds are interleaved: each round runs the floor and every scenario once.",
             "× floor: the scenario's requests per second over the floor's on the same engine.",
+            "CPU ms/req: the server's processes' CPU time (user + system, from /proc) during the "
+            "round over the requests answered; steadier than req/s on a shared machine. On "
+            "PostgreSQL the database server's own CPU is not in it.",
         ],
     )

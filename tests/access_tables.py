@@ -53,6 +53,16 @@ PUBLIC = frozenset({"article", "category", "public_plan"})
 # surveys: every staff page and operation fetches the survey (or its question or
 # point) by ``surveys.view_survey`` first (404), then checks its action (403).
 SURVEY = ("surveys.view_survey", "survey")
+# begin thidua: a province's rankings (and every thi đua object of it) are read by
+# every account of the province; other provinces' are 404.
+THIDUA_PROVINCE = ("thidua.view_ranking", "province")
+THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
+# end thidua
+# begin activities: a record, its follow-ups and files are read with the record;
+# a target with its scope unit.
+ACTIVITY = ("activities.view_activity", "activity")
+TARGET = ("activities.view_target", "target")
+# end activities
 
 # Page routes: name → ({parameter: kind}, read rule).
 # A rule "=owner" means: the object's ``user`` is the caller (API tokens).
@@ -103,6 +113,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "reporting:period": ({"pk": "period"}, PERIOD),
     "reporting:start-report": ({"pk": "period"}, REPORT),
     "reporting:start-export": ({"pk": "period"}, PERIOD),
+    "reporting:draft": ({"pk": "period"}, PERIOD),
     "reporting:report": ({"pk": "report"}, REPORT),
     "reporting:accept": ({"pk": "report"}, REPORT),
     "reporting:return": ({"pk": "report"}, REPORT),
@@ -209,6 +220,25 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "intake:report-upload": ({"report_id": "report"}, REPORT),
     "intake:review": ({"pk": "staged_import"}, ("intake.view_stagedimport", "staged_import")),
     # end importer
+    # begin thidua -------------------------------------------------------------------
+    "thidua:explain": ({"pk": "district_unit"}, ("thidua.view_ranking", "district_unit")),
+    "thidua:cluster": ({"pk": "cluster"}, ("thidua.view_ranking", "cluster")),
+    "thidua:year-step": ({"pk": "emulation_year", "step": "=close"}, THIDUA_YEAR),
+    "thidua:proposals": ({"pk": "emulation_year"}, THIDUA_YEAR),
+    "thidua:proposals-docx": ({"pk": "emulation_year"}, THIDUA_YEAR),
+    # end thidua ---------------------------------------------------------------------
+    # begin activities
+    "activities:new": ({"kind": "=study"}, None),
+    "activities:network": ({"kind": "=reporter"}, None),
+    "activities:detail": ({"pk": "activity"}, ACTIVITY),
+    "activities:edit": ({"pk": "activity"}, ACTIVITY),
+    "activities:delete": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-file": ({"pk": "activity"}, ACTIVITY),
+    "activities:add-follow-up": ({"pk": "activity"}, ACTIVITY),
+    "activities:file": ({"pk": "activity_file"}, ACTIVITY),
+    "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
+    "activities:target": ({"pk": "target"}, TARGET),
+    # end activities
 }
 
 # Pages that take an object in their query string (not visible in the URLconf):
@@ -229,6 +259,10 @@ PAGE_QUERIES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
         {"district": "district_unit"},
         ("units.view_unit", "district_unit"),
     ),
+    # begin thidua
+    "thidua:index": ({"province": "province", "period": "=2018-H1"}, THIDUA_PROVINCE),
+    "thidua:weights": ({"province": "province"}, THIDUA_PROVINCE),
+    # end thidua
 }
 
 # API parameters (path and query) with the same meaning in every operation; the
@@ -512,6 +546,60 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/surveys/{{id}}/responses": ({"id": "survey"}, SURVEY, None),
     # end surveys ------------------------------------------------------------------
+    # begin thidua -------------------------------------------------------------------
+    f"GET {V1}/thidua/rankings": (
+        {"province": "province", "period": "=2018-H1"},
+        THIDUA_PROVINCE,
+        None,
+    ),
+    f"GET {V1}/thidua/weight-sets": ({"province": "province"}, THIDUA_PROVINCE, None),
+    f"POST {V1}/thidua/years/{{year_id}}/{{step}}": (
+        {"year_id": "emulation_year", "step": "=close"},
+        THIDUA_YEAR,
+        {"version": 1},
+    ),
+    # end thidua ---------------------------------------------------------------------
+    # begin activities
+    f"GET {V1}/activities": (
+        {"unit": "unit", "from": "=2018-01-01", "to": "=2018-12-31", "work_item": "work_item"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"POST {V1}/activities": (
+        {},
+        ("activities.add_activity", "unit"),
+        {"kind": "study", "title": "Học tập", "start": "2018-03-01", "owner": "@unit"},
+    ),
+    f"GET {V1}/activities/{{activity_id}}": ({"activity_id": "activity"}, ACTIVITY, None),
+    f"PUT {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"kind": "dialogue", "title": "Đối thoại", "start": "2018-03-12", "version": 1},
+    ),
+    f"DELETE {V1}/activities/{{activity_id}}": (
+        {"activity_id": "activity", "version": "=1", "reason": "=Nhầm"},
+        ACTIVITY,
+        None,
+    ),
+    f"POST {V1}/activities/{{activity_id}}/follow-ups": (
+        {"activity_id": "activity"},
+        ACTIVITY,
+        {"text": "Việc cần làm"},
+    ),
+    f"POST {V1}/activity-follow-ups/{{follow_up_id}}/close": (
+        {"follow_up_id": "activity_follow_up"},
+        ACTIVITY,
+        {"closing_note": "Đã xong", "closed_on": "2018-04-01"},
+    ),
+    f"GET {V1}/networks/{{kind}}": (
+        {"kind": "=reporter", "unit": "unit"},
+        ("units.view_unit", "unit"),
+        None,
+    ),
+    f"GET {V1}/targets": ({"plan": "plan", "programme": "programme"}, PLAN, None),
+    f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
+    f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
+    # end activities
 }
 
 # Operations that take no object (their lists are scoped by the caller only).
@@ -547,6 +635,13 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("surveys:detail", f"GET {V1}/surveys/{{id}}"),
     ("surveys:results", f"GET {V1}/surveys/{{id}}/results"),
     ("surveys:responses", f"GET {V1}/surveys/{{id}}/responses"),
+    # begin thidua
+    ("thidua:year-step", f"POST {V1}/thidua/years/{{year_id}}/{{step}}"),
+    # end thidua
+    # begin activities
+    ("activities:detail", f"GET {V1}/activities/{{activity_id}}"),
+    ("activities:target", f"GET {V1}/targets/{{target_id}}"),
+    # end activities
 ]
 
 # Who may read each kind of object, by account of the twin world's province (the
@@ -559,6 +654,9 @@ ALL_ROLES = {
     "district_other", "commune_other",
 }  # fmt: skip
 TV_READERS = {"coordinator", "viewer", "district", "commune"}
+# begin activities
+RECORD_READERS = {"coordinator", "viewer", "admin", "district", "official", "commune"}
+# end activities
 READERS: dict[tuple[str, str], set[str]] = {
     # Hole 3: an official reads only the months it attended.
     ("tuyenvan.view_month", "result"): TV_READERS,
@@ -596,4 +694,23 @@ READERS: dict[tuple[str, str], set[str]] = {
     # begin importer: a staged plan import is for the plan's coordinators only.
     ("intake.view_stagedimport", "staged_import"): {"coordinator"},
     # end importer
+    # begin thidua: the ranking is published to every account of the province; the
+    # proposals are its coordinators' and leadership viewers'; weights and the year
+    # its coordinators'.
+    ("thidua.view_ranking", "emulation_year"): ALL_ROLES,
+    ("thidua.view_ranking", "province"): ALL_ROLES,
+    ("thidua.view_proposals", "emulation_year"): {"coordinator", "viewer"},
+    ("thidua.close_year", "emulation_year"): {"coordinator"},
+    ("thidua.change_weights", "weight_set"): {"coordinator"},
+    # end thidua
+    # begin activities: commune 1A's record is read by whoever reaches the commune
+    # (the province's coordinators, viewers and administrators, district 1's scorer
+    # and official, the commune's reporter); kept by its writers (not the viewer,
+    # the official or the administrator).
+    ("activities.view_activity", "activity"): RECORD_READERS,
+    ("activities.change_activity", "activity"): {"coordinator", "district", "commune"},
+    ("activities.view_target", "target"): RECORD_READERS,
+    ("activities.change_target", "target"): {"coordinator"},
+    ("activities.view_networkmember", "network_member"): RECORD_READERS,
+    # end activities
 }

@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from theodoi.core.api import api_auth
 from theodoi.core.api import router as auth_router
+from theodoi.core.apikit import JSONRenderer  # perf
 
 api = NinjaAPI(
     title="theodoi API",
@@ -28,6 +29,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=api_auth,
+    renderer=JSONRenderer(),  # perf: UTF-8 as it is, not \u-escaped
 )
 
 
@@ -134,3 +136,9 @@ api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.api.router")
 api.add_router("/v1/tuyenvan/", "theodoi.tuyenvan.roster.api.router")
 api.add_router("/v1/portal/", "theodoi.portal.api.router")
 api.add_router("/v1/", "theodoi.surveys.api.router")
+# begin thidua
+api.add_router("/v1/thidua/", "theodoi.thidua.api.router")
+# end thidua
+# begin activities
+api.add_router("/v1/", "theodoi.activities.api.router")
+# end activities

@@ -63,22 +63,33 @@ def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
 
 
 def _serve(argv: list[str]) -> int:
-    """Serve with gunicorn and, unless ``--no-worker``, one background worker.
+    """Serve with gunicorn and, unless ``--no-worker``, the database-queue worker.
 
-    The worker runs the database task queue (large exports, reminders); on
-    several app servers run it where you like with ``theodoi db_worker``.
-    SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops both, and gunicorn's workers with
-    them; the command returns when they are gone. Returns gunicorn's exit code.
+    gunicorn runs with ``theodoi.gunicorn_conf``: ``WEB_CONCURRENCY`` processes
+    (default 2) of ``WEB_THREADS`` threads (default 4), the app preloaded in the
+    master and shared with them. The queue worker (large exports, reminders) is
+    forked from that master, sharing the loaded app; on several app servers run
+    it where you like with ``theodoi db_worker`` and ``--no-worker`` here.
+    This process only supervises: it does not load Django itself (collectstatic
+    runs in a child first). SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops gunicorn,
+    its workers and the queue worker; the command returns when they are gone.
+    Returns gunicorn's exit code.
     """
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # begin perf
+    collected = subprocess.run(
+        [sys.executable, "-m", "theodoi.cli", "collectstatic", "--no-input", "-v", "0"]
+    )
+    if collected.returncode:
+        return collected.returncode
     port = os.getenv("PORT", "8000")
     workers = os.getenv("WEB_CONCURRENCY", "2")
     with_worker = "--no-worker" not in argv
     argv = [arg for arg in argv if arg != "--no-worker"]
+    if with_worker:
+        os.environ["THEODOI_QUEUE_WORKER"] = "fork"
+    else:
+        os.environ.pop("THEODOI_QUEUE_WORKER", None)
+    # end perf
     children: list[subprocess.Popen[bytes]] = []
     # The handler only notes the signal: nothing is lost between starting a
     # child and listing it, and the loop below notices within a moment.
@@ -89,10 +100,6 @@ def _serve(argv: list[str]) -> int:
     }
     code = 0
     try:
-        if with_worker:
-            children.append(
-                _start([sys.executable, "-m", "theodoi.cli", "db_worker", "--no-reload"])
-            )
         if not received:
             server = _start(
                 [
@@ -100,6 +107,8 @@ def _serve(argv: list[str]) -> int:
                     "-m",
                     "gunicorn",
                     "theodoi.wsgi",
+                    "--config",
+                    "python:theodoi.gunicorn_conf",  # perf
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",

@@ -105,6 +105,12 @@ INSTALLED_APPS = [
     # begin importer
     "theodoi.intake",
     # end importer
+    # begin activities
+    "theodoi.activities",
+    # end activities
+    # begin thidua
+    "theodoi.thidua",
+    # end thidua
 ]
 
 MIDDLEWARE = [
@@ -113,6 +119,10 @@ MIDDLEWARE = [
     # Pages go to phones on weak mountain links: compress them. Django 4.2+
     # pads compressed responses against BREACH, and CSRF tokens are masked.
     "django.middleware.gzip.GZipMiddleware",
+    # begin perf: an ETag on GET answers, 304 when unchanged; private, per caller.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "theodoi.core.middleware.PrivateRevalidateMiddleware",
+    # end perf
     "django.contrib.sessions.middleware.SessionMiddleware",
     "theodoi.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF reads a form's): refuse it unread.

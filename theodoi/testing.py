@@ -465,6 +465,12 @@ def _twin_side(tag: str) -> Side:
         mapping={"0": "title", "1": "leads", "2": "time"}, header_row=0, created_by=coordinator,
     )  # fmt: skip
     # end importer
+    # begin thidua
+    o.update(_twin_thidua(tag, u, coordinator))
+    # end thidua
+    # begin activities
+    o.update(_twin_activities(tag, u, o, commune))
+    # end activities
     for obj in o.values():
         obj.refresh_from_db()
     return Side(tag=tag, units=u, users=users, objects=o)
@@ -565,6 +571,82 @@ def _twin_survey(tag: str, u: dict[str, Unit], coordinator: User) -> dict[str, A
         "survey_point": point,
         "survey_response": response,
     }
+
+
+# begin thidua -----------------------------------------------------------------------
+
+
+def _twin_thidua(tag: str, u: dict[str, Unit], coordinator: User) -> dict[str, Any]:
+    """The side's thi đua: the 2018 agency weights, the open 2018 emulation year and a
+    cluster of its two district committees."""
+    from theodoi.thidua import actions as thidua_actions
+    from theodoi.thidua.models import Cluster
+
+    T = tag.upper()
+    weight_set = thidua_actions.do_save_weights(
+        u["province"],
+        2018,
+        "agency",
+        {"report_completeness": 25, "report_timeliness": 25, "work_on_time": 30,
+         "findings_closed": 20},
+        by=coordinator,
+        note=f"Quyết định {T}",
+    )  # fmt: skip
+    cluster = Cluster.objects.create(
+        province=u["province"], name=f"Cụm thi đua {T}", members_kind="district"
+    )
+    cluster.members.set([u["district1"], u["district2"]])
+    return {
+        "weight_set": weight_set,
+        "emulation_year": thidua_actions.emulation_year(u["province"], 2018),
+        "cluster": cluster,
+    }
+
+
+# end thidua -------------------------------------------------------------------------
+# begin activities
+def _twin_activities(tag: str, u: dict[str, Unit], o: dict[str, Any], by: User) -> dict[str, Any]:
+    """The side's records: commune 1A's March dialogue (a follow-up, an evidence file)
+    carrying the side's work item, a target scoped to commune 1A, and a network member
+    of the commune with the commune's standard."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from theodoi.activities import actions as activity_actions
+    from theodoi.activities.models import NetworkMember, NetworkStandard, Target
+
+    T = tag.upper()
+    activity = activity_actions.do_create_activity(
+        activity_actions.ActivityData(
+            kind="dialogue", title=f"Đối thoại {T}", start=date(2018, 3, 12), owner=u["commune1a"],
+            units=[u["commune1a"]], work_item=o["work_item"], place=f"Nhà văn hóa {T}",
+            details={"leader": f"Bí thư {T}", "issues": [{"issue": "Đường", "answer": "Sửa"}]},
+        ),
+        by=by,
+    )  # fmt: skip
+    follow_up = activity_actions.do_add_follow_up(activity, text=f"Sửa đường {T}", by=by)
+    file = activity_actions.do_add_activity_file(
+        activity, SimpleUploadedFile("bien-ban.pdf", TWIN_PDF), by=by
+    )
+    target = Target.objects.create(
+        name=f"Đối thoại {T}", unit=u["commune1a"], measure="count", kind="dialogue",
+        comparison="gte", goal=1, start=date(2018, 1, 1), end=date(2018, 12, 31),
+    )  # fmt: skip
+    member = NetworkMember.objects.create(
+        network="reporter", full_name=f"Báo cáo viên {T}", unit=u["commune1a"], level="commune"
+    )
+    member.activities.add(activity)
+    standard = NetworkStandard.objects.create(network="reporter", unit=u["commune1a"], number=2)
+    return {
+        "activity": activity,
+        "activity_follow_up": follow_up,
+        "activity_file": file,
+        "target": target,
+        "network_member": member,
+        "network_standard": standard,
+    }
+
+
+# end activities
 
 
 def make_twin_world() -> TwinWorld:

@@ -21,6 +21,12 @@ urlpatterns = [
     # begin importer
     path("imports/", include("theodoi.intake.urls")),
     # end importer
+    # begin thidua
+    path("thidua/", include("theodoi.thidua.urls")),
+    # end thidua
+    # begin activities
+    path("activities/", include("theodoi.activities.urls")),
+    # end activities
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

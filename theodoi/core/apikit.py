@@ -24,13 +24,16 @@ Lists
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.http import HttpResponse
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
@@ -51,6 +54,7 @@ __all__ = [
     "ErrorOut",
     "Id",
     "IsoDate",
+    "JSONRenderer",
     "Money",
     "Month",
     "ObjectIn",
@@ -62,6 +66,7 @@ __all__ = [
     "Text",
     "UnitRef",
     "Year",
+    "json_response",
     "paginate",
 ]
 
@@ -169,12 +174,14 @@ class UnitRef(Schema):
 class Pagination(PageNumberPagination):
     """Page number and page size (at most 100), answering ``count`` and ``items``."""
 
+    DEFAULT_PAGE_SIZE = 50
+
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=50, max_page_size=MAX_PAGE_SIZE, **kwargs)
+        super().__init__(page_size=self.DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 class ObjectIn(Schema):
@@ -193,3 +200,31 @@ class ObjectIn(Schema):
         if not isinstance(values, (dict, BaseModel)):
             raise PydanticCustomError("dict_type", "Send a JSON object")
         return handler(DjangoGetter(values, cls, info.context))
+
+
+# begin perf
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+class JSONRenderer(NinjaJSONRenderer):
+    """The API's JSON: UTF-8 as it is (Vietnamese is not ``\\u``-escaped: a third
+    of a page's bytes before) and no spaces after separators."""
+
+    json_dumps_params = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """A response of plain JSON data (str, int, None, lists, dicts) rendered at once.
+
+    For hot endpoints that build their answer as dicts of exactly the documented
+    schema (ninja passes an HttpResponse through without validating it again);
+    tests compare such answers with what the schema makes of the same objects.
+    """
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        content_type=JSON_CONTENT_TYPE,
+    )
+
+
+# end perf

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -91,3 +92,31 @@ def refuse(request: HttpRequest, status: int, limit: int) -> HttpResponse:
     # The body was not read: the connection cannot carry another request.
     response["Connection"] = "close"
     return response
+
+
+# begin perf
+class PrivateRevalidateMiddleware:
+    """What a repeat visit may reuse: every answer is the caller's own.
+
+    ``ConditionalGetMiddleware`` (below this one in MIDDLEWARE) gives GET
+    answers an ETag of their content and answers 304 when the client's copy is
+    the same, so a phone on a weak link re-downloads a list or page only when it
+    changed. This marks answers ``Cache-Control: private, no-cache`` (a browser
+    keeps its copy but asks first; no shared cache stores it) and varies them on
+    the caller (``Authorization`` for bearer tokens; Django adds ``Cookie`` when
+    the session is read), unless the view set its own caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD") and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-cache"
+        if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Authorization",))
+        return response
+
+
+# end perf

@@ -661,6 +661,20 @@ class PartyDocument:
         if signature.name.strip():
             _style_run(p.add_run(signature.name.strip()), size=BODY_SIZE, bold=True)
 
+    def appendix(self, title: str, note: str = "") -> None:
+        """Start an annex on a new page: the title centred in bold, the note
+        ("(Kèm theo Báo cáo số …)") centred in italics below it."""
+        from docx.enum.text import WD_BREAK
+
+        p = _format_paragraph(self.document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
+        p.add_run().add_break(WD_BREAK.PAGE)
+        _style_run(p.add_run(title.strip()), size=BODY_SIZE, bold=True)
+        if note.strip():
+            p = _format_paragraph(
+                self.document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, after=12
+            )
+            _style_run(p.add_run(note.strip()), size=BODY_SIZE, italic=True)
+
     # -- output ------------------------------------------------------------
 
     def save(self, target: str | Path | IO[bytes]) -> None:

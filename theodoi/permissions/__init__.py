@@ -72,7 +72,15 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
                 for m in memberships(user)
                 if m.role in wanted_roles
             ]
-            cache[wanted_roles] = subtree_ids(roots)
+            # begin perf: role sets with the same roots (all roles, coordinator) walk once
+            subtrees: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault(
+                "_theodoi_subtrees", {}
+            )
+            key = frozenset(roots)
+            if key not in subtrees:
+                subtrees[key] = subtree_ids(key)
+            cache[wanted_roles] = subtrees[key]
+            # end perf
     return cache[wanted_roles]
 
 
@@ -167,5 +175,16 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 
 
 # The app modules register their rules on import.
-# (importer: intake added to this line)
-from . import accounts, intake, plans, portal, reporting, roster, surveys, tuyenvan, units  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    accounts,
+    activities,
+    intake,
+    plans,
+    portal,
+    reporting,
+    roster,
+    surveys,
+    thidua,
+    tuyenvan,
+    units,
+)

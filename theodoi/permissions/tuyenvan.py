@@ -153,6 +153,23 @@ def visible_tuyenvan_results(user: AnyUser, queryset: QuerySet[Any] | None = Non
     return _by_commune_month(user, MonthlyResult.objects.all() if queryset is None else queryset)
 
 
+def predecessor_history(user: AnyUser, commune: Unit) -> QuerySet[Any]:
+    """The monthly results earned by the units the commune came from (lineage).
+
+    History follows the merges for reading only: whoever reads all of a commune's
+    months (its tuyên vận chain, not an official who attended one) reads its
+    predecessors' results too, each labelled by the unit that earned it — never
+    re-attributed, never the other way round (a 2018 district's scorer gains
+    nothing on the 2025 commune its communes became).
+    """
+    from theodoi.tuyenvan.models import MonthlyResult
+    from theodoi.units.models import predecessor_ids
+
+    if commune.pk not in reach(user, *TV_READ_ROLES):
+        return MonthlyResult.objects.none()
+    return MonthlyResult.objects.filter(commune_id__in=predecessor_ids(commune.pk))
+
+
 def visible_tuyenvan_meetings(
     user: AnyUser, queryset: QuerySet[Any] | None = None
 ) -> QuerySet[Any]:

@@ -450,16 +450,22 @@ class Assignment(models.Model):
         return f"{self.unit} · {self.get_role_display()} · {self.work_item}"
 
     def deadline_status(self, today: date | None = None) -> str:
-        today = today or clock.today()
-        end = self.work_item.end
-        if self.status == self.Status.CANCELLED:
-            return self.Deadline.CANCELLED
-        if self.status == self.Status.DONE:
-            if self.completed_on and self.completed_on > end:
-                return self.Deadline.DONE_LATE
-            return self.Deadline.DONE_ON_TIME
+        return self.deadline_for(
+            self.status, self.completed_on, self.work_item.end, today or clock.today()
+        )
+
+    @classmethod
+    def deadline_for(cls, status: str, completed_on: date | None, end: date, today: date) -> str:
+        """The standing of an assignment in ``status`` against the work item's ``end``
+        (the same rule for a model instance and for rows read with ``.values()``)."""
+        if status == cls.Status.CANCELLED:
+            return cls.Deadline.CANCELLED
+        if status == cls.Status.DONE:
+            if completed_on and completed_on > end:
+                return cls.Deadline.DONE_LATE
+            return cls.Deadline.DONE_ON_TIME
         if end < today:
-            return self.Deadline.OVERDUE
-        if (end - today).days <= self.DUE_SOON_DAYS:
-            return self.Deadline.DUE_SOON
-        return self.Deadline.NOT_DUE
+            return cls.Deadline.OVERDUE
+        if (end - today).days <= cls.DUE_SOON_DAYS:
+            return cls.Deadline.DUE_SOON
+        return cls.Deadline.NOT_DUE

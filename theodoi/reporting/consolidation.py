@@ -31,6 +31,7 @@ from theodoi.documents.xlsx import (
 from theodoi.plans.models import Assignment
 from theodoi.units.models import Membership, Unit
 
+from . import sections
 from .models import ConsolidatedExport, PeriodKind, ProgressEntry, ProgressReport, ReportingPeriod
 from .periods import owing_unit_ids
 
@@ -72,6 +73,8 @@ class Consolidated:
     proposals: list[tuple[Unit, list[tuple[str, str]]]]
     budget: list[tuple[Unit, int]]
     status_counts: Counter[str] = field(default_factory=Counter)
+    # What each unit wrote of its results: (unit, work item, entry role, text).
+    narratives: list[tuple[Unit, Any, str, str]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -170,6 +173,7 @@ def build(period: ReportingPeriod) -> Consolidated:
     shortcomings: list[tuple[Unit, list[tuple[str, str]]]] = []
     proposals: list[tuple[Unit, list[tuple[str, str]]]] = []
     budget: list[tuple[Unit, int]] = []
+    narratives: list[tuple[Unit, Any, str, str]] = []
     on_time = 0
     for report in sorted(reports, key=lambda r: (r.unit.position, r.unit.name)):
         if report.on_time:
@@ -189,6 +193,8 @@ def build(period: ReportingPeriod) -> Consolidated:
                         entry.budget_spent,
                     )
                 )
+            if entry.results.strip():
+                narratives.append((report.unit, entry.work_item, entry.role, entry.results))
             if entry.shortcomings.strip():
                 unit_short.append((str(entry.work_item), entry.shortcomings.strip()))
             if entry.proposals.strip():
@@ -226,6 +232,7 @@ def build(period: ReportingPeriod) -> Consolidated:
         shortcomings=shortcomings,
         proposals=proposals,
         budget=budget,
+        narratives=narratives,
     )
     result.status_counts = Counter(line.status for line in lines)
     return result
@@ -345,6 +352,7 @@ def to_docx(
     today: date | None = None,
     recipients: list[str] | None = None,
     signature: Signature | None = None,
+    blocks: dict[str, list[sections.Block]] | None = None,
 ) -> bytes:
     """The DOCX; without a number, room is left to write it in ("Số     -BC/BTGTU")."""
     period = data.period
@@ -364,6 +372,7 @@ def to_docx(
         subject(period),
     )
     lines = len(data.lines)
+    written = blocks if blocks is not None else sections.final(data)
     doc.heading("I. TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO")
     doc.paragraph(
         f"Kỳ báo cáo {period.title} (từ ngày {period.start:%d/%m/%Y}"
@@ -377,9 +386,57 @@ def to_docx(
             "Các cơ quan, đơn vị chưa gửi báo cáo: " + ", ".join(u.name for u in data.missing) + "."
         )
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
+    overdue = data.overdue()
     doc.paragraph(
         f"Tổng số {lines} lượt nhóm công việc do các cơ quan, đơn vị chủ trì; đã hoàn thành"
-        f" {data.done} ({_pct(data.percent_done)})."
+        f" {data.done} ({_pct(data.percent_done)}); {len(overdue)} lượt quá hạn chưa hoàn thành"
+        " (số liệu chi tiết tại Phụ lục kèm theo). Kết quả cụ thể như sau:"
+    )
+    _write(doc, written[sections.Key.RESULTS])
+    doc.heading("III. HẠN CHẾ, NGUYÊN NHÂN")
+    _write(doc, written[sections.Key.SHORTCOMINGS])
+    doc.heading("IV. KINH PHÍ")
+    doc.paragraph(
+        f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)} đồng."
+        " Dự toán kinh phí chưa được nhập vào hệ thống nên chưa so sánh được với dự toán."
+    )
+    if data.budget:
+        doc.table(
+            ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
+            [[u.name, "Chưa có", amount] for u, amount in data.budget],
+            widths_cm=[8.5, 3.5, 4.5],
+            total_row=["Tổng cộng", "", data.budget_total],
+        )
+    doc.heading(f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ {sections.next_window(period)[2].upper()}")
+    _write(doc, written[sections.Key.OUTLOOK])
+    doc.heading("VI. KIẾN NGHỊ, ĐỀ XUẤT")
+    _write(doc, written[sections.Key.PROPOSALS])
+    doc.closing(
+        recipients_block(recipients or DEFAULT_RECIPIENTS),
+        signature or default_signature(owner),
+    )
+    _annex(doc, data, number)
+    return doc.to_bytes()
+
+
+def _write(doc: PartyDocument, blocks: list[sections.Block]) -> None:
+    for block in blocks:
+        if block.kind == "h2":
+            doc.heading(block.text, level=2)
+        elif block.kind == "h3":
+            doc.heading(block.text, level=3)
+        elif block.kind == "bullet":
+            doc.bullet(block.text)
+        else:
+            doc.paragraph(block.text)
+
+
+def _annex(doc: PartyDocument, data: Consolidated, number: str) -> None:
+    """The tables, after the signature: "PHỤ LỤC (Kèm theo Báo cáo số …)"."""
+    lines = len(data.lines)
+    doc.appendix(
+        "PHỤ LỤC",
+        f"(Kèm theo Báo cáo số {number or BLANK_NUMBER} của {data.period.plan.owner.name})",
     )
     doc.heading("1. Tổng hợp theo tình trạng thực hiện", level=2)
     status_rows: list[list[object]] = [
@@ -432,27 +489,6 @@ def to_docx(
         )
     else:
         doc.paragraph("Không có nhiệm vụ quá hạn.")
-    doc.heading("III. HẠN CHẾ, NGUYÊN NHÂN")
-    _grouped(doc, data.shortcomings, "Không có báo cáo nêu hạn chế.")
-    doc.heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
-    _grouped(doc, data.proposals, "Không có kiến nghị, đề xuất.")
-    doc.heading("V. KINH PHÍ")
-    doc.paragraph(
-        f"Tổng kinh phí các cơ quan, đơn vị báo cáo đã sử dụng: {_vnd(data.budget_total)} đồng."
-        " Dự toán kinh phí chưa được nhập vào hệ thống nên chưa so sánh được với dự toán."
-    )
-    if data.budget:
-        doc.table(
-            ["Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)"],
-            [[u.name, "Chưa có", amount] for u, amount in data.budget],
-            widths_cm=[8.5, 3.5, 4.5],
-            total_row=["Tổng cộng", "", data.budget_total],
-        )
-    doc.closing(
-        recipients_block(recipients or DEFAULT_RECIPIENTS),
-        signature or default_signature(owner),
-    )
-    return doc.to_bytes()
 
 
 def _vnd(amount: int) -> str:
@@ -463,26 +499,6 @@ def _total_row(data: Consolidated) -> list[object]:
     rows = data.by_unit()
     sums = [sum(int(r[i]) for r in rows) for i in range(1, 7)]  # type: ignore[call-overload]
     return ["Tổng cộng", *sums, _num(data.percent_done)]
-
-
-_ITEM_CODE = re.compile(r"^(\d+(?:\.\d+)+)\.?\s")
-
-
-def _grouped(
-    doc: PartyDocument, groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str
-) -> None:
-    if not groups:
-        doc.paragraph(empty)
-        return
-    for unit, items in groups:
-        doc.paragraph(f"{unit.name}:", bold=True)
-        # The same text from several work items is said once, naming them all.
-        merged: dict[str, list[str]] = {}
-        for item, text in items:
-            code = _ITEM_CODE.match(item)
-            merged.setdefault(text.rstrip(". "), []).append(code.group(1) if code else item)
-        for text, where in merged.items():
-            doc.bullet(f"{text} (nhiệm vụ {', '.join(where)}).")
 
 
 # XLSX --------------------------------------------------------------------------------

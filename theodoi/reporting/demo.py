@@ -57,6 +57,13 @@ SHORTCOMINGS = [
     "đúng thời gian quy định.",
     "Tài liệu tuyên truyền bằng tiếng dân tộc thiểu số còn ít, chưa đáp ứng nhu cầu.",
 ]
+# Units say the same thing in their own words: the consolidated report groups these.
+SAID_OTHERWISE = {
+    SHORTCOMINGS[0]: "Một số chi bộ thôn, bản vùng cao tổ chức quán triệt còn chậm do địa bàn "
+    "rộng, giao thông đi lại khó khăn, nhất là trong mùa mưa.",
+    SHORTCOMINGS[1]: "Đội ngũ báo cáo viên cơ sở còn thiếu, một số người chưa được bồi dưỡng "
+    "nghiệp vụ; kinh phí cho hoạt động tuyên truyền ở cơ sở còn rất hạn hẹp.",
+}
 PROPOSALS = [
     "Đề nghị Ban Tuyên giáo Tỉnh ủy tiếp tục mở lớp bồi dưỡng nghiệp vụ cho báo cáo viên cấp "
     "huyện, cấp xã.",
@@ -95,7 +102,8 @@ def _values(rng: random.Random, item: Any, late_unit: bool) -> dict[str, Any]:
             item.end + timedelta(days=rng.randint(5, 20)), date(2018, 7, 5)
         )
     if status in (S.OVERDUE, S.CHANGE_PROPOSED) or late_unit or rng.random() < 0.3:
-        values["shortcomings"] = rng.choice(SHORTCOMINGS)
+        said = rng.choice(SHORTCOMINGS)
+        values["shortcomings"] = SAID_OTHERWISE.get(said, said) if item.pk % 3 == 0 else said
     if status == S.CHANGE_PROPOSED:
         values["proposals"] = PROPOSALS[2]
     elif rng.random() < 0.35:

@@ -9,7 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import FollowUp, Inspection, ProgressEntry, ReminderSettings, ReportingSchedule
+from .models import (
+    FollowUp,
+    Inspection,
+    ProgressEntry,
+    ReminderSettings,
+    ReportingSchedule,
+    ReportSection,
+)
 
 S = ProgressEntry.Status
 
@@ -257,3 +264,29 @@ class ScheduleForm(forms.ModelForm):
         if not 1 <= days <= 90:
             raise forms.ValidationError(_("Use a number from 1 to 90."))
         return days
+
+
+class SectionForm(forms.Form):
+    """One written section of the consolidated report, as staff edit it before export.
+
+    ``version`` is the version the editor started from (0: never edited); ``action``
+    "restore" drops the edit and needs a reason."""
+
+    key = forms.ChoiceField(choices=ReportSection.Key.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "section-text"}),
+        help_text=_(
+            'One paragraph a line; "# " starts a heading, "## " a minor heading, '
+            '"- " a dash item.'
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the section's history; needed to restore the generated text."),
+    )

@@ -508,3 +508,47 @@ class ConsolidatedExport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:export", args=[self.pk])
+
+
+class ReportSection(models.Model):
+    """A section of a period's consolidated report as staff edited it before export.
+
+    The export prints the edited text instead of the generated one; the text is
+    kept for every later export of the period. ``generated_digest`` is the digest
+    of the generated text the editor started from, so the page can say when the
+    reports behind it have changed since.
+    """
+
+    class Key(models.TextChoices):
+        RESULTS = "results", _("Results of the tasks")
+        SHORTCOMINGS = "shortcomings", _("Shortcomings and causes")
+        OUTLOOK = "outlook", _("Directions and tasks for the next period")
+        PROPOSALS = "proposals", _("Recommendations and proposals")
+
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("period"),
+    )
+    key = models.CharField(_("section"), max_length=20, choices=Key.choices)
+    text = models.TextField(_("text"))
+    generated_digest = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(_("version of the text"), default=1)
+    reason = models.CharField(_("reason for the change"), max_length=100, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        ordering = ["period", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "key"], name="one_section_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_key_display()}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("periods/<int:pk>/", views.period_detail, name="period"),
     path("periods/<int:pk>/units/<int:unit_id>/", views.start_report, name="start-report"),
     path("periods/<int:pk>/export/", views.start_export, name="start-export"),
+    path("periods/<int:pk>/draft/", views.period_draft, name="draft"),
     # /reporting/reports/<pk>/
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views.accept_report, name="accept"),

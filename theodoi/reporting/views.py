@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from theodoi import permissions
 from theodoi.core import clock
+from theodoi.core.workflow import Stale
 from theodoi.plans.models import Plan
 
-from . import actions, consolidation, dashboard, rates
+from . import actions, consolidation, dashboard, rates, sections
 from .forms import (
     AcceptForm,
     CloseFollowUpForm,
@@ -33,6 +34,7 @@ from .forms import (
     ReopenForm,
     ReturnForm,
     ScheduleForm,
+    SectionForm,
 )
 from .models import (
     ConsolidatedExport,
@@ -41,6 +43,7 @@ from .models import (
     ProgressReport,
     ReminderSettings,
     ReportingPeriod,
+    ReportSection,
 )
 from .periods import do_set_schedule, owing_by_period, owing_units
 
@@ -482,6 +485,110 @@ def start_export(request: HttpRequest, pk: int) -> HttpResponse:
         period, fmt=values.pop("format"), by=request.user, **values
     )
     return redirect(export)
+
+
+def _section_rows(
+    period: ReportingPeriod, data: consolidation.Consolidated
+) -> list[dict[str, Any]]:
+    """Each written section: generated text, the edit if any, its history."""
+    generated = sections.generated(data)
+    edits = sections.edited(period)
+    history: dict[str, list[Any]] = {}
+    for record in (
+        ReportSection.history.filter(period_id=period.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:200]
+    ):
+        history.setdefault(record.key, []).append(record)
+    rows = []
+    for key, label in ReportSection.Key.choices:
+        text = sections.to_text(generated[key])
+        edit = edits.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "generated": text,
+                "edit": edit,
+                "changed": edit is not None and edit.generated_digest != sections.digest(text),
+                "history": history.get(key, [])[:10],
+                "form": SectionForm(
+                    initial={
+                        "key": key,
+                        "version": edit.version if edit else 0,
+                        "text": edit.text if edit else text,
+                    },
+                    auto_id=f"{key}-%s",
+                ),
+            }
+        )
+    return rows
+
+
+@login_required
+def period_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consolidated report's written sections, to read and edit before export."""
+    period = access.access_period(
+        request.user, pk, "manage" if request.method == "POST" else "view"
+    )
+    data = consolidation.build(period)
+    rows = _section_rows(period, data)
+    status = 200
+    if request.method == "POST":
+        key = request.POST.get("key", "")
+        row = next((r for r in rows if r["key"] == key), None)
+        if row is None:
+            raise Http404
+        form = SectionForm(request.POST, auto_id=f"{key}-%s")
+        row["form"] = form
+        newer = None
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                if request.POST.get("action") == "restore":
+                    sections.restore(
+                        period,
+                        key,
+                        version=values["version"],
+                        by=request.user,
+                        reason=values["reason"],
+                    )
+                    messages.success(request, _("The generated text is used again."))
+                else:
+                    sections.save(
+                        period,
+                        key,
+                        text=values["text"],
+                        version=values["version"],
+                        generated_text=row["generated"],
+                        by=request.user,
+                        reason=values["reason"],
+                    )
+                    messages.success(request, _("Section saved; the next export prints it."))
+                return redirect(f"{request.path}#section-{key}")
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(name if name in form.fields else None, message)
+            except Stale as stale:
+                newer = stale.current
+                form.add_error(
+                    None,
+                    _("Someone else saved this section in the meantime; their text is below."),
+                )
+        row["newer"] = newer
+        status = 409 if newer is not None else 422
+    return render(
+        request,
+        "reporting/draft.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "rows": rows,
+            "can_manage": request.user.has_perm("reporting.manage_reporting", period),
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -274,3 +274,141 @@ def import_laocai_2018() -> ImportResult:
     )
     result.lineage_created = _link_lineage()
     return result
+
+
+# Commune-level lineage ------------------------------------------------------------------
+
+COMMUNE_BASIS = "Nghị quyết của UBTVQH về sắp xếp đơn vị hành chính cấp xã tỉnh Lào Cai năm 2025"
+# Old spellings of the tone mark on "oa", "oe", "uy" (Hoà, Thuỷ) beside the new (Hòa, Thủy).
+_OLD_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+_DISTRICT_PREFIXES = ("thành phố ", "thị xã ", "huyện ", "quận ")
+
+
+def name_key(name: str) -> str:
+    """A name as compared across sources: NFC, lower case, one space, the tone mark
+    where the 2025 lists put it ("Vạn Hoà" = "Vạn Hòa")."""
+    import unicodedata
+
+    text = " ".join(unicodedata.normalize("NFC", name).lower().split())
+    for old, new in _OLD_TONES.items():
+        text = text.replace(old, new)
+    return text
+
+
+def _district_key(name: str) -> str:
+    text = name_key(name)
+    for prefix in _DISTRICT_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+@dataclass
+class LineageResult:
+    created: int = 0
+    existing: int = 0
+    # Rows of an old province with no pre-2025 units in theodoi (e.g. Yên Bái), by province.
+    not_loaded: dict[str, int] | None = None
+    # Rows whose old or new commune matched no unit, or several: "old → new: why".
+    unmatched: list[str] | None = None
+
+    def __str__(self) -> str:
+        parts = [f"{self.created} commune lineage link(s) created", f"{self.existing} existing"]
+        for province, count in (self.not_loaded or {}).items():
+            parts.append(f"{count} row(s) of {province} skipped (no units before 2025 loaded)")
+        if self.unmatched:
+            parts.append(f"{len(self.unmatched)} row(s) not matched")
+        return ", ".join(parts)
+
+
+@transaction.atomic
+def import_laocai_lineage(rows: list[dict[str, str]] | None = None) -> LineageResult:
+    """Link the 2018 Lào Cai communes to the 2025 communes they became, by name.
+
+    ``rows`` default to the data file (``sources.laocai_lineage()``). Both trees
+    must be loaded. A name that matches no unit, or more than one, is reported in
+    ``unmatched`` and nothing is guessed. Idempotent: existing links are kept.
+    The event is "merged into" when the new commune has several predecessors,
+    "split into" when the old one has several successors, "renamed to" when one
+    became one under another name, and "transferred to" otherwise (the same
+    commune, now directly under the province).
+    """
+    if rows is None:
+        rows = sources.laocai_lineage()
+    old_units: dict[tuple[str, str], list[Unit]] = {}
+    for unit in Unit.objects.filter(
+        key__startswith="lc2018:", kind=Unit.Kind.COMMUNE
+    ).select_related("parent"):
+        old_units.setdefault((name_key(unit.parent.place), name_key(unit.name)), []).append(unit)
+    new_units: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(
+        key__startswith="vn2025:", parent__key=LAOCAI_2025_PROVINCE_KEY
+    ):
+        new_units.setdefault(name_key(unit.name), []).append(unit)
+    result = LineageResult(not_loaded={}, unmatched=[])
+    if not new_units:
+        raise ValueError("Load the 2025 structure first (theodoi import-units).")
+    loaded_places = {place for place, _ in old_units}
+    pairs: list[tuple[Unit, Unit]] = []
+    for row in rows:
+        district = _district_key(row["old_district"])
+        where = f"{row['old_district']}, {row['old_province']}"
+        label = f"{row['old_commune']} ({where}) → {row['new_commune']}"
+        if district not in loaded_places:
+            assert result.not_loaded is not None
+            result.not_loaded[row["old_province"]] = (
+                result.not_loaded.get(row["old_province"], 0) + 1
+            )
+            continue
+        olds = old_units.get((district, name_key(row["old_commune"])), [])
+        news = new_units.get(name_key(row["new_commune"]), [])
+        if len(olds) != 1 or len(news) != 1:
+            why = []
+            if len(olds) != 1:
+                why.append("old commune: " + ("none" if not olds else f"{len(olds)} units"))
+            if len(news) != 1:
+                why.append("new commune: " + ("none" if not news else f"{len(news)} units"))
+            assert result.unmatched is not None
+            result.unmatched.append(f"{label}: {'; '.join(why)}")
+            continue
+        pairs.append((olds[0], news[0]))
+    successors: dict[int, int] = {}
+    predecessors: dict[int, int] = {}
+    for old, new in pairs:
+        successors[old.pk] = successors.get(old.pk, 0) + 1
+        predecessors[new.pk] = predecessors.get(new.pk, 0) + 1
+    existing = set(
+        UnitLineage.objects.filter(
+            predecessor_id__in=[o.pk for o, _ in pairs], successor_id__in=[n.pk for _, n in pairs]
+        ).values_list("predecessor_id", "successor_id")
+    )
+    links = []
+    for old, new in pairs:
+        if (old.pk, new.pk) in existing:
+            result.existing += 1
+            continue
+        if predecessors[new.pk] > 1:
+            event = UnitLineage.Event.MERGED
+        elif successors[old.pk] > 1:
+            event = UnitLineage.Event.SPLIT
+        elif name_key(old.name) != name_key(new.name):
+            event = UnitLineage.Event.RENAMED
+        else:
+            event = UnitLineage.Event.TRANSFERRED
+        links.append(
+            UnitLineage(
+                predecessor=old,
+                successor=new,
+                event=event,
+                effective=REFORM_DAY,
+                basis=COMMUNE_BASIS,
+            )
+        )
+        existing.add((old.pk, new.pk))
+    UnitLineage.objects.bulk_create(links)
+    result.created = len(links)
+    return result

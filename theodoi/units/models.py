@@ -69,6 +69,25 @@ def ancestor_ids(unit_ids: Iterable[int]) -> frozenset[int]:
     )
 
 
+def predecessor_ids(unit_id: int, steps: int = 3) -> list[int]:
+    """Ids of the units a unit came from through lineage links (a merge, a split, a
+    rename), nearest first, up to ``steps`` reforms back; one query a step."""
+    found: list[int] = []
+    frontier = [unit_id]
+    for _step in range(steps):
+        frontier = [
+            pk
+            for pk in UnitLineage.objects.filter(successor_id__in=frontier)
+            .order_by("predecessor__position", "predecessor__name")
+            .values_list("predecessor_id", flat=True)
+            if pk not in found and pk != unit_id
+        ]
+        if not frontier:
+            break
+        found.extend(frontier)
+    return found
+
+
 class UnitQuerySet(TreeQuerySet):
     def active_on(self, day: date) -> UnitQuerySet:
         return self.filter(

@@ -122,3 +122,13 @@ def laocai_2018_source() -> str:
     """The provenance paragraph stored in ``data/laocai_2018.json``."""
     data = json.loads(LAOCAI_2018_PATH.read_text(encoding="utf-8"))
     return str(data["source"])
+
+
+LAOCAI_LINEAGE_PATH = Path(__file__).resolve().parent / "data" / "laocai_lineage_2025.json"
+
+
+def laocai_lineage() -> list[dict[str, str]]:
+    """Rows old commune → 2025 commune of the new Lào Cai (names as the source has them):
+    keys old_province, old_district, old_commune, new_province, new_commune."""
+    data = json.loads(LAOCAI_LINEAGE_PATH.read_text(encoding="utf-8"))
+    return list(data["rows"])

@@ -33,7 +33,9 @@ def _cell_lines(cell):
 def _docx(content):
     """(letterhead left, letterhead right, body paragraphs, tables, closing left, right)."""
     doc = Document(io.BytesIO(content))
-    head, *tables, closing = doc.tables
+    head, *rest = doc.tables
+    closing = next(t for t in rest if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
+    tables = [t for t in rest if t is not closing]
     return (
         _cell_lines(head.rows[0].cells[0]),
         _cell_lines(head.rows[0].cells[1]),
@@ -95,16 +97,21 @@ def test_page_offers_defaults_and_stores_the_choices(client, filled, head):  # n
     assert body[1].text.startswith(
         "Sơ kết 6 tháng đầu năm 2018 thực hiện Kế hoạch số 112-KH/TU ngày 05/01/2018"
     )
-    headings = [p.text for p in body if p.text[:2] in ("I.", "II", "III", "IV", "V.")]
+    headings = [p.text for p in body if p.text[:2] in ("I.", "II", "IV", "V.", "VI")]
     assert headings == [
         "I. TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO",
         "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
         "III. HẠN CHẾ, NGUYÊN NHÂN",
-        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
-        "V. KINH PHÍ",
+        "IV. KINH PHÍ",
+        "V. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2018",
+        "VI. KIẾN NGHỊ, ĐỀ XUẤT",
     ]
-    # Shortcomings name their work item by its number, not its whole title.
-    assert any("Thiếu kinh phí tổ chức hội nghị (nhiệm vụ " in p.text for p in body)
+    # Shortcomings name who raised them and their work item by its number only.
+    assert any(
+        p.text.startswith("- Thiếu kinh phí tổ chức hội nghị (Ban Dân vận")
+        and "; nhiệm vụ " in p.text
+        for p in body
+    )
     assert recipients == [
         "Nơi nhận:",
         "- Thường trực Tỉnh ủy (b/c),",
@@ -112,7 +119,7 @@ def test_page_offers_defaults_and_stores_the_choices(client, filled, head):  # n
         "- Lưu VP.",
     ]
     assert signature == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Nguyễn Văn A"]
-    by_status, by_unit, by_field, *_rest = tables
+    _budget, by_status, by_unit, by_field, *_rest = tables
     assert [c.text for c in by_status.rows[-1].cells] == ["Tổng cộng", "3", "100,0%"]
     assert [c.text for c in by_unit.rows[0].cells][:2] == ["Cơ quan, đơn vị", "Số nhóm công việc"]
     assert [c.text for c in by_unit.rows[-1].cells] == [
@@ -315,26 +322,27 @@ def test_command_takes_the_choices(filled, head, tmp_path):  # noqa: F811
         )
 
 
-def test_the_same_shortcoming_is_said_once_naming_its_work_items():
+def test_the_same_shortcoming_is_said_once_naming_its_units_and_work_items():
     from types import SimpleNamespace
 
-    from theodoi.reporting.consolidation import _grouped
+    from theodoi.reporting.sections import Block, _raised
 
-    said = []
-    doc = SimpleNamespace(paragraph=lambda text, **kw: said.append(text), bullet=said.append)
-    unit = SimpleNamespace(name="Huyện ủy Bắc Hà")
-    items = [
-        ("1.2.2. Tổ chức hội thi", "Thiếu kinh phí."),
-        ("1.3.3. Cung cấp thông tin", "Chậm báo cáo"),
-        ("2.6.4. Rà soát", "Thiếu kinh phí"),
-        ("Việc không số", "Chậm báo cáo."),
+    bac_ha = SimpleNamespace(name="Huyện ủy Bắc Hà")
+    sa_pa = SimpleNamespace(name="Huyện ủy Sa Pa")
+    groups = [
+        (
+            bac_ha,
+            [
+                ("1.2.2. Tổ chức hội thi", "Thiếu kinh phí."),
+                ("1.3.3. Cung cấp thông tin", "Chậm báo cáo"),
+                ("2.6.4. Rà soát", "Thiếu kinh phí"),
+                ("Việc không số", "Chậm báo cáo."),
+            ],
+        ),
+        (sa_pa, [("1.2.2. Tổ chức hội thi", "Thiếu kinh phí")]),
     ]
-    _grouped(doc, [(unit, items)], "Không có.")
-    assert said == [
-        "Huyện ủy Bắc Hà:",
-        "Thiếu kinh phí (nhiệm vụ 1.2.2, 2.6.4).",
-        "Chậm báo cáo (nhiệm vụ 1.3.3, Việc không số).",
+    assert _raised(groups, "Không có.") == [
+        Block("bullet", "Thiếu kinh phí (Huyện ủy Bắc Hà, Huyện ủy Sa Pa; nhiệm vụ 1.2.2, 2.6.4)."),
+        Block("bullet", "Chậm báo cáo (Huyện ủy Bắc Hà; nhiệm vụ 1.3.3, Việc không số)."),
     ]
-    said.clear()
-    _grouped(doc, [], "Không có.")
-    assert said == ["Không có."]
+    assert _raised([], "Không có.") == [Block("p", "Không có.")]

@@ -29,6 +29,7 @@ report the violations they introduce as warnings.
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 from collections import defaultdict
@@ -41,8 +42,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
-from ortools.graph.python import min_cost_flow
-from ortools.sat.python import cp_model
 
 from theodoi.core import clock
 from theodoi.units.models import Membership, Unit
@@ -56,6 +55,23 @@ from .models import (
     add_months,
     month_start,
 )
+
+
+# begin perf
+class _LazyModule:
+    """A module imported on first use: OR-Tools (with numpy and pandas, ~95 MB) is
+    loaded by the process that generates a roster, not by every web worker."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+cp_model: Any = _LazyModule("ortools.sat.python.cp_model")
+min_cost_flow: Any = _LazyModule("ortools.graph.python.min_cost_flow")
+# end perf
 
 PROVINCIAL = RosterEntry.Kind.PROVINCIAL
 DISTRICT = RosterEntry.Kind.DISTRICT

@@ -92,8 +92,17 @@ def trend(request: HttpRequest, commune_id: int) -> HttpResponse:
     rows = access.visible_tuyenvan_results(
         request.user, MonthlyResult.objects.filter(commune=commune, month__year=year_int)
     ).order_by("month")
+    # The results of the communes it came from, under the names that earned them.
+    earlier = (
+        access.predecessor_history(request.user, commune)
+        .filter(month__year=year_int)
+        .select_related("commune__parent")
+        .order_by("commune__parent__name", "commune__name", "month")
+    )
     return render(
-        request, "tuyenvan/trend.html", {"commune": commune, "rows": rows, "year": year_int}
+        request,
+        "tuyenvan/trend.html",
+        {"commune": commune, "rows": rows, "year": year_int, "earlier": earlier},
     )
 
 

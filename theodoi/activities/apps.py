@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "theodoi.activities"
+    label = "activities"
+    verbose_name = _("Activities")
+
+    nav_items = [("activities:list", _("Activities"), None)]

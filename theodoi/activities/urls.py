@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "activities"
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("new/<slug:kind>/", views.activity_new, name="new"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/delete/", views.activity_delete, name="delete"),
+    path("<int:pk>/files/", views.add_file, name="add-file"),
+    path("<int:pk>/follow-ups/", views.add_follow_up, name="add-follow-up"),
+    path("files/<int:pk>/", views.file_download, name="file"),
+    path("follow-ups/<int:pk>/close/", views.close_follow_up, name="close-follow-up"),
+    path("import/", views.import_activities, name="import"),
+    path("targets/", views.target_list, name="targets"),
+    path("targets/<int:pk>/", views.target_detail, name="target"),
+    path("networks/<slug:kind>/", views.network, name="network"),
+]

@@ -1,0 +1,131 @@
+"""gunicorn's settings for `theodoi serve` (``gunicorn -c python:theodoi.gunicorn_conf``).
+
+Worker model: ``gthread`` — each of ``WEB_CONCURRENCY`` processes (default 2)
+serves ``WEB_THREADS`` requests at once (default 4) and keeps idle keep-alive
+connections in its event loop, not in a thread. A slow client (a phone
+uploading a photo over a weak mountain link) holds one thread, not a whole
+process, and is not killed by the worker timeout: the timeout watches the
+process's main loop, which keeps beating while threads serve requests.
+
+Memory: the app is loaded once in the master (``preload_app``) with its URLs,
+API schemas and translations, then its objects are frozen out of the garbage
+collector (``gc.freeze()``) before the workers are forked, so the workers share
+those pages instead of copying them when the collector walks them, and full
+collections only walk what a request made (they were 90–200 ms pauses every
+7–13 requests). The database-queue worker (``THEODOI_QUEUE_WORKER=fork``, what
+`theodoi serve` sets) is forked from the same master: it shares the loaded app
+too, instead of being a third Python process loading Django on its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+worker_class = "gthread"
+threads = int(os.getenv("WEB_THREADS", "4"))
+preload_app = True
+# Phones reuse a connection between a page and its next request.
+keepalive = int(os.getenv("WEB_KEEPALIVE", "5"))
+timeout = int(os.getenv("WEB_TIMEOUT", "30"))
+
+logger = logging.getLogger("theodoi.serve")
+_queue: dict[str, int] = {}
+
+
+def _warm_up() -> None:
+    """Load in the master what every worker would otherwise load on its first request."""
+    from django.db import connections
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - imports every app's views and the API
+    for language in ("vi", "en"):
+        with translation.override(language):
+            translation.gettext("Home")
+    connections.close_all()  # never share a connection with the forked processes
+
+
+def _run_queue(server: Any) -> None:
+    """The forked queue worker: django-tasks-db's loop, restarted after an error."""
+    from django.db import connections
+    from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    for sock in getattr(server, "LISTENERS", []):
+        with contextlib.suppress(OSError):
+            sock.close()
+    for signum in (signal.SIGHUP, signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH):
+        signal.signal(signum, signal.SIG_DFL)
+    with contextlib.suppress(ImportError):
+        import setproctitle
+
+        setproctitle.setproctitle("theodoi: database queue worker")
+    worker = Worker(
+        queue_names=[DEFAULT_TASK_QUEUE_NAME],
+        interval=1,
+        batch=False,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"serve-{os.getpid()}",
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    while worker.running:
+        try:
+            worker.run()
+        except Exception:
+            logger.exception("The queue worker stopped on an error; starting again in 5 s.")
+            connections.close_all()
+            time.sleep(5)
+
+
+def when_ready(server: Any) -> None:
+    """After the app is loaded in the master, before the first worker is forked."""
+    _warm_up()
+    gc.collect()
+    gc.freeze()
+    if os.getenv("THEODOI_QUEUE_WORKER") == "fork":
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _run_queue(server)
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 0
+            except BaseException:
+                logger.exception("The queue worker failed.")
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+        _queue["pid"] = pid
+        server.log.info("Database queue worker (pid: %s) forked from the master", pid)
+
+
+def on_exit(server: Any) -> None:
+    """Stop the queue worker with the master (it finishes the task it runs)."""
+    pid = _queue.pop("pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:
+        try:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already reaped by the master's SIGCHLD handler
+            return
+        if done:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)

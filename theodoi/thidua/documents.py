@@ -1,0 +1,102 @@
+"""The year-end commendation proposal (tờ trình đề nghị khen thưởng) in the Party format.
+
+Always in Vietnamese, as Party documents are; built with ``theodoi.documents.party``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from theodoi.core import clock
+from theodoi.documents.party import Letterhead, PartyDocument, Signature, place_of
+from theodoi.units.models import Unit
+
+from .models import EmulationYear, Level, Proposal
+
+LEVEL_VI = {
+    Level.AGENCY: "Các cơ quan cấp tỉnh",
+    Level.DISTRICT: "Các huyện ủy, thành ủy",
+    Level.CLUSTER: "Các cụm, khối thi đua",
+}
+AWARD_VI = {
+    Proposal.Award.BANG_KHEN: "Bằng khen của Ban Thường vụ Tỉnh ủy",
+    Proposal.Award.GIAY_KHEN: "Giấy khen của Ban Tuyên giáo Tỉnh ủy",
+}
+
+
+def _issuer(province: Unit) -> Unit:
+    """The province's Ban Tuyên giáo when it has one (it proposes), else the province."""
+    agencies = province.children.filter(kind=Unit.Kind.PARTY_AGENCY).order_by("position", "pk")
+    for unit in agencies:
+        if (unit.short_name or "").upper().startswith("BTG") or "Tuyên giáo" in unit.name:
+            return unit
+    return province
+
+
+def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
+    province = year.province
+    issuer = _issuer(province)
+    symbol = issuer.symbol or province.symbol or "TU"
+    issuer_name = issuer.name.upper()
+    if issuer != province:
+        issuer_name = issuer.name.upper().replace(f" {province.name.upper()}", "")
+        issuer_name = issuer_name.replace(" TỈNH ỦY", "")
+    doc = PartyDocument(
+        Letterhead(
+            province.name.upper() if issuer != province else "",
+            issuer_name,
+            f"\u200b     -TTr/{symbol}",
+            place_of(issuer, province),
+            clock.today(),
+        ),
+        "TỜ TRÌNH",
+        f"Đề nghị khen thưởng thành tích thi đua năm {year.year}",
+    )
+    doc.paragraph(f"Kính gửi: Ban Thường vụ {province.name}", indent=False)
+    doc.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    closed = f" (khóa sổ ngày {year.closed_at:%d/%m/%Y})" if year.closed_at else ""
+    doc.paragraph(
+        f"Căn cứ kết quả xếp hạng thi đua năm {year.year}{closed} theo các tiêu chí và trọng số "
+        "đã công bố (tỷ lệ báo cáo gửi đủ và đúng hạn, nhóm công việc hoàn thành đúng hạn, kết quả "
+        "tuyên vận của các xã, việc khắc phục sau kiểm tra), "
+        f"{issuer.name} kính đề nghị Ban Thường vụ khen thưởng các tập thể sau:"
+    )
+    bang = sum(1 for p in proposals if p.award == Proposal.Award.BANG_KHEN)
+    giay = len(proposals) - bang
+    number = 0
+    roman = ["I", "II", "III", "IV"]
+    for level in Level.values:
+        mine = [p for p in proposals if p.level == level]
+        if not mine:
+            continue
+        doc.heading(f"{roman[number]}. {LEVEL_VI[level].upper()}")
+        number += 1
+        doc.table(
+            ["STT", "Tập thể", "Xếp hạng", "Điểm", "Hình thức đề nghị", "Thành tích"],
+            [
+                [
+                    n,
+                    p.name,
+                    p.rank,
+                    Decimal(p.score),
+                    AWARD_VI[p.award],
+                    p.reason,
+                ]
+                for n, p in enumerate(mine, start=1)
+            ],
+            widths_cm=[1.0, 3.6, 1.6, 1.6, 3.4, 5.3],
+            font_size=11,
+        )
+    if not proposals:
+        doc.paragraph("Chưa có tập thể nào được đề nghị.")
+    doc.paragraph(
+        f"Tổng cộng: {bang} tập thể đề nghị tặng Bằng khen, {giay} tập thể đề nghị tặng Giấy khen. "
+        f"{issuer.name} kính trình Ban Thường vụ xem xét, quyết định."
+    )
+    doc.closing(
+        ["- Như kính gửi,", "- Lưu VP."],
+        Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
+    )
+    return doc.to_bytes()

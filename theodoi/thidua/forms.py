@@ -1,0 +1,56 @@
+"""Forms of the thi đua pages: weights of a level, a reason to reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.core.workflow import REASON_MAX
+
+from . import components
+
+
+class WeightsForm(forms.Form):
+    """One whole weight (0–100) per component of the level; they add up to 100."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(
+        label=_("Basis and note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the decision that sets the year's emulation criteria."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=REASON_MAX
+    )
+
+    def __init__(self, level: str, weights: dict[str, int], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.level = level
+        self.keys = []
+        for component in components.for_level(level):
+            name = f"w_{component.key}"
+            self.keys.append(component.key)
+            self.fields[name] = forms.IntegerField(
+                label=component.label,
+                min_value=0,
+                max_value=100,
+                initial=weights.get(component.key, 0),
+                help_text=component.rule,
+                # An empty weight is 0: the component does not count this year.
+                required=False,
+            )
+        # The weights first, then the note and the reason.
+        order = [f"w_{k}" for k in self.keys] + ["note", "reason", "version"]
+        self.order_fields(order)
+
+    def weights(self) -> dict[str, int]:
+        return {k: self.cleaned_data.get(f"w_{k}") or 0 for k in self.keys}
+
+
+class ReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX)
