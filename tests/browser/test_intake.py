@@ -1,4 +1,5 @@
-"""A coordinator uploads a hand-made spreadsheet, fixes two cells in the review, commits, sees the plan."""
+"""A coordinator uploads a hand-made spreadsheet, fixes two cells in the review, commits,
+and sees the plan."""
 
 import re
 
@@ -17,7 +18,14 @@ ROWS = [
     ["I", "CÔNG TÁC TUYÊN TRUYỀN", None, None, None, None],
     ["1", "Hội nghị báo cáo viên trực tuyến", "BTG", "Sở TT&TT", "Hằng tháng", "Hội nghị"],
     ["2", "Chuyên mục trên báo", "Ban Tuyen giao", "Ban Khong Co", "Quý V", "Chuyên mục"],
-    ["3", "Tổng kết mô hình dân vận khéo", "BDV", "Các huyện ủy, thành ủy", "6 tháng cuối năm", "Báo cáo"],
+    [
+        "3",
+        "Tổng kết mô hình dân vận khéo",
+        "BDV",
+        "Các huyện ủy, thành ủy",
+        "6 tháng cuối năm",
+        "Báo cáo",
+    ],
     [],
     ["Ghi chú: các đơn vị báo cáo kết quả trước 15/12/2018."],
 ]
