@@ -45,7 +45,7 @@ messages: install
 	cd theodoi && $(MAKEMESSAGES) -i "units/*" -i "plans/*" -i "reporting/*" \
 		-i "tuyenvan/*" -i "demo/*" -i "documents/*" -i "portal/*" -i "surveys/*" \
 		-i "thidua/*" -i "activities/*" -i "budgets/*" -i "directions/*" -i "register/*" \
-		-i "home/*"
+		-i "home/*" -i "intake/*"
 	cd theodoi/units && $(MAKEMESSAGES)
 	cd theodoi/plans && $(MAKEMESSAGES)
 	cd theodoi/reporting && $(MAKEMESSAGES)
@@ -53,6 +53,9 @@ messages: install
 	cd theodoi/tuyenvan/roster && $(MAKEMESSAGES)
 	cd theodoi/portal && $(MAKEMESSAGES)
 	cd theodoi/surveys && $(MAKEMESSAGES)
+	# begin importer
+	cd theodoi/intake && $(MAKEMESSAGES)
+	# end importer
 	# begin thidua
 	cd theodoi/thidua && $(MAKEMESSAGES)
 	# end thidua

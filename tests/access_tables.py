@@ -237,6 +237,12 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:answer": ({"token": "=survey-link"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
     # end surveys ------------------------------------------------------------------
+    # begin importer
+    "intake:plan-upload": ({"pk": "plan"}, PLAN),
+    "intake:plan-docx": ({"pk": "plan"}, PLAN),
+    "intake:report-upload": ({"report_id": "report"}, REPORT),
+    "intake:review": ({"pk": "staged_import"}, ("intake.view_stagedimport", "staged_import")),
+    # end importer
     # begin thidua -------------------------------------------------------------------
     "thidua:explain": ({"pk": "district_unit"}, ("thidua.view_ranking", "district_unit")),
     "thidua:cluster": ({"pk": "cluster"}, ("thidua.view_ranking", "cluster")),
@@ -787,6 +793,9 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("surveys.view_survey", "survey"): {"coordinator", "viewer"},
     ("surveys.view_responses", "survey"): {"coordinator", "viewer"},
     ("surveys.view_survey", "survey_point"): {"coordinator", "viewer"},
+    # begin importer: a staged plan import is for the plan's coordinators only.
+    ("intake.view_stagedimport", "staged_import"): {"coordinator"},
+    # end importer
     # begin thidua: the ranking is published to every account of the province; the
     # proposals are its coordinators' and leadership viewers'; weights and the year
     # its coordinators'.

@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "theodoi.demo",
     "theodoi.portal",
     "theodoi.surveys",
+    # begin importer
+    "theodoi.intake",
+    # end importer
     # begin activities
     "theodoi.activities",
     # end activities
@@ -310,6 +313,9 @@ THEODOI_MAX_BODY_BYTES = envint(
 )
 THEODOI_BODY_LIMITS = [
     (r"^/plans/\d+/import/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    # begin importer
+    (r"^/imports/(plans|reports)/\d+/upload/$", THEODOI_IMPORT_MAX_BYTES + _FORM_ROOM),
+    # end importer
     (r"^/accounts/", 64 * 1024),
     (r"^/i18n/", 64 * 1024),
     (r"^/api/v1/auth/", 64 * 1024),

@@ -469,6 +469,15 @@ def _twin_side(tag: str) -> Side:
     o["token"], _key = ApiToken.issue(coordinator, name="twin")
     _twin_portal(tag, u, o, by=coordinator)
     o.update(_twin_survey(tag, u, coordinator))
+    # begin importer
+    from theodoi.intake.models import StagedImport
+
+    o["staged_import"] = StagedImport.objects.create(
+        plan=o["plan"], filename=f"bang-{tag}.xlsx", file_format="xlsx",
+        grid={"rows": [["Nội dung", "Chủ trì", "Thời gian"], [f"Việc {T}", "BTG", "Quý I"]]},
+        mapping={"0": "title", "1": "leads", "2": "time"}, header_row=0, created_by=coordinator,
+    )  # fmt: skip
+    # end importer
     # begin thidua
     o.update(_twin_thidua(tag, u, coordinator))
     # end thidua

@@ -32,6 +32,9 @@ urlpatterns = [
     path("tuyenvan/", include("theodoi.tuyenvan.urls")),
     path("news/", include("theodoi.portal.urls")),
     path("surveys/", include("theodoi.surveys.urls")),
+    # begin importer
+    path("imports/", include("theodoi.intake.urls")),
+    # end importer
     # begin thidua
     path("thidua/", include("theodoi.thidua.urls")),
     # end thidua

@@ -181,6 +181,7 @@ from . import (  # noqa: E402, F401
     budgets,
     directions,
     home,
+    intake,
     plans,
     portal,
     proposals,

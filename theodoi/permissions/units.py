@@ -59,6 +59,18 @@ rules.add_perm("units.change_membership", membership_in_admin_reach)
 rules.add_perm("units.delete_membership", membership_in_admin_reach)
 
 
+# begin importer: a unit's aliases (the names imports also match) are its administrators'.
+@rules.predicate
+def alias_in_admin_reach(user: AnyUser, alias: Any) -> bool:
+    return reaches(user, alias.unit_id, Role.ADMIN)
+
+
+rules.add_perm("units.view_unitalias", alias_in_admin_reach)
+rules.add_perm("units.change_unitalias", alias_in_admin_reach)
+rules.add_perm("units.delete_unitalias", alias_in_admin_reach)
+# end importer
+
+
 def _perm(action: str, noun: str) -> str:
     """``"view"`` → ``units.view_<noun>``; ``"view_work_of_unit"`` → ``units.view_work_of_unit``."""
     if "." in action:
@@ -73,6 +85,14 @@ def access_unit(user: AnyUser, pk: Any, action: str = "view") -> Unit:
     """
     queryset = Unit.objects.select_related("parent")
     return fetch(user, queryset, pk, "units.view_unit", _perm(action, "unit"))
+
+
+def access_unit_alias(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """An alias of a unit the user administers (else 404); ``change``/``delete`` else 403."""
+    from theodoi.units.models import UnitAlias
+
+    queryset = UnitAlias.objects.select_related("unit")
+    return fetch(user, queryset, pk, "units.view_unitalias", _perm(action, "unitalias"))
 
 
 def access_membership(user: AnyUser, pk: Any, action: str = "view") -> Membership:

@@ -41,6 +41,8 @@ class WorkItemData:
     coordinating: list[Unit] = field(default_factory=list)
     # Another task of the same plan to move the work item to (None: stay).
     task: Task | None = None
+    # The time frame as a plan wrote it ("Quý I/2018"); None keeps the saved one.
+    time_frame: str | None = None
 
 
 def _day(value: date | None) -> str:
@@ -154,6 +156,7 @@ def do_create_work_item(
         end=data.end,
         expected_output=data.expected_output,
         coordination_note=data.coordination_note,
+        time_frame=data.time_frame or "",
         position=task.work_items.count() + 1,
     )
     _attribute(item, by, reason)
@@ -189,6 +192,9 @@ def do_update_work_item(
     item.expected_output = data.expected_output
     item.coordination_note = data.coordination_note
     fields = ["number", "title", "start", "end", "expected_output", "coordination_note"]
+    if data.time_frame is not None:
+        item.time_frame = data.time_frame
+        fields.append("time_frame")
     if data.task is not None and data.task.pk != item.task_id:
         item.task = data.task
         item.position = data.task.work_items.count() + 1

@@ -30,15 +30,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
+from simple_history.utils import bulk_create_with_history
 
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.units.models import Unit, UnitGroup, normalize_name, strip_diacritics
 
-from .actions import WorkItemData, do_create_work_item, do_update_work_item, validate_work_item
+from .actions import WorkItemData, do_update_work_item, validate_work_item
 from .models import Assignment, Field, Plan, Task, WorkItem
 from .scope import plan_units
 
@@ -102,7 +104,7 @@ class TableError(Exception):
 
 
 @dataclass
-class _Row:
+class Row:
     number: int
     field: str
     task: str
@@ -247,7 +249,7 @@ def _header_of(sheet_rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
     )
 
 
-def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[RowError]]:
+def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[Row], list[RowError]]:
     """Parse and validate every row; nothing is written."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -270,7 +272,7 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
     }
     matcher = UnitMatcher(plan)
     stub = Task(plan=plan)
-    rows: list[_Row] = []
+    rows: list[Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
     present = frozenset(columns)
@@ -346,7 +348,7 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[_Row], list[
         if row_errors:
             errors.extend(row_errors)
         else:
-            rows.append(_Row(offset, field_name, task_title, data, task_number, present))
+            rows.append(Row(offset, field_name, task_title, data, task_number, present))
     if not rows and not errors:
         errors.append(RowError(header_index + 2, "", _("The table has no work item row.")))
     return rows, errors
@@ -372,6 +374,7 @@ def _same(item: WorkItem, data: WorkItemData) -> bool:
         and item.start == data.start
         and item.end == data.end
         and item.expected_output == data.expected_output
+        and (data.time_frame is None or item.time_frame == data.time_frame)
         and {a.unit_id for a in assignments if a.role == Assignment.Role.LEAD}
         == {u.pk for u in data.leads}
         and {a.unit_id for a in assignments if a.role == Assignment.Role.COORDINATING}
@@ -402,7 +405,24 @@ def import_table(
             message = ngettext("… and %(n)s more problem.", "… and %(n)s more problems.", more)
             result.errors.append(RowError(0, "", message % {"n": more}))
         return result
-    reason = reason or _("Imported from a task table")
+    write_rows(plan, rows, by=by, reason=reason or _("Imported from a task table"), result=result)
+    return result
+
+
+def write_rows(
+    plan: Plan,
+    rows: list[Row],
+    *,
+    by: AbstractBaseUser | None,
+    reason: str,
+    result: ImportResult | None = None,
+) -> ImportResult:
+    """Merge validated rows into ``plan`` in one transaction (shared with the reviewed import).
+
+    Rows are merged by (field, task, work item title): a row already in the plan
+    updates its work item, a new one is created, an identical one is left alone.
+    """
+    result = result or ImportResult(rows=len(rows))
     with transaction.atomic():
         fields = {normalize_name(f.name): f for f in plan.fields.all()}
         tasks = {
@@ -412,39 +432,54 @@ def import_table(
             (w.task_id, normalize_name(w.title)): w
             for w in WorkItem.objects.filter(task__plan=plan).prefetch_related("assignments")
         }
+        pending: dict[tuple[int, str], tuple[Task, WorkItemData]] = {}
+        # New fields, then new tasks, each in one insert with their history rows.
+        new_fields: dict[str, Field] = {}
         for row in rows:
-            field_obj = fields.get(normalize_name(row.field))
-            if field_obj is None:
-                field_obj = Field(plan=plan, name=row.field, position=len(fields) + 1)
-                field_obj._history_user = by  # type: ignore[attr-defined]
-                field_obj._change_reason = reason  # type: ignore[attr-defined]
-                field_obj.save()
-                fields[normalize_name(row.field)] = field_obj
-                result.fields_created += 1
-            task = tasks.get((field_obj.pk, normalize_name(row.task)))
-            if task is None:
-                task = Task(
+            key = normalize_name(row.field)
+            if key not in fields and key not in new_fields:
+                position = len(fields) + len(new_fields) + 1
+                new_fields[key] = Field(plan=plan, name=row.field, position=position)
+        for field_obj in _bulk(list(new_fields.values()), Field, by, reason):
+            fields[normalize_name(field_obj.name)] = field_obj
+        result.fields_created += len(new_fields)
+        new_tasks: dict[tuple[int, str], Task] = {}
+        for row in rows:
+            field_obj = fields[normalize_name(row.field)]
+            key = (field_obj.pk, normalize_name(row.task))
+            if key not in tasks and key not in new_tasks:
+                new_tasks[key] = Task(
                     plan=plan,
                     field=field_obj,
                     number=row.task_number,
                     title=row.task,
-                    position=len(tasks) + 1,
+                    position=len(tasks) + len(new_tasks) + 1,
                 )
-                task._history_user = by  # type: ignore[attr-defined]
-                task._change_reason = reason  # type: ignore[attr-defined]
-                task.save()
-                tasks[(field_obj.pk, normalize_name(row.task))] = task
-                result.tasks_created += 1
-            elif "task_number" in row.present and task.number != row.task_number:
+        for task in _bulk(list(new_tasks.values()), Task, by, reason):
+            task.plan = plan
+            tasks[(task.field_id, normalize_name(task.title))] = task
+        result.tasks_created += len(new_tasks)
+        for row in rows:
+            field_obj = fields[normalize_name(row.field)]
+            task_key = (field_obj.pk, normalize_name(row.task))
+            task = tasks[task_key]
+            if (
+                task_key not in new_tasks
+                and "task_number" in row.present
+                and task.number != row.task_number
+            ):
                 task.number = row.task_number
                 task._history_user = by  # type: ignore[attr-defined]
                 task._change_reason = reason  # type: ignore[attr-defined]
                 task.save(update_fields=["number"])
-            item = items.get((task.pk, normalize_name(row.data.title)))
+            key = (task.pk, normalize_name(row.data.title))
+            item = items.get(key)
             if item is None:
-                created = do_create_work_item(task, row.data, by=by, reason=reason)
-                items[(task.pk, normalize_name(row.data.title))] = created
-                result.created += 1
+                if key not in pending:
+                    # The same rules as do_create_work_item; written together below.
+                    validate_work_item(task, row.data)
+                    pending[key] = (task, row.data)
+                    result.created += 1
                 continue
             # Columns the file lacks keep the saved values.
             if "number" not in row.present:
@@ -456,7 +491,63 @@ def import_table(
             else:
                 do_update_work_item(item, row.data, version=item.version, by=by, reason=reason)
                 result.updated += 1
+        _create_work_items(list(pending.values()), by=by, reason=reason)
     return result
+
+
+def _bulk(
+    objects: list[Any], model: type[Any], by: AbstractBaseUser | None, reason: str
+) -> list[Any]:
+    """Insert new objects with their history rows (who and why) in one go."""
+    if not objects:
+        return []
+    return bulk_create_with_history(
+        objects, model, batch_size=500, default_user=by, default_change_reason=reason
+    )
+
+
+def _create_work_items(
+    new: list[tuple[Task, WorkItemData]], *, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """Create validated work items and their assignments in a few bulk inserts, each with
+    its history row (who and why), instead of a dozen queries per work item."""
+    if not new:
+        return
+    counts = dict(
+        WorkItem.objects.filter(task__in={task.pk for task, _data in new})
+        .values_list("task")
+        .annotate(n=Count("pk"))
+    )
+    objects = []
+    for task, data in new:
+        counts[task.pk] = counts.get(task.pk, 0) + 1
+        objects.append(
+            WorkItem(
+                task=task,
+                number=data.number,
+                title=data.title.strip(),
+                start=data.start,
+                end=data.end,
+                expected_output=data.expected_output,
+                coordination_note=data.coordination_note,
+                time_frame=data.time_frame or "",
+                position=counts[task.pk],
+            )
+        )
+    created = bulk_create_with_history(
+        objects, WorkItem, batch_size=500, default_user=by, default_change_reason=reason
+    )
+    assignments = []
+    for item, (_task, data) in zip(created, new, strict=True):
+        for unit in data.leads:
+            assignments.append(Assignment(work_item=item, unit=unit, role=Assignment.Role.LEAD))
+        for unit in data.coordinating:
+            assignments.append(
+                Assignment(work_item=item, unit=unit, role=Assignment.Role.COORDINATING)
+            )
+    bulk_create_with_history(
+        assignments, Assignment, batch_size=500, default_user=by, default_change_reason=reason
+    )
 
 
 # Export -------------------------------------------------------------------------

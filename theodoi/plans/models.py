@@ -309,6 +309,14 @@ class WorkItem(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     expected_output = models.CharField(_("expected output"), max_length=500, blank=True)
+    time_frame = models.CharField(
+        _("time frame as written"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The time frame as the plan wrote it, e.g. “Quý I/2018”, kept beside the dates."
+        ),
+    )
     coordination_note = models.TextField(_("coordination"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)

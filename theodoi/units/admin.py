@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from theodoi.core.admin import WithinReach
 
-from .models import Membership, Unit, UnitGroup, UnitLineage
+from .models import Membership, Unit, UnitAlias, UnitGroup, UnitLineage
 
 
 class MembershipInline(WithinReach, admin.TabularInline):
@@ -27,13 +27,29 @@ class MembershipInline(WithinReach, admin.TabularInline):
     scope_paths = ("unit",)
 
 
+class UnitAliasInline(WithinReach, admin.TabularInline):
+    """Other ways people write the unit's name, matched by imports ("BTG", "Ban Tuyên giáo")."""
+
+    model = UnitAlias
+    extra = 1
+    scope_paths = ("unit",)
+
+
 @admin.register(Unit)
 class UnitAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["name", "kind", "code", "parent", "active_from", "active_to"]
     list_filter = ["kind"]
-    search_fields = ["name", "code", "key"]
+    search_fields = ["name", "code", "key", "aliases__name"]
     raw_id_fields = ["parent"]
-    inlines = [MembershipInline]
+    inlines = [UnitAliasInline, MembershipInline]
+
+
+@admin.register(UnitAlias)
+class UnitAliasAdmin(WithinReach, SimpleHistoryAdmin):
+    scope_paths = ("unit",)
+    list_display = ["name", "unit"]
+    search_fields = ["name", "unit__name"]
+    raw_id_fields = ["unit"]
 
 
 @admin.register(UnitLineage)

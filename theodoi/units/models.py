@@ -290,3 +290,32 @@ class UnitGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitAlias(models.Model):
+    """Another way people write a unit's name: "BTG", "Ban Tuyên giáo", "Sở TT&TT".
+
+    Imports match a unit by its aliases too (case, spacing and diacritics do not
+    count); administrators keep them on the unit's admin page.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit")
+    )
+    name = models.CharField(_("alias"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="unique_unit_alias",
+                violation_error_message=_("This unit already has this alias."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
