@@ -124,7 +124,7 @@ def test_typing_survives_a_dropped_connection(page, live_server, setup):
     page.unroute(url)
     page.goto(url)
     assert page.input_value(field) == ""
-    page.click("#restore-button")
+    page.click("button.restore-draft")
     assert page.input_value(field) == "Nội dung gõ khi mất mạng"
     page.wait_for_selector("#save-status[data-saved='1']")
     entry = report.entries.get(work_item=setup.item1)
