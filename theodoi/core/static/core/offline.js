@@ -263,11 +263,29 @@
     wireUploads(document);
   }
 
+  // An autosave in flight (htmx) may change the version: send after it.
+  function settled(form) {
+    return new Promise(function (ok) {
+      var tries = 0;
+      (function wait() {
+        if (!form.classList.contains("htmx-request") || ++tries > 50) ok(); else setTimeout(wait, 200);
+      })();
+    });
+  }
+  // The version this page last wrote (its autosave) is the one a queued send checks.
+  function currentVersion(item) {
+    if (location.pathname !== item.page) return;
+    var form = document.querySelector("form[data-offline-form='" + item.key + "']");
+    var field = form && form.querySelector("input[name=version]");
+    if (!field) return;
+    item.entries.forEach(function (e) { if (e[0] === "version") e[1] = field.value; });
+  }
+
   function submit(form, submitter) {
     var withFiles = Array.prototype.some.call(form.elements, function (el) { return el.type === "file" && el.files && el.files.length; });
     var offline = !!form.dataset.offlineForm;
     var buttons = form.querySelectorAll("button, input[type=submit]");
-    prepare(form, submitter).then(function (entries) {
+    settled(form).then(function () { return prepare(form, submitter); }).then(function (entries) {
       if (!entries) return;
       Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
       var done = function () { Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; }); };
@@ -327,6 +345,7 @@
         if (i >= items.length) { flushing = false; render(); return; }
         var item = items[i];
         if (item.state !== "waiting") { next(i + 1); return; }
+        currentVersion(item);
         send(item.url, formData(item.entries)).then(function (answer) {
           if (UNREACHABLE.indexOf(answer.status) >= 0) { flushing = false; render(); return; }
           if (signedOut(answer)) { item.state = "signin"; keep(item).then(function () { next(i + 1); }); return; }
