@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.forms import DateInput, IntegerVNField
 from theodoi.units.models import Membership, Unit
 
 from .actions import attending_choices, roster_officials
@@ -42,9 +43,9 @@ class MeetingForm(forms.ModelForm):
             "minutes",
             "minutes_file",
         ]
+        field_classes = {"participants": IntegerVNField}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "held_on": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 3}),
             "issues_raised": forms.Textarea(attrs={"rows": 3}),
             "proposals": forms.Textarea(attrs={"rows": 2}),

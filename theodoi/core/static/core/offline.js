@@ -318,7 +318,9 @@
             return;
           }
           if (signedOut(answer)) { location.href = answer.location; return; }
-          if (form.dataset.refresh && answer.html) { refresh(form, answer.html); done(); return; }
+          if (form.dataset.refresh && answer.html && answer.status < 500 && answer.status !== 413) {
+            refresh(form, answer.html); done(); return;
+          }
           showPage(answer.html || t("dropped"));
         });
       };

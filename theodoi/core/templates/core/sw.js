@@ -30,8 +30,16 @@ function fromCacheFirst(request) {
   });
 }
 
+function kept(request) {
+  return caches.open(PAGES).then(function (cache) { return cache.match(request, { ignoreVary: true }); });
+}
+
 function fromNetworkFirst(request) {
   return fetch(request).then(function (response) {
+    // The proxy's "server down" page: the last version read is more useful.
+    if (response.status === 502 || response.status === 503 || response.status === 504) {
+      return kept(request).then(function (hit) { return hit || response; });
+    }
     var type = response.headers.get("Content-Type") || "";
     if (response.ok && !response.redirected && type.indexOf("text/html") === 0) {
       var copy = response.clone();
