@@ -51,6 +51,7 @@ def phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # decisions ask for confirmation
     yield page
     context.close()
 
@@ -80,7 +81,7 @@ def test_the_score_sheet_survives_a_drop_at_submit(live_server, phone, month):
     link = Link(phone)
     phone.goto(month_url + "sheet/self/")
     fill_sheet(phone, "self", **{"2.1": (Decimal("7.5"), "Chưa bám sát hướng dẫn")})
-    phone.fill("input[name=points-%d]" % _criterion("2.1").pk, "7,5")
+    phone.fill(f"input[name=points-{_criterion('2.1').pk}]", "7,5")
     link.cut()
     phone.click("button[name=submit]")
     note = phone.locator(".offline-note.warn")
@@ -95,7 +96,7 @@ def test_the_score_sheet_survives_a_drop_at_submit(live_server, phone, month):
     # The page is left and opened again, still offline: the draft is there.
     phone.reload()
     phone.locator("button.restore-draft").click()
-    assert phone.input_value("input[name=points-%d]" % _criterion("2.1").pk) == "7,5"
+    assert phone.input_value(f"input[name=points-{_criterion('2.1').pk}]") == "7,5"
 
     link.back()
     phone.wait_for_url(month_url)
@@ -205,7 +206,9 @@ def _photo(width: int = 3264, height: int = 2448) -> bytes:
 
     from PIL import Image
 
-    base = Image.frombytes("RGB", (width // 32, height // 32), os.urandom(3 * (width // 32) * (height // 32)))
+    base = Image.frombytes(
+        "RGB", (width // 32, height // 32), os.urandom(3 * (width // 32) * (height // 32))
+    )
     grain = Image.frombytes("L", (width, height), os.urandom(width * height)).convert("RGB")
     image = Image.blend(base.resize((width, height), Image.BICUBIC), grain, 0.12)
     out = BytesIO()
@@ -226,11 +229,15 @@ def test_a_photo_arrives_scaled_and_a_large_file_is_refused(live_server, phone, 
     )  # fmt: skip
     base = live_server.url
     sign_in(phone, base, "commune")
-    link = Link(phone)
+    Link(phone)  # the slow link
     phone.goto(f"{base}/tuyenvan/communes/{month.commune1a.pk}/2018-03/meeting/files/")
 
     # 12 MB: refused at once, in Vietnamese, nothing sent.
-    big = {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * (12 * 1024 * 1024)}
+    big = {
+        "name": "bien-ban.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n" + b"0" * (12 * 1024 * 1024),
+    }
     phone.set_input_files("input[name=file]", big)
     error = phone.locator(".upload-error")
     error.wait_for()
@@ -240,15 +247,17 @@ def test_a_photo_arrives_scaled_and_a_large_file_is_refused(live_server, phone, 
 
     photo = _photo()
     assert 2_000_000 < len(photo) < 3_500_000
-    phone.set_input_files("input[name=file]", {"name": "hoi-nghi.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    phone.set_input_files(
+        "input[name=file]", {"name": "hoi-nghi.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
     phone.select_option("select[name=kind]", "photo")
-    seen = []
     phone.click("form.card button.primary")
-    bar = phone.locator(".upload-progress progress")
-    bar.wait_for()
-    seen.append(bar.get_attribute("value"))
+    phone.locator(".upload-progress progress").wait_for()
+    phone.wait_for_function("document.querySelector('.upload-progress progress').value > 0")
     screenshot(phone, "offline-4-upload-progress")
-    phone.wait_for_url(f"{base}/tuyenvan/communes/{month.commune1a.pk}/2018-03/#files", timeout=90_000)
+    phone.wait_for_url(
+        f"{base}/tuyenvan/communes/{month.commune1a.pk}/2018-03/#files", timeout=90_000
+    )
     attached = MeetingFile.objects.get()
     assert attached.size < len(photo) / 2
     from PIL import Image

@@ -28,7 +28,9 @@ def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
-        yield context.new_page()
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # decisions ask for confirmation
+        yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 

@@ -34,6 +34,13 @@
     }
   }, true);
 
+  // -- Irreversible decisions ask first, naming what will happen --------------
+  document.addEventListener("submit", function (ev) {
+    var asker = (ev.submitter && ev.submitter.dataset.confirm) ? ev.submitter : ev.target;
+    var question = asker.dataset && asker.dataset.confirm;
+    if (question && !window.confirm(question)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  });
+
   // -- The queue (IndexedDB: it keeps files too) ------------------------------
   function db() {
     return new Promise(function (ok, ko) {
