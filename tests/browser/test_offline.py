@@ -133,7 +133,7 @@ def test_a_stale_queued_sheet_shows_both_versions(live_server, phone, month):
     phone.locator("#offline li", has_text="chưa được nhận").wait_for()
     saved = ScoreSheet.objects.get(pk=sheet.pk).scores.get(criterion=c21)
     assert saved.points == Decimal(5)  # the newer edit was not overwritten
-    phone.locator("#offline li button", has_text="Mở").click()
+    phone.locator("#offline li button", has_text="Mở ra").click()
     phone.locator(".newer").first.wait_for()
     assert "Theo máy tính bảng" in phone.locator("#c-2\\.1").inner_text()
     assert phone.input_value(f"input[name=points-{c21.pk}]") == "6"
@@ -189,8 +189,8 @@ def test_the_progress_report_survives_a_drop_at_submit(live_server, phone, world
         phone.locator(".messages .success").wait_for()
     finally:
         screenshot(phone, "offline-5-report-sent")
-        if phone.locator("#offline li button", has_text="Mở").count():
-            phone.locator("#offline li button", has_text="Mở").click()
+        if phone.locator("#offline li button", has_text="Mở ra").count():
+            phone.locator("#offline li button", has_text="Mở ra").click()
             phone.wait_for_timeout(1000)
             screenshot(phone, "offline-5b-report-refused")
     report.refresh_from_db()

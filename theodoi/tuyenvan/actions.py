@@ -366,7 +366,14 @@ def do_save_sheet(
 
 @transaction.atomic
 def do_resolve_flag(
-    commune: Unit, month: date, criterion: Criterion, *, points: Any, reason: str, by: User
+    commune: Unit,
+    month: date,
+    criterion: Criterion,
+    *,
+    points: Any,
+    reason: str,
+    by: User,
+    evidence: str = "",
 ) -> Resolution:
     """Confirm (same points) or correct (new points) the district's score on a flag."""
     if not reason.strip():
@@ -390,7 +397,11 @@ def do_resolve_flag(
         do_save_sheet(
             sheet,
             {s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()}
-            | {criterion.pk: ScoreInput(new_points, score.reason or reason, score.evidence)},
+            | {
+                criterion.pk: ScoreInput(
+                    new_points, score.reason or reason, evidence.strip() or score.evidence
+                )
+            },
             by=by,
             change_reason=reason,
         )

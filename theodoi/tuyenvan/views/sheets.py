@@ -30,7 +30,7 @@ def sheet_version(sheet: ScoreSheet) -> str:
     lines = sheet.scores.order_by("criterion_id").values_list(
         "criterion_id", "points", "reason", "evidence"
     )
-    return fingerprint(sheet.state, sheet.version, [tuple(map(str, line)) for line in lines])
+    return fingerprint(str(sheet.state), int(sheet.version), [tuple(map(str, ln)) for ln in lines])
 
 
 def _sheet_rows(
