@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http clean
+.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http bench-phone clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ bench: install
 # The real server under load beside the bare Django floor (needs Debian's wrk for exact figures).
 bench-http: install
 	$(BIN)/python -m bench.run --only http $(BENCH_ARGS)
+
+# begin offline
+# The commune's five pages on a 360 px phone over an emulated mountain link (needs Chromium).
+bench-phone: install
+	$(BIN)/python -m bench.bench_phone
+# end offline
 
 clean:
 	rm -rf $(VENV) data/static

@@ -277,8 +277,19 @@ def month_action(request: HttpRequest, commune_id: int, month: str, action: str)
     except ValidationError as error:
         show_errors(request, error)
     else:
-        messages.success(request, _("Done."))
-    return redirect(month_url(cm))
+        messages.success(request, month_done_message(action))
+    return redirect(month_url(cm) + "#approval")
+
+
+def month_done_message(action: str) -> str:
+    """What a month's step did, said plainly (not one "Done." for all)."""
+    done = {
+        "approve": _("The month is approved: the result goes to the province."),
+        "close": _("The month is closed: the result is final and published."),
+        "return": _("The approval is taken back: the month is with the district again."),
+        "reopen": _("The month is reopened: its result is provisional until it is closed again."),
+    }
+    return str(done.get(action, _("Done.")))
 
 
 @login_required
