@@ -23,16 +23,9 @@
     return text;
   }
 
-  // The service worker keeps the last version of the pages read, for offline.
-  if ("serviceWorker" in navigator && T.sw) {
-    navigator.serviceWorker.register(T.sw, { scope: "/" }).catch(function () { /* not allowed here */ });
-  }
-  // Signing out forgets the pages kept on this device.
-  document.addEventListener("submit", function (ev) {
-    if (ev.target.classList && ev.target.classList.contains("logout") && window.caches) {
-      caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
-    }
-  }, true);
+  // The base template registers the service worker (it keeps the last version
+  // of the pages read) and forgets the kept pages at sign-out; it loads this
+  // script where a form or an upload is, or while something waits to be sent.
 
   // -- Irreversible decisions ask first, naming what will happen --------------
   document.addEventListener("submit", function (ev) {
@@ -419,6 +412,10 @@
         li.textContent = label + " — " + t("sent");
         list.appendChild(li);
       });
+      try {
+        if (items.length) localStorage.setItem("theodoi-waiting", String(items.length));
+        else localStorage.removeItem("theodoi-waiting");
+      } catch (e) { /* storage off */ }
       var offline = navigator.onLine === false;
       panel.querySelector(".offline-state").textContent = offline ? t("offline") : "";
       panel.hidden = !items.length && !sentNow.length && !offline;
