@@ -45,6 +45,7 @@ def test_signed_in_pages_carry_the_offline_panel(client, world):
     assert f'data-user="{world.commune.pk}"' in page
     assert 'data-max-bytes="10485760"' in page
     assert "Đang chờ gửi từ máy này" in page
+    assert "{#" not in page and "{% " not in page
 
 
 def test_numbers_as_vietnamese_write_them():
