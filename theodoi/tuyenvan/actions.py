@@ -442,7 +442,13 @@ def appeal_window(commune: Unit, month: date) -> tuple[date | None, date | None]
 
 @transaction.atomic
 def do_file_appeal(
-    commune: Unit, month: date, criterion: Criterion, *, text: str, by: User
+    commune: Unit,
+    month: date,
+    criterion: Criterion,
+    *,
+    text: str,
+    by: User,
+    upload: Any = None,
 ) -> Appeal:
     opens, closes = appeal_window(commune, month)
     today = clock.today()
@@ -450,9 +456,20 @@ def do_file_appeal(
         raise ValidationError({"text": _("The explanation window is not open.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
+    attached: dict[str, Any] = {}
+    if upload is not None:
+        try:
+            kind = evidence_files.check(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+        attached = {
+            "file": upload,
+            "file_name": evidence_files.label(getattr(upload, "name", "")),
+            "file_type": kind,
+        }
     return Appeal.objects.create(
         commune=commune, month=month, criterion=criterion, text=text.strip(), created_by=by,
-        created_at=_now(),
+        created_at=_now(), **attached,
     )  # fmt: skip
 
 

@@ -115,3 +115,35 @@ def test_a_refused_resolution_is_said_at_its_row(client, tv):
     assert 'class="error"' in row and 'value="Đối chiếu"' in row
     ok = client.post(_url(tv, f"flags/{c21.pk}/resolve/"), {"points": "6", "reason": "Đối chiếu"})
     assert ok.status_code == 302 and ok["Location"].endswith("/explain/#c-2.1")
+
+
+def test_an_appeal_with_several_lines_and_an_attachment(client, tv):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from theodoi.tuyenvan.models import Appeal
+
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, "self", tv.commune)
+    fill(tv.commune1a, "district", tv.district, _2_1=(Decimal(5), "Chưa sát", "biên bản"))
+    c21 = Criterion.objects.get(code="2.1")
+    client.force_login(tv.commune)
+    page = client.get(_url(tv, "explain/")).content.decode()
+    assert '<textarea id="appeal-text-' in page and 'name="file"' in page
+    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    text = "Xã đã tổ chức đủ 12 thôn.\nBiên bản kèm theo."
+    response = client.post(_url(tv, f"appeal/{c21.pk}/"), {"text": text, "file": pdf})
+    assert response.status_code == 302 and response["Location"].endswith("#c-2.1")
+    appeal = Appeal.objects.get()
+    assert appeal.text == text and appeal.file_name == "bien-ban.pdf" and appeal.file_type == "pdf"
+    client.force_login(tv.district)
+    page = client.get(_url(tv, "explain/")).content.decode()
+    assert "Xã đã tổ chức đủ 12 thôn.<br>Biên bản kèm theo." in page
+    served = client.get(f"/tuyenvan/appeals/{appeal.pk}/file/")
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
+    served.close()
+    # Not a file the checks accept: said at the row, nothing filed.
+    client.force_login(tv.commune)
+    bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00", "application/pdf")
+    refused = client.post(_url(tv, f"appeal/{c21.pk}/"), {"text": "Lần hai", "file": bad})
+    assert refused.status_code == 400 and Appeal.objects.count() == 1
+    assert "Lần hai" in refused.content.decode()

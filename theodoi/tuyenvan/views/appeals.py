@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from theodoi.permissions import tuyenvan as access
 
 from .. import actions, scoring
 from ..models import CommuneMonth, ScoreFile, ScoreSheet
+from .files import _serve
 
 Source = ScoreSheet.Source
 
@@ -112,12 +115,28 @@ def file_appeal(
     cm, criterion = access.access_flag(request.user, commune_id, month, criterion_id, "appeal")
     try:
         actions.do_file_appeal(
-            cm.commune, cm.month, criterion, text=request.POST.get("text", ""), by=request.user
+            cm.commune,
+            cm.month,
+            criterion,
+            text=request.POST.get("text", ""),
+            by=request.user,
+            upload=request.FILES.get("file"),
         )
     except ValidationError as error:
         return _render_explanation(request, cm, {criterion.code: error.messages}, 400)
     messages.success(request, _("The explanation is sent to the district."))
     return redirect(_row_url(cm, criterion.code))
+
+
+@login_required
+def appeal_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The file attached to an appeal, for those who see the commune's month."""
+    appeal = access.access_appeal(request.user, pk)
+    if not appeal.file:
+        raise Http404
+    return _serve(
+        SimpleNamespace(content_type=appeal.file_type, file=appeal.file, name=appeal.file_name)
+    )
 
 
 @login_required
