@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -129,11 +129,12 @@ def file_appeal(
 
 
 @login_required
-def appeal_file(request: HttpRequest, pk: int) -> FileResponse:
-    """The file attached to an appeal, for those who see the commune's month."""
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file attached to an appeal, for those who see the commune's month
+    (an appeal without one: its line on the explanation page)."""
     appeal = access.access_appeal(request.user, pk)
     if not appeal.file:
-        raise Http404
+        return redirect(_row_url(CommuneMonth(appeal.commune, appeal.month), appeal.criterion.code))
     return _serve(
         SimpleNamespace(content_type=appeal.file_type, file=appeal.file, name=appeal.file_name)
     )
