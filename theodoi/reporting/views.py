@@ -452,7 +452,7 @@ def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         message = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _render_report(request, report, 422, evidence_error=(entry.pk, message))
     messages.success(request, _("File attached."))
-    return redirect(report)
+    return redirect(reverse("reporting:report", args=[report.pk]) + f"#evidence-{entry.pk}")
 
 
 @login_required
@@ -477,7 +477,10 @@ def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_remove_evidence(evidence)
     except actions.TransitionRefused as refused:
         messages.error(request, str(refused))
-    return redirect(report)
+    # Stay at the entry's evidence.
+    return redirect(
+        reverse("reporting:report", args=[report.pk]) + f"#evidence-{evidence.entry_id}"
+    )
 
 
 # Consolidation -------------------------------------------------------------------
