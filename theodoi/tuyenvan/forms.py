@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.core.forms import DateInput, IntegerVNField
+from theodoi.core.forms import DateInput, DecimalVNField, IntegerVNField
 from theodoi.units.models import Membership, Unit
 
 from .actions import attending_choices, roster_officials
@@ -107,7 +107,8 @@ class CriteriaSetForm(forms.ModelForm):
             "ineligible_without_meeting",
             "bands",
         ]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"discrepancy_threshold": DecimalVNField}
+        widgets = {"effective_from": DateInput()}
 
 
 class CriterionForm(forms.ModelForm):
@@ -127,6 +128,7 @@ class CriterionForm(forms.ModelForm):
             "by_official",
             "system_rule",
         ]
+        field_classes = {"min_points": DecimalVNField, "max_points": DecimalVNField}
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
 
