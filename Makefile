@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http bench-all clean
+.PHONY: install demo serve test test-fast test-browser lint messages check-deploy bench bench-http bench-all bench-phone clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,12 @@ bench-http: bench
 bench-all: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 # end perf
+
+# begin offline
+# The commune's five pages on a 360 px phone over an emulated mountain link (needs Chromium).
+bench-phone: install
+	$(BIN)/python -m bench.bench_phone
+# end offline
 
 clean:
 	rm -rf $(VENV) data/static

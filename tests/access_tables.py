@@ -173,6 +173,9 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "tuyenvan:month-action": ({"action": "=approve"}, MONTH_RULE),
     "tuyenvan:sheet-view": ({"pk": "sheet"}, ("tuyenvan.view_sheet", "sheet")),
     "tuyenvan:answer": ({"pk": "appeal"}, MONTH_RULE),
+    # begin offline
+    "tuyenvan:appeal-file": ({"pk": "appeal"}, MONTH_RULE),
+    # end offline
     "tuyenvan:section": ({}, DISTRICT_RESULTS),
     "tuyenvan:district-action": ({"action": "=accept"}, DISTRICT_RESULTS),
     "tuyenvan:submission": ({"pk": "submission"}, ("tuyenvan.view_submission", "submission")),

@@ -135,6 +135,9 @@ MIDDLEWARE = [
     "theodoi.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF reads a form's): refuse it unread.
     "theodoi.core.middleware.BodySizeLimitMiddleware",
+    # begin offline
+    "theodoi.core.middleware.SendMiddleware",
+    # end offline
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

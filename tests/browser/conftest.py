@@ -43,6 +43,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # decisions ask for confirmation
     yield page
     context.close()
 
@@ -52,6 +53,7 @@ def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # decisions ask for confirmation
     yield page
     context.close()
 

@@ -120,3 +120,27 @@ class PrivateRevalidateMiddleware:
 
 
 # end perf
+
+
+# begin offline
+class SendMiddleware:
+    """A form sent by offline.js (header ``X-Theodoi-Send``) gets 204 with
+    ``X-Theodoi-Location`` instead of a redirect: the script then tells a
+    success (go there) from a page with errors (show it), and an answer from a
+    dropped link (keep the form on the device and send it again later)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get("X-Theodoi-Send") and response.status_code in (301, 302, 303, 307):
+            sent = HttpResponse(status=204)
+            sent["X-Theodoi-Location"] = response["Location"]
+            for cookie in response.cookies.values():
+                sent.cookies[cookie.key] = cookie
+            return sent
+        return response
+
+
+# end offline

@@ -13,6 +13,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from theodoi import permissions
@@ -189,3 +191,48 @@ def _error_page(request: HttpRequest, status: int) -> HttpResponse:
         return HttpResponse(loader.get_template("500.html").render(), status=500)
     except Exception:  # the error page must not fail in turn
         return HttpResponse(ERROR_MESSAGES[500](), status=500, content_type="text/plain")
+
+
+# begin offline
+# The installable web app: its service worker (served from the root so that its
+# scope is the whole site), its manifest, and the page shown offline.
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "core/sw.js",
+        {"offline_url": reverse("core:offline"), "static_url": settings.STATIC_URL},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(
+        {
+            "name": _("theodoi — follow-up of the programme's plans"),
+            "short_name": "theodoi",
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#a4161a",
+            "icons": [
+                {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page that was never read on this device."""
+    return render(request, "core/offline.html")
+
+
+# end offline

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.forms import DATE_INPUT_FORMATS, date_field
 from theodoi.units.models import Unit
 
 from .actions import WorkItemData, validate_work_item
@@ -26,25 +27,8 @@ from .models import (
     WorkItem,
 )
 
-DATE_FORMATS = ["%d/%m/%Y"]
-
-
-class DateInput(forms.TextInput):
-    """A dd/mm/yyyy text box: works the same on every phone and browser."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        defaults = {
-            "placeholder": "dd/mm/yyyy",
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
-        }
-        super().__init__({**defaults, **(attrs or {})})
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, date):
-            return value.strftime("%d/%m/%Y")
-        return super().format_value(value)
+# One date input everywhere: the picker (core.forms), typed dd/mm/yyyy accepted too.
+DATE_FORMATS = DATE_INPUT_FORMATS
 
 
 YEARS = (1900, 2100)
@@ -56,19 +40,6 @@ def bound_years(form: forms.BaseForm, *names: str) -> None:
         field = form.fields[name]
         field.validators += [MinValueValidator(YEARS[0]), MaxValueValidator(YEARS[1])]
         field.widget.attrs.update(min=YEARS[0], max=YEARS[1])
-
-
-def date_field(label: Any, required_message: Any = None, **kwargs: Any) -> forms.DateField:
-    messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 05/01/2018.")}
-    if required_message:
-        messages["required"] = required_message
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages=messages,
-        **kwargs,
-    )
 
 
 class UnitPicker(forms.CheckboxSelectMultiple):

@@ -188,8 +188,11 @@ def validate_entries(
     data: Mapping[int, Mapping[str, Any]],
     *,
     for_submit: bool = False,
+    refuse_empty: bool = False,
 ) -> dict[int, dict[str, Any]]:
-    """Cleaned values per work item id, merged over the current values; or EntryErrors."""
+    """Cleaned values per work item id, merged over the current values; or EntryErrors.
+
+    ``refuse_empty``: a report whose every entry is as created is refused."""
     errors: dict[int, dict[str, str]] = {}
     cleaned: dict[int, dict[str, Any]] = {}
     by_item = {e.work_item_id: e for e in entries}
@@ -206,9 +209,29 @@ def validate_entries(
             errors[work_item_id] = {
                 name: " ".join(str(m) for m in messages) for name, messages in form.errors.items()
             }
+    if refuse_empty and not errors and cleaned and all(map(_is_empty, cleaned.values())):
+        # Nothing said at all: refused at the fields. A period with nothing done
+        # is reported by saying why under "Shortcomings and causes".
+        message = _(
+            "Nothing is filled in: give a work item's status and results, or say under "
+            "shortcomings why nothing was done, before submitting."
+        )
+        errors = {work_item_id: {"status": message} for work_item_id in cleaned}
     if errors:
         raise EntryErrors(errors)
     return cleaned
+
+
+def _is_empty(values: Mapping[str, Any]) -> bool:
+    """An entry left as it was created: not started, 0%, no text, no money."""
+    return (
+        values.get("status") == ProgressEntry.Status.NOT_STARTED
+        and not values.get("percent")
+        and not values.get("budget_spent")
+        and not any(
+            str(values.get(name) or "").strip() for name in ("results", "shortcomings", "proposals")
+        )
+    )
 
 
 def _apply(
@@ -316,7 +339,9 @@ def do_submit_report(
     report = _lock(report, version)
     REPORT_WORKFLOW.check(report, "submit")
     entries = list(report.entries.all())
-    _apply(entries, validate_entries(entries, data or {}, for_submit=True), by)
+    # A submission sent with the form's values (page, API) must say something.
+    checked = validate_entries(entries, data or {}, for_submit=True, refuse_empty=data is not None)
+    _apply(entries, checked, by)
     previous = report.revisions.filter(action=ReportRevision.Action.SUBMIT).last()
     snapshot = _snapshot(report)
     now = clock.now()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from theodoi.core.forms import DateInput, IntegerVNField, MoneyField
 
 from .models import (
     FollowUp,
@@ -20,30 +21,19 @@ from .models import (
 
 S = ProgressEntry.Status
 
-# "12.500.000" (or "12 500 000") is how Vietnamese write twelve and a half million đồng.
-_GROUPED = re.compile(r"\d{1,3}([. ]\d{3})+")
-
-
-class MoneyField(forms.IntegerField):
-    """Whole đồng, typed plainly (12500000) or grouped as Vietnamese write it (12.500.000)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric"})
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str) and _GROUPED.fullmatch(value.strip()):
-            value = re.sub(r"[. ]", "", value.strip())
-        return super().to_python(value)
+# "12.500.000" is how Vietnamese write twelve and a half million đồng: core's fields.
+__all__ = ["MoneyField"]
 
 
 class EntryForm(forms.Form):
     """One entry's values. ``for_submit`` adds the checks a submission needs."""
 
     status = forms.ChoiceField(label=_("Status"), choices=S.choices)
-    percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
+    percent = IntegerVNField(label=_("Percent done"), min_value=0, max_value=100)
     completed_on = forms.DateField(
         label=_("Completed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     results = forms.CharField(
         label=_("Results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -108,9 +98,9 @@ class PeriodForm(forms.Form):
         help_text=_("e.g. 2018-GK for a mid-term review"),
     )
     title = forms.CharField(label=pgettext_lazy("period", "Title"), max_length=200)
-    start = forms.DateField(label=_("Start"))
-    end = forms.DateField(label=_("End"))
-    due = forms.DateField(label=_("Due date"))
+    start = forms.DateField(label=_("Start"), widget=DateInput())
+    end = forms.DateField(label=_("End"), widget=DateInput())
+    due = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

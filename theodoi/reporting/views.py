@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -389,8 +390,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.get_full_path())  # stay on the same work item
 
 
-def _decide(request: HttpRequest, pk: int, form_class: type, name: str, step: Any) -> HttpResponse:
-    """Accept, return or reopen: the form's fields are the action's arguments."""
+def _decide(
+    request: HttpRequest, pk: int, form_class: type, name: str, step: Any, done: str
+) -> HttpResponse:
+    """Accept, return or reopen: the form's fields are the action's arguments;
+    ``done`` says what happened."""
     report = access.access_report(request.user, pk, "decide")
     form = form_class(request.POST)
     if not form.is_valid():
@@ -400,26 +404,35 @@ def _decide(request: HttpRequest, pk: int, form_class: type, name: str, step: An
     except actions.TransitionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Done."))
-    return redirect("reporting:report", report.pk)
+        messages.success(request, done)
+    return redirect(reverse("reporting:report", args=[report.pk]) + "#decision")
 
 
 @login_required
 @require_POST
 def accept_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, AcceptForm, "accept_form", actions.do_accept_report)
+    return _decide(
+        request, pk, AcceptForm, "accept_form", actions.do_accept_report,
+        _("The report is accepted: the unit is told, and it counts in the consolidated report."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def return_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, ReturnForm, "return_form", actions.do_return_report)
+    return _decide(
+        request, pk, ReturnForm, "return_form", actions.do_return_report,
+        _("The report is returned to the unit with your comment, for correction."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def reopen_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, ReopenForm, "reopen_form", actions.do_reopen_report)
+    return _decide(
+        request, pk, ReopenForm, "reopen_form", actions.do_reopen_report,
+        _("The report is reopened: the unit can correct it and submit it again."),
+    )  # fmt: skip
 
 
 # Evidence ------------------------------------------------------------------------
@@ -442,7 +455,7 @@ def add_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         message = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _render_report(request, report, 422, evidence_error=(entry.pk, message))
     messages.success(request, _("File attached."))
-    return redirect(report)
+    return redirect(reverse("reporting:report", args=[report.pk]) + f"#evidence-{entry.pk}")
 
 
 @login_required
@@ -467,7 +480,10 @@ def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_remove_evidence(evidence)
     except actions.TransitionRefused as refused:
         messages.error(request, str(refused))
-    return redirect(report)
+    # Stay at the entry's evidence.
+    return redirect(
+        reverse("reporting:report", args=[report.pk]) + f"#evidence-{evidence.entry_id}"
+    )
 
 
 # Consolidation -------------------------------------------------------------------

@@ -8,9 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.forms import DateInput, IntegerVNField
+
 from .models import CONTENT_LANGUAGES, Flag, Kind, QuestionVersion, Section, SkipOp, Survey
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _language_name(code: str) -> str:
@@ -66,8 +68,8 @@ class SettingsForm(forms.Form):
         choices=Flag.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    min_n = forms.IntegerField(label=_("Smallest n for an index"), min_value=2, max_value=100_000)
-    min_seconds = forms.IntegerField(
+    min_n = IntegerVNField(label=_("Smallest n for an index"), min_value=2, max_value=100_000)
+    min_seconds = IntegerVNField(
         label=_("Fewest seconds for a real answer"), min_value=0, max_value=3600
     )
     opens_on = forms.DateField(label=_("Opens on"), required=False, widget=DATE)
@@ -129,13 +131,13 @@ class SectionForm(forms.Form):
 class PointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     requires_code = forms.BooleanField(label=_("Requires a one-time code"), required=False)
-    hourly_limit = forms.IntegerField(
+    hourly_limit = IntegerVNField(
         label=_("Answers per hour from one address"), min_value=1, max_value=10_000, initial=30
     )
 
 
 class CodesForm(forms.Form):
-    count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=2000)
+    count = IntegerVNField(label=_("How many codes"), min_value=1, max_value=2000)
 
 
 class ImportForm(forms.Form):

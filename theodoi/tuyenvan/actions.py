@@ -366,7 +366,14 @@ def do_save_sheet(
 
 @transaction.atomic
 def do_resolve_flag(
-    commune: Unit, month: date, criterion: Criterion, *, points: Any, reason: str, by: User
+    commune: Unit,
+    month: date,
+    criterion: Criterion,
+    *,
+    points: Any,
+    reason: str,
+    by: User,
+    evidence: str = "",
 ) -> Resolution:
     """Confirm (same points) or correct (new points) the district's score on a flag."""
     if not reason.strip():
@@ -390,7 +397,11 @@ def do_resolve_flag(
         do_save_sheet(
             sheet,
             {s.criterion_id: ScoreInput(s.points, s.reason, s.evidence) for s in sheet.scores.all()}
-            | {criterion.pk: ScoreInput(new_points, score.reason or reason, score.evidence)},
+            | {
+                criterion.pk: ScoreInput(
+                    new_points, score.reason or reason, evidence.strip() or score.evidence
+                )
+            },
             by=by,
             change_reason=reason,
         )
@@ -431,7 +442,13 @@ def appeal_window(commune: Unit, month: date) -> tuple[date | None, date | None]
 
 @transaction.atomic
 def do_file_appeal(
-    commune: Unit, month: date, criterion: Criterion, *, text: str, by: User
+    commune: Unit,
+    month: date,
+    criterion: Criterion,
+    *,
+    text: str,
+    by: User,
+    upload: Any = None,
 ) -> Appeal:
     opens, closes = appeal_window(commune, month)
     today = clock.today()
@@ -439,9 +456,20 @@ def do_file_appeal(
         raise ValidationError({"text": _("The explanation window is not open.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
+    attached: dict[str, Any] = {}
+    if upload is not None:
+        try:
+            kind = evidence_files.check(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+        attached = {
+            "file": upload,
+            "file_name": evidence_files.label(getattr(upload, "name", "")),
+            "file_type": kind,
+        }
     return Appeal.objects.create(
         commune=commune, month=month, criterion=criterion, text=text.strip(), created_by=by,
-        created_at=_now(),
+        created_at=_now(), **attached,
     )  # fmt: skip
 
 

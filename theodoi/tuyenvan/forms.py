@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.forms import DateInput, DecimalVNField, IntegerVNField
 from theodoi.units.models import Membership, Unit
 
 from .actions import attending_choices, roster_officials
@@ -42,9 +43,9 @@ class MeetingForm(forms.ModelForm):
             "minutes",
             "minutes_file",
         ]
+        field_classes = {"participants": IntegerVNField}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "held_on": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 3}),
             "issues_raised": forms.Textarea(attrs={"rows": 3}),
             "proposals": forms.Textarea(attrs={"rows": 2}),
@@ -106,7 +107,8 @@ class CriteriaSetForm(forms.ModelForm):
             "ineligible_without_meeting",
             "bands",
         ]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"discrepancy_threshold": DecimalVNField}
+        widgets = {"effective_from": DateInput()}
 
 
 class CriterionForm(forms.ModelForm):
@@ -126,6 +128,7 @@ class CriterionForm(forms.ModelForm):
             "by_official",
             "system_rule",
         ]
+        field_classes = {"min_points": DecimalVNField, "max_points": DecimalVNField}
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -581,6 +581,10 @@ class ResultEvent(models.Model):
         return f"{self.result} · {self.action}"
 
 
+def _appeal_path(instance: Any, filename: str) -> str:
+    return _evidence_path(instance, filename)
+
+
 class Appeal(models.Model):
     """A commune's giải trình on one score line, and the district's answer."""
 
@@ -602,7 +606,12 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # begin offline
+    file = models.FileField(_("attachment"), upload_to=_appeal_path, max_length=200, blank=True)
+    file_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    file_type = models.CharField(max_length=10, blank=True)
+    # end offline
+    history = HistoricalRecords(excluded_fields=["file"])
 
     class Meta:
         ordering = ["created_at"]

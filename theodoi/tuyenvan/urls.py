@@ -24,6 +24,9 @@ urlpatterns = [
     path(M + "<str:action>/", months.month_action, name="month-action"),
     path("sheets/<int:pk>/", sheets.sheet_view, name="sheet-view"),
     path("appeals/<int:pk>/answer/", appeals.answer_appeal, name="answer"),
+    # begin offline
+    path("appeals/<int:pk>/file/", appeals.appeal_file, name="appeal-file"),
+    # end offline
     path(
         "districts/<int:district_id>/<str:month>/section/",
         submissions.district_section,

@@ -28,7 +28,9 @@ def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
-        yield context.new_page()
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # decisions ask for confirmation
+        yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -124,7 +126,7 @@ def test_typing_survives_a_dropped_connection(page, live_server, setup):
     page.unroute(url)
     page.goto(url)
     assert page.input_value(field) == ""
-    page.click("#restore-button")
+    page.click("button.restore-draft")
     assert page.input_value(field) == "Nội dung gõ khi mất mạng"
     page.wait_for_selector("#save-status[data-saved='1']")
     entry = report.entries.get(work_item=setup.item1)

@@ -43,3 +43,13 @@ def barwidth(value: Any, maximum: Any) -> int:
         return max(0, min(100, int(Decimal(str(value)) * 100 / Decimal(str(maximum)))))
     except (ArithmeticError, ValueError, TypeError):
         return 0
+
+
+# begin offline
+@register.filter
+def ptsinput(value: Any) -> str:
+    """Points as typed in a form, Vietnamese style (7,5); typed text unchanged."""
+    return format_vn_number(value)
+
+
+# end offline

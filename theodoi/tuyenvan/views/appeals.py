@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from theodoi.permissions import tuyenvan as access
 
 from .. import actions, scoring
 from ..models import CommuneMonth, ScoreFile, ScoreSheet
-from .common import show_errors
+from .files import _serve
 
 Source = ScoreSheet.Source
 
@@ -27,8 +29,18 @@ def _explain_url(cm: CommuneMonth) -> str:
 
 @login_required
 def explanation(request: HttpRequest, commune_id: int, month: str) -> HttpResponse:
+    cm = access.access_commune_month(request.user, commune_id, month)
+    return _render_explanation(request, cm)
+
+
+def _render_explanation(
+    request: HttpRequest,
+    cm: CommuneMonth,
+    row_errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The explanation page; a refused resolution or appeal is said at its row."""
     user = request.user
-    cm = access.access_commune_month(user, commune_id, month)
     explained = scoring.explain(cm.commune, cm.month)
     if explained is not None:
         # Evidence files of the commune's and the district's lines, for those who read them.
@@ -59,8 +71,16 @@ def explanation(request: HttpRequest, commune_id: int, month: str) -> HttpRespon
             "can_appeal": user.has_perm("tuyenvan.appeal", cm),
             "can_resolve": user.has_perm("tuyenvan.resolve_flag", cm),
             "can_answer": user.has_perm("tuyenvan.answer_appeal", cm),
+            "row_errors": row_errors or {},
+            "posted": request.POST if row_errors else {},
         },
+        status=status,
     )
+
+
+def _row_url(cm: CommuneMonth, code: str) -> str:
+    """Back to the line acted on (stay in place)."""
+    return f"{_explain_url(cm)}#c-{code}"
 
 
 @login_required
@@ -78,13 +98,13 @@ def resolve_flag(
             criterion,
             points=request.POST.get("points", ""),
             reason=request.POST.get("reason", ""),
+            evidence=request.POST.get("evidence", ""),
             by=request.user,
         )
     except ValidationError as error:
-        show_errors(request, error, f"{criterion.code}: ")
-    else:
-        messages.success(request, _("The discrepancy is resolved."))
-    return redirect(_explain_url(cm))
+        return _render_explanation(request, cm, {criterion.code: error.messages}, 400)
+    messages.success(request, _("The discrepancy is resolved."))
+    return redirect(_row_url(cm, criterion.code))
 
 
 @login_required
@@ -95,13 +115,29 @@ def file_appeal(
     cm, criterion = access.access_flag(request.user, commune_id, month, criterion_id, "appeal")
     try:
         actions.do_file_appeal(
-            cm.commune, cm.month, criterion, text=request.POST.get("text", ""), by=request.user
+            cm.commune,
+            cm.month,
+            criterion,
+            text=request.POST.get("text", ""),
+            by=request.user,
+            upload=request.FILES.get("file"),
         )
     except ValidationError as error:
-        show_errors(request, error, f"{criterion.code}: ")
-    else:
-        messages.success(request, _("The explanation is sent to the district."))
-    return redirect(_explain_url(cm))
+        return _render_explanation(request, cm, {criterion.code: error.messages}, 400)
+    messages.success(request, _("The explanation is sent to the district."))
+    return redirect(_row_url(cm, criterion.code))
+
+
+@login_required
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file attached to an appeal, for those who see the commune's month
+    (an appeal without one: its line on the explanation page)."""
+    appeal = access.access_appeal(request.user, pk)
+    if not appeal.file:
+        return redirect(_row_url(CommuneMonth(appeal.commune, appeal.month), appeal.criterion.code))
+    return _serve(
+        SimpleNamespace(content_type=appeal.file_type, file=appeal.file, name=appeal.file_name)
+    )
 
 
 @login_required
@@ -116,7 +152,7 @@ def answer_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as error:
-        show_errors(request, error, f"{appeal.criterion.code}: ")
-    else:
-        messages.success(request, _("The appeal is answered."))
-    return redirect(_explain_url(CommuneMonth(appeal.commune, appeal.month)))
+        cm = CommuneMonth(appeal.commune, appeal.month)
+        return _render_explanation(request, cm, {appeal.criterion.code: error.messages}, 400)
+    messages.success(request, _("The appeal is answered."))
+    return redirect(_row_url(CommuneMonth(appeal.commune, appeal.month), appeal.criterion.code))

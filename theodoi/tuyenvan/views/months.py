@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from theodoi.core import clock
 from theodoi.core.apikit import Month
+from theodoi.core.offline import fingerprint, is_stale
 from theodoi.permissions import parse_id
 from theodoi.permissions import tuyenvan as access
 
@@ -240,10 +241,13 @@ def meeting_edit(request: HttpRequest, commune_id: int, month: str) -> HttpRespo
     meeting = Meeting.objects.filter(commune=cm.commune, month=cm.month).first() or Meeting(
         commune=cm.commune, month=cm.month
     )
+    version = meeting_version(meeting)
+    stale = request.method == "POST" and is_stale(request.POST.get("version"), version)
+    saved = _meeting_values(meeting) if stale else {}
     form = MeetingForm(
         request.POST or None, request.FILES or None, instance=meeting, commune=cm.commune
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not stale and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "officials"}
         actions.do_save_meeting(
             cm.commune,
@@ -254,7 +258,45 @@ def meeting_edit(request: HttpRequest, commune_id: int, month: str) -> HttpRespo
         )
         messages.success(request, _("The conference record is saved."))
         return redirect(month_url(cm))
-    return render(request, "tuyenvan/meeting_form.html", {"cm": cm, "form": form})
+    newer = []
+    if stale:
+        # Both versions: the typed one stays in the form, the saved one beside it.
+        form.is_valid()
+        for name, value in saved.items():
+            if name == "officials":
+                posted = set(form.data.getlist("officials"))
+                kept = {str(pk) for pk in meeting.attending_officials.values_list("pk", flat=True)}
+                if posted != kept:
+                    newer.append((form.fields[name].label, value))
+            elif name in form.fields and str(form.data.get(name, "")).strip() != value:
+                newer.append((form.fields[name].label, value))
+    return render(
+        request,
+        "tuyenvan/meeting_form.html",
+        {"cm": cm, "form": form, "version": version, "stale": stale, "newer": newer},
+        status=409 if stale else 200,
+    )
+
+
+def _meeting_values(meeting: Meeting) -> dict[str, str]:
+    if meeting.pk is None:
+        return {}
+    values = {
+        name: "" if getattr(meeting, name) is None else str(getattr(meeting, name))
+        for name in ("held_on", "place", "chair", "topics", "participants", "issues_raised",
+                     "proposals", "minutes")
+    }  # fmt: skip
+    values["officials"] = ", ".join(
+        u.get_full_name() or u.username for u in meeting.attending_officials.all()
+    )
+    return values
+
+
+def meeting_version(meeting: Meeting) -> str:
+    """The saved state of a conference record a form was opened on (see core.offline)."""
+    if meeting.pk is None:
+        return fingerprint("new")
+    return fingerprint(sorted(_meeting_values(meeting).items()))
 
 
 @login_required
@@ -306,8 +348,19 @@ def month_action(request: HttpRequest, commune_id: int, month: str, action: str)
     except ValidationError as error:
         show_errors(request, error)
     else:
-        messages.success(request, _("Done."))
-    return redirect(month_url(cm))
+        messages.success(request, month_done_message(action))
+    return redirect(month_url(cm) + "#approval")
+
+
+def month_done_message(action: str) -> str:
+    """What a month's step did, said plainly (not one "Done." for all)."""
+    done = {
+        "approve": _("The month is approved: the result goes to the province."),
+        "close": _("The month is closed: the result is final and published."),
+        "return": _("The approval is taken back: the month is with the district again."),
+        "reopen": _("The month is reopened: its result is provisional until it is closed again."),
+    }
+    return str(done.get(action, _("Done.")))
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from theodoi import permissions
+from theodoi.core.offline import fingerprint, is_stale
 from theodoi.permissions import tuyenvan as access
 
 from .. import actions
@@ -22,8 +23,22 @@ from .common import month_url
 Source = ScoreSheet.Source
 
 
+def sheet_version(sheet: ScoreSheet) -> str:
+    """The saved state of a sheet a form was opened on (see core.offline)."""
+    if sheet.pk is None:
+        return fingerprint("new")
+    lines = sheet.scores.order_by("criterion_id").values_list(
+        "criterion_id", "points", "reason", "evidence"
+    )
+    return fingerprint(str(sheet.state), int(sheet.version), [tuple(map(str, ln)) for ln in lines])
+
+
 def _sheet_rows(
-    sheet: ScoreSheet, cm: CommuneMonth, data: Any, errors: dict[str, list[str]]
+    sheet: ScoreSheet,
+    cm: CommuneMonth,
+    data: Any,
+    errors: dict[str, list[str]],
+    stale: bool = False,
 ) -> list[dict[str, Any]]:
     scores = {s.criterion_id: s for s in sheet.scores.prefetch_related("files")} if sheet.pk else {}
     others: dict[int, list[tuple[str, Decimal]]] = {}
@@ -55,6 +70,14 @@ def _sheet_rows(
         values = [p for _l, p in others.get(criterion.pk, [])]
         if score is not None:
             values.append(score.points)
+        newer = None
+        if stale and score is not None and data:
+            same = (
+                _same_number(str(data.get(f"points-{key}", "")).strip(), score.points)
+                and data.get(f"reason-{key}", "").strip() == score.reason
+                and data.get(f"evidence-{key}", "").strip() == score.evidence
+            )
+            newer = None if same else score
         rows.append(
             {
                 "criterion": criterion,
@@ -68,9 +91,17 @@ def _sheet_rows(
                 "others": others.get(criterion.pk, []),
                 "flagged": len(values) > 1 and max(values) - min(values) > threshold,
                 "errors": errors.get(criterion.code, []),
+                "newer": newer,
             }
         )
     return rows
+
+
+def _same_number(text: str, value: Decimal) -> bool:
+    try:
+        return Decimal(text.replace(",", ".")) == value
+    except (ArithmeticError, ValueError):
+        return False
 
 
 @login_required
@@ -85,7 +116,21 @@ def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -
         return redirect(month_url(cm))
     permissions.require(request.user, "tuyenvan.change_sheet", sheet)
     errors: dict[str, list[str]] = {}
-    if request.method == "POST":
+    stale = False
+    if request.method == "POST" and is_stale(request.POST.get("version"), sheet_version(sheet)):
+        # Saved by someone else (or on another device) since this form was
+        # opened: nothing is written; both versions are shown to choose from.
+        stale = True
+        errors = {
+            "__all__": [
+                _(
+                    "This sheet was saved elsewhere after you opened it. Your values are in "
+                    "the form and the newer saved ones are shown under each line: send again "
+                    "to keep yours, or load the newer version."
+                )
+            ]
+        }
+    elif request.method == "POST":
         entries = {
             criterion.pk: actions.ScoreInput(
                 request.POST.get(f"points-{criterion.pk}", ""),
@@ -116,11 +161,13 @@ def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -
             "cm": cm,
             "sheet": sheet,
             "rows": _sheet_rows(
-                sheet, cm, request.POST if request.method == "POST" else None, errors
+                sheet, cm, request.POST if request.method == "POST" else None, errors, stale
             ),
             "general_errors": errors.get("__all__", []) + errors.get("change_reason", []),
+            "stale": stale,
+            "version": sheet_version(sheet),
         },
-        status=400 if errors else 200,
+        status=409 if stale else 400 if errors else 200,
     )
 
 
