@@ -48,7 +48,7 @@ KindKey = Literal[
 ]  # fmt: skip
 
 
-class FollowUpOut(Schema):
+class ActivityFollowUpOut(Schema):
     id: int
     text: str
     responsible: str
@@ -73,7 +73,7 @@ class ActivityOut(Schema):
     quantity: int
     details: dict[str, Any]
     summary: str
-    follow_ups: list[FollowUpOut]
+    follow_ups: list[ActivityFollowUpOut]
     files: int
     version: int
 
@@ -111,13 +111,13 @@ class ActivityQuery(Schema):
     work_item: Id | None = None
 
 
-class FollowUpIn(ObjectIn):
+class ActivityFollowUpIn(ObjectIn):
     text: Text
     responsible: ShortText = ""
     deadline: IsoDate | None = None
 
 
-class CloseIn(ObjectIn):
+class ActivityCloseIn(ObjectIn):
     closed_on: IsoDate | None = None
     closing_note: Text
 
@@ -341,10 +341,10 @@ def delete_activity(request: HttpRequest, activity_id: str, query: Query[DeleteQ
 
 @router.post(
     "/activities/{activity_id}/follow-ups",
-    response={201: FollowUpOut, **WRITE_ERRORS},
+    response={201: ActivityFollowUpOut, **WRITE_ERRORS},
     summary="Add a follow-up to a dialogue",
 )
-def add_follow_up(request: HttpRequest, activity_id: str, payload: FollowUpIn) -> Any:
+def add_follow_up(request: HttpRequest, activity_id: str, payload: ActivityFollowUpIn) -> Any:
     user = request.auth
     activity = access.access_activity(user, activity_id, "change")
     item = actions.do_add_follow_up(
@@ -356,10 +356,10 @@ def add_follow_up(request: HttpRequest, activity_id: str, payload: FollowUpIn) -
 
 @router.post(
     "/activity-follow-ups/{follow_up_id}/close",
-    response={200: FollowUpOut, **WRITE_ERRORS},
+    response={200: ActivityFollowUpOut, **WRITE_ERRORS},
     summary="Close a dialogue's follow-up, saying how",
 )
-def close_follow_up(request: HttpRequest, follow_up_id: str, payload: CloseIn) -> Any:
+def close_follow_up(request: HttpRequest, follow_up_id: str, payload: ActivityCloseIn) -> Any:
     user = request.auth
     item = access.access_follow_up(user, follow_up_id, "change")
     return actions.do_close_follow_up(
