@@ -24,6 +24,8 @@ def test_coordinator_browses_the_plan_and_switches_language(live_server, page):
     make_work_item(plan, lead=[world.district1, world.district2], task="Công tác tuyên vận")
 
     login(page, live_server.url, "coordinator", PASSWORD)
+    # The coordinator's home lists what to do; the plans are under "Kế hoạch".
+    page.click("nav.menu >> text=Kế hoạch")
     page.click("text=112-KH/TU")
     assert page.locator("h1").inner_text() == "Kế hoạch 112-KH/TU"
 

@@ -44,9 +44,9 @@ def test_a_proposal_goes_from_the_unit_through_consultation_to_a_new_version(
     page.goto(f"{live_server.url}/plans/work-items/{item.pk}/")
     page.click("text=Lập đề xuất điều chỉnh")
     page.select_option("select[name=kind]", "postpone")
-    page.fill("input[name=end]", "31/08/2018")
+    page.fill("input[name=end]", "2018-08-31")  # the date picker takes ISO
     page.fill("textarea[name=reason]", "Chờ bố trí kinh phí")
-    page.fill("input[name=effective_from]", "01/04/2018")
+    page.fill("input[name=effective_from]", "2018-04-01")
     page.click("button[type=submit].primary")
     page.wait_for_selector("#proposal-state")
     assert page.locator("#proposal-state").inner_text() == "Đang xin ý kiến đơn vị liên quan"
