@@ -1,5 +1,6 @@
 """Notifications for change proposals: the consulted units when asked, the coordinators
-when a proposal awaits their decision, the proposer when it is decided."""
+when a proposal awaits their decision. The proposer hears of the decision from the home
+app's notifications on workflow moves (in the app and by e-mail, as it chose), not here."""
 
 from __future__ import annotations
 
@@ -41,13 +42,8 @@ def notify_proposal(sender: Any, proposal: ChangeProposal, event: str, **kwargs:
     if event == "consulted":
         users = _members([proposal.plan.owner_id], (Membership.Role.COORDINATOR,))
         text = _("A change proposal awaits your decision: %(title)s") % {"title": title}
-    if event == "decided":
-        users = [proposal.proposed_by_id]
-        text = (
-            _("Your change proposal was approved: %(title)s")
-            if proposal.state == ChangeProposal.State.APPROVED
-            else _("Your change proposal was rejected: %(title)s")
-        ) % {"title": title}
+    if event not in ("asked", "consulted"):
+        return
     Notification.objects.bulk_create(
         [Notification(user_id=pk, text=text[:500], url=url) for pk in dict.fromkeys(users)]
     )

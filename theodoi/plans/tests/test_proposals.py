@@ -243,7 +243,10 @@ def test_approval_applies_the_change_as_a_new_version(client, world, plan, item,
     # Version 1 keeps the work item as it was.
     first = PlanVersion.objects.get(plan=plan, number=1)
     assert first.work_item(item.pk)["end"] == "2018-05-31"
-    assert Notification.objects.filter(user=world.commune, url=answered.get_absolute_url()).exists()
+    # The proposer is told once (the home app's notice of the decision, by e-mail too).
+    told = Notification.objects.filter(user=world.commune, url=answered.get_absolute_url())
+    assert told.count() == 1
+    assert told.get().text.endswith("của bạn đã được duyệt.")
     page = client.get(f"/plans/{plan.pk}/")
     assert 'id="plan-versions"' in page.content.decode()
 
