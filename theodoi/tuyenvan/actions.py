@@ -440,6 +440,10 @@ def appeal_window(commune: Unit, month: date) -> tuple[date | None, date | None]
     return opens, opens + timedelta(days=sheet.criteria_set.explanation_days)
 
 
+# The longest explanation, appeal or answer a form takes (PostgreSQL stores no NUL byte).
+TEXT_MAX = 10_000
+
+
 @transaction.atomic
 def do_file_appeal(
     commune: Unit,
@@ -456,6 +460,7 @@ def do_file_appeal(
         raise ValidationError({"text": _("The explanation window is not open.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
+    check_history_reason(text, "text", max_length=TEXT_MAX)
     attached: dict[str, Any] = {}
     if upload is not None:
         try:
@@ -478,6 +483,7 @@ def do_answer_appeal(appeal: Appeal, *, answer: str, points: Any = None, by: Use
     """The district's answer; new points change the district's score with the answer as reason."""
     if not answer.strip():
         raise ValidationError({"answer": _("Give the reason for the answer.")})
+    check_history_reason(answer, "answer", max_length=TEXT_MAX)
     sheet = ScoreSheet.objects.filter(
         commune=appeal.commune, month=appeal.month, source=ScoreSheet.Source.DISTRICT
     ).first()
@@ -543,10 +549,11 @@ def _history_copy(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def check_history_reason(reason: str, field: str = "reason") -> None:
-    """A reason kept as the history's change reason: 100 characters, no NUL byte."""
+def check_history_reason(reason: str, field: str = "reason", max_length: int = 100) -> None:
+    """A reason kept as the history's change reason: 100 characters, no NUL byte (or
+    ``max_length`` for a longer text such as an appeal or its answer)."""
     errors = []
-    for validator in (MaxLengthValidator(100), ProhibitNullCharactersValidator()):
+    for validator in (MaxLengthValidator(max_length), ProhibitNullCharactersValidator()):
         try:
             validator(reason)
         except ValidationError as error:

@@ -148,3 +148,22 @@ def test_an_appeal_with_several_lines_and_an_attachment(client, tv):
     refused = client.post(_url(tv, f"appeal/{c21.pk}/"), {"text": "Lần hai", "file": bad})
     assert refused.status_code == 400 and Appeal.objects.count() == 1
     assert "Lần hai" in refused.content.decode()
+
+
+def test_an_appeal_or_answer_with_a_nul_byte_is_refused_at_its_row(client, tv):
+    from theodoi.tuyenvan.models import Appeal
+
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, "self", tv.commune)
+    fill(tv.commune1a, "district", tv.district, _2_1=(Decimal(5), "Chưa sát", "biên bản"))
+    c21 = Criterion.objects.get(code="2.1")
+    client.force_login(tv.commune)
+    refused = client.post(_url(tv, f"appeal/{c21.pk}/"), {"text": "a\x00b"})
+    assert refused.status_code == 400 and not Appeal.objects.exists()
+    client.post(_url(tv, f"appeal/{c21.pk}/"), {"text": "Xã đã tổ chức đủ."})
+    appeal = Appeal.objects.get()
+    client.force_login(tv.district)
+    answer = client.post(f"/tuyenvan/appeals/{appeal.pk}/answer/", {"answer": "x\x00y"})
+    assert answer.status_code == 400
+    appeal.refresh_from_db()
+    assert not appeal.answer
