@@ -33,7 +33,7 @@ from theodoi.core.apikit import (
 )
 from theodoi.core.workflow import Stale
 from theodoi.permissions import activities as access
-from theodoi.permissions import require, visible_units
+from theodoi.permissions import visible_units
 from theodoi.permissions.plans import visible_plans, visible_work_items
 
 from . import actions, networks, targets
@@ -273,7 +273,7 @@ def resolve(user: Any, payload: ActivityIn, *, current: Activity | None = None) 
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
     user = request.auth
     data, known = resolve(user, payload)
-    require(user, "activities.add_activity", data.owner)
+    access.require_owner(user, data.owner)
     activity = actions.do_create_activity(data, by=user, reason=payload.reason, known_units=known)
     return Status(201, _out(_activities().get(pk=activity.pk)))
 
@@ -307,8 +307,7 @@ def update_activity(request: HttpRequest, activity_id: str, payload: ActivityPut
     user = request.auth
     activity = access.access_activity(user, activity_id, "change")
     data, known = resolve(user, payload, current=activity)
-    if data.owner.pk != activity.owner_id:
-        require(user, "activities.add_activity", data.owner)
+    access.require_owner(user, data.owner, activity)
     try:
         actions.do_update_activity(
             activity, data, version=payload.version, by=user, reason=payload.reason,

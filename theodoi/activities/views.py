@@ -114,10 +114,7 @@ def _save(request: HttpRequest, form: ActivityForm, kind: str, activity: Activit
         return None
     data = form.cleaned_data
     owner = data["owner"]
-    if not user.has_perm("activities.add_activity", owner) and (
-        activity is None or activity.owner_id != owner.pk
-    ):
-        raise PermissionDenied
+    access.require_owner(user, owner, activity)
     record = actions.ActivityData(
         kind=kind,
         title=data["title"],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from theodoi.permissions import AnyUser, Role, fetch, home_ids, memberships, reach, reaches
@@ -153,6 +154,15 @@ ACTIONS = {
     "change": "activities.change_activity",
     "delete": "activities.delete_activity",
 }
+
+
+def require_owner(user: AnyUser, owner: Any, activity: Any = None) -> None:
+    """A record filed for ``owner``: the user may record for that unit, unless it keeps
+    the owner the record already has (changing the record is ``access_activity``'s)."""
+    if activity is not None and activity.owner_id == owner.pk:
+        return
+    if not user.has_perm("activities.add_activity", owner):
+        raise PermissionDenied
 
 
 def access_activity(
