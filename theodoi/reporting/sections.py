@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -355,8 +356,6 @@ def save(
     reason = clean_reason(reason, required=False)
     text = "\n".join(line.rstrip() for line in text.strip().splitlines())
     if not text:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"text": _("Write the section, or restore the generated text.")})
     with transaction.atomic():
         current = ReportSection.objects.select_for_update().filter(period=period, key=key).first()

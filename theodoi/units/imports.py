@@ -17,7 +17,7 @@ no commune-level lineage, so none is recorded below the province.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import sources
-from .models import Unit, UnitLineage
+from .models import Unit, UnitLineage, normalize_name
 
 REFORM_DAY = date(2025, 7, 1)
 LAST_DAY_BEFORE_REFORM = date(2025, 6, 30)
@@ -289,11 +289,9 @@ _DISTRICT_PREFIXES = ("thành phố ", "thị xã ", "huyện ", "quận ")
 
 
 def name_key(name: str) -> str:
-    """A name as compared across sources: NFC, lower case, one space, the tone mark
-    where the 2025 lists put it ("Vạn Hoà" = "Vạn Hòa")."""
-    import unicodedata
-
-    text = " ".join(unicodedata.normalize("NFC", name).lower().split())
+    """A name as compared across sources: ``normalize_name`` (NFC, case, spacing), and
+    the tone mark where the 2025 lists put it ("Vạn Hoà" = "Vạn Hòa")."""
+    text = normalize_name(name)
     for old, new in _OLD_TONES.items():
         text = text.replace(old, new)
     return text
@@ -312,13 +310,13 @@ class LineageResult:
     created: int = 0
     existing: int = 0
     # Rows of an old province with no pre-2025 units in theodoi (e.g. Yên Bái), by province.
-    not_loaded: dict[str, int] | None = None
+    not_loaded: dict[str, int] = field(default_factory=dict)
     # Rows whose old or new commune matched no unit, or several: "old → new: why".
-    unmatched: list[str] | None = None
+    unmatched: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         parts = [f"{self.created} commune lineage link(s) created", f"{self.existing} existing"]
-        for province, count in (self.not_loaded or {}).items():
+        for province, count in self.not_loaded.items():
             parts.append(f"{count} row(s) of {province} skipped (no units before 2025 loaded)")
         if self.unmatched:
             parts.append(f"{len(self.unmatched)} row(s) not matched")
@@ -349,7 +347,7 @@ def import_laocai_lineage(rows: list[dict[str, str]] | None = None) -> LineageRe
         key__startswith="vn2025:", parent__key=LAOCAI_2025_PROVINCE_KEY
     ):
         new_units.setdefault(name_key(unit.name), []).append(unit)
-    result = LineageResult(not_loaded={}, unmatched=[])
+    result = LineageResult()
     if not new_units:
         raise ValueError("Load the 2025 structure first (theodoi import-units).")
     loaded_places = {place for place, _ in old_units}
@@ -359,7 +357,6 @@ def import_laocai_lineage(rows: list[dict[str, str]] | None = None) -> LineageRe
         where = f"{row['old_district']}, {row['old_province']}"
         label = f"{row['old_commune']} ({where}) → {row['new_commune']}"
         if district not in loaded_places:
-            assert result.not_loaded is not None
             result.not_loaded[row["old_province"]] = (
                 result.not_loaded.get(row["old_province"], 0) + 1
             )
@@ -372,7 +369,6 @@ def import_laocai_lineage(rows: list[dict[str, str]] | None = None) -> LineageRe
                 why.append("old commune: " + ("none" if not olds else f"{len(olds)} units"))
             if len(news) != 1:
                 why.append("new commune: " + ("none" if not news else f"{len(news)} units"))
-            assert result.unmatched is not None
             result.unmatched.append(f"{label}: {'; '.join(why)}")
             continue
         pairs.append((olds[0], news[0]))

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(self.style.SUCCESS(f"Lào Cai communes: {lineage}."))
-            for line in lineage.unmatched or []:
+            for line in lineage.unmatched:
                 self.stdout.write(f"  not matched: {line}")
             return
         if options["laocai_2018"]:
