@@ -7,6 +7,7 @@ spent, rate = spent / estimate, totals by SUM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from theodoi.documents.party import PartyDocument
@@ -20,7 +21,7 @@ from theodoi.documents.xlsx import (
 )
 
 from .models import FundingSource
-from .summary import Row, Summary, summarise
+from .summary import Cell, Row, Summary, summarise
 
 SOURCE_VI = {
     FundingSource.PROVINCIAL: "Ngân sách tỉnh",
@@ -49,6 +50,46 @@ def _note(row: Row) -> str:
     if row.unspent_items:
         notes.append(f"{row.unspent_items} nhóm việc đã hết hạn chưa giải ngân")
     return "; ".join(notes)
+
+
+# How many of the largest cases the body names; the annex lists them all.
+NAMED = 3
+
+
+def _code(cell: Cell) -> str:
+    return str(cell.work_item.number or cell.work_item.title)
+
+
+def _most(cells: list[Cell], amount: Callable[[Cell], str], largest: str) -> str:
+    """ ": 2.6.4 của Huyện ủy Si Ma Cai (vượt 10.000.000 đồng), …; chi tiết tại Phụ lục." """
+    named = ", ".join(f"{_code(c)} của {c.unit.name} ({amount(c)})" for c in cells[:NAMED])
+    if len(cells) <= NAMED:
+        return f": {named}; chi tiết tại Phụ lục."
+    return f", {largest}: {named}; chi tiết tại Phụ lục."
+
+
+def budget_annex(doc: PartyDocument, period: Any, number: int) -> bool:
+    """The annex table of the work items over their estimate or past their end with
+    nothing spent; False (nothing written) when there are none."""
+    summary = summarise(period.plan, period, default=False)
+    cells = [c for c in summary.cells if c.overspent or c.unspent]
+    if not cells:
+        return False
+    doc.heading(f"{number}. Kinh phí các nhóm công việc vượt dự toán, chưa giải ngân", level=2)
+    rows = []
+    for c in sorted(cells, key=lambda c: (c.overspent is False, c.unit.pk, _code(c))):
+        if c.overspent:
+            note = f"Vượt dự toán {vnd((c.spent or 0) - c.estimate)} đồng"
+        else:
+            note = "Đã hết thời hạn, chưa báo cáo sử dụng"
+        rows.append([f"{c.work_item}", c.unit.name, c.estimate, c.spent or 0, note])
+    doc.table(
+        ["Nhóm công việc", "Cơ quan, đơn vị", "Dự toán (đồng)", "Đã sử dụng (đồng)", "Ghi chú"],
+        rows,
+        widths_cm=[6.0, 3.6, 2.6, 2.6, 2.6],
+        font_size=10,
+    )
+    return True
 
 
 def budget_section(doc: PartyDocument, period: Any) -> bool:
@@ -83,20 +124,25 @@ def budget_section(doc: PartyDocument, period: Any) -> bool:
         font_size=11,
         total_row=["Tổng cộng", total_estimate, total_spent, total_estimate - total_spent, ""],
     )
-    over = [c for c in summary.cells if c.overspent]
-    idle = [c for c in summary.cells if c.unspent]
+    over = sorted(
+        (c for c in summary.cells if c.overspent),
+        key=lambda c: ((c.spent or 0) - c.estimate, -c.estimate),
+        reverse=True,
+    )
+    idle = sorted((c for c in summary.cells if c.unspent), key=lambda c: c.estimate, reverse=True)
     if over:
-        doc.paragraph("Các nhóm công việc sử dụng vượt dự toán:", bold=True)
-        for c in over:
-            doc.bullet(
-                f"{c.unit.name}: {c.work_item} (dự toán {vnd(c.estimate)} đồng,"
-                f" đã sử dụng {vnd(c.spent)} đồng)."
-            )
+        excess = sum((c.spent or 0) - c.estimate for c in over)
+        doc.paragraph(
+            f"Có {len(over)} lượt nhóm công việc sử dụng vượt dự toán (tổng số vượt"
+            f" {vnd(excess)} đồng)"
+            + _most(over, lambda c: f"vượt {vnd((c.spent or 0) - c.estimate)} đồng", "nhiều nhất")
+        )
     if idle:
-        doc.paragraph("Các nhóm công việc đã hết thời hạn nhưng chưa báo cáo sử dụng kinh phí:",
-                      bold=True)  # fmt: skip
-        for c in idle:
-            doc.bullet(f"{c.unit.name}: {c.work_item} (dự toán {vnd(c.estimate)} đồng).")
+        doc.paragraph(
+            f"Có {len(idle)} lượt nhóm công việc đã hết thời hạn nhưng chưa báo cáo sử dụng"
+            f" kinh phí (dự toán {vnd(sum(c.estimate for c in idle))} đồng)"
+            + _most(idle, lambda c: f"dự toán {vnd(c.estimate)} đồng", "lớn nhất")
+        )
     by_source = summary.rows("source")
     doc.paragraph(
         "Cơ cấu nguồn kinh phí dự toán: "

@@ -46,7 +46,7 @@ STATUS_VI = {
     S.OVERDUE: "Quá hạn chưa hoàn thành",
     S.CHANGE_PROPOSED: "Đề nghị điều chỉnh",
 }
-NO_REPORT = "no_report"
+NO_REPORT = sections.NO_REPORT
 
 
 @dataclass
@@ -503,6 +503,9 @@ def _annex(doc: PartyDocument, data: Consolidated, number: str) -> None:
         )
     else:
         doc.paragraph("Không có nhiệm vụ quá hạn.")
+    from theodoi.budgets.report import budget_annex
+
+    budget_annex(doc, data.period, 5)
 
 
 def _vnd(amount: int) -> str:

@@ -78,7 +78,9 @@ def _when(day: date, hour: int = 9) -> datetime:
 
 
 def _values(rng: random.Random, item: Any, late_unit: bool) -> dict[str, Any]:
-    fill = {"n": rng.randint(2, 12), "m": rng.randint(120, 2400), "k": rng.randint(10, 24)}
+    n, m, k = rng.randint(2, 12), rng.randint(120, 2400), rng.randint(10, 24)
+    # "n/k xã": never more communes done than there are; figures written as Vietnamese do.
+    fill = {"n": n, "m": f"{m:,}".replace(",", "."), "k": max(k, n + 3)}
     if item.end <= date(2018, 6, 30):
         roll = rng.random()
         if roll < 0.65:

@@ -16,8 +16,9 @@ with history). A block is one line of the edited text:
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from theodoi.core.workflow import Stale, clean_reason
 from theodoi.plans.models import Assignment, ChangeProposal
+from theodoi.units.models import Unit as UnitModel
 
 from .models import ProgressEntry, ReportingPeriod, ReportSection
 from .narrative import Said, group_similar, merge_figures
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from .consolidation import Consolidated
 
 Key = ReportSection.Key
+NO_REPORT = "no_report"  # consolidation.NO_REPORT: a lead line nobody reported
+UnitKind = UnitModel.Kind
 S = ProgressEntry.Status
 # A change proposal's kind as the report words it (the report is a Vietnamese document).
 KIND_VI = {
@@ -81,8 +85,85 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# The district-level committees the period's plan asks reports from: when a list names
+# every one of them, the report says "các huyện ủy, thành ủy" as staff write it.
+_DISTRICTS: ContextVar[frozenset[int]] = ContextVar("report_districts", default=frozenset())
+DISTRICT_PREFIX = "Huyện ủy "
+
+
 def _names(units: list[Unit]) -> str:
-    return ", ".join(u.name for u in units)
+    """Units as a report names them: agencies by name, then the district committees —
+    "các huyện ủy, thành ủy" when they are all there, else "các huyện ủy Bát Xát, Sa Pa"
+    for two or more huyện ủy (a thành ủy or thị ủy keeps its own name)."""
+    district = [u for u in units if getattr(u, "kind", None) == UnitKind.DISTRICT]
+    parts = [u.name for u in units if getattr(u, "kind", None) != UnitKind.DISTRICT]
+    everyone = _DISTRICTS.get()
+    if len(everyone) >= 3 and everyone <= {u.pk for u in district}:
+        return ", ".join([*parts, "các huyện ủy, thành ủy"])
+    huyen = [u for u in district if u.name.startswith(DISTRICT_PREFIX)]
+    parts += [u.name for u in district if not u.name.startswith(DISTRICT_PREFIX)]
+    if len(huyen) >= 2:
+        parts.append("các huyện ủy " + ", ".join(u.name[len(DISTRICT_PREFIX) :] for u in huyen))
+    else:
+        parts += [u.name for u in huyen]
+    return ", ".join(parts)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# Words a unit's narrative begins with that are not a name: after the unit's name they
+# continue the sentence in lower case ("Ban Tuyên giáo Tỉnh ủy đã tổ chức …").
+NAME_WORDS = frozenset(
+    [
+        "Ban",
+        "Huyện",
+        "Thành",
+        "Thị",
+        "Tỉnh",
+        "Sở",
+        "Hội",
+        "Đảng",
+        "Ủy",
+        "Uỷ",
+        "UBND",
+        "MTTQ",
+        "Mặt",
+        "Báo",
+        "Đài",
+        "Trường",
+        "Văn",
+        "Xã",
+        "Phòng",
+        "Trung",
+        "Công",
+        "Liên",
+        "Đoàn",
+        "Chi",
+        "Nhà",
+        "Bộ",
+        "Chính",
+        "Quốc",
+        "Thường",
+        "Nghị",
+        "Quyết",
+        "Kế",
+        "Chỉ",
+        "Hướng",
+    ]
+)
+
+
+def _continue(text: str) -> str:
+    """A narrative as the rest of a sentence that starts with its unit's name."""
+    text = text.strip()
+    first = text.split(" ", 1)[0]
+    if not first[:1].isalpha():
+        return f": {text}"
+    if first in NAME_WORDS or first.isupper() or not first[1:].islower():
+        return f": {text}"
+    return " " + text[:1].lower() + text[1:]
 
 
 def _sentence(text: str) -> str:
@@ -98,16 +179,21 @@ def _code(work_item: Any) -> str:
 
 
 def results(data: Consolidated) -> list[Block]:
-    """Part II in words: per field and work item, what was done and by whom.
+    """Part II in words: per field a summary of its work items' state, then per work
+    item one paragraph of what was done and by whom.
 
     The lead units' texts carry the work item: near-identical ones are said once
     with their figures added. Coordinating units often report the same events as
     the lead, so their figures are never added to the leads'; they are named in
-    one line ("Phối hợp thực hiện: …") and their own texts stay in their
+    one sentence ("Phối hợp thực hiện: …") and their own texts stay in their
     reports, which keeps Part II to what the Standing Committee reads."""
     leads: dict[int, list[tuple[Any, str, str]]] = defaultdict(list)
     helpers: dict[int, list[Unit]] = defaultdict(list)
     items: dict[int, Any] = {}
+    silent: dict[int, list[Unit]] = defaultdict(list)
+    for line in data.lines:
+        if line.status == NO_REPORT:
+            silent[line.work_item.pk].append(line.unit)
     for unit, work_item, role, text in data.narratives:
         if not text.strip():
             continue
@@ -125,35 +211,94 @@ def results(data: Consolidated) -> list[Block]:
         field = item.task.field
         fields[field.pk].append(item)
         field_of[field.pk] = field
+    states = _field_states(data)
     order = sorted(field_of, key=lambda pk: (field_of[pk].position, field_of[pk].pk))
-    for number, field_pk in enumerate(order, 1):
-        blocks.append(Block("h2", f"{number}. {field_of[field_pk].name}"))
-        for item in sorted(fields[field_pk], key=lambda i: (i.task.position, i.position, i.pk)):
-            blocks.append(Block("h3", str(item)))
-            for said in group_similar(leads[item.pk]):
-                blocks.extend(Block("bullet", line) for line in _results_lines(said))
-            if not leads[item.pk]:
-                blocks.append(Block("bullet", "Đơn vị chủ trì chưa báo cáo kết quả."))
-            if helpers[item.pk]:
-                blocks.append(Block("bullet", f"Phối hợp thực hiện: {_names(helpers[item.pk])}."))
+    with _districts_of(data):
+        for number, field_pk in enumerate(order, 1):
+            blocks.append(Block("h2", f"{number}. {field_of[field_pk].name}"))
+            summary = _field_summary(states.get(field_of[field_pk].name))
+            if summary:
+                blocks.append(Block("p", summary))
+            for item in sorted(fields[field_pk], key=lambda i: (i.task.position, i.position, i.pk)):
+                blocks.append(Block("h3", str(item)))
+                sentences = [
+                    line for said in group_similar(leads[item.pk]) for line in _results_lines(said)
+                ]
+                if silent[item.pk]:
+                    sentences.append(
+                        f"{_capital(_names(silent[item.pk]))} (chủ trì) chưa gửi báo cáo."
+                    )
+                elif not leads[item.pk]:
+                    sentences.append("Đơn vị chủ trì chưa báo cáo kết quả.")
+                if helpers[item.pk]:
+                    sentences.append(f"Phối hợp thực hiện: {_names(helpers[item.pk])}.")
+                blocks.append(Block("p", " ".join(sentences)))
     return blocks
 
 
+def _field_states(data: Consolidated) -> dict[str, Counter[str]]:
+    states: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in data.lines:
+        states[line.field][line.status] += 1
+    return states
+
+
+def _field_summary(counts: Counter[str] | None) -> str:
+    """ "Có 12 lượt nhóm công việc; đã hoàn thành 5, đang thực hiện 6, quá hạn 1." """
+    if not counts:
+        return ""
+    done = counts[S.DONE_ON_TIME] + counts[S.DONE_LATE]
+    going = counts[S.IN_PROGRESS] + counts[S.CHANGE_PROPOSED]
+    parts = [f"đã hoàn thành {done}"] if done else []
+    if counts[S.DONE_LATE]:
+        parts[-1] += f" ({counts[S.DONE_LATE]} hoàn thành sau thời hạn)"
+    if going:
+        parts.append(f"đang thực hiện {going}")
+    if counts[S.NOT_STARTED]:
+        parts.append(f"chưa triển khai {counts[S.NOT_STARTED]}")
+    if counts[S.OVERDUE]:
+        parts.append(f"quá hạn chưa hoàn thành {counts[S.OVERDUE]}")
+    unreported = sum(counts.values()) - done - going - counts[S.NOT_STARTED] - counts[S.OVERDUE]
+    if unreported:
+        parts.append(f"chưa có báo cáo {unreported}")
+    return f"Các cơ quan, đơn vị chủ trì {sum(counts.values())} lượt nhóm công việc; " + (
+        ", ".join(parts) + "."
+    )
+
+
+class _districts_of:
+    """Within it, `_names` knows the district committees the period's plan asks from."""
+
+    def __init__(self, data: Consolidated) -> None:
+        self.ids = frozenset(u.pk for u in data.expected if u.kind == UnitKind.DISTRICT)
+
+    def __enter__(self) -> None:
+        self.token = _DISTRICTS.set(self.ids)
+
+    def __exit__(self, *exc: object) -> None:
+        _DISTRICTS.reset(self.token)
+
+
 def _results_lines(said: Said[Any]) -> list[str]:
-    """One line for a group: its figures added, or its one text; each unit's own
+    """The sentences of a group: its figures added, or its one text; each unit's own
     text when the figures differ and cannot be added (never one unit's figures
-    under another's name)."""
+    under another's name). Each sentence begins with the units that said it."""
     if len(set(said.texts)) == 1:
-        return [f"{_names(said.who)}: {_sentence(said.text)}"]
+        return [_capital(_names(said.who)) + _continue(_sentence(said.text))]
     merged = merge_figures(said.texts) if len(said.texts) == len(said.who) else None
     if merged is not None:
         return [
-            f"{_sentence(merged)[:-1]} (tổng hợp số liệu của {len(said.who)} đơn vị:"
-            f" {_names(said.who)})."
+            _capital(_names(said.who))
+            + _continue(_sentence(merged))[:-1]
+            + f" (số liệu cộng của {len(said.who)} đơn vị)."
         ]
     return [
-        f"{who.name}: {_sentence(text)}" for who, text in zip(said.who, said.texts, strict=False)
+        who.name + _continue(_sentence(text))
+        for who, text in zip(said.who, said.texts, strict=False)
     ]
+
+
+MAX_CODES = 5
 
 
 def _raised(groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str) -> list[Block]:
@@ -164,7 +309,12 @@ def _raised(groups: list[tuple[Unit, list[tuple[str, str]]]], empty: str) -> lis
     # Figures must match to be one group here: a shortcoming is said in one wording.
     for said in group_similar(((u, t, _item_code(i)) for u, t, i in items), figures_alike=False):
         codes = sorted(said.where, key=_code_order)
-        where = f"; nhiệm vụ {', '.join(codes)}" if codes else ""
+        # A few work items are named; beyond that the report counts them (the units'
+        # reports and the annex have them one by one).
+        if len(codes) > MAX_CODES:
+            where = f"; ở {len(codes)} nhóm công việc"
+        else:
+            where = f"; nhiệm vụ {', '.join(codes)}" if codes else ""
         blocks.append(Block("bullet", f"{_sentence(said.text)[:-1]} ({_names(said.who)}{where})."))
     return blocks
 
@@ -183,11 +333,13 @@ def _item_code(label: str) -> str:
 
 
 def shortcomings(data: Consolidated) -> list[Block]:
-    return _raised(data.shortcomings, "Các báo cáo không nêu hạn chế.")
+    with _districts_of(data):
+        return _raised(data.shortcomings, "Các báo cáo không nêu hạn chế.")
 
 
 def proposals(data: Consolidated) -> list[Block]:
-    return _raised(data.proposals, "Các báo cáo không có kiến nghị, đề xuất.")
+    with _districts_of(data):
+        return _raised(data.proposals, "Các báo cáo không có kiến nghị, đề xuất.")
 
 
 # Other sources of the next period's tasks (e.g. directions of the Standing Committee not
@@ -214,6 +366,11 @@ def next_window(period: ReportingPeriod) -> tuple[date, date, str]:
 
 def outlook(data: Consolidated) -> list[Block]:
     """Part V: the work items due next, the overdue ones, the adjustments asked for."""
+    with _districts_of(data):
+        return _outlook(data)
+
+
+def _outlook(data: Consolidated) -> list[Block]:
     period = data.period
     start, end, title = next_window(period)
     done = {
@@ -291,9 +448,7 @@ def outlook(data: Consolidated) -> list[Block]:
         proposed = {(p.unit_id, p.work_item_id) for p in pending}
         for line in adjust:
             if (line.unit.pk, line.work_item.pk) not in proposed:
-                blocks.append(
-                    Block("bullet", f"{line.work_item} (đề nghị của {line.unit.name}).")
-                )
+                blocks.append(Block("bullet", f"{line.work_item} (đề nghị của {line.unit.name})."))
     for source in OUTLOOK_SOURCES:
         more = source(period)
         if more:

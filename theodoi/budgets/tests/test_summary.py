@@ -111,8 +111,12 @@ def test_consolidated_report_annex(case):
     assert "chưa được nhập vào hệ thống" not in text
     assert "Dự toán kinh phí theo kế hoạch chi tiết đã được phê duyệt của 2 cơ quan" in text
     assert "37.500.000 đồng" in text and "19.000.000 đồng" in text
-    assert "Tuyên truyền Đề án (dự toán 12.500.000 đồng, đã sử dụng 15.000.000 đồng)" in text
+    # The body names the largest excess; the annex lists every work item over its estimate.
+    assert "Có 1 lượt nhóm công việc sử dụng vượt dự toán (tổng số vượt 2.500.000 đồng)" in text
+    assert "5. Kinh phí các nhóm công việc vượt dự toán, chưa giải ngân" in text
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    over = next(i for i, c in enumerate(cells) if "Tuyên truyền Đề án" in c)
+    assert cells[over : over + 5][2:] == ["12.500.000", "15.000.000", "Vượt dự toán 2.500.000 đồng"]
     assert "Vượt dự toán" not in cells  # BDV's total is within its estimate
     assert "13.500.000" in cells
 

@@ -50,12 +50,17 @@ def test_results_per_field_and_work_item_leads_first(both):
     texts = _texts(blocks)
     item1 = str(both.item1)
     assert ("h3", item1) in texts
-    after = texts[texts.index(("h3", item1)) + 1 :][:2]
-    assert after == [
-        ("bullet", "Ban Dân vận Tỉnh ủy: Đã xong."),
-        ("bullet", "Phối hợp thực hiện: Sở Thông tin và Truyền thông."),
-    ]
+    # One paragraph per work item: the lead's text continues the sentence its name begins.
+    after = texts[texts.index(("h3", item1)) + 1]
+    assert after == (
+        "p",
+        "Ban Dân vận Tỉnh ủy đã xong. Phối hợp thực hiện: Sở Thông tin và Truyền thông.",
+    )
     assert next(t for k, t in texts if k == "h2").startswith("1. ")
+    # The field opens with the state of its work items, counted as in the annex.
+    field_summary = texts[texts.index(next(x for x in texts if x[0] == "h2")) + 1]
+    assert field_summary[0] == "p"
+    assert field_summary[1].startswith("Các cơ quan, đơn vị chủ trì ")
 
 
 def test_lead_units_figures_are_added_and_named(both):
@@ -67,12 +72,12 @@ def test_lead_units_figures_are_added_and_named(both):
         (w.district2, item, "lead", "Đã tổ chức 7 hội nghị cho 420 lượt người"),
         (w.sotttt, item, "coordinating", "Đã tổ chức 7 hội nghị cho 420 lượt người"),
     ]
-    bullets = [b.text for b in sections.results(data) if b.kind == "bullet"]
-    assert bullets == [
-        "Đã tổ chức 12 hội nghị cho 720 lượt người (tổng hợp số liệu của 2 đơn vị:"
-        " Huyện ủy Một, Huyện ủy Hai).",
-        "Phối hợp thực hiện: Sở Thông tin và Truyền thông.",
-    ]
+    blocks = sections.results(data)
+    said = blocks[[b.text for b in blocks].index(str(item)) + 1].text
+    assert said == (
+        "Các huyện ủy Một, Hai đã tổ chức 12 hội nghị cho 720 lượt người"
+        " (số liệu cộng của 2 đơn vị). Phối hợp thực hiện: Sở Thông tin và Truyền thông."
+    )
 
 
 def test_figures_that_cannot_be_added_stay_with_their_unit(both):
@@ -84,12 +89,13 @@ def test_figures_that_cannot_be_added_stay_with_their_unit(both):
         (w.district2, item, "lead", "Đã triển khai tại 7/20 xã, thị trấn."),
         (w.commune1a, item, "lead", "Đã triển khai tại 7/20 xã, thị trấn."),
     ]
-    bullets = [b.text for b in sections.results(data) if b.kind == "bullet"]
-    assert bullets == [
-        "Huyện ủy Một: Đã triển khai tại 5/12 xã, thị trấn.",
-        "Huyện ủy Hai: Đã triển khai tại 7/20 xã, thị trấn.",
-        "Xã Một A: Đã triển khai tại 7/20 xã, thị trấn.",
-    ]
+    blocks = sections.results(data)
+    said = blocks[[b.text for b in blocks].index(str(item)) + 1].text
+    assert said == (
+        "Huyện ủy Một đã triển khai tại 5/12 xã, thị trấn."
+        " Huyện ủy Hai đã triển khai tại 7/20 xã, thị trấn."
+        " Xã Một A đã triển khai tại 7/20 xã, thị trấn."
+    )
 
 
 def test_the_same_shortcoming_from_two_units_is_said_once(both):
@@ -261,3 +267,43 @@ def test_readers_read_and_cannot_edit(client, both):
     assert "<textarea" not in page.content.decode()
     assert client.post(url, {"key": "outlook", "version": 0, "text": "x"}).status_code == 403
     assert not ReportSection.objects.exists()
+
+
+def test_units_are_named_as_a_report_names_them(both):
+    w = both.world
+    data = consolidation.build(both.h1)
+    with sections._districts_of(data):
+        # Two huyện ủy share their title once; an agency keeps its full name, first.
+        assert sections._names([w.district1, w.sotttt, w.district2]) == (
+            "Sở Thông tin và Truyền thông, các huyện ủy Một, Hai"
+        )
+        assert sections._names([w.district1]) == "Huyện ủy Một"
+    # Every district committee asked by the plan (three or more): said as staff say it.
+    from types import SimpleNamespace
+
+    city = SimpleNamespace(pk=-3, kind="district", name="Thành ủy Ba")
+    three = [w.district1, w.district2, city]
+    token = sections._DISTRICTS.set(frozenset(u.pk for u in three))
+    try:
+        assert sections._names([w.sotttt, *three]) == (
+            "Sở Thông tin và Truyền thông, các huyện ủy, thành ủy"
+        )
+        # One missing: named one by one, the city first, then the huyện ủy together.
+        assert sections._names([city, w.district2]) == "Thành ủy Ba, Huyện ủy Hai"
+    finally:
+        sections._DISTRICTS.reset(token)
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("Đã tổ chức 3 hội nghị.", " đã tổ chức 3 hội nghị."),
+        ("Hoàn thành 7 lớp.", " hoàn thành 7 lớp."),
+        ("Ban Tuyên giáo chủ trì.", ": Ban Tuyên giáo chủ trì."),
+        ("UBND tỉnh đã bố trí.", ": UBND tỉnh đã bố trí."),
+        ("100% chi bộ đã quán triệt.", ": 100% chi bộ đã quán triệt."),
+        ("Huyện ủy đã chỉ đạo.", ": Huyện ủy đã chỉ đạo."),
+    ],
+)
+def test_a_narrative_continues_the_sentence_its_unit_begins(text, said):
+    assert sections._continue(text) == said
