@@ -226,6 +226,7 @@ class NetworkStandard(models.Model):
     )
     number = models.PositiveIntegerField(_("standard number"))
     basis = models.CharField(_("regulation"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
