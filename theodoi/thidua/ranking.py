@@ -159,7 +159,12 @@ def entities(provinces: list[Unit], level: str, period: Period) -> list[tuple[in
     """(province id, entity) of the level for the provinces, in display order."""
     ids = [p.pk for p in provinces]
     if level == Level.CLUSTER:
-        clusters = Cluster.objects.filter(province_id__in=ids).prefetch_related("members")
+        clusters = (
+            Cluster.objects.filter(province_id__in=ids)
+            .filter(Q(year_from__isnull=True) | Q(year_from__lte=period.year))
+            .filter(Q(year_to__isnull=True) | Q(year_to__gte=period.year))
+            .prefetch_related("members")
+        )
         return [
             (
                 c.province_id,
