@@ -322,7 +322,7 @@ def _rank_part(
     """Normalisation, scores and ranks of entities ranked together."""
     keys = {e.key for e in part}
     normalised = {
-        c.key: normalise({k: v for k, v in raws[c.key].items() if k in keys}, c.normalise)
+        c.key: normalise({k: raws[c.key][k] for k in keys if k in raws[c.key]}, c.normalise)
         for c in used
     }
     rows = []
