@@ -323,6 +323,15 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _cluster_page(request, access.access_cluster(request.user, pk, "clusters"))
 
 
+def _posted_period(request: HttpRequest, year: int) -> str:
+    """The period the page was showing, if it is of the year (else the year)."""
+    try:
+        period = parse_period(request.POST.get("period") or str(year))
+    except ValueError:
+        return str(year)
+    return period.key if period.year == year else str(year)
+
+
 @login_required
 @require_POST
 def year_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -336,7 +345,7 @@ def year_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         + urlencode(
             {
                 "province": year.province_id,
-                "period": str(year.year),
+                "period": _posted_period(request, year.year),
                 "level": request.POST.get("level") or "agency",
             }
         )
