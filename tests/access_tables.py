@@ -66,6 +66,10 @@ THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
 ACTIVITY = ("activities.view_activity", "activity")
 TARGET = ("activities.view_target", "target")
 MEMBER = ("activities.view_networkmember", "network_member")
+TARGET_BODY = {
+    "name": "Số lớp học", "unit": "@unit", "measure": "count", "kind": "class",
+    "comparison": "gte", "goal": "1", "start": "2018-01-01", "end": "2018-12-31",
+}  # fmt: skip
 # end activities
 # begin budgets
 BUDGET = ("budgets.view_detailedplan", "detailed_plan")
@@ -677,6 +681,12 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/targets": ({"plan": "plan", "programme": "programme"}, PLAN, None),
     f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
+    f"POST {V1}/targets": ({}, ("activities.add_target", "unit"), TARGET_BODY),
+    f"PUT {V1}/targets/{{target_id}}": (
+        {"target_id": "target"},
+        TARGET,
+        {**TARGET_BODY, "version": 1},
+    ),
     f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
     # end activities
     # begin budgets

@@ -49,7 +49,7 @@ def test_a_coordinator_defines_a_target_linked_to_an_indicator(client, world):
     assert made.history.get().history_user == world.coordinator
     page = client.get(made.get_absolute_url()).content.decode()
     assert "50.0" in page or "50,0" in page  # one of the two conferences online
-    assert "/activities/targets/%d/edit/" % made.pk in page
+    assert f"/activities/targets/{made.pk}/edit/" in page
 
 
 def test_errors_are_at_the_field_and_translated(client, world):
