@@ -211,15 +211,23 @@ def _report_rates(ctx: Context, units: frozenset[int]) -> dict[int, Any]:
     return rates
 
 
+_PLAN_MARK = 987654321  # a plan id no database reaches, replaced in the reversed path
+
+
 def _plan_link(ctx: Context, name: str) -> str:
-    """A page of the ranked province's plan, reversed once per ranking."""
+    """A page of the ranked province's plan: the URL reversed once per ranking and
+    name (34 provinces ranked together would otherwise reverse it 34 times)."""
     plan = ctx.first_plan()
     if not plan:
         return ""
     key = ("link", name, plan)
-    if key not in ctx.cache:
-        ctx.cache[key] = reverse(name, args=[plan])
-    return ctx.cache[key]
+    found = ctx.cache.get(key)
+    if found is None:
+        pattern = ctx.cache.get(("link", name))
+        if pattern is None:
+            pattern = ctx.cache[("link", name)] = reverse(name, args=[_PLAN_MARK])
+        found = ctx.cache[key] = pattern.replace(str(_PLAN_MARK), str(plan), 1)
+    return found
 
 
 def _reporting_link(ctx: Context) -> str:
