@@ -267,6 +267,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "activities:delete": ({"pk": "activity"}, ACTIVITY),
     "activities:add-file": ({"pk": "activity"}, ACTIVITY),
     "activities:add-follow-up": ({"pk": "activity"}, ACTIVITY),
+    "activities:attendance": ({"pk": "activity"}, ACTIVITY),
     "activities:file": ({"pk": "activity_file"}, ACTIVITY),
     "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
     "activities:target": ({"pk": "target"}, TARGET),

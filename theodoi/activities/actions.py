@@ -321,3 +321,26 @@ def do_save_standard(
     _attribute(found, by, reason)
     found.save()
     return found
+
+
+@transaction.atomic
+def do_set_attendance(
+    activity: Activity,
+    members: list[NetworkMember],
+    *,
+    offered: list[NetworkMember],
+    by: AbstractBaseUser | None,
+) -> None:
+    """Mark which of the ``offered`` network members attended the activity (the
+    others offered are unmarked; members the caller was not offered are left as
+    they are). Each member's change is kept in its history."""
+    chosen = {m.pk for m in members}
+    attended = set(activity.network_members.values_list("pk", flat=True))
+    for member in offered:
+        if (member.pk in chosen) == (member.pk in attended):
+            continue
+        _attribute(member, by, "attendance")
+        if member.pk in chosen:
+            member.activities.add(activity)
+        else:
+            member.activities.remove(activity)

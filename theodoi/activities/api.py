@@ -621,7 +621,7 @@ def update_target(request: HttpRequest, target_id: str, payload: TargetPut) -> A
     try:
         actions.do_save_target(target, version=payload.version, by=user, reason=payload.reason)
     except Stale as stale:
-        current = Target.objects.get(pk=stale.current.pk)
+        current = stale.current  # the target as saved now, read by the action
         return Status(
             409,
             StaleOut(

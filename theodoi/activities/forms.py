@@ -413,3 +413,21 @@ class UnitPickForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class AttendanceForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Network members who attended"),
+        queryset=NetworkMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = _member_label
+
+
+def _member_label(member: NetworkMember) -> str:
+    return f"{member.full_name} · {member.unit.name} ({member.get_network_display()})"

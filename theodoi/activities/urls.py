@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.activity_delete, name="delete"),
     path("<int:pk>/files/", views.add_file, name="add-file"),
     path("<int:pk>/follow-ups/", views.add_follow_up, name="add-follow-up"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("files/<int:pk>/", views.file_download, name="file"),
     path("follow-ups/<int:pk>/close/", views.close_follow_up, name="close-follow-up"),
     path("import/", views.import_activities, name="import"),

@@ -19,10 +19,12 @@ from theodoi.core.workflow import Stale
 from theodoi.permissions import activities as access
 from theodoi.permissions import visible_units
 from theodoi.permissions.plans import visible_work_items
+from theodoi.units.models import Unit
 
 from . import actions, importer, networks, targets
 from .forms import (
     ActivityForm,
+    AttendanceForm,
     CloseForm,
     DeleteForm,
     FileForm,
@@ -240,8 +242,49 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseForm(initial={"closed_on": clock.today()}),
             "delete_form": DeleteForm(initial={"version": activity.version}),
             "history": activity.history.select_related("history_user").order_by("-history_id")[:10],
+            "attendance_form": AttendanceForm(
+                members=_attendance_choices(user, activity),
+                initial={"members": [m.pk for m in activity.network_members.all()]},
+            )
+            if may_change
+            else None,
         },
     )
+
+
+def _attendance_choices(user: Any, activity: Activity) -> Any:
+    """The network members the user sees, under the committees of the record's owner
+    and of the units that held it: an agency's record reaches its committee's whole
+    territory (the Ban Tuyên giáo's conference: the province's members)."""
+    territorial = {Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE, Unit.Kind.VILLAGE}
+    roots = {
+        u.pk if u.kind in territorial or u.parent_id is None else u.parent_id
+        for u in (activity.owner, *activity.units.all())
+    }
+    within = set().union(*targets.subtrees(roots).values())
+    return (
+        access.visible_members(user)
+        .filter(unit_id__in=within)
+        .select_related("unit")
+        .order_by("network", "unit__position", "unit__name", "full_name")
+    )
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the network members who attended a record (its writers)."""
+    activity = access.access_activity(request.user, pk, "change")
+    offered = _attendance_choices(request.user, activity)
+    form = AttendanceForm(request.POST, members=offered)
+    if form.is_valid():
+        actions.do_set_attendance(
+            activity, list(form.cleaned_data["members"]), offered=list(offered), by=request.user
+        )
+        messages.success(request, _("Attendance saved."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(activity.get_absolute_url())
 
 
 @login_required

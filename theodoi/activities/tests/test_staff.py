@@ -10,7 +10,7 @@ from theodoi.activities.models import NetworkMember, NetworkStandard, Target
 from theodoi.plans.models import Indicator, Objective
 from theodoi.testing import make_plan
 
-from .factories import conference, target
+from .factories import conference, record, target
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +229,46 @@ def test_only_the_coordinators_set_standards(client, world, who):
     # The agency (the Ban Dân vận's reporter) and the other province do not see the commune.
     assert response.status_code == (404 if who in ("outsider", "agency") else 403)
     assert not NetworkStandard.objects.exists()
+
+
+# Attendance of the network members --------------------------------------------------
+
+
+def test_the_writers_mark_who_attended_and_the_history_keeps_it(client, world):
+    held = conference(world.btg, date(2018, 2, 10), "online", ("Hội trường", 80))
+    here = NetworkMember.objects.create(
+        network="reporter", full_name="Trần D", unit=world.commune1a, level="commune"
+    )
+    there = NetworkMember.objects.create(
+        network="reporter", full_name="Lê E", unit=world.commune2a, level="commune"
+    )
+    client.force_login(world.coordinator)
+    page = client.get(held.get_absolute_url()).content.decode()
+    assert "Trần D" in page and "Lê E" in page  # the province's members
+    response = client.post(f"/activities/{held.pk}/attendance/", {"members": [here.pk]})
+    assert response.status_code == 302
+    assert list(held.network_members.all()) == [here]
+    assert here.history.first().history_user == world.coordinator
+    network = client.get("/activities/networks/reporter/").content.decode()
+    assert "Trần D" in network
+    # The district scorer of district 1 is offered district 1's members only: marking
+    # Lê E (district 2) is refused, and Trần D stays marked.
+    client.force_login(world.district)
+    own = record(world.district1, "study", date(2018, 3, 1))
+    response = client.post(f"/activities/{own.pk}/attendance/", {"members": [there.pk]})
+    assert not own.network_members.exists()
+    response = client.post(f"/activities/{held.pk}/attendance/", {"members": []})
+    assert response.status_code == 404
+    assert list(held.network_members.all()) == [here]
+
+
+@pytest.mark.parametrize("who", ["viewer", "official", "admin"])
+def test_readers_do_not_mark_attendance(client, world, who):
+    held = conference(world.btg, date(2018, 2, 10), "online", ("Hội trường", 80))
+    member = NetworkMember.objects.create(
+        network="reporter", full_name="Trần D", unit=world.commune1a, level="commune"
+    )
+    client.force_login(getattr(world, who))
+    response = client.post(f"/activities/{held.pk}/attendance/", {"members": [member.pk]})
+    assert response.status_code in (403, 404)
+    assert not held.network_members.exists()
