@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -321,9 +322,9 @@ class ImportForm(forms.Form):
 class TargetForm(forms.ModelForm):
     """A target: what it counts over which records, its goal and its period."""
 
-    goal = DecimalVNField(label=gettext_lazy("goal"), max_digits=14, decimal_places=2)
-    start = date_field(gettext_lazy("period from"))
-    end = date_field(gettext_lazy("period to"))
+    goal = DecimalVNField(label=capfirst(gettext_lazy("goal")), max_digits=14, decimal_places=2)
+    start = date_field(capfirst(gettext_lazy("period from")))
+    end = date_field(capfirst(gettext_lazy("period to")))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"), max_length=100, required=False
@@ -355,9 +356,9 @@ class TargetForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     """A member of a network's register; ending the term keeps the member in history."""
 
-    term_start = date_field(gettext_lazy("term from"), required=False)
+    term_start = date_field(capfirst(gettext_lazy("term from")), required=False)
     term_end = date_field(
-        gettext_lazy("term to"),
+        capfirst(gettext_lazy("term to")),
         required=False,
         help_text=gettext_lazy(
             "To take a member off the register, set the day the term ended: the member "
@@ -394,13 +395,15 @@ class StandardForm(forms.Form):
     """The standard number of a network for a unit; empty removes it."""
 
     number = IntegerVNField(
-        label=gettext_lazy("standard number"),
+        label=capfirst(gettext_lazy("standard number")),
         min_value=0,
         max_value=100_000,
         required=False,
         help_text=gettext_lazy("Left empty: the unit has no standard (no gap is counted)."),
     )
-    basis = forms.CharField(label=gettext_lazy("regulation"), max_length=200, required=False)
+    basis = forms.CharField(
+        label=capfirst(gettext_lazy("regulation")), max_length=200, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"), max_length=100, required=False

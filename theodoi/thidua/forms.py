@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.workflow import REASON_MAX
@@ -62,7 +63,7 @@ class ClusterForm(forms.ModelForm):
     """A cụm/khối thi đua: its name, who its members are, the years it is in force."""
 
     members = forms.ModelMultipleChoiceField(
-        label=_("members"),
+        label=capfirst(_("members")),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
