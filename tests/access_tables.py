@@ -65,6 +65,11 @@ THIDUA_YEAR = ("thidua.view_ranking", "emulation_year")
 # a target with its scope unit.
 ACTIVITY = ("activities.view_activity", "activity")
 TARGET = ("activities.view_target", "target")
+MEMBER = ("activities.view_networkmember", "network_member")
+TARGET_BODY = {
+    "name": "Số lớp học", "unit": "@unit", "measure": "count", "kind": "class",
+    "comparison": "gte", "goal": "1", "start": "2018-01-01", "end": "2018-12-31",
+}  # fmt: skip
 # end activities
 # begin budgets
 BUDGET = ("budgets.view_detailedplan", "detailed_plan")
@@ -249,6 +254,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # begin thidua -------------------------------------------------------------------
     "thidua:explain": ({"pk": "district_unit"}, ("thidua.view_ranking", "district_unit")),
     "thidua:cluster": ({"pk": "cluster"}, ("thidua.view_ranking", "cluster")),
+    "thidua:cluster-edit": ({"pk": "cluster"}, ("thidua.view_ranking", "cluster")),
     "thidua:year-step": ({"pk": "emulation_year", "step": "=close"}, THIDUA_YEAR),
     "thidua:proposals": ({"pk": "emulation_year"}, THIDUA_YEAR),
     "thidua:proposals-docx": ({"pk": "emulation_year"}, THIDUA_YEAR),
@@ -261,9 +267,15 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "activities:delete": ({"pk": "activity"}, ACTIVITY),
     "activities:add-file": ({"pk": "activity"}, ACTIVITY),
     "activities:add-follow-up": ({"pk": "activity"}, ACTIVITY),
+    "activities:attendance": ({"pk": "activity"}, ACTIVITY),
     "activities:file": ({"pk": "activity_file"}, ACTIVITY),
     "activities:close-follow-up": ({"pk": "activity_follow_up"}, ACTIVITY),
     "activities:target": ({"pk": "target"}, TARGET),
+    "activities:target-edit": ({"pk": "target"}, TARGET),
+    "activities:target-delete": ({"pk": "target"}, TARGET),
+    "activities:member-new": ({"kind": "=reporter"}, None),
+    "activities:member-edit": ({"pk": "network_member"}, MEMBER),
+    "activities:standard": ({"kind": "=reporter", "unit_id": "unit"}, ("units.view_unit", "unit")),
     # end activities
     # begin budgets
     "budgets:plan": ({"pk": "plan"}, PLAN),
@@ -298,6 +310,8 @@ PAGE_QUERIES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
     # begin thidua
     "thidua:index": ({"province": "province", "period": "=2018-H1"}, THIDUA_PROVINCE),
     "thidua:weights": ({"province": "province"}, THIDUA_PROVINCE),
+    "thidua:clusters": ({"province": "province"}, THIDUA_PROVINCE),
+    "thidua:cluster-new": ({"province": "province"}, THIDUA_PROVINCE),
     # end thidua
 }
 
@@ -668,6 +682,12 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     ),
     f"GET {V1}/targets": ({"plan": "plan", "programme": "programme"}, PLAN, None),
     f"GET {V1}/targets/{{target_id}}": ({"target_id": "target"}, TARGET, None),
+    f"POST {V1}/targets": ({}, ("activities.add_target", "unit"), TARGET_BODY),
+    f"PUT {V1}/targets/{{target_id}}": (
+        {"target_id": "target"},
+        TARGET,
+        {**TARGET_BODY, "version": 1},
+    ),
     f"GET {V1}/targets/{{target_id}}/records": ({"target_id": "target"}, TARGET, None),
     # end activities
     # begin budgets
@@ -807,6 +827,7 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("thidua.view_proposals", "emulation_year"): {"coordinator", "viewer"},
     ("thidua.close_year", "emulation_year"): {"coordinator"},
     ("thidua.change_weights", "weight_set"): {"coordinator"},
+    ("thidua.change_clusters", "cluster"): {"coordinator"},
     # end thidua
     # begin activities: commune 1A's record is read by whoever reaches the commune
     # (the province's coordinators, viewers and administrators, district 1's scorer
@@ -817,6 +838,8 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("activities.view_target", "target"): RECORD_READERS,
     ("activities.change_target", "target"): {"coordinator"},
     ("activities.view_networkmember", "network_member"): RECORD_READERS,
+    ("activities.change_networkmember", "network_member"): {"coordinator"},
+    ("activities.change_networkstandard", "unit"): {"coordinator"},
     # end activities
     # begin proposals: every account of the province sees the plan's proposals; the
     # coordinating unit asked (the Ban Dân vận) answers; the plan's coordinators decide.

@@ -34,6 +34,7 @@ from .models import (
     Level,
     Mode,
     NetworkMember,
+    NetworkStandard,
     Target,
 )
 
@@ -271,3 +272,75 @@ def do_save_target(
     target: Target, *, version: int | None, by: AbstractBaseUser | None, reason: str = ""
 ) -> Target:
     return save_with_version(target, version=version, by=by, reason=reason)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def do_delete_target(
+    target: Target, *, version: int | None, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """Delete a target with a reason (its history keeps it); Stale if outdated."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the target is deleted.")})
+    if not Target.objects.filter(pk=target.pk, version=version).exists():
+        raise Stale(Target.objects.get(pk=target.pk))
+    _attribute(target, by, reason)
+    target.delete()
+
+
+@transaction.atomic
+def do_save_standard(
+    unit: Unit,
+    network: str,
+    *,
+    number: int | None,
+    basis: str = "",
+    version: int | None,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+) -> NetworkStandard | None:
+    """Set (or, with no number, remove) the standard number of a network for a unit.
+
+    ``version`` is the one read (None: there was no standard when the form was
+    opened); a standard saved or created since is refused with ``Stale``.
+    """
+    found = NetworkStandard.objects.select_for_update().filter(unit=unit, network=network).first()
+    if (found.version if found else None) != version:
+        raise Stale(found) if found is not None else Stale(NetworkStandard(unit=unit))
+    if number is None:
+        if found is not None:
+            _attribute(found, by, reason or "removed")
+            found.delete()
+        return None
+    if found is None:
+        found = NetworkStandard(unit=unit, network=network)
+    else:
+        found.version += 1
+    found.number = number
+    found.basis = basis.strip()
+    found.full_clean()
+    _attribute(found, by, reason)
+    found.save()
+    return found
+
+
+@transaction.atomic
+def do_set_attendance(
+    activity: Activity,
+    members: list[NetworkMember],
+    *,
+    offered: list[NetworkMember],
+    by: AbstractBaseUser | None,
+) -> None:
+    """Mark which of the ``offered`` network members attended the activity (the
+    others offered are unmarked; members the caller was not offered are left as
+    they are). Each member's change is kept in its history."""
+    chosen = {m.pk for m in members}
+    attended = set(activity.network_members.values_list("pk", flat=True))
+    for member in offered:
+        if (member.pk in chosen) == (member.pk in attended):
+            continue
+        _attribute(member, by, "attendance")
+        if member.pk in chosen:
+            member.activities.add(activity)
+        else:
+            member.activities.remove(activity)

@@ -1,7 +1,9 @@
-"""The admin for what has no page of its own yet: targets, network registers and standards.
+"""The admin of targets, network registers and standards (the coordinators keep them on
+their pages; the admin is the administrators' fallback).
 
 Records are kept on their pages (their details checked by kind). Within the
-administrator's reach (``WithinReach``), every change kept in the history.
+administrator's reach (``WithinReach``), every change kept in the history, every
+save moving the version on (an edit open on a page is then refused as stale).
 """
 
 from typing import Any
@@ -33,7 +35,7 @@ class NetworkMemberAdmin(Versioned):
 
 
 @admin.register(NetworkStandard)
-class NetworkStandardAdmin(WithinReach, SimpleHistoryAdmin):
+class NetworkStandardAdmin(Versioned):
     list_display = ["unit", "network", "number", "basis"]
     list_filter = ["network"]
 

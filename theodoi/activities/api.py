@@ -543,6 +543,96 @@ def get_target(request: HttpRequest, target_id: str) -> Any:
     return targets.as_dict(targets.evaluate_one(target))
 
 
+class TargetIn(ObjectIn):
+    name: ShortText
+    unit: Id = Field(..., description="Scope unit: its records and those of the units under it")
+    measure: Literal["count", "share", "sum", "distinct_units"]
+    kind: KindKey | Literal[""] = ""
+    mode: Literal["online", "in_person", ""] = ""
+    level: Literal["province", "district", "commune", ""] = ""
+    follow_ups: Literal["closed", "open", ""] = ""
+    share_mode: Literal["online", "in_person", ""] = Field(
+        "", description="For a share: the records counted above the line"
+    )
+    share_follow_ups: Literal["closed", "open", ""] = ""
+    sum_of: Literal["participants", "quantity", ""] = ""
+    unit_kind: ShortText = Field("", description="For distinct units: the kind of unit counted")
+    comparison: Literal["gt", "gte", "lt", "lte", "eq"]
+    goal: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    start: IsoDate
+    end: IsoDate
+    plan: Id | None = None
+    indicator: Id | None = Field(None, description="The programme indicator it gives its actual")
+    reason: Reason = ""
+
+
+class TargetPut(TargetIn):
+    version: int = Field(..., ge=1)
+
+
+def _fill_target(user: Any, target: Target, payload: TargetIn) -> Target:
+    """The payload on the target, every reference the user may not use named at its field."""
+    errors: dict[str, list[str]] = {}
+    unit = access.target_units(user).filter(pk=payload.unit).first()
+    if unit is None:
+        errors["unit"] = [_("Unknown unit: %(id)s.") % {"id": payload.unit}]
+    plan = indicator = None
+    if payload.plan is not None:
+        plan = access.linkable_plans(user).filter(pk=payload.plan).first()
+        if plan is None:
+            errors["plan"] = [_("Unknown plan: %(id)s.") % {"id": payload.plan}]
+    if payload.indicator is not None:
+        indicator = access.linkable_indicators(user).filter(pk=payload.indicator).first()
+        if indicator is None:
+            errors["indicator"] = [_("Unknown indicator: %(id)s.") % {"id": payload.indicator}]
+    if errors:
+        raise ValidationError(errors)
+    for name in (
+        "name", "measure", "kind", "mode", "level", "follow_ups", "share_mode",
+        "share_follow_ups", "sum_of", "unit_kind", "comparison", "goal", "start", "end",
+    ):  # fmt: skip
+        setattr(target, name, getattr(payload, name))
+    target.unit, target.plan, target.indicator = unit, plan, indicator
+    return target
+
+
+@router.post(
+    "/targets",
+    response={201: TargetOut, **WRITE_ERRORS},
+    summary="Define a target computed from the records (coordinators)",
+)
+def create_target(request: HttpRequest, payload: TargetIn) -> Any:
+    user = request.auth
+    if not user.has_perm("activities.add_target", None):
+        raise PermissionDenied
+    target = _fill_target(user, Target(), payload)
+    actions.do_save_target(target, version=None, by=user, reason=payload.reason or "created")
+    return Status(201, targets.as_dict(targets.evaluate_one(target)))
+
+
+@router.put(
+    "/targets/{target_id}",
+    response={200: TargetOut, **WRITE_ERRORS},
+    summary="Replace a target's definition (send the version you read)",
+)
+def update_target(request: HttpRequest, target_id: str, payload: TargetPut) -> Any:
+    user = request.auth
+    target = _fill_target(user, access.access_target(user, target_id, "change"), payload)
+    try:
+        actions.do_save_target(target, version=payload.version, by=user, reason=payload.reason)
+    except Stale as stale:
+        current = stale.current  # the target as saved now, read by the action
+        return Status(
+            409,
+            StaleOut(
+                message=_("Someone else saved this target first: here is their version."),
+                fields={"version": _("Reload the target and apply your change again.")},
+                current=targets.as_dict(targets.evaluate_one(current)),
+            ),
+        )
+    return targets.as_dict(targets.evaluate_one(target))
+
+
 class TargetRecordOut(ActivityOut):
     counted_above_line: bool
 

@@ -7,4 +7,8 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Activities")
 
-    nav_items = [("activities:list", _("Activities"), None)]
+    nav_items = [
+        ("activities:list", _("Activities"), None),
+        # The targets computed from the records: coordinators set them, staff follow them.
+        ("activities:targets", _("Targets"), None),
+    ]

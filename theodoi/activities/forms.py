@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from theodoi.core.forms import DecimalVNField, IntegerVNField, date_field
 from theodoi.units.models import Unit, normalize_name
 
 from .kinds import PURPOSES, STAGES
-from .models import LEVEL_KINDS, MODE_KINDS, Kind, Level, Mode
+from .models import LEVEL_KINDS, MODE_KINDS, Kind, Level, Mode, NetworkMember, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LINES = forms.Textarea(attrs={"rows": 4})
@@ -312,3 +314,123 @@ class FilterForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("XLSX file"))
+
+
+# Staff forms: targets, network members, standards ------------------------------------
+
+
+class TargetForm(forms.ModelForm):
+    """A target: what it counts over which records, its goal and its period."""
+
+    goal = DecimalVNField(label=capfirst(gettext_lazy("goal")), max_digits=14, decimal_places=2)
+    start = date_field(capfirst(gettext_lazy("period from")))
+    end = date_field(capfirst(gettext_lazy("period to")))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"), max_length=100, required=False
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "name", "unit", "measure", "kind", "mode", "level", "follow_ups", "share_mode",
+            "share_follow_ups", "sum_of", "unit_kind", "comparison", "goal", "start", "end",
+            "plan", "indicator",
+        ]  # fmt: skip
+        help_texts = {
+            "kind": gettext_lazy("Left empty: records of every kind."),
+            "mode": gettext_lazy("Only records held this way count (conferences)."),
+        }
+
+    def __init__(self, *args: Any, units: Any, plans: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["plan"].queryset = plans
+        self.fields["indicator"].queryset = indicators
+        if self.instance.pk is None:
+            del self.fields["reason"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+
+class MemberForm(forms.ModelForm):
+    """A member of a network's register; ending the term keeps the member in history."""
+
+    term_start = date_field(capfirst(gettext_lazy("term from")), required=False)
+    term_end = date_field(
+        capfirst(gettext_lazy("term to")),
+        required=False,
+        help_text=gettext_lazy(
+            "To take a member off the register, set the day the term ended: the member "
+            "stays in the register's history and no longer counts as serving."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"), max_length=100, required=False
+    )
+
+    class Meta:
+        model = NetworkMember
+        fields = ["full_name", "position", "unit", "level", "term_start", "term_end", "training"]
+        widgets = {"training": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if self.instance.pk is None:
+            del self.fields["reason"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("The term cannot end before it begins."))
+        return data
+
+
+class StandardForm(forms.Form):
+    """The standard number of a network for a unit; empty removes it."""
+
+    number = IntegerVNField(
+        label=capfirst(gettext_lazy("standard number")),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        help_text=gettext_lazy("Left empty: the unit has no standard (no gap is counted)."),
+    )
+    basis = forms.CharField(
+        label=capfirst(gettext_lazy("regulation")), max_length=200, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"), max_length=100, required=False
+    )
+
+
+class UnitPickForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class AttendanceForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Network members who attended"),
+        queryset=NetworkMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = _member_label
+
+
+def _member_label(member: NetworkMember) -> str:
+    return f"{member.full_name} · {member.unit.name} ({member.get_network_display()})"

@@ -201,7 +201,7 @@ class NetworkMember(models.Model):
         Activity, blank=True, related_name="network_members", verbose_name=_("activities attended")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[activities])
 
     class Meta:
         verbose_name = _("network member")
@@ -226,6 +226,7 @@ class NetworkStandard(models.Model):
     )
     number = models.PositiveIntegerField(_("standard number"))
     basis = models.CharField(_("regulation"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

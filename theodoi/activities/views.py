@@ -19,19 +19,25 @@ from theodoi.core.workflow import Stale
 from theodoi.permissions import activities as access
 from theodoi.permissions import visible_units
 from theodoi.permissions.plans import visible_work_items
+from theodoi.units.models import Unit
 
 from . import actions, importer, networks, targets
 from .forms import (
     ActivityForm,
+    AttendanceForm,
     CloseForm,
     DeleteForm,
     FileForm,
     FilterForm,
     FollowUpForm,
     ImportForm,
+    MemberForm,
+    StandardForm,
+    TargetForm,
+    UnitPickForm,
 )
 from .kinds import PURPOSES, STAGES
-from .models import Activity, Kind, Network, Target
+from .models import Activity, Kind, Network, NetworkMember, NetworkStandard, Target
 
 # Every key a kind's details may have, so the page reads any kind's record.
 DETAIL_KEYS = dict.fromkeys(
@@ -236,8 +242,49 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseForm(initial={"closed_on": clock.today()}),
             "delete_form": DeleteForm(initial={"version": activity.version}),
             "history": activity.history.select_related("history_user").order_by("-history_id")[:10],
+            "attendance_form": AttendanceForm(
+                members=_attendance_choices(user, activity),
+                initial={"members": [m.pk for m in activity.network_members.all()]},
+            )
+            if may_change
+            else None,
         },
     )
+
+
+def _attendance_choices(user: Any, activity: Activity) -> Any:
+    """The network members the user sees, under the committees of the record's owner
+    and of the units that held it: an agency's record reaches its committee's whole
+    territory (the Ban Tuyên giáo's conference: the province's members)."""
+    territorial = {Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE, Unit.Kind.VILLAGE}
+    roots = {
+        u.pk if u.kind in territorial or u.parent_id is None else u.parent_id
+        for u in (activity.owner, *activity.units.all())
+    }
+    within = set().union(*targets.subtrees(roots).values())
+    return (
+        access.visible_members(user)
+        .filter(unit_id__in=within)
+        .select_related("unit")
+        .order_by("network", "unit__position", "unit__name", "full_name")
+    )
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the network members who attended a record (its writers)."""
+    activity = access.access_activity(request.user, pk, "change")
+    offered = _attendance_choices(request.user, activity)
+    form = AttendanceForm(request.POST, members=offered)
+    if form.is_valid():
+        actions.do_set_attendance(
+            activity, list(form.cleaned_data["members"]), offered=list(offered), by=request.user
+        )
+        messages.success(request, _("Attendance saved."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(activity.get_absolute_url())
 
 
 @login_required
@@ -353,7 +400,14 @@ def target_list(request: HttpRequest) -> HttpResponse:
         ).order_by("-start", "pk")[:200]
     )
     results = targets.evaluate(rows)
-    return render(request, "activities/targets.html", {"results": [results[t.pk] for t in rows]})
+    return render(
+        request,
+        "activities/targets.html",
+        {
+            "results": [results[t.pk] for t in rows],
+            "may_set": request.user.has_perm("activities.add_target", None),
+        },
+    )
 
 
 @login_required
@@ -369,8 +423,89 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "activities/target.html",
-        {"result": result, "target": target, "records": records},
+        {
+            "result": result,
+            "target": target,
+            "records": records,
+            "may_change": user.has_perm("activities.change_target", target),
+            "delete_form": DeleteForm(initial={"version": target.version}),
+            "history": target.history.select_related("history_user").order_by("-history_id")[:10],
+        },
     )
+
+
+def _target_form(request: HttpRequest, target: Target) -> TargetForm:
+    user = request.user
+    return TargetForm(
+        request.POST or None,
+        instance=target,
+        units=access.target_units(user).order_by("position", "name"),
+        plans=access.linkable_plans(user).order_by("-year", "pk"),
+        indicators=access.linkable_indicators(user).select_related("objective"),
+    )
+
+
+def _save_target(request: HttpRequest, form: TargetForm, target: Target) -> HttpResponse | None:
+    """Save a valid form as the target (new or over the version read); None with errors."""
+    if not form.is_valid():
+        return None
+    creating = target.pk is None
+    try:
+        saved = actions.do_save_target(
+            form.instance,
+            version=None if creating else form.cleaned_data.get("version") or 0,
+            by=request.user,
+            reason=form.cleaned_data.get("reason") or ("created" if creating else ""),
+        )
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
+    except Stale as stale:
+        form.add_error(None, str(stale))
+        return None
+    messages.success(request, _("The target is saved."))
+    return redirect(saved.get_absolute_url())
+
+
+@login_required
+def target_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("activities.add_target", None):
+        raise PermissionDenied
+    target = Target(start=clock.today().replace(month=1, day=1))
+    target.end = target.start.replace(month=12, day=31)
+    form = _target_form(request, target)
+    if request.method == "POST" and (done := _save_target(request, form, target)):
+        return done
+    return render(request, "activities/target_form.html", {"form": form, "target": None})
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = access.access_target(request.user, pk, "change")
+    form = _target_form(request, target)
+    if request.method == "POST" and (done := _save_target(request, form, target)):
+        return done
+    return render(request, "activities/target_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_POST
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    target = access.access_target(request.user, pk, "delete")
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the target is deleted."))
+        return redirect(target.get_absolute_url())
+    try:
+        actions.do_delete_target(
+            target, version=form.cleaned_data["version"], by=request.user,
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except Stale as stale:
+        messages.error(request, str(stale))
+        return redirect(target.get_absolute_url())
+    messages.success(request, _("The target is deleted."))
+    return redirect("activities:targets")
 
 
 # Networks ----------------------------------------------------------------------
@@ -399,5 +534,128 @@ def network(request: HttpRequest, kind: str) -> HttpResponse:
             "label": Network(kind).label,
             "networks": [(k, label, counts.get(k, 0)) for k, label in Network.choices],
             "today": clock.today(),
+            "may_keep": user.has_perm("activities.add_networkmember", None),
+            "kept": set(access.target_units(user).values_list("pk", flat=True)),
+            "pick": UnitPickForm(units=access.target_units(user).order_by("position", "name")),
+        },
+    )
+
+
+def _member_form(request: HttpRequest, member: NetworkMember) -> MemberForm:
+    return MemberForm(
+        request.POST or None,
+        instance=member,
+        units=access.target_units(request.user).order_by("position", "name"),
+    )
+
+
+def _save_member(request: HttpRequest, form: MemberForm, member: NetworkMember) -> Any:
+    if not form.is_valid():
+        return None
+    creating = member.pk is None
+    try:
+        saved = actions.do_save_member(
+            form.instance,
+            version=None if creating else form.cleaned_data.get("version") or 0,
+            by=request.user,
+            reason=form.cleaned_data.get("reason") or ("created" if creating else ""),
+        )
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
+    except Stale as stale:
+        form.add_error(None, str(stale))
+        return None
+    messages.success(request, _("The register is saved."))
+    return redirect("activities:network", saved.network)
+
+
+@login_required
+def member_new(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in Network.values:
+        raise Http404
+    if not request.user.has_perm("activities.add_networkmember", None):
+        raise PermissionDenied
+    member = NetworkMember(network=kind, term_start=clock.today())
+    initial_unit = request.GET.get("unit", "")
+    form = _member_form(request, member)
+    if initial_unit.isdigit() and not form.is_bound:
+        form.initial["unit"] = int(initial_unit)
+    if request.method == "POST" and (done := _save_member(request, form, member)):
+        return done
+    return render(
+        request,
+        "activities/member_form.html",
+        {"form": form, "member": None, "kind": kind, "label": Network(kind).label},
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.access_member(request.user, pk, "change")
+    form = _member_form(request, member)
+    if request.method == "POST" and (done := _save_member(request, form, member)):
+        return done
+    return render(
+        request,
+        "activities/member_form.html",
+        {
+            "form": form,
+            "member": member,
+            "kind": member.network,
+            "label": Network(member.network).label,
+            "history": member.history.select_related("history_user").order_by("-history_id")[:10],
+        },
+    )
+
+
+@login_required
+def standard_edit(request: HttpRequest, kind: str, unit_id: int) -> HttpResponse:
+    if kind not in Network.values:
+        raise Http404
+    user = request.user
+    if request.method == "GET" and "unit" in request.GET:
+        # The network page's "set a standard" picker: go to the chosen unit's page.
+        unit = access.access_standard_unit(user, request.GET["unit"])
+        return redirect("activities:standard", kind, unit.pk)
+    unit = access.access_standard_unit(user, unit_id)
+    found = NetworkStandard.objects.filter(unit=unit, network=kind).first()
+    form = StandardForm(
+        request.POST or None,
+        initial={
+            "number": found.number if found else None,
+            "basis": found.basis if found else "",
+            "version": found.version if found else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_save_standard(
+                unit, kind, number=data["number"], basis=data["basis"],
+                version=data["version"], by=user, reason=data["reason"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        except Stale as stale:
+            form.add_error(None, str(stale))
+        else:
+            messages.success(request, _("The standard is saved."))
+            return redirect("activities:network", kind)
+    history = (
+        NetworkStandard.history.filter(unit_id=unit.pk, network=kind)
+        .select_related("history_user")
+        .order_by("-history_id")[:10]
+    )
+    return render(
+        request,
+        "activities/standard_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "kind": kind,
+            "label": Network(kind).label,
+            "standard": found,
+            "history": history,
         },
     )

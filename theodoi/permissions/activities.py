@@ -79,6 +79,7 @@ rules.add_perm("activities.delete_activity", writes_for_owner)
 rules.add_perm("activities.view_networkmember", sees_owner)
 rules.add_perm("activities.add_networkmember", may_set_targets)
 rules.add_perm("activities.change_networkmember", coordinates_owner)
+rules.add_perm("activities.change_networkstandard", may_set_targets)
 rules.add_perm("activities.view_target", sees_owner)
 rules.add_perm("activities.add_target", may_set_targets)
 rules.add_perm("activities.change_target", coordinates_owner)
@@ -139,6 +140,23 @@ def target_units(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QueryS
 
     queryset = Unit.objects.all() if queryset is None else queryset
     return queryset.filter(pk__in=reach(user, Role.COORDINATOR))
+
+
+def linkable_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Plans a target may belong to: those the user coordinates."""
+    from theodoi.plans.models import Plan
+
+    queryset = Plan.objects.all() if queryset is None else queryset
+    return queryset.filter(owner_id__in=reach(user, Role.COORDINATOR))
+
+
+def linkable_indicators(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Programme indicators a target may give its value to: those of programmes the
+    user coordinates (the issuer is within its coordinator reach)."""
+    from theodoi.plans.models import Indicator
+
+    queryset = Indicator.objects.all() if queryset is None else queryset
+    return queryset.filter(objective__programme__issuer_id__in=reach(user, Role.COORDINATOR))
 
 
 def default_owner(user: AnyUser) -> Any:
@@ -232,3 +250,13 @@ def access_unit_for(user: AnyUser, pk: Any) -> Any:
     from theodoi.units.models import Unit
 
     return fetch(user, Unit.objects.all(), pk, "units.view_unit")
+
+
+def access_standard_unit(user: AnyUser, pk: Any) -> Any:
+    """A unit whose network standards the user sets (a coordinator reaching it):
+    Http404 if the user does not see the unit, PermissionDenied if it may not set them."""
+    from theodoi.units.models import Unit
+
+    return fetch(
+        user, Unit.objects.all(), pk, "units.view_unit", "activities.change_networkstandard"
+    )

@@ -4,7 +4,7 @@ Every account of a unit in the province (the province is among its units or thei
 ancestors), and every account whose reach includes the province, reads the
 province's rankings, drafts and finals, with their weights and explanations: the
 ranking is published among the units it ranks. The province's coordinators (a Ban
-Tuyên giáo coordinator acts for the Tỉnh ủy) set the weights, close the year,
+Tuyên giáo coordinator acts for the Tỉnh ủy) define the clusters, set the weights, close the year,
 reopen it with a reason and draw the commendation proposals; its coordinators and
 leadership viewers read the proposals. Another province's rankings are not seen
 at all (404).
@@ -71,6 +71,7 @@ rules.add_perm("thidua.close_year", coordinates_province)
 rules.add_perm("thidua.reopen_year", coordinates_province)
 rules.add_perm("thidua.view_proposals", is_province_staff)
 rules.add_perm("thidua.propose", coordinates_province)
+rules.add_perm("thidua.change_clusters", coordinates_province)
 
 ACTIONS = {
     "view": "thidua.view_ranking",
@@ -79,6 +80,7 @@ ACTIONS = {
     "reopen": "thidua.reopen_year",
     "proposals": "thidua.view_proposals",
     "propose": "thidua.propose",
+    "clusters": "thidua.change_clusters",
 }
 
 

@@ -1,4 +1,4 @@
-"""Changes to thi đua data: weights, closing and reopening a year, commendation proposals.
+"""Changes to thi đua data: clusters, weights, closing and reopening a year, commendation proposals.
 
 Who may call them is the access layer's answer (``theodoi.permissions.thidua``),
 asked before; every change is recorded in the objects' history with who and why.
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +20,8 @@ from theodoi.core.workflow import Stale, Workflow, clean_reason, move
 from theodoi.units.models import Unit
 
 from . import components
-from .models import EmulationYear, Level, Proposal, Snapshot, WeightSet
-from .ranking import Period, compute, periods_of
+from .models import Cluster, EmulationYear, Level, Proposal, Snapshot, WeightSet
+from .ranking import AGENCY_KINDS, Period, compute, periods_of
 
 YEAR_WORKFLOW = (
     Workflow("state")
@@ -238,3 +239,80 @@ def do_propose_commendations(year: EmulationYear, *, by: Any) -> list[Proposal]:
                     proposal.save()
                     proposals.append(proposal)
     return proposals
+
+
+# Clusters -------------------------------------------------------------------------------
+
+
+def cluster_candidates(province: Unit, members_kind: str) -> Any:
+    """The units a cluster of the province may hold: its agencies, or its district
+    committees (the units ranked at those levels)."""
+    kinds = (Unit.Kind.DISTRICT,) if members_kind == Cluster.Members.DISTRICT else AGENCY_KINDS
+    return Unit.objects.filter(parent=province, kind__in=kinds)
+
+
+def _overlap(a_from: int | None, a_to: int | None, b_from: int | None, b_to: int | None) -> bool:
+    low, high = -1, 10_000
+    return max(a_from or low, b_from or low) <= min(a_to or high, b_to or high)
+
+
+def do_save_cluster(
+    cluster: Cluster,
+    members: list[Unit],
+    *,
+    by: Any,
+    version: int | None = None,
+    reason: str = "",
+) -> Cluster:
+    """Define or change a cluster and its members (new, or over ``version``).
+
+    Members are the province's agencies or district committees, as the cluster
+    says; a unit belongs to one cluster of the province in any year. A closed
+    year's ranking is stored, so changing a cluster moves only open years' drafts.
+    """
+    reason = clean_reason(reason, required=False)
+    errors: dict[str, list[str]] = {}
+    allowed = set(
+        cluster_candidates(cluster.province, cluster.members_kind).values_list("pk", flat=True)
+    )
+    strangers = [u.name for u in members if u.pk not in allowed]
+    if strangers:
+        errors["members"] = [
+            _("Not a unit this cluster can hold: %(names)s.") % {"names": ", ".join(strangers)}
+        ]
+    if not members:
+        errors["members"] = [_("Choose the cluster's members.")]
+    others = (
+        Cluster.objects.filter(province=cluster.province, members__in=[u.pk for u in members])
+        .exclude(pk=cluster.pk)
+        .prefetch_related("members")
+        .distinct()
+    )
+    mine = {u.pk for u in members}
+    for other in others:
+        if _overlap(cluster.year_from, cluster.year_to, other.year_from, other.year_to):
+            shared = sorted(m.name for m in other.members.all() if m.pk in mine)
+            errors.setdefault("members", []).append(
+                _("Already in the cluster “%(cluster)s” in the same years: %(names)s.")
+                % {"cluster": other.name, "names": ", ".join(shared)}
+            )
+    try:
+        cluster.full_clean(exclude=["members"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if cluster.pk is not None:
+            claimed = Cluster.objects.filter(pk=cluster.pk, version=version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise Stale(Cluster.objects.get(pk=cluster.pk))
+            cluster.version = (version or 0) + 1
+        cluster._history_user = by  # type: ignore[attr-defined]
+        cluster._change_reason = reason or ("created" if cluster.pk is None else "")  # type: ignore[attr-defined]
+        cluster.save()
+        cluster.members.set(members)
+    return cluster

@@ -1,15 +1,18 @@
-"""Forms of the thi đua pages: weights of a level, a reason to reopen."""
+"""Forms of the thi đua pages: weights of a level, a reason to reopen, a cluster."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.workflow import REASON_MAX
+from theodoi.units.models import Unit
 
 from . import components
+from .models import Cluster
 
 
 class WeightsForm(forms.Form):
@@ -54,3 +57,40 @@ class WeightsForm(forms.Form):
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX)
+
+
+class ClusterForm(forms.ModelForm):
+    """A cụm/khối thi đua: its name, who its members are, the years it is in force."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=capfirst(_("members")),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=REASON_MAX
+    )
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "members_kind", "year_from", "year_to", "position"]
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
+        self.fields["members"].help_text = _(
+            "Agencies for a cluster of agencies, district committees for one of districts."
+        )
+        if self.instance.pk is not None:
+            self.fields["members"].initial = list(
+                self.instance.members.values_list("pk", flat=True)
+            )
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["reason"]
+
+    def _post_clean(self) -> None:
+        # The model is checked by ``actions.do_save_cluster``, with its members.
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)

@@ -45,6 +45,19 @@ class Cluster(models.Model):
         Unit, related_name="thidua_memberships", verbose_name=_("members")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    year_from = models.PositiveSmallIntegerField(
+        _("in force from the year"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty: from the first year."),
+    )
+    year_to = models.PositiveSmallIntegerField(
+        _("in force until the year"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty: still in force."),
+    )
+    version = models.PositiveIntegerField(pgettext_lazy("revision", "version"), default=1)
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -52,7 +65,18 @@ class Cluster(models.Model):
         verbose_name_plural = _("emulation clusters")
         ordering = ["province", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "name"], name="unique_cluster_name")
+            models.UniqueConstraint(
+                fields=["province", "name", "year_from"],
+                name="unique_cluster_name",
+                violation_error_message=_("The province already has a cluster of this name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_from__isnull=True)
+                | models.Q(year_to__isnull=True)
+                | models.Q(year_to__gte=models.F("year_from")),
+                name="cluster_years_order",
+                violation_error_message=_("A cluster cannot end before the year it begins."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,6 +84,11 @@ class Cluster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("thidua:cluster", args=[self.pk])
+
+    def in_force(self, year: int) -> bool:
+        return (self.year_from is None or self.year_from <= year) and (
+            self.year_to is None or self.year_to >= year
+        )
 
 
 class WeightSet(models.Model):

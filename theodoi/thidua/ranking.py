@@ -159,7 +159,12 @@ def entities(provinces: list[Unit], level: str, period: Period) -> list[tuple[in
     """(province id, entity) of the level for the provinces, in display order."""
     ids = [p.pk for p in provinces]
     if level == Level.CLUSTER:
-        clusters = Cluster.objects.filter(province_id__in=ids).prefetch_related("members")
+        clusters = (
+            Cluster.objects.filter(province_id__in=ids)
+            .filter(Q(year_from__isnull=True) | Q(year_from__lte=period.year))
+            .filter(Q(year_to__isnull=True) | Q(year_to__gte=period.year))
+            .prefetch_related("members")
+        )
         return [
             (
                 c.province_id,
@@ -317,7 +322,7 @@ def _rank_part(
     """Normalisation, scores and ranks of entities ranked together."""
     keys = {e.key for e in part}
     normalised = {
-        c.key: normalise({k: v for k, v in raws[c.key].items() if k in keys}, c.normalise)
+        c.key: normalise({k: raws[c.key][k] for k in keys if k in raws[c.key]}, c.normalise)
         for c in used
     }
     rows = []

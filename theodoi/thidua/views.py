@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +27,8 @@ from theodoi.units.models import Unit
 
 from . import actions
 from .documents import proposals_docx as build_docx
-from .forms import ReasonForm, WeightsForm
-from .models import EmulationYear, Level, Proposal, WeightSet
+from .forms import ClusterForm, ReasonForm, WeightsForm
+from .models import Cluster, EmulationYear, Level, Proposal, WeightSet
 from .ranking import Period, Ranking, parse_period, period_choices, ranking, weights_for
 
 
@@ -221,9 +222,114 @@ def weights(request: HttpRequest) -> HttpResponse:
             "may_change": may_change and not closed,
             "closed": closed,
             "history": history,
-            "clusters": province.thidua_clusters.prefetch_related("members"),
+            "clusters": _clusters_of(province, year),
+            "may_define": access.may(request.user, "clusters", province),
         },
     )
+
+
+def _clusters_of(province: Unit, year: int) -> Any:
+    return (
+        province.thidua_clusters.filter(Q(year_from__isnull=True) | Q(year_from__lte=year))
+        .filter(Q(year_to__isnull=True) | Q(year_to__gte=year))
+        .prefetch_related("members")
+    )
+
+
+def _year_param(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or clock.today().year)
+        if not 1900 <= year <= 2200:
+            raise ValueError
+    except ValueError:
+        raise Http404 from None
+    return year
+
+
+@login_required
+def clusters(request: HttpRequest) -> HttpResponse:
+    """The province's clusters in force in a year, and every cluster it ever defined."""
+    province = _province(request)
+    year = _year_param(request)
+    return render(
+        request,
+        "thidua/clusters.html",
+        {
+            "province": province,
+            "year": year,
+            "years": sorted({p.year for p in period_choices(province)}, reverse=True),
+            "clusters": _clusters_of(province, year),
+            "all_clusters": province.thidua_clusters.prefetch_related("members"),
+            "may_define": access.may(request.user, "clusters", province),
+        },
+    )
+
+
+def _cluster_page(request: HttpRequest, cluster: Cluster) -> HttpResponse:
+    from .actions import cluster_candidates
+
+    province = cluster.province
+    candidates = (
+        cluster_candidates(province, Cluster.Members.AGENCY)
+        | cluster_candidates(province, Cluster.Members.DISTRICT)
+    ).order_by("kind", "position", "name")
+    form = ClusterForm(request.POST or None, instance=cluster, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        creating = cluster.pk is None
+        try:
+            saved = actions.do_save_cluster(
+                form.instance,
+                list(form.cleaned_data["members"]),
+                by=request.user,
+                version=None if creating else form.cleaned_data.get("version") or 0,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except Stale as stale:
+            form.add_error(None, str(stale))
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("The cluster is saved."))
+            return redirect(
+                reverse("thidua:clusters")
+                + "?"
+                + urlencode(
+                    {"province": province.pk, "year": saved.year_from or clock.today().year}
+                )
+            )
+    history = (
+        cluster.history.select_related("history_user").order_by("-history_id")[:10]
+        if cluster.pk
+        else []
+    )
+    return render(
+        request,
+        "thidua/cluster_form.html",
+        {"form": form, "cluster": cluster if cluster.pk else None, "province": province,
+         "history": history},
+    )  # fmt: skip
+
+
+@login_required
+def cluster_new(request: HttpRequest) -> HttpResponse:
+    province = _province(request, "clusters")
+    year = _year_param(request)
+    return _cluster_page(request, Cluster(province=province, year_from=year))
+
+
+@login_required
+def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cluster_page(request, access.access_cluster(request.user, pk, "clusters"))
+
+
+def _posted_period(request: HttpRequest, year: int) -> str:
+    """The period the page was showing, if it is of the year (else the year)."""
+    try:
+        period = parse_period(request.POST.get("period") or str(year))
+    except ValueError:
+        return str(year)
+    return period.key if period.year == year else str(year)
 
 
 @login_required
@@ -239,7 +345,7 @@ def year_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         + urlencode(
             {
                 "province": year.province_id,
-                "period": str(year.year),
+                "period": _posted_period(request, year.year),
                 "level": request.POST.get("level") or "agency",
             }
         )

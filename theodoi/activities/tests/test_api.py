@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from theodoi.activities.models import Activity, Kind, NetworkMember, NetworkStandard
+from theodoi.activities.models import Activity, Kind, NetworkMember, NetworkStandard, Target
 
 from .factories import conference, record, target
 
@@ -264,3 +264,94 @@ def test_target_and_network_lists_read_a_constant_number_of_queries(client, worl
         assert c.get(f"{API}/targets").json()["count"] == 7
         assert len(c.get(f"{API}/networks/reporter").json()["members"]) == 7
     assert len(many) == len(few)
+
+
+# Targets defined through the API ------------------------------------------------
+
+
+def _target_body(world, **over):
+    body = {
+        "name": "Lớp học mở năm 2018",
+        "unit": world.btg.pk,
+        "measure": "count",
+        "kind": "class",
+        "comparison": "gte",
+        "goal": "4",
+        "start": "2018-01-01",
+        "end": "2018-12-31",
+    }
+    body.update(over)
+    return body
+
+
+def test_a_coordinator_defines_and_changes_a_target(client, world):
+    _as(client, world.coordinator)
+    made = client.post("/api/v1/targets", _target_body(world), content_type="application/json")
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert float(body["goal"]) == 4 and body["version"] == 1
+    target_id = body["id"]
+    changed = client.put(
+        f"/api/v1/targets/{target_id}",
+        _target_body(world, goal="6", version=1, reason="Tăng chỉ tiêu"),
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and float(changed.json()["goal"]) == 6
+    stale = client.put(
+        f"/api/v1/targets/{target_id}",
+        _target_body(world, goal="8", version=1),
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert float(stale.json()["current"]["goal"]) == 6
+    target = Target.objects.get(pk=target_id)
+    assert target.history.first().history_change_reason == "Tăng chỉ tiêu"
+    assert target.history.first().history_user == world.coordinator
+
+
+def test_a_bad_target_is_refused_at_its_field(client, world):
+    _as(client, world.coordinator)
+    post = lambda **over: client.post(  # noqa: E731
+        "/api/v1/targets", _target_body(world, **over), content_type="application/json"
+    )
+    response = post(measure="share")
+    assert response.status_code == 422 and "share_mode" in response.json()["fields"]
+    response = post(unit=world.other_province.pk)
+    assert response.status_code == 422 and "unit" in response.json()["fields"]
+    response = post(start="2018-12-31", end="2018-01-01")
+    assert response.status_code == 422 and "end" in response.json()["fields"]
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["agency", "district", "commune", "viewer", "admin"])
+def test_only_coordinators_define_targets_through_the_api(client, world, who):
+    existing = Target.objects.create(
+        name="T", unit=world.btg, measure="count", comparison="gte", goal=1,
+        start=date(2018, 1, 1), end=date(2018, 12, 31),
+    )  # fmt: skip
+    _as(client, getattr(world, who))
+    made = client.post("/api/v1/targets", _target_body(world), content_type="application/json")
+    assert made.status_code == 403
+    put = client.put(
+        f"/api/v1/targets/{existing.pk}",
+        _target_body(world, version=1),
+        content_type="application/json",
+    )
+    # The target's unit (the Ban Tuyên giáo) is seen by the province's viewer and
+    # administrator only; the others do not see it at all.
+    assert put.status_code == (403 if who in ("viewer", "admin") else 404)
+    assert Target.objects.count() == 1
+
+
+def test_the_other_province_cannot_change_this_provinces_target(client, world):
+    existing = Target.objects.create(
+        name="T", unit=world.btg, measure="count", comparison="gte", goal=1,
+        start=date(2018, 1, 1), end=date(2018, 12, 31),
+    )  # fmt: skip
+    _as(client, world.outsider)
+    put = client.put(
+        f"/api/v1/targets/{existing.pk}",
+        _target_body(world, version=1),
+        content_type="application/json",
+    )
+    assert put.status_code == 404
