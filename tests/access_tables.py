@@ -274,6 +274,10 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "budgets:step": ({"pk": "detailed_plan", "step": "=submit"}, BUDGET),
     "budgets:delete-line": ({"pk": "budget_line"}, ("budgets.view_detailedplan", "budget_line")),
     "directions:detail": ({"pk": "matter"}, MATTER),
+    "directions:record-direction": ({"pk": "matter"}, MATTER),
+    "directions:add-follow-up": ({"pk": "matter"}, MATTER),
+    "directions:history": ({"pk": "matter"}, MATTER),
+    "directions:close-follow-up": ({"pk": "direction_follow_up"}, MATTER),
     # end budgets
 }
 
