@@ -11,6 +11,7 @@ from theodoi.units.models import Unit
 
 from .forms import UnitPicker, date_field, unit_choices
 from .models import ChangeProposal, Consultation, WorkItem
+from .models_proposals import TASK_KINDS
 
 
 class ProposalForm(forms.Form):
@@ -28,6 +29,11 @@ class ProposalForm(forms.Form):
         label=_("Work item"), max_length=500, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+    description = forms.CharField(
+        label=_("Description"), max_length=10_000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    field = forms.ChoiceField(label=_("Field"), required=False)
     expected_output = forms.CharField(label=_("Expected output"), max_length=500, required=False)
     start = date_field(_("Start"), required=False)
     end = date_field(_("End"), required=False)
@@ -53,12 +59,34 @@ class ProposalForm(forms.Form):
         work_items: list[WorkItem],
         tasks: list[Any],
         units: list[Unit],
+        subject: str = ChangeProposal.Subject.WORK_ITEM,
+        fields: list[Any] = (),  # type: ignore[assignment]
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["work_item"].choices = [("", "—")] + [
-            (str(i.pk), f"{i.task.number}.{i}"[:120]) for i in work_items
-        ]
+        self.subject = subject
+        if subject == ChangeProposal.Subject.TASK:
+            # A task: its own fields; its end is the latest of its unfinished work items.
+            for name in ("work_item", "expected_output", "start"):
+                del self.fields[name]
+            self.fields["kind"].choices = list(TASK_KINDS.items())
+            self.fields["task"].help_text = _("The task to change, postpone or cancel.")
+            self.fields["title"].label = _("Task")
+            self.fields["end"].help_text = _(
+                "To postpone: the new end of its unfinished work items; "
+                "for a new task: the end of its first work item."
+            )
+            self.fields["field"].choices = [("", "—")] + [(str(f.pk), f.name) for f in fields]
+            self.fields["leads"].help_text = _(
+                "For a change: the task's lead units, moved on each of its work items."
+            )
+        else:
+            del self.fields["description"]
+            del self.fields["field"]
+        if "work_item" in self.fields:
+            self.fields["work_item"].choices = [("", "—")] + [
+                (str(i.pk), f"{i.task.number}.{i}"[:120]) for i in work_items
+            ]
         self.fields["task"].choices = [("", "—")] + [(str(t.pk), str(t)[:120]) for t in tasks]
         for name in ("leads", "coordinating"):
             chosen = {int(pk) for pk in self.initial.get(name, [])}
