@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.units.models import Unit
 
+from theodoi.core.forms import DecimalVNField
+
 from .forms import UnitPicker, date_field, unit_choices
 from .models import ChangeProposal, Consultation, WorkItem
 from .models_proposals import TASK_KINDS
@@ -145,18 +147,35 @@ class IndicatorValuesForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, years: list[int], indicators: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        years: list[int],
+        indicators: list[Any],
+        measured: dict[int, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in years]
-        self.indicators = indicators
+        self.measured = measured or {}
+        self.indicators = [i for i in indicators if i.pk not in self.measured]
         for indicator in indicators:
-            self.fields[f"i{indicator.pk}"] = forms.DecimalField(
+            name = f"i{indicator.pk}"
+            self.fields[name] = DecimalVNField(
                 label=f"{indicator.name} ({indicator.measure})" if indicator.measure
                 else indicator.name,
                 required=False,
                 max_digits=14,
                 decimal_places=2,
             )  # fmt: skip
+            if indicator.pk in self.measured:
+                # Computed from the year's records: shown, never typed.
+                found = self.measured[indicator.pk]
+                self.fields[name].disabled = True
+                self.initial[name] = found.value
+                self.fields[name].help_text = _("From the records: %(source)s.") % {
+                    "source": found.source
+                }
 
     def values(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data.get(f"i{i.pk}") for i in self.indicators}

@@ -13,7 +13,7 @@ from theodoi.core import clock
 from theodoi.permissions.plans import access_programme
 
 from .forms_proposals import IndicatorValuesForm
-from .programme import do_record_values, programme_indicators
+from .programme import do_record_values, programme_indicators, record_values
 
 
 @login_required
@@ -28,13 +28,18 @@ def indicator_values(request: HttpRequest, pk: int) -> HttpResponse:
         year = years[-1]
     year = min(max(year, years[0]), years[-1])
     initial: dict[str, object] = {"year": year}
+    measured = {pk: v for (pk, y), v in record_values(programme, [year]).items() if y == year}
     for indicator in indicators:
         for value in indicator.values.all():
             if value.year == year:
                 initial[f"i{indicator.pk}"] = value.value
                 initial["source"] = value.source
     form = IndicatorValuesForm(
-        request.POST or None, initial=initial, years=years, indicators=indicators
+        request.POST or None,
+        initial=initial,
+        years=years,
+        indicators=indicators,
+        measured=measured,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +52,11 @@ def indicator_values(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, _("%(n)s value(s) recorded.") % {"n": changed})
             return redirect(programme)
