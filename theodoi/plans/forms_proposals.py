@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.units.models import Unit
-
 from theodoi.core.forms import DecimalVNField
+from theodoi.units.models import Unit
 
 from .forms import UnitPicker, date_field, unit_choices
 from .models import ChangeProposal, Consultation, WorkItem
