@@ -122,6 +122,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "plans:proposal-answer": ({"pk": "proposal"}, PROPOSAL),
     "plans:proposal-decide": ({"pk": "proposal"}, PROPOSAL),
     "plans:indicator-values": ({"pk": "programme"}, PROGRAMME),
+    "plans:programme-review": ({"pk": "programme"}, PROGRAMME),
     # end proposals
     "reporting:plan": ({"pk": "plan"}, REPORTING),
     "reporting:schedule": ({"pk": "plan"}, REPORTING),

@@ -26,6 +26,7 @@ from theodoi.plans.models import (
     Plan,
     PlanVersion,
     Programme,
+    ProgrammeReview,
     Task,
     WorkItem,
 )
@@ -191,10 +192,43 @@ def build_plan_2017(ctx: DemoContext, programme: Programme, coordinator: User) -
     return plan
 
 
+REVIEW_NUMBER = "310-BC/TU"
+REVIEW_DATE = date(2017, 12, 15)
+REVIEW_RESULTS = (
+    "Sau 2 năm triển khai, công tác tư tưởng chính trị, tuyên truyền vận động có nhiều đổi "
+    "mới: 92,5% cán bộ, đảng viên được học tập, quán triệt nghị quyết; 5 huyện tổ chức hội thi "
+    "giảng viên lý luận chính trị giỏi; hội nghị báo cáo viên cấp tỉnh bắt đầu tổ chức trực "
+    'tuyến; 78% ban tuyên vận xã được kiện toàn; 40 mô hình "Dân vận khéo" mới được công nhận.'
+)
+REVIEW_SHORTCOMINGS = (
+    "Một số nhiệm vụ triển khai chậm, chưa đồng bộ; việc truyền tải báo cáo tuyên vận qua "
+    "Cổng thông tin điện tử Tỉnh ủy mới đạt 40%; chấm điểm công tác tuyên vận ở xã chưa thực "
+    "hiện thường xuyên; chế độ thông tin, báo cáo có lúc chưa kịp thời."
+)
+REVIEW_CAUSES = (
+    "Một số cấp ủy chưa quan tâm đúng mức; đội ngũ cán bộ làm công tác tuyên vận ở cơ sở còn "
+    "thiếu, kiêm nhiệm nhiều việc; hạ tầng công nghệ thông tin ở vùng cao còn hạn chế; kinh "
+    "phí bố trí cho các nhiệm vụ của Đề án chưa đáp ứng yêu cầu."
+)
+
+
+def build_review(programme: Programme, coordinator: User) -> ProgrammeReview:
+    """The review of 2016–2017 the plan of 2018 was built on."""
+    review = ProgrammeReview(
+        programme=programme, first_year=2016, last_year=2017, number=REVIEW_NUMBER,
+        issued_on=REVIEW_DATE, title=REVIEW, results=REVIEW_RESULTS,
+        shortcomings=REVIEW_SHORTCOMINGS, causes=REVIEW_CAUSES,
+    )  # fmt: skip
+    review._history_user = coordinator  # type: ignore[attr-defined]
+    review.save()
+    return review
+
+
 def build_programme_years(ctx: DemoContext) -> None:
     programme = Programme.objects.get(code="17-ĐA/TU", issuer=ctx.province)
     coordinator = User.objects.get(username="coordinator")
     build_plan_2017(ctx, programme, coordinator)
+    build_review(programme, coordinator)
     indicators = programme_indicators(programme)
     for column, (year, source) in enumerate(((2016, REVIEW), (2017, REVIEW), (2018, HALF_YEAR))):
         measured = record_values(programme, [year])

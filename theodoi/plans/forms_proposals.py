@@ -11,7 +11,7 @@ from theodoi.core.forms import DecimalVNField
 from theodoi.units.models import Unit
 
 from .forms import UnitPicker, date_field, unit_choices
-from .models import ChangeProposal, Consultation, WorkItem
+from .models import ChangeProposal, Consultation, ProgrammeReview, WorkItem
 from .models_proposals import TASK_KINDS
 
 
@@ -178,3 +178,38 @@ class IndicatorValuesForm(forms.Form):
 
     def values(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data.get(f"i{i.pk}") for i in self.indicators}
+
+
+class ReviewForm(forms.ModelForm):
+    """A review of the programme's years (sơ kết, tổng kết)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgrammeReview
+        fields = [
+            "title", "number", "issued_on", "first_year", "last_year", "results",
+            "shortcomings", "causes",
+        ]  # fmt: skip
+        widgets = {
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "shortcomings": forms.Textarea(attrs={"rows": 4}),
+            "causes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"] = date_field(_("Date"), _("Enter the date of the review."))
+        for name in ("first_year", "last_year"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label, coerce=int, choices=[(y, str(y)) for y in years]
+            )
+        self.fields["title"].error_messages["required"] = _("Enter the review's title.")
+        self.fields["results"].error_messages["required"] = _("Say what the years achieved.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and first > last:
+            self.add_error("last_year", _("The last year cannot come before the first."))
+        return data

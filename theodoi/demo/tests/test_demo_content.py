@@ -263,6 +263,10 @@ def test_the_programme_follows_its_years(loaded, client):
     assert 'data-plan-progress="2017">4/5' in section
     assert "data-from-records" in section and "data-typed" in section
     assert "Báo cáo sơ kết 2 năm thực hiện Đề án 17-ĐA/TU" in section
+    reviews = section[section.index('id="programme-reviews"') :]
+    assert "310-BC/TU" in reviews
+    assert "years 2016–2017" in reviews or "năm 2016–2017" in reviews
+    assert "112-KH/TU" in reviews  # the 2018 plan, built on the review of 2016–2017
 
 
 # end proposals

@@ -106,3 +106,39 @@ def test_a_year_with_records_takes_its_value_from_them_and_is_never_typed(
     assert Task.objects.filter(plan=plan).exists()
     body = client.get(f"/plans/programmes/{plan.programme_id}/").content.decode()
     assert 'data-plan-progress="2018">0/1' in body
+
+
+def test_the_review_of_the_first_years_and_the_plan_built_on_it(client, world, plan):
+    from theodoi.plans.models import ProgrammeReview
+
+    url = f"/plans/programmes/{plan.programme_id}/review/"
+    client.force_login(world.viewer)
+    assert client.get(url).status_code == 403
+    client.force_login(world.coordinator)
+    data = {
+        "title": "Báo cáo sơ kết 2 năm thực hiện Đề án",
+        "number": "310-BC/TU",
+        "issued_on": "15/12/2017",
+        "first_year": "2016",
+        "last_year": "2017",
+        "results": "Đạt nhiều kết quả",
+        "shortcomings": "Còn chậm",
+        "causes": "Thiếu cán bộ",
+    }
+    bad = client.post(url, {**data, "first_year": "2018", "results": ""})
+    assert bad.status_code == 400
+    assert {"last_year", "results"} <= set(bad.context["form"].errors)
+    assert client.post(url, data).status_code == 302
+    review = ProgrammeReview.objects.get()
+    page = client.get(f"/plans/programmes/{plan.programme_id}/").content.decode()
+    section = page[page.index('id="programme-reviews"') :]
+    assert "310-BC/TU" in section and "Thiếu cán bộ" in section
+    assert plan.number in section  # the 2018 plan was built on the review of 2016–2017
+    edit = f"{url}?id={review.pk}"
+    assert client.post(edit, {**data, "version": 1, "causes": "Sửa"}).status_code == 302
+    stale = client.post(edit, {**data, "version": 1, "causes": "Của người khác"})
+    assert stale.status_code == 409
+    review.refresh_from_db()
+    assert (review.causes, review.version, review.history.count()) == ("Sửa", 2, 2)
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
