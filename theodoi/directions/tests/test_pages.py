@@ -83,7 +83,7 @@ def test_a_coordinator_raises_records_adds_and_a_unit_closes(client, world):
     client.force_login(world.district)
     page = client.get(f"/directions/{matter.pk}/").content.decode()
     assert f"/directions/follow-ups/{first.pk}/close/" in page
-    assert "Record the direction" not in page and "Add a follow-up" not in page
+    assert "Record the direction" not in page and "Assign a follow-up" not in page
     response = client.post(
         f"/directions/follow-ups/{first.pk}/close/", {f"f{first.pk}-note": "Đã khai giảng lớp"}
     )
