@@ -41,8 +41,8 @@ class YearValue:
 
 def record_values(programme: Programme, years: list[int]) -> dict[tuple[int, int], YearValue]:
     """(indicator, year) → the value the year's records give, for every indicator linked
-    to a target and every year begun with at least one matching record (a constant
-    number of queries: the targets evaluated together)."""
+    to a target and every year begun, from the target's first year on, with at least
+    one matching record (a constant number of queries: the targets evaluated together)."""
     from theodoi.activities.models import Target
     from theodoi.activities.targets import describe, evaluate
 
@@ -53,7 +53,9 @@ def record_values(programme: Programme, years: list[int]) -> dict[tuple[int, int
     copies = []
     for target in targets:
         for year in years:
-            if date(year, 1, 1) > today:
+            # Records are kept from the target's period on: earlier years' records are
+            # incomplete, and those years' values come from the reviews, typed once.
+            if date(year, 1, 1) > today or year < target.start.year:
                 continue
             moved = copy.copy(target)
             moved.pk = -(len(copies) + 1)  # never saved: a key for the evaluation

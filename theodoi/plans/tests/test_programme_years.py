@@ -64,15 +64,15 @@ def test_only_the_programmes_coordinators_record_and_only_within_its_term(
 def test_a_year_with_records_takes_its_value_from_them_and_is_never_typed(
     client, world, plan, indicator, monkeypatch
 ):
-    """The indicator linked to the online-share target: 2017 and 2018 computed from each
-    year's conferences (the target's period moved to the year); 2016, before the records,
-    typed once with its source."""
+    """The indicator linked to the online-share target measured from 2017: 2017 and 2018
+    computed from each year's conferences (the target's period moved to the year); 2016,
+    before the records, typed once with its source."""
     from theodoi.activities.tests.factories import conference, target
     from theodoi.plans.models import Task
 
     monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-07-31")
     target(world.province, "share", "50", "gt", kind="reporters_conference",
-           share_mode="online", indicator=indicator)  # fmt: skip
+           share_mode="online", indicator=indicator, start=date(2017, 1, 1))  # fmt: skip
     for day, mode in ((date(2017, 3, 9), "online"), (date(2017, 6, 8), "in_person"),
                       (date(2017, 9, 7), "in_person"), (date(2018, 2, 8), "online"),
                       (date(2018, 4, 19), "online"), (date(2018, 5, 17), "in_person")):  # fmt: skip
@@ -142,3 +142,18 @@ def test_the_review_of_the_first_years_and_the_plan_built_on_it(client, world, p
     assert (review.causes, review.version, review.history.count()) == ("Sửa", 2, 2)
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_years_before_the_targets_period_are_typed_not_computed(world, plan, indicator):
+    """Records of a year before the target's first year are incomplete: not a value."""
+    from theodoi.activities.tests.factories import conference, target
+    from theodoi.plans.programme import record_values
+
+    target(world.province, "count", "5", "gte", kind="reporters_conference", indicator=indicator)
+    conference(world.btg, date(2017, 6, 8), "online", ("Hội trường", 100))
+    conference(world.btg, date(2018, 2, 8), "online", ("Hội trường", 100))
+    found = record_values(plan.programme, [2016, 2017, 2018])
+    assert set(found) == {(indicator.pk, 2018)} and found[(indicator.pk, 2018)].value == 1
+    do_record_values(plan.programme, year=2017, values={indicator.pk: Decimal(4)},
+                     source="Báo cáo sơ kết", by=world.coordinator)  # fmt: skip
+    assert IndicatorValue.objects.get().year == 2017
