@@ -72,7 +72,7 @@ class ProposalForm(forms.Form):
                 del self.fields[name]
             self.fields["kind"].choices = list(TASK_KINDS.items())
             self.fields["task"].help_text = _("The task to change, postpone or cancel.")
-            self.fields["title"].label = _("Task")
+            self.fields["title"].label = _("Title of the task")
             self.fields["end"].help_text = _(
                 "To postpone: the new end of its unfinished work items; "
                 "for a new task: the end of its first work item."
