@@ -5,11 +5,21 @@ other province; stale forms; messages at the field."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from theodoi.directions import actions
 from theodoi.directions.models import FollowUpItem, Matter
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings, client):
+    """Assertions read English messages (the default language is switched too)."""
+    settings.LANGUAGE_CODE = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

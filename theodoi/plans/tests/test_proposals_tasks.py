@@ -19,7 +19,7 @@ from theodoi.plans.proposals import (
 )
 from theodoi.testing import make_plan, make_work_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TASK = ChangeProposal.Subject.TASK
 
 
