@@ -696,6 +696,8 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {V1}/directions/{{id}}/direction": (
         {"id": "matter"}, MATTER,
         {"number": "2-TB/TU", "issued_on": "2018-04-01", "text": "Chỉ đạo"}),
+    f"POST {V1}/directions/{{id}}/follow-ups": (
+        {"id": "matter"}, MATTER, {"text": "Việc mới", "unit": "@unit"}),
     f"POST {V1}/directions/follow-ups/{{id}}/close": (
         {"id": "direction_follow_up"}, MATTER, {"note": "Đã xong"}),
     # end budgets
