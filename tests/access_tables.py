@@ -127,6 +127,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "plans:proposal-answer": ({"pk": "proposal"}, PROPOSAL),
     "plans:proposal-decide": ({"pk": "proposal"}, PROPOSAL),
     "plans:indicator-values": ({"pk": "programme"}, PROGRAMME),
+    "plans:programme-review": ({"pk": "programme"}, PROGRAMME),
     # end proposals
     "reporting:plan": ({"pk": "plan"}, REPORTING),
     "reporting:schedule": ({"pk": "plan"}, REPORTING),
@@ -286,6 +287,10 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "budgets:step": ({"pk": "detailed_plan", "step": "=submit"}, BUDGET),
     "budgets:delete-line": ({"pk": "budget_line"}, ("budgets.view_detailedplan", "budget_line")),
     "directions:detail": ({"pk": "matter"}, MATTER),
+    "directions:record-direction": ({"pk": "matter"}, MATTER),
+    "directions:add-follow-up": ({"pk": "matter"}, MATTER),
+    "directions:history": ({"pk": "matter"}, MATTER),
+    "directions:close-follow-up": ({"pk": "direction_follow_up"}, MATTER),
     # end budgets
 }
 
@@ -711,6 +716,8 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {V1}/directions/{{id}}/direction": (
         {"id": "matter"}, MATTER,
         {"number": "2-TB/TU", "issued_on": "2018-04-01", "text": "Chỉ đạo"}),
+    f"POST {V1}/directions/{{id}}/follow-ups": (
+        {"id": "matter"}, MATTER, {"text": "Việc mới", "unit": "@unit"}),
     f"POST {V1}/directions/follow-ups/{{id}}/close": (
         {"id": "direction_follow_up"}, MATTER, {"note": "Đã xong"}),
     # end budgets

@@ -65,6 +65,9 @@ def _add_follow_ups(matter: Matter, items: Iterable[FollowUpIn], by: Any) -> Non
         text = (item.text or "").strip()
         if not text:
             raise ValidationError({f"follow_ups.{n}.text": _("Say what is to be done.")})
+        if item.deadline and matter.direction_date and item.deadline < matter.direction_date:
+            raise ValidationError({f"follow_ups.{n}.deadline": _(
+                "The deadline cannot come before the direction.")})  # fmt: skip
         _save(
             FollowUpItem(matter=matter, text=text, unit=item.unit, deadline=item.deadline,
                          work_item=item.work_item),
@@ -129,3 +132,27 @@ def do_close_follow_up(
         matter.version += 1
         _save(matter, by, "carried out")
     return locked
+
+
+@transaction.atomic
+def do_add_follow_up(
+    matter: Matter, item: FollowUpIn, *, by: Any, version: int | None = None
+) -> FollowUpItem:
+    """Add a follow-up to a matter already directed; a carried-out matter opens again."""
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    if version is not None and locked.version != version:
+        raise Stale(locked)
+    if locked.state == Matter.State.AWAITING:
+        raise TransitionRefused(_("Record the direction first: follow-ups carry it out."))
+    _add_follow_ups(locked, [item], by)
+    locked.state = Matter.State.DIRECTED
+    locked.version += 1
+    _save(locked, by, "follow-up")
+    return locked.follow_ups.order_by("-pk").first()  # type: ignore[return-value]
+
+
+def overdue_follow_ups(matters: Any, today: date | None = None) -> Any:
+    """Open follow-ups of ``matters`` past their deadline."""
+    return FollowUpItem.objects.filter(
+        matter__in=matters, closed_on__isnull=True, deadline__lt=today or clock.today()
+    )

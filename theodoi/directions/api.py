@@ -89,6 +89,10 @@ class DirectionIn(ObjectIn):
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=100)
 
 
+class AddFollowUpIn(FollowUpIn):
+    version: int | None = Field(None, description="The matter's version as read")
+
+
 class CloseIn(ObjectIn):
     note: Text
     closed_on: IsoDate | None = None
@@ -151,14 +155,11 @@ def get_matter(request: HttpRequest, id: str) -> Any:
     return _out(access.access_matter(request.auth, id))
 
 
-@router.post("/directions/{id}/direction", response={200: MatterOut, **WRITE_ERRORS},
-             summary="Record the committee's direction and the follow-up it creates")  # fmt: skip
-def record_direction(request: HttpRequest, id: str, payload: DirectionIn) -> Any:
-    user = request.auth
-    matter = access.access_matter(user, id, "change")
-    units = visible_units(user).in_bulk([f.unit for f in payload.follow_ups])
+def _follow_ups(user: Any, items: list[FollowUpIn]) -> list[actions.FollowUpIn]:
+    """The follow-ups sent, their units and work items resolved within the caller's reach."""
+    units = visible_units(user).in_bulk([f.unit for f in items])
     follow_ups = []
-    for n, item in enumerate(payload.follow_ups):
+    for n, item in enumerate(items):
         if item.unit not in units:
             raise ValidationError({f"follow_ups.{n}.unit": _("Unknown unit: %(id)s.") % {
                 "id": item.unit}})  # fmt: skip
@@ -169,6 +170,15 @@ def record_direction(request: HttpRequest, id: str, payload: DirectionIn) -> Any
                 raise ValidationError({f"follow_ups.{n}.work_item": _("Unknown work item.")})
         follow_ups.append(actions.FollowUpIn(item.text, units[item.unit], item.deadline,
                                              work_item))  # fmt: skip
+    return follow_ups
+
+
+@router.post("/directions/{id}/direction", response={200: MatterOut, **WRITE_ERRORS},
+             summary="Record the committee's direction and the follow-up it creates")  # fmt: skip
+def record_direction(request: HttpRequest, id: str, payload: DirectionIn) -> Any:
+    user = request.auth
+    matter = access.access_matter(user, id, "change")
+    follow_ups = _follow_ups(user, payload.follow_ups)
     try:
         matter = actions.do_record_direction(
             matter, by=user, number=payload.number, issued_on=payload.issued_on,
@@ -177,6 +187,19 @@ def record_direction(request: HttpRequest, id: str, payload: DirectionIn) -> Any
     except Stale as stale:
         return Status(409, StaleOut(message=str(stale), current={"version": stale.current.version}))
     return _out(matter)
+
+
+@router.post("/directions/{id}/follow-ups", response={201: MatterOut, **WRITE_ERRORS},
+             summary="Assign another follow-up of a matter already directed")  # fmt: skip
+def add_follow_up(request: HttpRequest, id: str, payload: AddFollowUpIn) -> Any:
+    user = request.auth
+    matter = access.access_matter(user, id, "change")
+    (item,) = _follow_ups(user, [payload])
+    try:
+        actions.do_add_follow_up(matter, item, by=user, version=payload.version)
+    except Stale as stale:
+        return Status(409, StaleOut(message=str(stale), current={"version": stale.current.version}))
+    return Status(201, _out(matter))
 
 
 @router.post("/directions/follow-ups/{id}/close", response={200: MatterOut, **WRITE_ERRORS},

@@ -552,11 +552,40 @@ def _district(user: Any, today: date) -> Section:
 # -- agency reporter ---------------------------------------------------------------------
 
 
+def _late_follow_ups(user: Any, today: date, role: str) -> list[Line]:
+    """Follow-ups of the Standing Committee's directions past their deadline, not closed:
+    for a coordinator those of the registers it keeps, for a reporter its units' own
+    (one query)."""
+    from theodoi.directions.actions import overdue_follow_ups
+
+    matters = permissions.directions.visible_matters(user)
+    late = overdue_follow_ups(matters, today).select_related("matter", "unit")
+    if role == Role.COORDINATOR:
+        late = late.filter(matter__committee__in=permissions.directions.committees(user))
+    else:
+        late = late.filter(unit_id__in=scope.role_units(user, role).values("pk"))
+    children = [
+        Line(
+            OVERDUE,
+            f"{item.unit.name} · {item.text[:120]}",
+            url=item.matter.get_absolute_url() + "#follow-ups",
+            detail=_("deadline %(day)s") % {"day": _d(item.deadline)},
+            when=item.deadline,
+        )
+        for item in late.order_by("deadline", "pk")
+    ]
+    group = _group(OVERDUE, _("Follow-ups of the Committee's directions overdue: %(n)d"),
+                   children, url=reverse("directions:list") + "?state=directed")  # fmt: skip
+    return [group] if group else []
+
+
 def _agency(user: Any, today: date) -> Section:
     return Section(
         Role.AGENCY_REPORTER,
         _("Your agency's reports"),
-        _own_reports(user, today) + _recent_decisions(user, today),
+        _own_reports(user, today)
+        + _recent_decisions(user, today)
+        + _late_follow_ups(user, today, Role.AGENCY_REPORTER),
         empty=_("No report is due within %(days)d days.") % {"days": DUE_WITHIN},
         links=[(reverse("reporting:home"), _("All my reports"))],
     )
@@ -704,6 +733,7 @@ def _coordinator(user: Any, today: date) -> Section:
         )
         if line is not None
     ]
+    lines += _late_follow_ups(user, today, Role.COORDINATOR)
     if received:
         lines.append(
             Line(

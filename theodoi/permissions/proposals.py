@@ -82,14 +82,36 @@ def answerable(user: AnyUser, proposal: Any) -> list[Any]:
     return [c for c in proposal.consultations.all() if c.unit_id in mine and not c.answer]
 
 
-def proposing_unit(user: AnyUser, plan: Any, work_item: Any = None, leads: Any = ()) -> Unit:
+def proposing_unit(
+    user: AnyUser, plan: Any, work_item: Any = None, leads: Any = (), task: Any = None
+) -> Unit:
     """The unit ``user`` proposes for: the plan's coordinating body for its coordinators,
-    else the user's own unit that leads ``work_item`` (or is among the new ``leads``).
+    else the user's own unit that leads ``work_item`` (or is among the new ``leads``),
+    or that leads ``task``: every one of its work items not cancelled.
 
     PermissionDenied when the user's units lead none of it.
     """
     if reaches(user, _plan_of(plan).owner_id, Role.COORDINATOR):
         return plan.owner
+    if task is not None:
+        from theodoi.plans.models import Assignment
+
+        leads_by_item: dict[int, set[int]] = {}
+        for item_id, unit_id, status in Assignment.objects.filter(
+            work_item__task=task, role=Assignment.Role.LEAD
+        ).values_list("work_item_id", "unit_id", "status"):
+            if status != Assignment.Status.CANCELLED:
+                leads_by_item.setdefault(item_id, set()).add(unit_id)
+        common = set.intersection(*leads_by_item.values()) if leads_by_item else set()
+        for unit_id, unit in own_units(user).items():
+            if unit_id in common:
+                return unit
+        raise PermissionDenied(
+            _(
+                "Your unit does not lead this task: only the unit leading all its work items, "
+                "or the plan's coordinators, propose changes to it."
+            )
+        )
     if work_item is not None:
         lead_ids = {a.unit_id for a in work_item.assignments.all() if a.role == "lead"}
     else:

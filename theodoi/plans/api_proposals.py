@@ -45,13 +45,15 @@ from theodoi.permissions.proposals import (
 )
 from theodoi.units.models import Unit
 
-from .models import ChangeProposal, PlanVersion, WorkItem
+from .models import Assignment, ChangeProposal, PlanVersion, WorkItem
 from .proposals import (
     StaleProposal,
     do_answer,
     do_decide,
     do_issue_plan,
     do_propose,
+    fields_of,
+    in_force,
     proposal_diff,
     work_item_values,
 )
@@ -76,10 +78,11 @@ class DiffRow(Schema):
 class ProposalOut(Schema):
     id: int
     plan: int = Field(..., alias="plan_id")
+    subject: str = Field(..., description="work_item or task")
     kind: str
     state: str
     work_item: int | None = Field(None, alias="work_item_id")
-    task: int = Field(..., alias="task_id")
+    task: int | None = Field(None, alias="task_id")
     unit: UnitRef
     proposed_by: str
     values: dict[str, Any]
@@ -138,9 +141,15 @@ class VersionOut(Schema):
 
 
 class ProposalIn(ObjectIn):
+    """``subject`` "task": ``task`` is the task changed, postponed or cancelled (none to
+    add one: ``field``, ``title``, ``end`` and ``leads`` give it and its first work item)."""
+
+    subject: Literal["work_item", "task"] = "work_item"
     kind: Literal["add", "change", "postpone", "cancel"]
     work_item: Id | None = None
     task: Id | None = None
+    description: Text | None = None
+    field: Id | None = None
     reason: Text
     effective_from: IsoDate
     number: ShortText | None = None
@@ -170,15 +179,7 @@ def _proposals() -> QuerySet[ChangeProposal]:
 
 
 def _detail(proposal: ChangeProposal) -> ChangeProposal:
-    in_force = None
-    if proposal.work_item_id:
-        item = (
-            WorkItem.objects.prefetch_related("assignments__unit")
-            .filter(pk=proposal.work_item_id)
-            .first()
-        )
-        in_force = work_item_values(item) if item else proposal.before
-    proposal.diff = proposal_diff(proposal, in_force)  # type: ignore[attr-defined]
+    proposal.diff = proposal_diff(proposal, in_force(proposal))  # type: ignore[attr-defined]
     return proposal
 
 
@@ -196,7 +197,7 @@ def list_proposals(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -
 @router.post(
     "/plans/{id}/proposals",
     response={201: ProposalDetailOut, **WRITE_ERRORS},
-    summary="Propose to add, change, postpone or cancel a work item your unit leads",
+    summary="Propose to add, change, postpone or cancel a work item or task your unit leads",
 )
 def create_proposal(
     request: HttpRequest, payload: ProposalIn, id: int = Path(..., ge=1, le=MAX_ID)
@@ -221,21 +222,26 @@ def create_proposal(
             task = access_task(user, payload.task)
         except Http404:
             errors["task"] = _("Unknown task: %(id)s.") % {"id": payload.task}
+    subject_task = payload.subject == ChangeProposal.Subject.TASK
     ids = [*(payload.leads or []), *(payload.coordinating or [])]
     units = permissions.visible_units(user, Unit.objects.filter(pk__in=ids)).in_bulk()
-    keep = set()
+    keep: set[int] = set()
     if work_item is not None:
         keep = {a.unit_id for a in work_item.assignments.all()}
+    if subject_task and task is not None:
+        keep = set(
+            Assignment.objects.filter(work_item__task=task).values_list("unit_id", flat=True)
+        )
     unknown = [str(pk) for pk in dict.fromkeys(ids) if pk not in units and pk not in keep]
     if unknown:
         errors["leads"] = _("Unknown unit: %(ids)s.") % {"ids": ", ".join(unknown)}
     if errors:
         raise ValidationError(errors)
-    unit = proposing_unit(user, plan, work_item, leads=payload.leads or ())
+    unit = proposing_unit(
+        user, plan, work_item, leads=payload.leads or (), task=task if subject_task else None
+    )
     values = payload.model_dump(
-        include={"number", "title", "expected_output", "start", "end", "leads", "coordinating"},
-        exclude_none=True,
-        mode="json",
+        include=set(fields_of(payload.subject)), exclude_none=True, mode="json"
     )
     proposal = do_propose(
         plan,
@@ -248,6 +254,7 @@ def create_proposal(
         task=task,
         values=values,
         units=units,
+        subject=payload.subject,
     )
     return Status(201, _detail(_proposals().get(pk=proposal.pk)))
 

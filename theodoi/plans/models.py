@@ -472,7 +472,7 @@ class Assignment(models.Model):
 
 
 # A plan as it lives: versions, change proposals, amendment decisions.
-from .models_programme import IndicatorValue  # noqa: E402, F401
+from .models_programme import IndicatorValue, ProgrammeReview  # noqa: E402, F401
 from .models_proposals import (  # noqa: E402, F401
     ChangeProposal,
     Consultation,

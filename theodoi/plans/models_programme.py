@@ -49,3 +49,39 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.year}: {self.value}"
+
+
+class ProgrammeReview(models.Model):
+    """A review (sơ kết, tổng kết) of the programme's years: what was achieved, what fell
+    short and why; the next plans are built on it (the 2018 plan on the review of 2016–2017)."""
+
+    programme = models.ForeignKey(
+        "plans.Programme",
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("programme"),
+    )
+    first_year = models.PositiveSmallIntegerField(_("from year"))
+    last_year = models.PositiveSmallIntegerField(_("to year"))
+    number = models.CharField(_("number and symbol"), max_length=60, blank=True)
+    issued_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=400)
+    results = models.TextField(_("results"))
+    shortcomings = models.TextField(_("shortcomings"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review of the programme")
+        verbose_name_plural = _("reviews of the programme")
+        ordering = ["programme", "first_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_year__lte=models.F("last_year")),
+                name="review_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

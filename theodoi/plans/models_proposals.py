@@ -122,7 +122,11 @@ class LockDecision(models.Model):
 
 
 class ChangeProposal(models.Model):
-    """A unit's proposal to add, change, postpone or cancel a work item it leads."""
+    """A unit's proposal to add, change, postpone or cancel a task or a work item it leads."""
+
+    class Subject(models.TextChoices):
+        WORK_ITEM = "work_item", _("A work item")
+        TASK = "task", _("A task")
 
     class Kind(models.TextChoices):
         ADD = "add", _("Add a work item")
@@ -139,6 +143,9 @@ class ChangeProposal(models.Model):
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("plan")
     )
+    subject = models.CharField(
+        _("what it changes"), max_length=10, choices=Subject.choices, default=Subject.WORK_ITEM
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     work_item = models.ForeignKey(
         "plans.WorkItem",
@@ -148,9 +155,13 @@ class ChangeProposal(models.Model):
         related_name="proposals",
         verbose_name=_("work item"),
     )
+    # A work item's task; the task a task proposal changes (None: a task to add,
+    # until its approval creates it).
     task = models.ForeignKey(
         "plans.Task",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="proposals",
         verbose_name=_("task"),
     )
@@ -163,8 +174,10 @@ class ChangeProposal(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # The new values: title, number, expected_output, start, end (ISO), leads and
-    # coordinating (unit ids). "before" is the work item in force when proposed.
+    # The new values: for a work item title, number, expected_output, start, end
+    # (ISO), leads and coordinating (unit ids); for a task number, title,
+    # description, field (id), end, leads and coordinating. "before" is the work
+    # item or task in force when proposed.
     values = models.JSONField(_("proposed values"), default=dict, blank=True)
     before = models.JSONField(default=dict, blank=True)
     reason = models.TextField(_("why the change"))
@@ -202,10 +215,25 @@ class ChangeProposal(models.Model):
 
     def __str__(self) -> str:
         title = self.values.get("title") or self.before.get("title") or ""
-        return f"{self.get_kind_display()}: {title}"[:200]
+        return f"{self.kind_label}: {title}"[:200]
 
     def get_absolute_url(self) -> str:
         return reverse("plans:proposal", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        """What the proposal does, naming what it acts on ("Postpone a task")."""
+        if self.subject == self.Subject.TASK:
+            return str(TASK_KINDS.get(self.kind, self.get_kind_display()))
+        return str(self.get_kind_display())
+
+
+TASK_KINDS = {
+    ChangeProposal.Kind.ADD: _("Add a task"),
+    ChangeProposal.Kind.CHANGE: _("Change a task"),
+    ChangeProposal.Kind.POSTPONE: _("Postpone a task"),
+    ChangeProposal.Kind.CANCEL: _("Cancel a task"),
+}
 
 
 class Consultation(models.Model):

@@ -1,7 +1,19 @@
-"""The programme over its years: each year's plans and the indicators' yearly values."""
+"""The programme over its years: each year's plans and the indicators' yearly values.
+
+A year's value of an indicator comes from one place only. Where the indicator
+is linked to an activities target (``theodoi.activities``), the year's value is
+computed from that year's records by the target's measure (its period moved to
+the year); a value typed for such a year is refused. Where no record gives it
+(the years before the records were kept, or an indicator no record measures),
+it is typed once per year with its source (:class:`IndicatorValue`), and the
+page shows which it is.
+"""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +22,76 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from theodoi.core import clock
+
 from .actions import _attribute
-from .models import Indicator, IndicatorValue, Programme
+from .models import Assignment, Indicator, IndicatorValue, Programme, WorkItem
+
+
+@dataclass
+class YearValue:
+    """An indicator's value for a year and where it comes from."""
+
+    value: Decimal
+    source: str
+    from_records: bool = False
+    records: int = 0
+    target_id: int | None = None
+
+
+def record_values(programme: Programme, years: list[int]) -> dict[tuple[int, int], YearValue]:
+    """(indicator, year) → the value the year's records give, for every indicator linked
+    to a target and every year begun, from the target's first year on, with at least
+    one matching record (a constant number of queries: the targets evaluated together)."""
+    from theodoi.activities.models import Target
+    from theodoi.activities.targets import describe, evaluate
+
+    today = clock.today()
+    targets = Target.objects.filter(indicator__objective__programme=programme).select_related(
+        "unit"
+    )
+    copies = []
+    for target in targets:
+        for year in years:
+            # Records are kept from the target's period on: earlier years' records are
+            # incomplete, and those years' values come from the reviews, typed once.
+            if date(year, 1, 1) > today or year < target.start.year:
+                continue
+            moved = copy.copy(target)
+            moved.pk = -(len(copies) + 1)  # never saved: a key for the evaluation
+            moved.start, moved.end = date(year, 1, 1), date(year, 12, 31)
+            copies.append((target, year, moved))
+    results = evaluate([moved for _t, _y, moved in copies], today)
+    found = {}
+    for target, year, moved in copies:
+        result = results[moved.pk]
+        if result.record_ids and result.value is not None:
+            found[(target.indicator_id, year)] = YearValue(
+                value=result.value,
+                source=describe(moved),
+                from_records=True,
+                records=len(result.record_ids),
+                target_id=target.pk,
+            )
+    return found
+
+
+def _year_progress(plans: list[Any]) -> dict[int, dict[str, int]]:
+    """Per plan: its work items and those whose every lead unit is done (one query)."""
+    counts: dict[int, dict[str, int]] = {p.pk: {"items": 0, "done": 0} for p in plans}
+    open_items = set(
+        Assignment.objects.filter(
+            work_item__task__plan__in=plans,
+            role=Assignment.Role.LEAD,
+            status__in=[*Assignment.Status.OPEN, Assignment.Status.CANCELLED],
+        ).values_list("work_item_id", flat=True)
+    )
+    for pk, plan_id in WorkItem.objects.filter(task__plan__in=plans).values_list(
+        "pk", "task__plan_id"
+    ):
+        counts[plan_id]["items"] += 1
+        counts[plan_id]["done"] += pk not in open_items
+    return counts
 
 
 def programme_indicators(programme: Programme) -> list[Indicator]:
@@ -29,18 +109,30 @@ def years_table(programme: Programme, plans: list[Any]) -> dict[str, Any]:
     by_year: dict[int, list[Any]] = {year: [] for year in years}
     for plan in plans:
         by_year.setdefault(plan.year, []).append(plan)
+    progress = _year_progress(plans)
+    for plan in plans:
+        plan.progress = progress.get(plan.pk, {"items": 0, "done": 0})
+    from_records = record_values(programme, years)
+    sources: list[str] = []  # the typed values' sources, numbered as the page cites them
     rows = []
     for indicator in programme_indicators(programme):
-        values = {v.year: v for v in indicator.values.all()}
-        rows.append(
-            {
-                "indicator": indicator,
-                "cells": [values.get(year) for year in years],
-            }
-        )
+        cells = []
+        typed = {v.year: v for v in indicator.values.all()}
+        for year in years:
+            cell = from_records.get((indicator.pk, year))
+            if cell is None and year in typed:
+                source = typed[year].source or _("typed, no source given")
+                if source not in sources:
+                    sources.append(source)
+                cell = YearValue(value=typed[year].value, source=source)
+                cell.note = sources.index(source) + 1  # type: ignore[attr-defined]
+            cells.append(cell)
+        rows.append({"indicator": indicator, "cells": cells})
     return {
         "years": [{"year": year, "plans": by_year[year]} for year in years],
         "rows": rows,
+        "sources": sources,
+        "measured": any(c is not None and c.from_records for r in rows for c in r["cells"]),
     }
 
 
@@ -68,6 +160,15 @@ def do_record_values(
     unknown = set(values) - set(indicators)
     if unknown:
         raise ValidationError({"__all__": _("Unknown indicator.")})
+    measured = record_values(programme, [year])
+    refused = {
+        f"i{pk}": _("The records give this year's value (%(source)s): it is not typed.")
+        % {"source": measured[(pk, year)].source}
+        for pk, value in values.items()
+        if value is not None and (pk, year) in measured
+    }
+    if refused:
+        raise ValidationError(refused)
     existing = {
         v.indicator_id: v
         for v in IndicatorValue.objects.select_for_update().filter(

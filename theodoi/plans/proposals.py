@@ -1,7 +1,12 @@
 """Change proposals and plan versions: the plan as it lives.
 
-A unit proposes to add, change, postpone or cancel a work item it leads (the
-access layer says which units a user may propose for). Units whose work the
+A unit proposes to add, change, postpone or cancel a work item it leads, or a
+task whose work items it leads (the access layer says which units a user may
+propose for); objectives and indicators are never open to proposals. One code
+path serves both subjects: a task is read as its values (number, title,
+description, field, the latest end of its unfinished work items, their lead and
+coordinating units) and diffed, consulted, checked for staleness and versioned
+like a work item. Units whose work the
 change touches (the other lead and coordinating units, before or after) are
 asked first; when all have answered, the coordinator approves or rejects with
 a reason. Approval applies the change through the plan's own actions and
@@ -40,6 +45,7 @@ from .models import (
     Assignment,
     ChangeProposal,
     Consultation,
+    Field,
     LockDecision,
     Plan,
     PlanVersion,
@@ -87,6 +93,12 @@ PROPOSAL_WORKFLOW: Workflow = (
 )
 
 VALUE_FIELDS = ("number", "title", "expected_output", "start", "end", "leads", "coordinating")
+TASK_FIELDS = ("number", "title", "description", "field", "end", "leads", "coordinating")
+SUBJECT = ChangeProposal.Subject
+
+
+def fields_of(subject: str) -> tuple[str, ...]:
+    return TASK_FIELDS if subject == SUBJECT.TASK else VALUE_FIELDS
 
 
 class StaleProposal(Stale):
@@ -120,6 +132,52 @@ def work_item_values(item: WorkItem) -> dict[str, Any]:
     }
 
 
+def _unfinished(item: WorkItem) -> bool:
+    leads = [a for a in item.assignments.all() if a.role == Assignment.Role.LEAD]
+    return any(a.status in Assignment.Status.OPEN for a in leads)
+
+
+def task_values(task: Task) -> dict[str, Any]:
+    """A task as a proposal reads it: its own fields and, over its work items not
+    cancelled, the latest end and the lead and coordinating units."""
+    items = list(
+        WorkItem.objects.filter(task=task).prefetch_related("assignments__unit").order_by("pk")
+    )
+    values = [work_item_values(i) for i in items]
+    live = [v for v in values if not v["cancelled"]]
+    names: dict[str, str] = {}
+    for v in values:
+        names.update(v["unit_names"])
+    ends = [v["end"] for v in live if v["end"]]
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "title": task.title,
+        "description": task.description,
+        "field": task.field_id,
+        "field_name": task.field.name,
+        "end": max(ends) if ends else "",
+        "leads": sorted({pk for v in live for pk in v["leads"]}),
+        "coordinating": sorted({pk for v in live for pk in v["coordinating"]}),
+        "unit_names": names,
+        "cancelled": bool(values) and not live,
+    }
+
+
+def in_force(proposal: ChangeProposal) -> dict[str, Any] | None:
+    """What the proposal changes as it is now (its ``before`` when it is gone)."""
+    if proposal.subject == SUBJECT.TASK:
+        if not proposal.task_id:
+            return None
+        task = Task.objects.select_related("field").filter(pk=proposal.task_id).first()
+        return task_values(task) if task else proposal.before
+    if not proposal.work_item_id:
+        return None
+    item = WorkItem.objects.prefetch_related("assignments__unit").filter(pk=proposal.work_item_id)
+    found = item.first()
+    return work_item_values(found) if found else proposal.before
+
+
 def _items(plan: Plan) -> list[WorkItem]:
     return list(
         WorkItem.objects.filter(task__plan=plan)
@@ -134,7 +192,13 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     tasks = plan.tasks.select_related("field").order_by("position", "pk")
     return {
         "tasks": {
-            str(t.pk): {"number": t.number, "title": t.title, "field": t.field.name} for t in tasks
+            str(t.pk): {
+                "number": t.number,
+                "title": t.title,
+                "description": t.description,
+                "field": t.field.name,
+            }
+            for t in tasks
         },
         "work_items": {str(i.pk): work_item_values(i) for i in _items(plan)},
     }
@@ -260,14 +324,21 @@ def _parse_day(value: Any) -> date | None:
         return None
 
 
-def proposed_values(kind: str, before: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The work item as it would be after the proposal (before ∪ the values sent)."""
+def proposed_values(
+    kind: str, before: dict[str, Any], values: dict[str, Any], subject: str = SUBJECT.WORK_ITEM
+) -> dict[str, Any]:
+    """The work item or task as it would be after the proposal (before ∪ the values sent)."""
     if kind == K.CANCEL:
         return {**before, "cancelled": True}
-    after = {k: before.get(k, [] if k in ("leads", "coordinating") else "") for k in VALUE_FIELDS}
-    for name in VALUE_FIELDS:
+    names = fields_of(subject)
+    after = {k: before.get(k, [] if k in ("leads", "coordinating") else "") for k in names}
+    for name in names:
         if name in values and values[name] is not None:
             after[name] = values[name]
+    if subject == SUBJECT.TASK and kind == K.CHANGE and before:
+        after["end"] = before.get("end", "")  # a task's end moves by postponing it
+    if subject == SUBJECT.TASK and after.get("field") not in ("", None):
+        after["field"] = int(after["field"])
     if "leads" in after:
         after["leads"] = sorted({int(pk) for pk in after["leads"]})
         after["coordinating"] = sorted({int(pk) for pk in after["coordinating"]})
@@ -296,6 +367,48 @@ def _consulted(unit: Unit, before: dict[str, Any], after: dict[str, Any]) -> set
     return ids
 
 
+def _validate_task(
+    plan: Plan,
+    kind: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    units: dict[int, Unit],
+    effective_from: date,
+) -> None:
+    """A task as proposed: a title, a field of the plan; a new task's first work item
+    valid; a postponement later; a change that changes something."""
+    errors: dict[str, list[str]] = {}
+    if not str(after.get("title") or "").strip():
+        errors.setdefault("title", []).append(_("Enter the task's title."))
+    field_id = after.get("field")
+    if not field_id:
+        errors.setdefault("field", []).append(_("Choose the field the task belongs to."))
+    elif not Field.objects.filter(pk=field_id, plan=plan).exists():
+        errors.setdefault("field", []).append(_("The field belongs to another plan."))
+    if errors:
+        raise ValidationError(errors)
+    if kind == K.ADD:
+        first = _data({**after, "start": effective_from.isoformat()}, units)
+        validate_work_item(Task(plan=plan), first)
+    if kind == K.POSTPONE:
+        old_end, new_end = _parse_day(before.get("end")), _parse_day(after.get("end"))
+        if new_end is None:
+            raise ValidationError({"end": _("Enter the date the task is postponed to.")})
+        if new_end.year != plan.year:
+            raise ValidationError({"end": _(
+                "The work item must fall within the plan's year %(year)s."
+            ) % {"year": plan.year}})  # fmt: skip
+        if old_end and new_end <= old_end:
+            raise ValidationError({"end": _(
+                "A postponement moves the end date later than %(end)s."
+            ) % {"end": old_end.strftime("%d/%m/%Y")}})  # fmt: skip
+    if kind == K.CHANGE:
+        if before.get("leads") and not after.get("leads"):
+            raise ValidationError({"leads": _("Choose at least one lead unit.")})
+        if all(before.get(k) == after.get(k) for k in TASK_FIELDS):
+            raise ValidationError({"__all__": _("The proposal changes nothing.")})
+
+
 @transaction.atomic
 def do_propose(
     plan: Plan,
@@ -309,8 +422,13 @@ def do_propose(
     task: Task | None = None,
     values: dict[str, Any] | None = None,
     units: dict[int, Unit] | None = None,
+    subject: str = SUBJECT.WORK_ITEM,
 ) -> ChangeProposal:
     """Record a proposal and ask the units it touches.
+
+    ``subject`` "task": the proposal acts on ``task`` (to add one: its values
+    name the field, and its first work item runs from ``effective_from`` to the
+    values' end under the values' lead units).
 
     ``units`` are the unit objects the values name (resolved by the caller
     within its reach); who may propose for ``unit`` is the access layer's
@@ -324,14 +442,23 @@ def do_propose(
 
     if kind not in K.values:
         add("kind", _("Choose what the proposal does."))
-    if kind in (K.CHANGE, K.POSTPONE, K.CANCEL):
+    if subject not in SUBJECT.values:
+        add("subject", _("Choose whether the proposal changes a task or a work item."))
+    elif subject == SUBJECT.TASK:
+        if work_item is not None:
+            add("work_item", _("A proposal on a task names no work item."))
+        if kind in (K.CHANGE, K.POSTPONE, K.CANCEL) and task is None:
+            add("task", _("Choose the task the proposal changes."))
+        if kind == K.ADD and task is not None:
+            add("task", _("A new task names no existing task."))
+    elif kind in (K.CHANGE, K.POSTPONE, K.CANCEL):
         if work_item is None:
             add("work_item", _("Choose the work item the proposal changes."))
         elif work_item.task.plan_id != plan.pk:
             add("work_item", _("The work item belongs to another plan."))
-    if kind == K.ADD and task is None:
+    if subject == SUBJECT.WORK_ITEM and kind == K.ADD and task is None:
         add("task", _("Choose the task the new work item belongs to."))
-    if kind == K.ADD and work_item is not None:
+    if subject == SUBJECT.WORK_ITEM and kind == K.ADD and work_item is not None:
         add("work_item", _("A new work item names no existing work item."))
     if task is not None and task.plan_id != plan.pk:
         add("task", _("The task belongs to another plan."))
@@ -347,7 +474,11 @@ def do_propose(
     if errors:
         raise ValidationError(errors)
 
-    if work_item is not None:
+    if subject == SUBJECT.TASK and task is not None:
+        before = task_values(task)
+        if before["cancelled"]:
+            raise ValidationError({"task": _("This task is already cancelled.")})
+    elif work_item is not None:
         item = WorkItem.objects.prefetch_related("assignments__unit").get(pk=work_item.pk)
         before = work_item_values(item)
         task = item.task
@@ -355,7 +486,7 @@ def do_propose(
             raise ValidationError({"work_item": _("This work item is already cancelled.")})
     else:
         before = {}
-    after = proposed_values(kind, before, values)
+    after = proposed_values(kind, before, values, subject)
     units = dict(units or {})
     keep = (set(before.get("leads", [])) | set(before.get("coordinating", []))) - set(units)
     if keep:
@@ -366,7 +497,10 @@ def do_propose(
             add(name, _("Unknown unit: %(ids)s.") % {"ids": ", ".join(unknown)})
     if errors:
         raise ValidationError(errors)
-    if kind != K.CANCEL:
+    if subject == SUBJECT.TASK:
+        if kind != K.CANCEL:
+            _validate_task(plan, kind, before, after, units, effective_from)
+    elif kind != K.CANCEL:
         data = _data(after, units)
         validate_work_item(task, data)  # type: ignore[arg-type]
         if kind == K.POSTPONE:
@@ -382,10 +516,12 @@ def do_propose(
             before.get(k) == after.get(k) for k in VALUE_FIELDS
         ):
             raise ValidationError({"__all__": _("The proposal changes nothing.")})
-    clean = {k: after[k] for k in VALUE_FIELDS if k in after} if kind != K.CANCEL else {}
+    names = fields_of(subject)
+    clean = {k: after[k] for k in names if k in after} if kind != K.CANCEL else {}
     last = current_version(plan)
     proposal = ChangeProposal(
         plan=plan,
+        subject=subject,
         kind=kind,
         work_item=work_item,
         task=task,
@@ -440,15 +576,105 @@ def describe(proposal: ChangeProposal) -> str:
     """What an approved proposal changed, as the versions list shows it."""
     title = proposal.values.get("title") or proposal.before.get("title") or ""
     return _("%(kind)s: %(title)s (proposed by %(unit)s)") % {
-        "kind": proposal.get_kind_display(),
+        "kind": proposal.kind_label,
         "title": title,
         "unit": proposal.unit.name,
     }
 
 
+def _item_data(item: WorkItem, **changes: Any) -> WorkItemData:
+    """A work item's own data (coordination note kept), with ``changes``."""
+    assignments = list(item.assignments.all())
+    data = WorkItemData(
+        title=item.title,
+        start=item.start,
+        end=item.end,
+        number=item.number,
+        expected_output=item.expected_output,
+        coordination_note=item.coordination_note,
+        leads=[a.unit for a in assignments if a.role == Assignment.Role.LEAD],
+        coordinating=[a.unit for a in assignments if a.role == Assignment.Role.COORDINATING],
+    )
+    for name, value in changes.items():
+        setattr(data, name, value)
+    return data
+
+
+def _shift(mine: list[Unit], removed: set[int], added: list[Unit]) -> list[Unit]:
+    kept = [u for u in mine if u.pk not in removed]
+    return kept + [u for u in added if u.pk not in {k.pk for k in kept}]
+
+
+def _apply_task(proposal: ChangeProposal, by: AbstractBaseUser, note: str) -> None:
+    """A task proposal applied through the plan's own actions, work item by work item."""
+    after, before = proposal.values, proposal.before
+    if proposal.kind == K.ADD:
+        plan = proposal.plan
+        task = Task(
+            plan=plan,
+            field_id=after["field"],
+            number=str(after.get("number") or ""),
+            title=str(after["title"]).strip(),
+            description=str(after.get("description") or "").strip(),
+            position=plan.tasks.count() + 1,
+        )
+        _attribute(task, by, note)
+        task.save()
+        units = Unit.objects.in_bulk([*after.get("leads", []), *after.get("coordinating", [])])
+        first = _data({**after, "start": proposal.effective_from.isoformat()}, units)
+        do_create_work_item(task, first, by=by, reason=note)
+        proposal.task = task
+        ChangeProposal.objects.filter(pk=proposal.pk).update(task=task)
+        return
+    task = Task.objects.select_for_update().get(pk=proposal.task_id)
+    items = list(
+        WorkItem.objects.filter(task=task).prefetch_related("assignments__unit").order_by("pk")
+    )
+    live = [i for i in items if not work_item_values(i)["cancelled"]]
+    if proposal.kind == K.CANCEL:
+        for assignment in Assignment.objects.filter(work_item__task=task):
+            assignment.status = Assignment.Status.CANCELLED
+            _attribute(assignment, by, note)
+            assignment.save(update_fields=["status"])
+        return
+    if proposal.kind == K.POSTPONE:
+        new_end = _parse_day(after["end"])
+        for item in live:
+            if _unfinished(item) and item.end < new_end:  # type: ignore[operator]
+                do_update_work_item(item, _item_data(item, end=new_end), version=item.version,
+                                    by=by, reason=note)  # fmt: skip
+        return
+    # Change: the task's own fields, then its units moved on each work item.
+    for name in ("number", "title", "description"):
+        setattr(task, name, str(after.get(name) or "").strip())
+    task.field_id = after["field"]
+    _attribute(task, by, note)
+    task.save()
+    units = Unit.objects.in_bulk([*after.get("leads", []), *after.get("coordinating", [])])
+    moves = {}
+    for name in ("leads", "coordinating"):
+        old, new = set(before.get(name, [])), list(after.get(name, []))
+        if set(new) != old:
+            moves[name] = (old - set(new), [units[pk] for pk in new if pk not in old])
+    if not moves:
+        return
+    for item in live:
+        data = _item_data(item)
+        for name, (removed, added) in moves.items():
+            setattr(data, name, _shift(getattr(data, name), removed, added))
+        if not data.leads:
+            data.leads = [units[pk] for pk in after["leads"]]
+        lead_ids = {u.pk for u in data.leads}
+        data.coordinating = [u for u in data.coordinating if u.pk not in lead_ids]
+        do_update_work_item(item, data, version=item.version, by=by, reason=note)
+
+
 def _apply(proposal: ChangeProposal, by: AbstractBaseUser, reason: str) -> None:
     after = proposal.values
     note = _("Change proposal #%(id)s") % {"id": proposal.pk}
+    if proposal.subject == SUBJECT.TASK:
+        _apply_task(proposal, by, note)
+        return
     if proposal.kind == K.CANCEL:
         for assignment in Assignment.objects.filter(work_item_id=proposal.work_item_id):
             assignment.status = Assignment.Status.CANCELLED
@@ -488,15 +714,12 @@ def do_decide(
     PROPOSAL_WORKFLOW.check(locked, step)
     update: dict[str, Any] = {"decided_by": by, "decision_reason": reason}
     if approve:
-        if locked.work_item_id:
-            item = (
-                WorkItem.objects.prefetch_related("assignments__unit")
-                .filter(pk=locked.work_item_id)
-                .first()
-            )
-            now = work_item_values(item) if item else {}
-            keys = (*VALUE_FIELDS, "cancelled")
-            if item is None or any(now.get(k) != locked.before.get(k) for k in keys):
+        if locked.before:
+            now = in_force(locked)
+            keys = (*fields_of(locked.subject), "cancelled")
+            if now is locked.before or any(
+                (now or {}).get(k) != locked.before.get(k) for k in keys
+            ):
                 raise StaleProposal(locked)
         _ensure_issued(locked.plan, by)
         _apply(locked, by, reason)
@@ -516,6 +739,8 @@ def do_decide(
 FIELD_LABELS = {
     "number": gettext_lazy("Number"),
     "title": gettext_lazy("Work item"),
+    "description": gettext_lazy("Description"),
+    "field": gettext_lazy("Field"),
     "expected_output": gettext_lazy("Expected output"),
     "start": gettext_lazy("Start"),
     "end": gettext_lazy("End"),
@@ -525,7 +750,15 @@ FIELD_LABELS = {
 }
 
 
-def _show(name: str, value: Any, names: dict[int, str]) -> str:
+TASK_LABELS = {
+    "title": gettext_lazy("Task"),
+    "end": gettext_lazy("End of its unfinished work items"),
+}
+
+
+def _show(name: str, value: Any, names: dict[int, str], fields: dict[int, str]) -> str:
+    if name == "field":
+        return fields.get(int(value), str(value)) if value not in ("", None) else ""
     if name in ("leads", "coordinating"):
         return "; ".join(sorted(names.get(int(pk), str(pk)) for pk in value or []))
     if name in ("start", "end"):
@@ -546,11 +779,18 @@ def proposal_diff(proposal: ChangeProposal, in_force: dict[str, Any] | None) -> 
     missing = ids - set(names)
     if missing:
         names.update({u.pk: u.name for u in Unit.objects.filter(pk__in=missing)})
-    keys = [*VALUE_FIELDS, "cancelled"] if proposal.kind == K.CANCEL else list(VALUE_FIELDS)
+    own = fields_of(proposal.subject)
+    keys = [*own, "cancelled"] if proposal.kind == K.CANCEL else list(own)
+    fields: dict[int, str] = {}
+    if "field" in own:
+        wanted = {int(v) for v in (current.get("field"), after.get("field")) if v not in ("", None)}
+        fields = dict(Field.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    labels = {**FIELD_LABELS, **(TASK_LABELS if proposal.subject == SUBJECT.TASK else {})}
     rows = []
     for name in keys:
-        old, new = _show(name, current.get(name), names), _show(name, after.get(name), names)
-        rows.append({"label": str(FIELD_LABELS[name]), "before": old, "after": new,
+        old = _show(name, current.get(name), names, fields)
+        new = _show(name, after.get(name), names, fields)
+        rows.append({"label": str(labels[name]), "before": old, "after": new,
                      "differs": old != new})  # fmt: skip
     return rows
 

@@ -74,5 +74,10 @@ urlpatterns = [
         views_programme.indicator_values,
         name="indicator-values",
     ),
+    path(
+        "programmes/<int:pk>/review/",
+        views_programme.programme_review,
+        name="programme-review",
+    ),
     # end proposals
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi.core.workflow import TransitionRefused
-from theodoi.permissions.plans import access_plan, access_work_item
+from theodoi.permissions.plans import access_plan, access_task, access_work_item
 from theodoi.permissions.proposals import (
     access_proposal,
     access_version,
@@ -26,7 +26,7 @@ from theodoi.permissions.proposals import (
 )
 
 from .forms_proposals import AnswerForm, DecideForm, ProposalForm
-from .models import ChangeProposal, Plan, WorkItem
+from .models import Assignment, ChangeProposal, Plan, Task, WorkItem
 from .proposals import (
     StaleProposal,
     current_version,
@@ -34,7 +34,9 @@ from .proposals import (
     do_decide,
     do_issue_plan,
     do_propose,
+    in_force,
     proposal_diff,
+    task_values,
     work_item_values,
 )
 from .scope import plan_units
@@ -61,6 +63,21 @@ def proposal_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _proposable_tasks(request: HttpRequest, plan: Plan) -> list[Task]:
+    """Tasks the user may propose changes to: all for coordinators, else those whose
+    every work item not cancelled its unit leads."""
+    tasks = list(plan.tasks.select_related("field").order_by("position", "pk"))
+    if request.user.has_perm("plans.decide_changeproposal", ChangeProposal(plan=plan)):
+        return tasks
+    mine = set(own_units(request.user))
+    leads: dict[int, list[set[int]]] = {}
+    for item in WorkItem.objects.filter(task__plan=plan).prefetch_related("assignments"):
+        values = [a for a in item.assignments.all() if a.role == "lead"]
+        if values and not all(a.status == "cancelled" for a in values):
+            leads.setdefault(item.task_id, []).append({a.unit_id for a in values})
+    return [t for t in tasks if leads.get(t.pk) and mine & set.intersection(*leads[t.pk])]
+
+
 def _proposable_items(request: HttpRequest, plan: Plan) -> list[WorkItem]:
     """Work items the user may propose changes to: all for coordinators, else those it leads."""
     items = WorkItem.objects.filter(task__plan=plan).select_related("task")
@@ -75,6 +92,9 @@ def _proposable_items(request: HttpRequest, plan: Plan) -> list[WorkItem]:
 def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change; ``?work_item=&kind=`` pre-fills it (from a report's entry)."""
     plan = access_plan(request.user, pk, "propose")
+    subject = request.POST.get("subject") or request.GET.get("subject")
+    if subject == ChangeProposal.Subject.TASK:
+        return _task_proposal_new(request, plan)
     items = _proposable_items(request, plan)
     tasks = list(plan.tasks.order_by("position", "pk"))
     initial: dict[str, Any] = {"kind": request.GET.get("kind", "change")}
@@ -154,12 +174,77 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/proposal_form.html", {"plan": plan, "form": form, "item": item})
 
 
+def _task_proposal_new(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """Propose to add, change, postpone or cancel a task (``?task=`` pre-fills it)."""
+    user = request.user
+    tasks = _proposable_tasks(request, plan)
+    initial: dict[str, Any] = {"kind": request.GET.get("kind", "change")}
+    chosen = request.GET.get("task") or request.POST.get("task")
+    task = None
+    if chosen:
+        task = access_task(user, chosen)
+        if task.plan_id != plan.pk:
+            raise Http404
+        values = task_values(task)
+        initial.update(
+            task=str(task.pk), number=task.number, title=task.title,
+            description=task.description, field=str(task.field_id),
+            end=date.fromisoformat(values["end"]) if values["end"] else None,
+            leads=[str(x) for x in values["leads"]],
+            coordinating=[str(x) for x in values["coordinating"]],
+        )  # fmt: skip
+    keep = list(Assignment.objects.filter(work_item__task=task).values_list("unit_id", flat=True))
+    units = list(plan_units(plan, keep=keep))
+    if task is not None and task not in tasks:
+        tasks = [task, *tasks]
+    form = ProposalForm(
+        request.POST or None, initial=initial, work_items=[], tasks=tasks, units=units,
+        subject=ChangeProposal.Subject.TASK, fields=list(plan.fields.order_by("position", "pk")),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        leads = [int(x) for x in data.get("leads") or []]
+        values = {
+            "number": data.get("number", ""),
+            "title": data.get("title", ""),
+            "description": data.get("description", ""),
+            "field": int(data["field"]) if data.get("field") else None,
+            "end": data["end"].isoformat() if data.get("end") else None,
+            "leads": leads,
+            "coordinating": [int(x) for x in data.get("coordinating") or []],
+        }
+        values = {k: v for k, v in values.items() if v not in ("", None, [])}
+        if task is not None and data["kind"] == "change":
+            # A change may empty the description or the coordinating units.
+            values.setdefault("description", "")
+            values.setdefault("coordinating", [])
+        try:
+            unit = proposing_unit(user, plan, leads=leads, task=task)
+            proposal = do_propose(
+                plan, unit=unit, by=user, kind=data["kind"], reason=data["reason"],
+                effective_from=data["effective_from"], task=task, values=values,
+                units={u.pk: u for u in units}, subject=ChangeProposal.Subject.TASK,
+            )  # fmt: skip
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Proposal sent."))
+            return redirect(proposal)
+    return render(
+        request, "plans/proposal_form.html",
+        {"plan": plan, "form": form, "item": None, "task": task, "subject": "task"},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
 def _in_force(proposal: ChangeProposal) -> dict[str, Any] | None:
-    if not proposal.work_item_id:
-        return None
-    item = WorkItem.objects.prefetch_related("assignments__unit").filter(pk=proposal.work_item_id)
-    found = item.first()
-    return work_item_values(found) if found else proposal.before
+    return in_force(proposal)
 
 
 def _proposal_page(

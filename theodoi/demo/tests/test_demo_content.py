@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from theodoi.plans.matrix import build_matrix
-from theodoi.plans.models import Plan, Task
+from theodoi.plans.models import Plan, Task, WorkItem
 from theodoi.units.models import Membership, Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_one_account_per_role_with_the_demo_password(loaded):
 
 
 def test_matrix_page_as_coordinator(loaded, client):
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(number="112-KH/TU")
     response = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
     assert response.status_code == 302
     response = client.get(f"/plans/{plan.pk}/matrix/")
@@ -166,7 +166,7 @@ def test_matrix_page_as_coordinator(loaded, client):
 
 
 def test_progress_on_the_demo_day_is_varied(loaded):
-    from theodoi.plans.models import Assignment, WorkItem
+    from theodoi.plans.models import Assignment
 
     leads = Assignment.objects.filter(role="lead")
     statuses = set(leads.values_list("status", flat=True))
@@ -239,8 +239,34 @@ def test_the_2018_plan_lived_through_proposals_and_versions(loaded):
         values = dict(
             IndicatorValue.objects.filter(indicator=indicator_id).values_list("year", "value")
         )
-        if 2017 in values:
+        if 2017 in values and 2018 in values:
             assert values[2017] < values[2018]
+
+
+def test_the_programme_follows_its_years(loaded, client):
+    """The 2017 plan, smaller than 2018's, issued and reported on at year end; the
+    programme page shows both years' plans and values from records or a cited source."""
+    from theodoi.reporting.models import ProgressReport
+
+    plan_2017 = Plan.objects.get(number="74-KH/TU")
+    plan_2018 = Plan.objects.get(number="112-KH/TU")
+    assert plan_2017.year == 2017 and plan_2017.versions.get().number == 1
+    items_2017 = WorkItem.objects.filter(task__plan=plan_2017).count()
+    assert 0 < items_2017 < WorkItem.objects.filter(task__plan=plan_2018).count() // 3
+    reports = ProgressReport.objects.filter(period__plan=plan_2017)
+    assert reports.count() >= 4 and set(reports.values_list("state", flat=True)) == {"accepted"}
+    assert reports.count() < ProgressReport.objects.filter(period__plan=plan_2018).count()
+    client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
+    page = client.get(f"/plans/programmes/{plan_2018.programme_id}/").content.decode()
+    section = page[page.index('id="programme-years"') :]
+    assert "74-KH/TU" in section and "112-KH/TU" in section
+    assert 'data-plan-progress="2017">4/5' in section
+    assert "data-from-records" in section and "data-typed" in section
+    assert "Báo cáo sơ kết 2 năm thực hiện Đề án 17-ĐA/TU" in section
+    reviews = section[section.index('id="programme-reviews"') :]
+    assert "310-BC/TU" in reviews
+    assert "years 2016–2017" in reviews or "năm 2016–2017" in reviews
+    assert "112-KH/TU" in reviews  # the 2018 plan, built on the review of 2016–2017
 
 
 # end proposals

@@ -104,6 +104,21 @@ def test_api(client, world):
     response = client.post(f"/api/v1/directions/follow-ups/{fid}/close", {"note": "Đã mở lớp"},
                            content_type="application/json")  # fmt: skip
     assert response.status_code == 200 and response.json()["state"] == "done"
+    # Another follow-up reopens the carried-out matter; a stale version is refused (409).
+    client.force_login(world.coordinator)
+    version = client.get(f"/api/v1/directions/{mid}").json()["version"]
+    url = f"/api/v1/directions/{mid}/follow-ups"
+    body = {"text": "Tổng kết lớp học", "unit": world.district1.pk, "version": version}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "directed" and len(response.json()["follow_ups"]) == 2
+    assert client.post(url, body, content_type="application/json").status_code == 409
+    body = {"text": "Sớm", "unit": world.district1.pk, "deadline": "2018-06-01"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 422 and "deadline" in str(response.json())
+    client.force_login(world.viewer)
+    body = {"text": "X", "unit": world.district1.pk}
+    assert client.post(url, body, content_type="application/json").status_code == 403
 
 
 def test_list_queries_are_constant(client, world, django_assert_max_num_queries):

@@ -75,8 +75,13 @@ def programme_years(context: dict[str, Any], programme: Any) -> dict[str, Any]:
 
     user = context["request"].user
     plans = list(visible_plans(user, programme.plans.order_by("year", "issued_on")))
+    reviews = list(programme.reviews.all())
+    for review in reviews:
+        # The plans built on the review: those of the year after it.
+        review.next_plans = [p for p in plans if p.year == review.last_year + 1]
     return {
         "programme": programme,
         "can_record": user.has_perm("plans.record_values", programme),
+        "reviews": reviews,
         **years_table(programme, plans),
     }
