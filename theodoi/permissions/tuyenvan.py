@@ -39,7 +39,7 @@ from theodoi.permissions import (
     reaches,
     require,
 )
-from theodoi.units.models import Unit
+from theodoi.units.models import Unit, subtree_ids
 
 if TYPE_CHECKING:
     from theodoi.tuyenvan.models import (
@@ -289,12 +289,31 @@ def cluster_communes(user: AnyUser, month: date, chain: Any) -> frozenset[int]:
     return cache[key]
 
 
+def _district_scorer_reach(user: AnyUser, month: date) -> frozenset[int]:
+    """What the user's scorer memberships reach that month: a membership in a unit
+    that did not exist then (a district after 30/6/2025, the merged ban before
+    1/7/2025) grants nothing for it."""
+    if user.is_superuser:
+        return reach(user, Role.DISTRICT_SCORER)
+    roots = frozenset(
+        m.unit.jurisdiction_id
+        for m in memberships(user)
+        if m.role == Role.DISTRICT_SCORER and m.unit.is_active_on(month)
+    )
+    cache: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault("_tv_scorer_reach", {})
+    if roots not in cache:
+        cache[roots] = subtree_ids(roots)
+    return cache[roots]
+
+
 def scores_commune(user: AnyUser, unit_id: int, month: date | None) -> bool:
     """The user scores (level 1) the unit's communes for ``month`` under the chain in force."""
     month = month or _today_month()
     chain = chain_for(user, unit_id, month)
-    if chain is None or not chain.by_cluster:
+    if chain is None:
         return reaches(user, unit_id, Role.DISTRICT_SCORER)
+    if not chain.by_cluster:
+        return unit_id in _district_scorer_reach(user, month)
     return unit_id in cluster_communes(user, month, chain)
 
 
