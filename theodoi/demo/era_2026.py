@@ -163,8 +163,10 @@ def build_clusters(province: Unit, communes: list[Unit]) -> list[CommuneCluster]
             rest.append(commune)
         else:
             groups[f"Cụm {district.place}"].append(commune)
-    for n, start in enumerate(range(0, len(rest), CLUSTER_SIZE), start=1):
-        groups[f"Cụm khu vực Yên Bái {n}"] = rest[start : start + CLUSTER_SIZE]
+    count = max(1, round(len(rest) / CLUSTER_SIZE)) if rest else 0
+    for n in range(count):  # even shares, in the list's order
+        share = rest[n * len(rest) // count : (n + 1) * len(rest) // count]
+        groups[f"Cụm khu vực Yên Bái {n + 1}"] = share
     clusters = []
     for position, (name, members) in enumerate(groups.items(), start=1):
         cluster = CommuneCluster.objects.create(

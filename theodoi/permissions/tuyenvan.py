@@ -242,25 +242,44 @@ def _today_month() -> date:
     return clock.today().replace(day=1)
 
 
+def _chains(user: AnyUser) -> list[Any]:
+    """Every recorded scoring chain (a few rows a province), read once per user object."""
+    from theodoi.tuyenvan.models import ScoringChain
+
+    cached = user.__dict__.get("_tv_all_chains")
+    if cached is None:
+        cached = list(ScoringChain.objects.order_by("-valid_from"))
+        user.__dict__["_tv_all_chains"] = cached
+    return cached
+
+
 def chain_for(user: AnyUser, unit_id: int, month: date) -> Any:
     """The scoring chain in force for the unit's province on ``month`` (None: none recorded).
 
-    Cached on the user object per (unit, month): a page asks it for each row.
+    Cached on the user object: a page asks it for each row. Without any chain
+    recorded it costs one query per request and no walk up the tree.
     """
-    from theodoi.tuyenvan.models import ScoringChain
     from theodoi.units.models import ancestor_ids
 
-    cache: dict[tuple[int, date], Any] = user.__dict__.setdefault("_tv_chains", {})
-    key = (unit_id, month)
-    if key not in cache:
-        cache[key] = (
-            ScoringChain.objects.filter(province_id__in=ancestor_ids([unit_id]))
-            .filter(valid_from__lte=month)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
-            .order_by("-valid_from")
-            .first()
-        )
-    return cache[key]
+    chains = [
+        c
+        for c in _chains(user)
+        if c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    if not chains:
+        return None
+    cache: dict[int, frozenset[int]] = user.__dict__.setdefault("_tv_ancestors", {})
+    if unit_id not in cache:
+        cache[unit_id] = ancestor_ids([unit_id])
+    return next((c for c in chains if c.province_id in cache[unit_id]), None)
+
+
+def by_cluster_in(user: AnyUser, month: date) -> bool:
+    """Some province scores by cluster that month (the board then shows clusters)."""
+    return any(
+        c.by_cluster and c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+        for c in _chains(user)
+    )
 
 
 def _member_of(user: AnyUser, unit_id: int | None, role: str) -> bool:
@@ -325,6 +344,37 @@ def consolidates(user: AnyUser, unit_id: int, month: date | None) -> bool:
     if chain is None or user.is_superuser:
         return True
     return _member_of(user, chain.consolidator_id, Role.COORDINATOR)
+
+
+def scoring_communes(user: AnyUser, month: date) -> QuerySet[Unit]:
+    """Communes the user scores (level 1) for ``month`` under the chains in force: its
+    district's communes in a district chain, its clusters' communes in a cluster chain."""
+    communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE)
+    in_force = [
+        c
+        for c in _chains(user)
+        if c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    by_cluster = [c for c in in_force if c.by_cluster]
+    by_district = communes.filter(pk__in=reach(user, Role.DISTRICT_SCORER)).exclude(
+        parent_id__in=[c.province_id for c in by_cluster]
+    )
+    assigned: set[int] = set()
+    for chain in by_cluster:
+        assigned |= cluster_communes(user, month, chain)
+    return by_district | communes.filter(pk__in=assigned)
+
+
+def scores_by_cluster(user: AnyUser, month: date) -> list[Any]:
+    """The clusters the user scores that month (none in a district chain)."""
+    from theodoi.tuyenvan.models import CommuneCluster
+
+    provinces = [c.province_id for c in _chains(user) if c.by_cluster]
+    if not user.is_authenticated or not provinces:
+        return []
+    return list(
+        CommuneCluster.objects.active_on(month).filter(province_id__in=provinces, scorers=user)
+    )
 
 
 def _cluster_month(obj: Any) -> Any:

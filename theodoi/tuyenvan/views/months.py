@@ -61,7 +61,11 @@ def index(request: HttpRequest) -> HttpResponse:
     if district_id:
         communes = communes.filter(parent_id=parse_id(district_id))
     # Without a district tier the province's clusters of communes group the board.
-    clusters = list(access.visible_clusters(user, month).prefetch_related("scorers"))
+    clusters = (
+        list(access.visible_clusters(user, month).prefetch_related("scorers"))
+        if access.by_cluster_in(user, month)
+        else []
+    )
     cluster_id = request.GET.get("cluster") or ""
     if cluster_id:
         communes = communes.filter(tuyenvan_clusters=parse_id(cluster_id))
