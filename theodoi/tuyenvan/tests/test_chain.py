@@ -255,3 +255,49 @@ def test_approving_a_cluster_names_each_commune_it_refuses(reform):
     by_name = {row.commune.name: row for row in rows}
     assert by_name["Xã Mới Một"].approved
     assert not by_name["Xã Mới Hai"].approved and by_name["Xã Mới Hai"].message
+
+
+def test_rankings_after_the_reform_group_by_cluster_and_former_district(client, reform):
+    from theodoi.tuyenvan import results, scoring
+    from theodoi.units.models import UnitLineage
+
+    w = reform.w
+    for old, new in ((w.commune1a, reform.x1), (w.commune1b, reform.x1), (w.commune2a, reform.x3)):
+        UnitLineage.objects.create(
+            predecessor=old, successor=new, event="merged", effective=date(2025, 7, 1)
+        )
+    for commune in (reform.x1, reform.x2, reform.x3):
+        _ready(commune, reform)
+    scoring.compute_month(w.province, AUGUST)
+    totals = dict(MonthlyResult.objects.filter(month=AUGUST).values_list("commune_id", "total"))
+    period = results.month_period(AUGUST)
+    assert results.levels_for(w.province, period) == ["commune", "cluster", "former_district"]
+    # "district" asked where there is none is answered by the province's clusters.
+    level, ranked = results.rank(w.province, period, "district")
+    assert level == "cluster"
+    by_name = {r.name: r for r in ranked}
+    expected = (totals[reform.x1.pk] + totals[reform.x2.pk]) / 2
+    assert by_name["Cụm 1"].score == expected.quantize(by_name["Cụm 1"].score)
+    assert by_name["Cụm 1"].months == 2  # communes in the group
+    assert by_name["Cụm 2"].score == totals[reform.x3.pk]
+    level, ranked = results.rank(w.province, period, "former_district")
+    names = {r.name: r for r in ranked}
+    assert set(names) == {"Huyện ủy Một (until 30/06/2025)", "Huyện ủy Hai (until 30/06/2025)"}
+    assert names["Huyện ủy Một (until 30/06/2025)"].score == totals[reform.x1.pk]
+    # The page and the API say which grouping they ranked.
+    client.force_login(reform.ban_coordinator)
+    page = client.get(f"/tuyenvan/rankings/?period=2025-08&level=district&within={w.province.pk}")
+    assert page.status_code == 200 and page.context["level"] == "cluster"
+    answer = client.get(
+        f"{API}/rankings?period=2025-08&level=former_district&within={w.province.pk}"
+    )
+    assert answer.status_code == 200 and answer.json()["level"] == "former_district"
+    assert len(answer.json()["ranking"]) == 2
+    # In June 2025 the same province still ranks its districts.
+    hold_meeting(w.commune1a, w.commune, month=JUNE)
+    fill(w.commune1a, S.DISTRICT, w.district, month=JUNE)
+    scoring.compute_month(w.province, JUNE)
+    june = results.month_period(JUNE)
+    assert results.levels_for(w.province, june) == ["commune", "district"]
+    level, ranked = results.rank(w.province, june, "district")
+    assert level == "district" and [r.name for r in ranked] == ["Huyện ủy Một"]
