@@ -322,6 +322,8 @@ def build_months(province: Unit, communes: list[Unit], people: dict[str, object]
                         kind=kind,
                         title=f"Báo cáo tháng {month.month}/2026 - {commune.name}",
                         sent_at=_aware(month.replace(day=day)),
+                        # January's were opened; February's wait in the inboxes.
+                        opened_at=None if is_open else _aware(month.replace(day=28)),
                     )
                 )
             points = {}

@@ -508,11 +508,31 @@ def _coordinator_units(user: AnyUser) -> set[int]:
     return {m.unit_id for m in memberships(user) if m.role == Role.COORDINATOR}
 
 
+def _cluster_split(user: AnyUser) -> tuple[list[int], frozenset[int]]:
+    """(provinces scoring by cluster now, the communes of the user's clusters now):
+    a commune directly under such a province reports to the province, and only
+    the scorers of its cluster work its reports."""
+    month = _today_month()
+    chains = [
+        c
+        for c in _chains(user)
+        if c.by_cluster and c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    assigned: frozenset[int] = frozenset()
+    for chain in chains:
+        assigned |= cluster_communes(user, month, chain)
+    return [c.province_id for c in chains], assigned
+
+
 @rules.predicate
 def tv_receives(user: AnyUser, submission: Any) -> bool:
-    """The recipient's working side: its district scorers (a monthly report) or
-    the coordinators of the Ban Tuyên giáo it was sent to (documents, sections)."""
+    """The recipient's working side: its district scorers (a monthly report; the
+    sender's cluster scorers in a cluster chain) or the coordinators of the Ban it
+    was sent to (documents, sections)."""
     if _worked_by_scorers(submission.kind):
+        by_cluster, assigned = _cluster_split(user)
+        if submission.recipient_id in by_cluster:
+            return submission.sender_id in assigned
         return reaches(user, submission.recipient_id, Role.DISTRICT_SCORER)
     return submission.recipient_id in _coordinator_units(user)
 
@@ -530,8 +550,10 @@ def _received(user: AnyUser) -> Q:
     from theodoi.tuyenvan.models import Submission
 
     report = Submission.Kind.REPORT
+    by_cluster, assigned = _cluster_split(user)
     return (
-        Q(kind=report, recipient_id__in=reach(user, Role.DISTRICT_SCORER))
+        Q(kind=report, recipient_id__in=reach(user, Role.DISTRICT_SCORER) - set(by_cluster))
+        | Q(kind=report, recipient_id__in=by_cluster, sender_id__in=assigned)
         | (~Q(kind=report) & Q(recipient_id__in=_coordinator_units(user)))
         | Q(recipient_id__in=reach(user, Role.VIEWER))
     )

@@ -301,3 +301,16 @@ def test_rankings_after_the_reform_group_by_cluster_and_former_district(client, 
     assert results.levels_for(w.province, june) == ["commune", "district"]
     level, ranked = results.rank(w.province, june, "district")
     assert level == "district" and [r.name for r in ranked] == ["Huyện ủy Một"]
+
+
+def test_a_cluster_scorer_works_the_reports_of_its_clusters_communes_only(client, reform):
+    from theodoi.tuyenvan.models import Submission
+
+    mine = send(reform.x1, "report", 5, month=AUGUST)
+    other = send(reform.x3, "report", 5, month=AUGUST)
+    assert mine.recipient_id == reform.w.province.pk
+    inbox = access.visible_tuyenvan_inbox(fresh(reform.scorer1), Submission.objects.all())
+    assert set(inbox) == {mine}
+    assert can(reform.scorer1, "tuyenvan.open_submission", mine)
+    assert not can(reform.scorer1, "tuyenvan.open_submission", other)
+    assert can(reform.scorer2, "tuyenvan.open_submission", other)
