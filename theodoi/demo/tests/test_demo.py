@@ -38,19 +38,19 @@ def demo(demo_settings, monkeypatch):
 
 
 def test_rerun_reloads_cleanly(demo, demo_settings):
-    plan_pk = Plan.objects.get().pk
+    plan_pk = Plan.objects.get(number="112-KH/TU").pk
     counts = (Unit.objects.count(), User.objects.count(), Membership.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert (Unit.objects.count(), User.objects.count(), Membership.objects.count()) == counts
-    assert Plan.objects.get().pk != plan_pk
+    assert Plan.objects.get(number="112-KH/TU").pk != plan_pk
     assert User.objects.get(username="coordinator").check_password(PASSWORD)
 
 
 def test_keep_leaves_a_loaded_demo_alone(demo, demo_settings):
-    plan_pk = Plan.objects.get().pk
+    plan_pk = Plan.objects.get(number="112-KH/TU").pk
     out = StringIO()
     call_command("load_demo", "--keep", stdout=out)
-    assert Plan.objects.get().pk == plan_pk
+    assert Plan.objects.get(number="112-KH/TU").pk == plan_pk
     assert "coordinator" in out.getvalue()
 
 
