@@ -34,9 +34,13 @@ def _province(communes: int, officials: int) -> tuple[Unit, list[Unit], list[Use
     )  # fmt: skip
     units = Unit.objects.bulk_create(
         Unit(
-            name=f"Xã Mới {i + 1:02d}", kind=Unit.Kind.COMMUNE, parent=province,
-            key=f"t2:c{i}", position=i, active_from=NEW,
-        )  # fmt: skip
+            name=f"Xã Mới {i + 1:02d}",
+            kind=Unit.Kind.COMMUNE,
+            parent=province,
+            key=f"t2:c{i}",
+            position=i,
+            active_from=NEW,
+        )
         for i in range(communes)
     )
     users = User.objects.bulk_create(
@@ -49,7 +53,7 @@ def _province(communes: int, officials: int) -> tuple[Unit, list[Unit], list[Use
 
 
 def test_a_province_without_districts_is_rostered_from_its_pool():
-    province, communes, officials = _province(communes=12, officials=3)
+    province, communes, _officials = _province(communes=12, officials=3)
     rnd = RosterRound.objects.create(
         province=province,
         period="month",
@@ -69,7 +73,7 @@ def test_a_province_without_districts_is_rostered_from_its_pool():
 
 
 def test_too_small_a_pool_is_named_not_a_missing_district():
-    province, communes, officials = _province(communes=12, officials=2)
+    province, _communes, _officials = _province(communes=12, officials=2)
     rnd = RosterRound.objects.create(
         province=province,
         period="month",
