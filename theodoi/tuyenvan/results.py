@@ -323,28 +323,41 @@ def rank_groups(within: Unit, period: Period, groups: dict[int, tuple[int, str]]
 def levels_for(within: Unit, period: Period) -> list[str]:
     """The ranking levels that mean something for the scope and period: districts
     while there are any, clusters where the province has them, former districts
-    where its communes have predecessors in one."""
+    where its communes have predecessors in one. One query."""
+    from django.db.models import Exists
+
     from .models import CommuneCluster
 
-    levels = ["commune"]
-    if within.kind == Unit.Kind.PROVINCE:
-        if results_within(within, period).filter(district__kind=Unit.Kind.DISTRICT).exists():
-            levels.append("district")
-        if CommuneCluster.objects.active_on(period.end).filter(province=within).exists():
-            levels.append("cluster")
-        if results_within(within, period).filter(
-            commune__predecessor_links__predecessor__parent__kind=Unit.Kind.DISTRICT
-        ).exists():
-            levels.append("former_district")
-    elif within.kind != Unit.Kind.COMMUNE:
-        levels.append("district")
-    return levels
+    if within.kind == Unit.Kind.COMMUNE:
+        return ["commune"]
+    if within.kind != Unit.Kind.PROVINCE:
+        return ["commune", "district"]
+    found = results_within(within, period)
+    has = (
+        Unit.objects.filter(pk=within.pk)
+        .annotate(
+            district=Exists(found.filter(district__kind=Unit.Kind.DISTRICT)),
+            cluster=Exists(CommuneCluster.objects.active_on(period.end).filter(province=within)),
+            former_district=Exists(
+                found.filter(
+                    commune__predecessor_links__predecessor__parent__kind=Unit.Kind.DISTRICT
+                )
+            ),
+        )
+        .values("district", "cluster", "former_district")
+        .get()
+    )
+    groupings = ("district", "cluster", "former_district")
+    return ["commune", *(level for level in groupings if has[level])]
 
 
-def rank(within: Unit, period: Period, level: str) -> tuple[str, list[Ranked]]:
+def rank(
+    within: Unit, period: Period, level: str, levels: list[str] | None = None
+) -> tuple[str, list[Ranked]]:
     """(the level ranked, its rows). ``district`` asked where there is no district
-    tier is answered by the province's grouping after 2025: its clusters."""
-    available = levels_for(within, period)
+    tier is answered by the province's grouping after 2025: its clusters.
+    ``levels``: ``levels_for(within, period)`` when the caller has it already."""
+    available = levels_for(within, period) if levels is None else levels
     if level == "district" and "district" not in available and "cluster" in available:
         level = "cluster"
     if level == "district":

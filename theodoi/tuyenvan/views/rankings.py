@@ -79,7 +79,8 @@ def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
 def rankings(request: HttpRequest) -> HttpResponse:
     user = request.user
     period, level, within = _ranking_scope(request)
-    level, ranked = results.rank(within, period, level)
+    levels = results.levels_for(within, period)
+    level, ranked = results.rank(within, period, level, levels)
     full = user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
         # begin home: a picker, and open months marked provisional
@@ -90,7 +91,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         # end home
         "period": period,
         "level": level,
-        "levels": results.levels_for(within, period),
+        "levels": levels,
         "within": within,
         "ranked": ranked,
         "query": request.GET.urlencode(),
