@@ -511,7 +511,13 @@ def _district(user: Any, today: date) -> Section:
     lines = [
         line
         for line in (
-            _group(OVERDUE, _("Score the district's sheet: %(n)d commune(s)"), to_score),
+            _group(
+                OVERDUE,
+                _("Score the communes of your clusters: %(n)d commune(s)")
+                if clusters
+                else _("Score the district's sheet: %(n)d commune(s)"),
+                to_score,
+            ),
             _group(DECIDE, _("Answer the communes' appeals: %(n)d"), appeals),
             _group(DECIDE, _("Resolve the flags (discrepancies): %(n)d commune(s)"), to_resolve),
             _group(

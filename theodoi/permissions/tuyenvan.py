@@ -369,7 +369,18 @@ def scores_by_cluster(user: AnyUser, month: date) -> list[Any]:
     """The clusters the user scores that month (none in a district chain)."""
     from theodoi.tuyenvan.models import CommuneCluster
 
-    provinces = [c.province_id for c in _chains(user) if c.by_cluster]
+    provinces = [
+        c.province_id
+        for c in _chains(user)
+        if c.by_cluster
+        and c.valid_from <= month
+        and (c.valid_to is None or c.valid_to >= month)
+        and (
+            c.scorer_id is None
+            or user.is_superuser
+            or _member_of(user, c.scorer_id, Role.DISTRICT_SCORER)
+        )
+    ]
     if not user.is_authenticated or not provinces:
         return []
     return list(

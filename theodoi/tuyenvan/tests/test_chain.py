@@ -212,6 +212,10 @@ def test_the_page_offers_the_clusters_steps_to_their_scorers_only(client, reform
     client.force_login(reform.scorer1)
     page = client.get("/tuyenvan/?month=2025-08")
     assert page.status_code == 200
+    # The board opens on the scorer's own cluster; "All" (cluster=) shows every commune.
+    assert {c.name for c, *_ in page.context["rows"]} == {"Xã Mới Một", "Xã Mới Hai"}
+    everything = client.get("/tuyenvan/?month=2025-08&cluster=")
+    assert len(everything.context["rows"]) == 3
     offered = {c.name: allowed for c, allowed in page.context["cluster_actions"]}
     assert offered == {"Cụm 1": ["approve", "close"], "Cụm 2": []}
     filtered = client.get(f"/tuyenvan/?month=2025-08&cluster={reform.cluster2.pk}")

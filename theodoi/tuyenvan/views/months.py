@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -56,7 +56,13 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     month = query_value(Month, request.GET["month"]) if request.GET.get("month") else None
     month = month or default_month()
-    communes = access.visible_tuyenvan_communes(user, month).select_related("parent")
+    # The communes that existed that month (a 2018 commune is not on a 2026 board).
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+    communes = (
+        access.visible_tuyenvan_communes(user, month)
+        .active_between(month, month_end)
+        .select_related("parent")
+    )
     district_id = request.GET.get("district") or ""
     if district_id:
         communes = communes.filter(parent_id=parse_id(district_id))
@@ -66,7 +72,11 @@ def index(request: HttpRequest) -> HttpResponse:
         if access.by_cluster_in(user, month)
         else []
     )
-    cluster_id = request.GET.get("cluster") or ""
+    cluster_id = request.GET.get("cluster")
+    if cluster_id is None and not district_id:
+        # A cluster scorer opens the board on its own cluster ("All" shows every commune).
+        own = access.scores_by_cluster(user, month)
+        cluster_id = str(own[0].pk) if own else ""
     if cluster_id:
         communes = communes.filter(tuyenvan_clusters=parse_id(cluster_id))
     communes = list(communes.order_by("parent__position", "parent__name", "position", "name"))
