@@ -735,9 +735,18 @@ def _unit(user: AnyUser, pk: Any, kind: str, action: str) -> Unit:
     return unit
 
 
-def access_district(user: AnyUser, pk: Any, action: str = "view") -> Unit:
-    """A district whose results the user reads (accept_district, close_month, …)."""
-    return _unit(user, pk, Unit.Kind.DISTRICT, action)
+def access_district(user: AnyUser, pk: Any, action: str = "view", month: Any = None) -> Unit:
+    """A district whose results the user reads (accept_district, close_month, …).
+
+    With ``month``, the action is asked of the chain in force that month (a June
+    2025 district month is accepted by the body that accepted districts then)."""
+    if month is None:
+        return _unit(user, pk, Unit.Kind.DISTRICT, action)
+    from theodoi.tuyenvan.models import CommuneMonth
+
+    district = _unit(user, pk, Unit.Kind.DISTRICT, "view")
+    _allow(user, action, CommuneMonth(district, parse_month_key(month)))
+    return district
 
 
 def visible_clusters(user: AnyUser, month: date) -> QuerySet[Any]:

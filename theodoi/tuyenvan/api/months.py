@@ -215,7 +215,7 @@ def district_move(request: HttpRequest, action: str, payload: TvDistrictMonthIn)
     rule = DISTRICT_MOVES.get(action)
     if rule is None:
         raise Http404
-    district = access.access_district(request.user, payload.district, rule)
+    district = access.access_district(request.user, payload.district, rule, payload.month)
     actions.do_district_step(district, payload.month, action, by=request.user)
     return (
         MonthlyResult.objects.filter(district=district, month=payload.month)

@@ -320,3 +320,22 @@ def test_a_cluster_scorer_works_the_reports_of_its_clusters_communes_only(client
     assert can(reform.scorer1, "tuyenvan.open_submission", mine)
     assert not can(reform.scorer1, "tuyenvan.open_submission", other)
     assert can(reform.scorer2, "tuyenvan.open_submission", other)
+
+
+def test_a_june_2025_district_month_is_accepted_by_btg_after_the_switch(client, reform):
+    """In September 2025 (cluster chain) BTG still accepts the district months of June."""
+    w = reform.w
+    for commune in (w.commune1a, w.commune1b):
+        hold_meeting(commune, w.commune, month=JUNE)
+        fill(commune, S.DISTRICT, w.district, month=JUNE)
+        send(commune, "report", 5, month=JUNE)
+        send(commune, "documents", 5, month=JUNE)
+        actions.do_approve_month(commune, JUNE, by=w.district, close_window=True)
+    body = {"district": w.district1.pk, "month": "2025-06"}
+    client.force_login(reform.ban_coordinator)
+    refused = client.post(f"{API}/districts/accept", body, content_type="application/json")
+    assert refused.status_code == 403
+    client.force_login(w.coordinator)
+    answer = client.post(f"{API}/districts/accept", body, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert MonthlyResult.objects.get(commune=w.commune1a, month=JUNE).status == "accepted"

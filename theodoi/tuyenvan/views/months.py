@@ -410,8 +410,8 @@ def district_action(
     rule = DISTRICT_ACTIONS.get(action)
     if rule is None:
         raise Http404
-    district = access.access_district(request.user, district_id, rule)
     the_month = access.parse_month_key(month)
+    district = access.access_district(request.user, district_id, rule, the_month)
     try:
         actions.do_district_step(district, the_month, action, by=request.user)
     except ValidationError as error:
