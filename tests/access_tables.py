@@ -26,6 +26,7 @@ PARAMS: dict[str, str] = {
     "indicator_id": "indicator",
     "field_id": "field",
     "criterion_id": "criterion",
+    "cluster_id": "cluster",
     "month": "=" + MONTH,
 }
 
@@ -184,6 +185,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # end offline
     "tuyenvan:section": ({}, DISTRICT_RESULTS),
     "tuyenvan:district-action": ({"action": "=accept"}, DISTRICT_RESULTS),
+    "tuyenvan:cluster-action": ({"action": "=accept"}, ("tuyenvan.view_results", "province")),
     "tuyenvan:submission": ({"pk": "submission"}, ("tuyenvan.view_submission", "submission")),
     "tuyenvan:criteria-detail": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
     "tuyenvan:criteria-new": ({"pk": "draft_set"}, ("tuyenvan.view_criteriaset", "draft_set")),
@@ -551,6 +553,11 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         {"action": "=accept"},
         DISTRICT_RESULTS,
         {"district": "@district_unit", "month": MONTH},
+    ),
+    f"POST {TV}/clusters/{{action}}": (
+        {"action": "=accept"},
+        ("tuyenvan.view_results", "province"),
+        {"cluster": "@cluster", "month": MONTH},
     ),
     f"GET {TV}/meetings/{{meeting_id}}/files": ({"meeting_id": "meeting"}, MONTH_RULE, None),
     f"POST {TV}/meetings/{{meeting_id}}/files": (

@@ -4,7 +4,8 @@
                              background worker (--no-worker to run workers elsewhere)
     theodoi migrate          create or update the database
     theodoi demo             migrate, load the demo, print its accounts, serve
-                             (the demo's today is THEODOI_TODAY, default 2018-07-15)
+                             (the demo's today is THEODOI_TODAY, default 2018-07-15;
+                             --era 2026: the new Lào Cai, today 16/03/2026)
     theodoi createsuperuser  create an administrator account
     theodoi import-units     load provinces and communes from vietnam-provinces
     theodoi import-plan      load a plan's task table from XLSX (all or nothing)
@@ -23,6 +24,8 @@ import sys
 import time
 
 DEMO_TODAY = "2018-07-15"
+# The demo's eras and their today: the 2018 plan, and the new Lào Cai in 2026.
+ERA_TODAY = {"2018": DEMO_TODAY, "2026": "2026-03-16"}
 
 
 def _django(argv: list[str]) -> None:
@@ -148,6 +151,15 @@ def main(argv: list[str] | None = None) -> None:
         # The demo's data is the 2018 plan: set the domain clock to mid-2018 so
         # it reads as current (the served process inherits the environment).
         os.environ.setdefault("THEODOI_TODAY", DEMO_TODAY)
+        # begin era 2026: `theodoi demo --era 2026` looks at the new Lào Cai (2026)
+        if "--era" in rest:
+            at = rest.index("--era")
+            era = rest[at + 1] if at + 1 < len(rest) else ""
+            if era not in ERA_TODAY:
+                sys.exit(f"--era: one of {', '.join(ERA_TODAY)}")
+            os.environ["THEODOI_TODAY"] = ERA_TODAY[era]
+            rest = rest[:at] + rest[at + 2 :]
+        # end era 2026
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["load_demo", *[arg for arg in rest if arg != "--no-serve"]])
         if "--no-serve" not in rest:

@@ -20,6 +20,8 @@ class DemoContext:
     stdout: TextIO
     # (username, role label, unit name), printed when the demo starts.
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    # The same for the 2026 era's accounts (the new Lào Cai), printed apart.
+    era_accounts: list[tuple[str, str, str]] = field(default_factory=list)
     # The password hashed once: hashing it for each of ~40 accounts would take
     # seconds. Every demo account shares the one password anyway.
     _password_hash: str = field(default="", repr=False)

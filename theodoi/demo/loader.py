@@ -385,11 +385,19 @@ def existing_accounts() -> list[tuple[str, str, str]]:
 def load(stdout: TextIO, *, keep: bool = False) -> tuple[DemoContext, bool]:
     """Load (or reload) the demo; return its context and whether it loaded anything."""
     password = demo_password()
-    ctx = DemoContext(password=password, today=clock.today(), stdout=stdout)
-    with transaction.atomic():
+    # Each era is built at its own clock, whatever the served clock (THEODOI_TODAY) is.
+    ctx = DemoContext(password=password, today=data.TODAY, stdout=stdout)
+    with transaction.atomic(), clock.fixed_today(data.TODAY):
         check_may_load()
         if keep and Plan.objects.filter(number=data.PLAN_NUMBER).exists():
             ctx.accounts = existing_accounts()
+            # begin era 2026
+            era_units = set(
+                Unit.objects.filter(key__startswith="vn2025:").values_list("name", flat=True)
+            )
+            ctx.era_accounts = [a for a in ctx.accounts if a[2] in era_units]
+            ctx.accounts = [a for a in ctx.accounts if a[2] not in era_units]
+            # end era 2026
             return ctx, False
         if User.objects.exists() or Unit.objects.exists():
             _clear_database()
@@ -405,6 +413,11 @@ def load(stdout: TextIO, *, keep: bool = False) -> tuple[DemoContext, bool]:
 
         build_programme_years(ctx)
         # end proposals
+        # begin era 2026: the new Lào Cai beside 2018 (seen with THEODOI_TODAY=2026-03-16)
+        from . import era_2026
+
+        era_2026.load(ctx)
+        # end era 2026
         _marker_path().parent.mkdir(parents=True, exist_ok=True)
         _marker_path().write_text(_database_name(), encoding="utf-8")
     return ctx, True
@@ -424,6 +437,17 @@ def print_accounts(ctx: DemoContext, port: str | None = None) -> None:
     for username, role, unit in ctx.accounts:
         out.write(f"  {username:<{width}}  {role:<{role_width}}  {unit}\n")
     out.write("\n")
+    # begin era 2026
+    if ctx.era_accounts:
+        out.write(
+            "The 2026 era (the new Lào Cai, no district tier): start the demo with "
+            "`theodoi demo --era 2026` (THEODOI_TODAY=2026-03-16) and sign in as:\n"
+        )
+        width = max(len(a[0]) for a in ctx.era_accounts)
+        for username, role, unit in ctx.era_accounts:
+            out.write(f"  {username:<{width}}  {role:<{role_width}}  {unit}\n")
+        out.write("\n")
+    # end era 2026
 
 
 __all__ = ["DemoRefused", "check_may_load", "demo_password", "load", "print_accounts"]

@@ -416,8 +416,11 @@ def _commune(user: Any, today: date) -> Section:
 def _district(user: Any, today: date) -> Section:
     from theodoi.tuyenvan.models import Appeal, MonthlyResult
 
-    communes = scope.role_units(user, Role.DISTRICT_SCORER, Unit.Kind.COMMUNE)
     previous, _current = _scored_months(today)
+    # The communes the chain in force gives the user: its district's, or (no
+    # district tier, from 7/2025) those of the clusters it is assigned to.
+    communes = permissions.tuyenvan.scoring_communes(user, previous)
+    clusters = permissions.tuyenvan.scores_by_cluster(user, previous)
     open_results = list(
         permissions.tuyenvan.visible_tuyenvan_results(
             user,
@@ -508,7 +511,13 @@ def _district(user: Any, today: date) -> Section:
     lines = [
         line
         for line in (
-            _group(OVERDUE, _("Score the district's sheet: %(n)d commune(s)"), to_score),
+            _group(
+                OVERDUE,
+                _("Score the communes of your clusters: %(n)d commune(s)")
+                if clusters
+                else _("Score the district's sheet: %(n)d commune(s)"),
+                to_score,
+            ),
             _group(DECIDE, _("Answer the communes' appeals: %(n)d"), appeals),
             _group(DECIDE, _("Resolve the flags (discrepancies): %(n)d commune(s)"), to_resolve),
             _group(
@@ -535,6 +544,23 @@ def _district(user: Any, today: date) -> Section:
             )
         )
     lines += _own_reports(user, today) + _recent_decisions(user, today)
+    board = reverse("tuyenvan:index") + f"?month={_month_key(previous)}"
+    if clusters:
+        names = ", ".join(c.name for c in clusters)
+        return Section(
+            Role.DISTRICT_SCORER,
+            _("Scoring your clusters of communes: %(clusters)s") % {"clusters": names},
+            lines,
+            empty=_("Nothing waits for your clusters now."),
+            links=[
+                (
+                    f"{board}&cluster={c.pk}",
+                    _("%(cluster)s, %(month)s")
+                    % {"cluster": c.name, "month": previous.strftime("%m/%Y")},
+                )
+                for c in clusters
+            ],
+        )
     return Section(
         Role.DISTRICT_SCORER,
         _("Your district's scoring"),
@@ -542,7 +568,7 @@ def _district(user: Any, today: date) -> Section:
         empty=_("Nothing waits for the district now."),
         links=[
             (
-                reverse("tuyenvan:index") + f"?month={_month_key(previous)}",
+                board,
                 _("Communes of %(month)s") % {"month": previous.strftime("%m/%Y")},
             )
         ],
@@ -681,7 +707,16 @@ def _coordinator(user: Any, today: date) -> Section:
     late = _overdue_reports(user, today)
     # Tuyên vận: districts whose communes are all approved (to accept), months to close.
     previous, _current = _scored_months(today)
-    districts: dict[int, dict[str, Any]] = defaultdict(
+    cluster_of = {
+        commune.pk: cluster
+        for cluster in (
+            permissions.tuyenvan.visible_clusters(user, previous).prefetch_related("communes")
+            if permissions.tuyenvan.by_cluster_in(user, previous)
+            else []
+        )
+        for commune in cluster.communes.all()
+    }
+    districts: dict[Any, dict[str, Any]] = defaultdict(
         lambda: {"unit": None, "statuses": defaultdict(int), "months": set()}
     )
     for result in (
@@ -693,25 +728,38 @@ def _coordinator(user: Any, today: date) -> Section:
             ).exclude(status=MonthlyResult.Status.CLOSED),
         )
         .select_related("district")
-        .only("district__name", "district__position", "month", "status")
+        .only("commune_id", "district__name", "district__position", "month", "status")
     ):
-        entry = districts[(result.district_id, result.month)]
-        entry["unit"] = result.district
+        # Communes directly under a province scored by cluster: their cluster's line.
+        cluster = cluster_of.get(result.commune_id)
+        key = ("cluster", cluster.pk) if cluster else ("district", result.district_id)
+        entry = districts[(key, result.month)]
+        entry["unit"] = cluster or result.district
         entry["month"] = result.month
         entry["statuses"][result.status] += 1
     to_accept, to_close, approving = [], [], []
     for entry in districts.values():
         unit, month, statuses = entry["unit"], entry["month"], entry["statuses"]
-        url = reverse("tuyenvan:index") + f"?month={_month_key(month)}&district={unit.pk}"
+        by_cluster = not isinstance(unit, Unit)
+        url = reverse("tuyenvan:index") + (
+            f"?month={_month_key(month)}&cluster={unit.pk}"
+            if by_cluster
+            else f"?month={_month_key(month)}&district={unit.pk}"
+        )
         label = f"{unit.name} · {month:%m/%Y}"
         if statuses.get(MonthlyResult.Status.OPEN):
+            counts = {"open": statuses[MonthlyResult.Status.OPEN], "all": sum(statuses.values())}
             approving.append(
                 Line(
                     SOON,
                     label,
                     url=url,
-                    detail=_("%(open)d of %(all)d communes not yet approved by the district")
-                    % {"open": statuses[MonthlyResult.Status.OPEN], "all": sum(statuses.values())},
+                    detail=(
+                        _("%(open)d of %(all)d communes not yet approved by the cluster's scorers")
+                        if by_cluster
+                        else _("%(open)d of %(all)d communes not yet approved by the district")
+                    )
+                    % counts,
                     when=month,
                 )
             )
@@ -727,9 +775,11 @@ def _coordinator(user: Any, today: date) -> Section:
         for line in (
             _group(DECIDE, _("Reports waiting for your decision: %(n)d"), decisions),
             _group(OVERDUE, _("Reports overdue, not submitted: %(n)d"), late),
-            _group(DECIDE, _("Tuyên vận: districts to accept: %(n)d"), to_accept),
+            _group(DECIDE, _("Tuyên vận: districts or clusters to accept: %(n)d"), to_accept),
             _group(DECIDE, _("Tuyên vận: months to close: %(n)d"), to_close),
-            _group(SOON, _("Tuyên vận: districts still approving: %(n)d"), approving),
+            _group(
+                SOON, _("Tuyên vận: districts or clusters still approving: %(n)d"), approving
+            ),
         )
         if line is not None
     ]

@@ -39,7 +39,7 @@ from theodoi.permissions import (
     reaches,
     require,
 )
-from theodoi.units.models import Unit
+from theodoi.units.models import Unit, subtree_ids
 
 if TYPE_CHECKING:
     from theodoi.tuyenvan.models import (
@@ -71,10 +71,14 @@ def _subject(obj: Any) -> Any:
 
 
 def _tv_unit_id(obj: Any) -> int:
-    """The commune (or district) an object of the tuyenvan app is about."""
+    """The commune (or district; a cluster's province) an object of the tuyenvan app is about."""
+    from theodoi.tuyenvan.models import ClusterMonth
+
     obj = _subject(obj)
     if isinstance(obj, Unit):
         return obj.pk
+    if isinstance(obj, ClusterMonth):
+        return obj.cluster.province_id
     return obj.commune_id
 
 
@@ -220,14 +224,201 @@ def tv_is_commune_reporter(user: AnyUser, obj: Any) -> bool:
     return reaches(user, _tv_unit_id(obj), Role.COMMUNE_REPORTER)
 
 
+# -- the chain in force ----------------------------------------------------------------
+#
+# Who scores a commune's month (level 1: score, resolve flags, answer appeals,
+# approve) and who accepts it (level 2) follow the province's scoring chain in
+# force for that month (``ScoringChain``): in a district chain (Lào Cai 2018, and
+# any province without a chain) the district's scorers score its communes; in a
+# cluster chain (from 1/7/2025, no district tier) the scoring body's staff
+# (members with the scorer role) score the communes of the clusters they are
+# assigned to. Level 2 is the consolidating body's coordinators. Reading is
+# unchanged: whoever's role reaches the commune reads it.
+
+
+def _today_month() -> date:
+    from theodoi.core import clock
+
+    return clock.today().replace(day=1)
+
+
+def _chains(user: AnyUser) -> list[Any]:
+    """Every recorded scoring chain (a few rows a province), read once per user object."""
+    from theodoi.tuyenvan.models import ScoringChain
+
+    cached = user.__dict__.get("_tv_all_chains")
+    if cached is None:
+        cached = list(ScoringChain.objects.order_by("-valid_from"))
+        user.__dict__["_tv_all_chains"] = cached
+    return cached
+
+
+def chain_for(user: AnyUser, unit_id: int, month: date) -> Any:
+    """The scoring chain in force for the unit's province on ``month`` (None: none recorded).
+
+    Cached on the user object: a page asks it for each row. Without any chain
+    recorded it costs one query per request and no walk up the tree.
+    """
+    from theodoi.units.models import ancestor_ids
+
+    chains = [
+        c
+        for c in _chains(user)
+        if c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    if not chains:
+        return None
+    cache: dict[int, frozenset[int]] = user.__dict__.setdefault("_tv_ancestors", {})
+    if unit_id not in cache:
+        cache[unit_id] = ancestor_ids([unit_id])
+    return next((c for c in chains if c.province_id in cache[unit_id]), None)
+
+
+def by_cluster_in(user: AnyUser, month: date) -> bool:
+    """Some province scores by cluster that month (the board then shows clusters)."""
+    return any(
+        c.by_cluster and c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+        for c in _chains(user)
+    )
+
+
+def _member_of(user: AnyUser, unit_id: int | None, role: str) -> bool:
+    return any(m.role == role and m.unit_id == unit_id for m in memberships(user))
+
+
+def cluster_communes(user: AnyUser, month: date, chain: Any) -> frozenset[int]:
+    """Communes the user scores in a cluster chain that month: those of the clusters
+    it is assigned to, while it holds the scorer role in the chain's scoring body."""
+    from theodoi.tuyenvan.models import CommuneCluster
+
+    if not user.is_authenticated:
+        return frozenset()
+    if chain.scorer_id is not None and not (
+        user.is_superuser or _member_of(user, chain.scorer_id, Role.DISTRICT_SCORER)
+    ):
+        return frozenset()
+    cache: dict[tuple[int, date], frozenset[int]] = user.__dict__.setdefault("_tv_clusters", {})
+    key = (chain.pk, month)
+    if key not in cache:
+        cache[key] = frozenset(
+            CommuneCluster.objects.active_on(month)
+            .filter(province_id=chain.province_id, scorers=user)
+            .values_list("communes", flat=True)
+        )
+    return cache[key]
+
+
+def _district_scorer_reach(user: AnyUser, month: date) -> frozenset[int]:
+    """What the user's scorer memberships reach that month: a membership in a unit
+    that did not exist then (a district after 30/6/2025, the merged ban before
+    1/7/2025) grants nothing for it."""
+    if user.is_superuser:
+        return reach(user, Role.DISTRICT_SCORER)
+    roots = frozenset(
+        m.unit.jurisdiction_id
+        for m in memberships(user)
+        if m.role == Role.DISTRICT_SCORER and m.unit.is_active_on(month)
+    )
+    cache: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault("_tv_scorer_reach", {})
+    if roots not in cache:
+        cache[roots] = subtree_ids(roots)
+    return cache[roots]
+
+
+def scores_commune(user: AnyUser, unit_id: int, month: date | None) -> bool:
+    """The user scores (level 1) the unit's communes for ``month`` under the chain in force."""
+    month = month or _today_month()
+    chain = chain_for(user, unit_id, month)
+    if chain is None:
+        return reaches(user, unit_id, Role.DISTRICT_SCORER)
+    if not chain.by_cluster:
+        return unit_id in _district_scorer_reach(user, month)
+    return unit_id in cluster_communes(user, month, chain)
+
+
+def consolidates(user: AnyUser, unit_id: int, month: date | None) -> bool:
+    """The user accepts (level 2) the unit's months under the chain in force."""
+    if not reaches(user, unit_id, Role.COORDINATOR):
+        return False
+    chain = chain_for(user, unit_id, month or _today_month())
+    if chain is None or user.is_superuser:
+        return True
+    return _member_of(user, chain.consolidator_id, Role.COORDINATOR)
+
+
+def scoring_communes(user: AnyUser, month: date) -> QuerySet[Unit]:
+    """Communes the user scores (level 1) for ``month`` under the chains in force: its
+    district's communes in a district chain, its clusters' communes in a cluster chain."""
+    communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE)
+    in_force = [
+        c
+        for c in _chains(user)
+        if c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    by_cluster = [c for c in in_force if c.by_cluster]
+    by_district = communes.filter(pk__in=reach(user, Role.DISTRICT_SCORER)).exclude(
+        parent_id__in=[c.province_id for c in by_cluster]
+    )
+    assigned: set[int] = set()
+    for chain in by_cluster:
+        assigned |= cluster_communes(user, month, chain)
+    return by_district | communes.filter(pk__in=assigned)
+
+
+def scores_by_cluster(user: AnyUser, month: date) -> list[Any]:
+    """The clusters the user scores that month (none in a district chain)."""
+    from theodoi.tuyenvan.models import CommuneCluster
+
+    provinces = [
+        c.province_id
+        for c in _chains(user)
+        if c.by_cluster
+        and c.valid_from <= month
+        and (c.valid_to is None or c.valid_to >= month)
+        and (
+            c.scorer_id is None
+            or user.is_superuser
+            or _member_of(user, c.scorer_id, Role.DISTRICT_SCORER)
+        )
+    ]
+    if not user.is_authenticated or not provinces:
+        return []
+    return list(
+        CommuneCluster.objects.active_on(month).filter(province_id__in=provinces, scorers=user)
+    )
+
+
+def _cluster_month(obj: Any) -> Any:
+    from theodoi.tuyenvan.models import ClusterMonth
+
+    return obj if isinstance(obj, ClusterMonth) else None
+
+
 @rules.predicate
 def tv_is_district_scorer(user: AnyUser, obj: Any) -> bool:
-    return reaches(user, _tv_unit_id(obj), Role.DISTRICT_SCORER)
+    cluster_month = _cluster_month(obj)
+    if cluster_month is not None:
+        chain = chain_for(user, cluster_month.cluster.province_id, cluster_month.month)
+        return bool(
+            chain is not None
+            and chain.by_cluster
+            and cluster_month.cluster.province_id == chain.province_id
+            and cluster_month.cluster.scorers.filter(pk=user.pk).exists()
+            and (
+                chain.scorer_id is None
+                or user.is_superuser
+                or _member_of(user, chain.scorer_id, Role.DISTRICT_SCORER)
+            )
+        )
+    return scores_commune(user, _tv_unit_id(obj), _tv_month(obj))
 
 
 @rules.predicate
 def tv_is_coordinator(user: AnyUser, obj: Any) -> bool:
-    return reaches(user, _tv_unit_id(obj), Role.COORDINATOR)
+    cluster_month = _cluster_month(obj)
+    if cluster_month is not None:
+        return consolidates(user, cluster_month.cluster.province_id, cluster_month.month)
+    return consolidates(user, _tv_unit_id(obj), _tv_month(obj))
 
 
 @rules.predicate
@@ -292,6 +483,9 @@ rules.add_perm("tuyenvan.resolve_flag", tv_is_district_scorer & tv_open_for_dist
 rules.add_perm("tuyenvan.answer_appeal", tv_is_district_scorer & tv_open_for_district)
 rules.add_perm("tuyenvan.approve_month", tv_is_district_scorer)
 rules.add_perm("tuyenvan.accept_district", tv_is_coordinator)
+# A cluster's month (cluster chain): level 1 approves its communes, level 2 accepts them.
+rules.add_perm("tuyenvan.approve_cluster", tv_is_district_scorer)
+rules.add_perm("tuyenvan.accept_cluster", tv_is_coordinator)
 rules.add_perm("tuyenvan.close_month", tv_is_district_scorer | tv_is_coordinator)
 rules.add_perm("tuyenvan.reopen_month", tv_is_coordinator)
 rules.add_perm("tuyenvan.view_results", tv_can_view_commune)
@@ -325,11 +519,31 @@ def _coordinator_units(user: AnyUser) -> set[int]:
     return {m.unit_id for m in memberships(user) if m.role == Role.COORDINATOR}
 
 
+def _cluster_split(user: AnyUser) -> tuple[list[int], frozenset[int]]:
+    """(provinces scoring by cluster now, the communes of the user's clusters now):
+    a commune directly under such a province reports to the province, and only
+    the scorers of its cluster work its reports."""
+    month = _today_month()
+    chains = [
+        c
+        for c in _chains(user)
+        if c.by_cluster and c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
+    ]
+    assigned: frozenset[int] = frozenset()
+    for chain in chains:
+        assigned |= cluster_communes(user, month, chain)
+    return [c.province_id for c in chains], assigned
+
+
 @rules.predicate
 def tv_receives(user: AnyUser, submission: Any) -> bool:
-    """The recipient's working side: its district scorers (a monthly report) or
-    the coordinators of the Ban Tuyên giáo it was sent to (documents, sections)."""
+    """The recipient's working side: its district scorers (a monthly report; the
+    sender's cluster scorers in a cluster chain) or the coordinators of the Ban it
+    was sent to (documents, sections)."""
     if _worked_by_scorers(submission.kind):
+        by_cluster, assigned = _cluster_split(user)
+        if submission.recipient_id in by_cluster:
+            return submission.sender_id in assigned
         return reaches(user, submission.recipient_id, Role.DISTRICT_SCORER)
     return submission.recipient_id in _coordinator_units(user)
 
@@ -347,8 +561,10 @@ def _received(user: AnyUser) -> Q:
     from theodoi.tuyenvan.models import Submission
 
     report = Submission.Kind.REPORT
+    by_cluster, assigned = _cluster_split(user)
     return (
-        Q(kind=report, recipient_id__in=reach(user, Role.DISTRICT_SCORER))
+        Q(kind=report, recipient_id__in=reach(user, Role.DISTRICT_SCORER) - set(by_cluster))
+        | Q(kind=report, recipient_id__in=by_cluster, sender_id__in=assigned)
         | (~Q(kind=report) & Q(recipient_id__in=_coordinator_units(user)))
         | Q(recipient_id__in=reach(user, Role.VIEWER))
     )
@@ -394,7 +610,8 @@ rules.add_perm("tuyenvan.open_submission", tv_receives)
 
 
 def tv_ranking_districts(user: AnyUser) -> frozenset[int]:
-    """Districts whose commune ranking the user may open as a commune reporter."""
+    """Districts whose commune ranking the user may open as a commune reporter (the
+    province, for a commune directly under it: from 7/2025 there is no district)."""
     return frozenset(
         m.unit.parent_id
         for m in memberships(user)
@@ -408,7 +625,7 @@ def tv_ranking_districts(user: AnyUser) -> frozenset[int]:
 def tv_ranks_in_own_district(user: AnyUser, unit: Any) -> bool:
     return (
         isinstance(unit, Unit)
-        and unit.kind == Unit.Kind.DISTRICT
+        and unit.kind in RANKING_KINDS
         and unit.pk in tv_ranking_districts(user)
     )
 
@@ -518,9 +735,40 @@ def _unit(user: AnyUser, pk: Any, kind: str, action: str) -> Unit:
     return unit
 
 
-def access_district(user: AnyUser, pk: Any, action: str = "view") -> Unit:
-    """A district whose results the user reads (accept_district, close_month, …)."""
-    return _unit(user, pk, Unit.Kind.DISTRICT, action)
+def access_district(user: AnyUser, pk: Any, action: str = "view", month: Any = None) -> Unit:
+    """A district whose results the user reads (accept_district, close_month, …).
+
+    With ``month``, the action is asked of the chain in force that month (a June
+    2025 district month is accepted by the body that accepted districts then)."""
+    if month is None:
+        return _unit(user, pk, Unit.Kind.DISTRICT, action)
+    from theodoi.tuyenvan.models import CommuneMonth
+
+    district = _unit(user, pk, Unit.Kind.DISTRICT, "view")
+    _allow(user, action, CommuneMonth(district, parse_month_key(month)))
+    return district
+
+
+def visible_clusters(user: AnyUser, month: date) -> QuerySet[Any]:
+    """Clusters of communes, in force that month, of the provinces whose months the user reads."""
+    from theodoi.tuyenvan.models import CommuneCluster
+
+    return CommuneCluster.objects.active_on(month).filter(
+        province_id__in=reach(user, *TV_READ_ROLES)
+    )
+
+
+def access_cluster_month(user: AnyUser, pk: Any, month: Any, action: str = "view") -> Any:
+    """A cluster's month (approve_cluster, accept_cluster, close_month): a ClusterMonth."""
+    from theodoi.tuyenvan.models import ClusterMonth
+
+    the_month = parse_month_key(month)
+    cluster = visible_clusters(user, the_month).filter(pk=parse_id(pk)).first()
+    if cluster is None:
+        raise Http404
+    found = ClusterMonth(cluster, the_month)
+    _allow(user, action, found)
+    return found
 
 
 def access_commune(user: AnyUser, pk: Any, action: str = "view") -> Unit:

@@ -31,6 +31,7 @@ from . import evidence as evidence_files
 from . import scoring
 from .models import (
     Appeal,
+    ClusterMonth,
     CriteriaSet,
     Criterion,
     Meeting,
@@ -769,6 +770,48 @@ def do_month_step(
     if step == ResultEvent.Action.REOPEN:
         return do_reopen_month(commune, month, reason=reason, by=by)
     raise ValueError(step)
+
+
+@transaction.atomic
+def do_accept_cluster(cluster_month: ClusterMonth, *, by: User) -> list[MonthlyResult]:
+    """The consolidating body accepts a cluster's month (cluster chain, level 2):
+    every commune of the cluster must be approved by its scorers."""
+    cluster, month = cluster_month.cluster, cluster_month.month
+    scoring.compute_month(cluster.province, month)
+    communes = list(cluster_month.communes())
+    results = list(
+        MonthlyResult.objects.filter(commune__in=communes, month=month).select_related("commune")
+    )
+    have = {r.commune_id for r in results}
+    waiting = [r.commune.name for r in results if r.status == Status.OPEN]
+    waiting += [c.name for c in communes if c.pk not in have]
+    if not results or waiting:
+        raise ValidationError(
+            _("The cluster's scorers have not approved: %(communes)s.")
+            % {"communes": ", ".join(sorted(waiting)) or "—"}
+        )
+    return [
+        _move(result, ResultEvent.Action.ACCEPT, by) if result.status == Status.APPROVED else result
+        for result in results
+    ]
+
+
+def do_cluster_step(
+    cluster_month: ClusterMonth, step: str, *, by: User, close_window: bool = False
+) -> list[ApprovalRow]:
+    """A cluster's month: its scorers approve every commune (each row approved or
+    refused with its reason), the consolidating body accepts it, or every commune
+    of it is closed."""
+    communes = list(cluster_month.communes())
+    if step == ResultEvent.Action.APPROVE:
+        return do_approve_months(communes, cluster_month.month, by=by, close_window=close_window)
+    if step == ResultEvent.Action.ACCEPT:
+        do_accept_cluster(cluster_month, by=by)
+    elif step == ResultEvent.Action.CLOSE:
+        do_close_month(communes, cluster_month.month, by=by)
+    else:
+        raise ValueError(step)
+    return [ApprovalRow(commune, True, "") for commune in communes]
 
 
 def do_district_step(district: Unit, month: date, step: str, *, by: User) -> None:

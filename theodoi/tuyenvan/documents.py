@@ -56,11 +56,7 @@ def _by_text(entries: list[tuple[str, str]]) -> list[str]:
 
 
 def rankings_xlsx(within: Unit, period: results.Period, level: str) -> bytes:
-    ranked = (
-        results.rank_districts(within, period)
-        if level == "district"
-        else results.rank_communes(within, period)
-    )
+    level, ranked = results.rank(within, period, level)
     wb = new_workbook()
     columns = [Column("Hạng", 8), Column("Đơn vị", 34)]
     if level == "commune":

@@ -700,3 +700,155 @@ class ScoreFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------
+# The scoring chain in force: who scores a province's communes, and who approves
+
+
+class ChainQuerySet(models.QuerySet["ScoringChain"]):
+    def in_force(self, province: Unit | int, month: date) -> ScoringChain | None:
+        """The chain of a province for ``month`` (its first day within the validity)."""
+        province_id = province.pk if isinstance(province, Unit) else province
+        return (
+            self.filter(province_id=province_id, valid_from__lte=month)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
+            .order_by("-valid_from")
+            .first()
+        )
+
+
+class ScoringChain(models.Model):
+    """How a province's tuyên vận months are scored and approved in a period.
+
+    Two levels, as the province decides them:
+
+    - ``district``: the district (its scorers) scores its communes and approves
+      their months (level 1); the consolidating body's coordinators accept each
+      district's months (level 2). Lào Cai's chain in 2018.
+    - ``cluster``: with no district tier (from 1/7/2025), the scoring body's
+      staff score the communes of the clusters (cụm xã) they are assigned to and
+      approve them (level 1); the consolidating body's coordinators accept each
+      cluster's months (level 2).
+
+    A province without a chain keeps the district chain (the default before any
+    is recorded).
+    """
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("The district scores its communes")
+        CLUSTER = "cluster", _("Province staff score the communes of their clusters")
+
+    province = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    level = models.CharField(_("scoring level"), max_length=10, choices=Level.choices)
+    scorer = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("scoring body"),
+        help_text=_(
+            "Whose staff score and approve the months (level 1) when province staff "
+            "score by cluster, e.g. the Ban Tuyên giáo và Dân vận."
+        ),
+    )
+    consolidator = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consolidating body"),
+        help_text=_("Whose coordinators accept the months (level 2), e.g. the Ban Tuyên giáo."),
+    )
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = ChainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring chain")
+        verbose_name_plural = _("scoring chains")
+        ordering = ["province", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "valid_from"], name="one_chain_per_province_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="chain_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} · {self.valid_from:%d/%m/%Y} · {self.get_level_display()}"
+
+    @property
+    def by_cluster(self) -> bool:
+        return self.level == self.Level.CLUSTER
+
+
+class ClusterQuerySet(models.QuerySet["CommuneCluster"]):
+    def active_on(self, month: date) -> ClusterQuerySet:
+        return self.filter(valid_from__lte=month).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=month)
+        )
+
+
+class CommuneCluster(models.Model):
+    """A cluster (cụm) of a province's communes and the province staff assigned to score it."""
+
+    province = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    communes = models.ManyToManyField(
+        Unit, related_name="tuyenvan_clusters", verbose_name=_("communes")
+    )
+    scorers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="tuyenvan_clusters",
+        blank=True,
+        verbose_name=_("assigned scorers"),
+    )
+    history = HistoricalRecords(m2m_fields=[communes, scorers])
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cluster of communes")
+        verbose_name_plural = _("clusters of communes")
+        ordering = ["province", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name", "valid_from"], name="unique_tv_cluster_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMonth:
+    """A cluster's month: what its level-1 and level-2 steps are asked about."""
+
+    def __init__(self, cluster: CommuneCluster, month: date) -> None:
+        self.cluster = cluster
+        self.month = month
+
+    def __str__(self) -> str:
+        return f"{self.cluster} · {month_key(self.month)}"
+
+    @property
+    def key(self) -> str:
+        return month_key(self.month)
+
+    def communes(self) -> models.QuerySet[Unit]:
+        """The cluster's communes that exist that month."""
+        return self.cluster.communes.active_on(self.month).order_by("position", "name")

@@ -6,6 +6,12 @@ Stated rules:
   quarter or a year, the mean of its monthly totals in the period (months
   without a total, i.e. without the district's sheet, do not count).
 - **District score.** The mean of its communes' monthly totals in the period.
+  Without a district tier (from 1/7/2025) the same rule groups the province's
+  communes by its **clusters** (cụm xã in force at the period's end), or, as a
+  reporting view, by their **former district**: the 2018 district of most of
+  the commune's predecessors (lineage); a commune with none on record is in no
+  group. Each group's score is the mean of its communes' own monthly totals:
+  nothing earned before the reform is counted in a 2025 commune's score.
 - **Not eligible.** A month "not eligible for classification" (no conference)
   is not ranked and does not count in a period's mean.
 - **Ties.** Equal scores (to 0.01) share a rank (1, 2, 2, 4); within a tie the
@@ -227,3 +233,137 @@ def attention(within: Unit, month: date) -> list[MonthlyResult]:
 
 def trend(commune: Unit, year: int) -> list[MonthlyResult]:
     return list(MonthlyResult.objects.filter(commune=commune, month__year=year).order_by("month"))
+
+
+# ---------------------------------------------------------------------------
+# Groupings without a district tier: clusters of communes, former districts
+
+LEVELS = ("commune", "district", "cluster", "former_district")
+
+
+def _communes_of(within: Unit, period: Period) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        kind=Unit.Kind.COMMUNE, pk__in=results_within(within, period).values("commune_id")
+    )
+
+
+def cluster_groups(within: Unit, period: Period) -> dict[int, tuple[int, str]]:
+    """Commune → (cluster, its name) for the clusters in force at the period's end."""
+    from .models import CommuneCluster
+
+    links = CommuneCluster.communes.through.objects.filter(
+        unit__in=_communes_of(within, period),
+        communecluster__in=CommuneCluster.objects.active_on(period.end),
+    ).values_list("unit_id", "communecluster_id", "communecluster__name")
+    return {commune: (cluster, name) for commune, cluster, name in links}
+
+
+def former_districts(commune_ids: Any) -> dict[int, Unit]:
+    """Commune → its former district: the district of most of its predecessors
+    (lineage), ties to the first by name; communes without one are left out."""
+    from collections import Counter, defaultdict
+
+    from theodoi.units.models import UnitLineage
+
+    votes: dict[int, Counter[int]] = defaultdict(Counter)
+    districts: dict[int, Unit] = {}
+    for link in UnitLineage.objects.filter(
+        successor_id__in=commune_ids, predecessor__parent__kind=Unit.Kind.DISTRICT
+    ).select_related("predecessor__parent"):
+        district = link.predecessor.parent
+        votes[link.successor_id][district.pk] += 1
+        districts[district.pk] = district
+    return {
+        commune: districts[
+            min(counter, key=lambda pk: (-counter[pk], districts[pk].name))
+        ]
+        for commune, counter in votes.items()
+    }
+
+
+def former_district_groups(within: Unit, period: Period) -> dict[int, tuple[int, str]]:
+    """Commune → (former district, its name) as a reporting view."""
+    found = former_districts(_communes_of(within, period).values("pk"))
+    return {
+        commune: (d.pk, _("%(district)s (until 30/06/2025)") % {"district": d.name})
+        for commune, d in found.items()
+    }
+
+
+def rank_groups(within: Unit, period: Period, groups: dict[int, tuple[int, str]]) -> list[Ranked]:
+    """Groups of communes by the mean of their communes' monthly totals (the district rule)."""
+    sums: dict[int, list[Any]] = {}
+    names: dict[int, str] = {}
+    for commune_id, total, deductions in (
+        results_within(within, period)
+        .filter(total__isnull=False, eligible=True, commune_id__in=list(groups))
+        .values_list("commune_id", "total", "deductions")
+    ):
+        group, name = groups[commune_id]
+        names[group] = name
+        entry = sums.setdefault(group, [Decimal(0), 0, 0, set()])
+        entry[0] += total
+        entry[1] += 1
+        entry[2] += deductions
+        entry[3].add(commune_id)
+    ranked = [
+        Ranked(
+            unit_id=group,
+            name=names[group],
+            score=(total / n).quantize(Decimal("0.01")),
+            deductions=deductions,
+            months=len(communes),
+        )
+        for group, (total, n, deductions, communes) in sums.items()
+    ]
+    _bands(ranked, within, period, by_commune=False)
+    return _rank(ranked)
+
+
+def levels_for(within: Unit, period: Period) -> list[str]:
+    """The ranking levels that mean something for the scope and period: districts
+    while there are any, clusters where the province has them, former districts
+    where its communes have predecessors in one. One query."""
+    from django.db.models import Exists
+
+    from .models import CommuneCluster
+
+    if within.kind == Unit.Kind.COMMUNE:
+        return ["commune"]
+    if within.kind != Unit.Kind.PROVINCE:
+        return ["commune", "district"]
+    found = results_within(within, period)
+    has = (
+        Unit.objects.filter(pk=within.pk)
+        .annotate(
+            district=Exists(found.filter(district__kind=Unit.Kind.DISTRICT)),
+            cluster=Exists(CommuneCluster.objects.active_on(period.end).filter(province=within)),
+            former_district=Exists(
+                found.filter(
+                    commune__predecessor_links__predecessor__parent__kind=Unit.Kind.DISTRICT
+                )
+            ),
+        )
+        .values("district", "cluster", "former_district")
+        .get()
+    )
+    groupings = ("district", "cluster", "former_district")
+    return ["commune", *(level for level in groupings if has[level])]
+
+
+def rank(
+    within: Unit, period: Period, level: str, levels: list[str] | None = None
+) -> tuple[str, list[Ranked]]:
+    """(the level ranked, its rows). ``district`` asked where there is no district
+    tier is answered by the province's grouping after 2025: its clusters.
+    ``levels``: ``levels_for(within, period)`` when the caller has it already."""
+    available = levels_for(within, period) if levels is None else levels
+    if level == "district" and "district" not in available and "cluster" in available:
+        level = "cluster"
+    if level == "district":
+        return level, rank_districts(within, period)
+    if level == "cluster":
+        return level, rank_groups(within, period, cluster_groups(within, period))
+    if level == "former_district":
+        return level, rank_groups(within, period, former_district_groups(within, period))
+    return "commune", rank_communes(within, period)

@@ -37,6 +37,11 @@ urlpatterns = [
         months.district_action,
         name="district-action",
     ),
+    path(
+        "clusters/<int:cluster_id>/<str:month>/<str:action>/",
+        months.cluster_action,
+        name="cluster-action",
+    ),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
     path("inbox/", submissions.inbox, name="inbox"),
     path("criteria/", criteria.criteria_list, name="criteria"),

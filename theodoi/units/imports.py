@@ -142,9 +142,12 @@ def _link_lineage() -> int:
 
 
 @transaction.atomic
-def import_vn2025() -> ImportResult:
-    """Provinces and communes after the July 2025 reform (no commune lineage)."""
+def import_vn2025(province_code: str | None = None) -> ImportResult:
+    """Provinces and communes after the July 2025 reform (no commune lineage);
+    ``province_code`` (e.g. "15") loads that province alone (the demo's 2026 era)."""
     provinces = sources.provinces_2025()
+    if province_code is not None:
+        provinces = [p for p in provinces if p.code == f"{int(province_code):02d}"]
     result = _sync(
         [
             (
@@ -183,7 +186,7 @@ def import_vn2025() -> ImportResult:
                     "active_to": None,
                 },
             )
-            for i, c in enumerate(sources.communes_2025())
+            for i, c in enumerate(sources.communes_2025(province_code))
         ]
     )
     result.lineage_created = _link_lineage()

@@ -168,7 +168,8 @@ def test_matrix_page_as_coordinator(loaded, client):
 def test_progress_on_the_demo_day_is_varied(loaded):
     from theodoi.plans.models import Assignment
 
-    leads = Assignment.objects.filter(role="lead")
+    # The 2018 plan's (the 2026 era has its own plan, at its own clock).
+    leads = Assignment.objects.filter(role="lead", work_item__task__plan__year=2018)
     statuses = set(leads.values_list("status", flat=True))
     assert {"done", "in_progress", "not_started"} <= statuses
     overdue = WorkItem.objects.overdue()
@@ -298,3 +299,59 @@ def test_detailed_plans_and_directions(loaded):
 
 
 # end budgets
+
+
+# begin era 2026
+def test_the_2026_era_beside_2018(loaded, client, settings):
+    """The new Lào Cai: 99 communes directly under the province, the merged ban
+    succeeding both bans, the chain of each period, clusters covering every commune
+    once, January 2026 closed and February open, a 2026 plan, and lineage."""
+    from datetime import date
+
+    from theodoi.tuyenvan.models import CommuneCluster, MonthlyResult, ScoringChain
+    from theodoi.units.models import UnitLineage
+
+    province = Unit.objects.get(key="vn2025:15")
+    communes = Unit.objects.filter(parent=province, kind="commune").active_on(date(2025, 8, 1))
+    assert communes.count() == 99
+    assert not Unit.objects.filter(parent=province, kind="district").exists()
+    ban = Unit.objects.get(key="vn2025:15:agency:BTGDV")
+    assert set(
+        UnitLineage.objects.filter(successor=ban).values_list("predecessor__key", flat=True)
+    ) == {"lc2018:agency:BTG", "lc2018:agency:BDV"}
+    old = Unit.objects.get(key="lc2018:10")
+    assert ScoringChain.objects.in_force(old, date(2018, 6, 1)).level == "district"
+    assert ScoringChain.objects.in_force(province, date(2026, 2, 1)).level == "cluster"
+    members = list(
+        CommuneCluster.communes.through.objects.filter(
+            communecluster__province=province
+        ).values_list("unit_id", flat=True)
+    )
+    assert sorted(members) == sorted(communes.values_list("pk", flat=True))
+    assert all(c.scorers.exists() for c in CommuneCluster.objects.filter(province=province))
+    statuses = set(
+        MonthlyResult.objects.filter(province=province).values_list("month", "status").distinct()
+    )
+    assert statuses == {(date(2026, 1, 1), "closed"), (date(2026, 2, 1), "open")}
+    assert Plan.objects.get(number="12-KH/BTGDVTU").owner == ban
+    # The 2018 demo is untouched: its plan, its months, its clock.
+    assert MonthlyResult.objects.filter(province=old).count() == 6 * 151
+    assert "2026 era" in loaded and "tgdv.scorer" in loaded
+    # The commune reporter's 2026 commune shows its 2018 predecessors' months.
+    reporter = User.objects.get(username="xa.2026")
+    commune = reporter.memberships.get().unit
+    settings.THEODOI_TODAY = date(2026, 3, 16)
+    client.force_login(reporter)
+    page = client.get(f"/tuyenvan/trend/{commune.pk}/?year=2018")
+    assert page.status_code == 200
+    earlier = list(page.context["earlier"])
+    assert earlier and {r.commune.name for r in earlier} >= {"Xã Phú Nhuận"}
+    home = client.get("/")
+    assert home.status_code == 200
+    # The cluster scorer's home names its cluster and what waits in it.
+    client.force_login(User.objects.get(username="tgdv.scorer"))
+    home = client.get("/").content.decode()
+    assert "Cụm Bảo Thắng" in home
+
+
+# end era 2026

@@ -35,6 +35,7 @@ MONTH_MOVES = {
     "reopen": "reopen_month",
 }
 DISTRICT_MOVES = {"accept": "accept_district", "close": "close_month"}
+CLUSTER_MOVES = {"approve": "approve_cluster", "accept": "accept_cluster", "close": "close_month"}
 
 
 # -- conference records -------------------------------------------------------------
@@ -148,6 +149,12 @@ class TvDistrictMonthIn(Schema):
     month: Month
 
 
+class TvClusterMonthIn(Schema):
+    cluster: Id
+    month: Month
+    close_window: bool = False
+
+
 class TvResultEventOut(Schema):
     action: str
     by: int
@@ -208,10 +215,35 @@ def district_move(request: HttpRequest, action: str, payload: TvDistrictMonthIn)
     rule = DISTRICT_MOVES.get(action)
     if rule is None:
         raise Http404
-    district = access.access_district(request.user, payload.district, rule)
+    district = access.access_district(request.user, payload.district, rule, payload.month)
     actions.do_district_step(district, payload.month, action, by=request.user)
     return (
         MonthlyResult.objects.filter(district=district, month=payload.month)
+        .prefetch_related("events")
+        .order_by("commune__name")
+    )
+
+
+@router.post(
+    "/clusters/{action}",
+    response={200: list[TvMonthStatusOut], **WRITE_ERRORS},
+    summary="A cluster's month: its scorers approve its communes | the consolidating "
+    "body accepts it | close every commune of it",
+)
+def cluster_move(request: HttpRequest, action: str, payload: TvClusterMonthIn) -> Any:
+    """Approving goes commune by commune: the communes it refuses stay open (their
+    status says so); accepting and closing are all or nothing."""
+    rule = CLUSTER_MOVES.get(action)
+    if rule is None:
+        raise Http404
+    cluster_month = access.access_cluster_month(request.user, payload.cluster, payload.month, rule)
+    actions.do_cluster_step(
+        cluster_month, action, by=request.user, close_window=payload.close_window
+    )
+    return (
+        MonthlyResult.objects.filter(
+            commune__in=cluster_month.communes(), month=cluster_month.month
+        )
         .prefetch_related("events")
         .order_by("commune__name")
     )

@@ -103,7 +103,7 @@ class TvRankingOut(Schema):
 def rankings(
     request: HttpRequest,
     period: str,
-    level: Literal["commune", "district"] = "commune",
+    level: Literal["commune", "district", "cluster", "former_district"] = "commune",
     within: Id | None = None,
 ) -> Any:
     try:
@@ -111,11 +111,7 @@ def rankings(
     except ValueError:
         raise ValidationError({"period": _("Use YYYY-MM, YYYY-Qn or YYYY.")}) from None
     unit = access.access_ranking(request.user, within, level)
-    ranked = (
-        results.rank_districts(unit, the_period)
-        if level == "district"
-        else results.rank_communes(unit, the_period)
-    )
+    level, ranked = results.rank(unit, the_period, level)
     return TvRankingOut(
         period=the_period.key,
         level=level,

@@ -40,6 +40,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -128,10 +129,12 @@ def quarter_of(month: date) -> date:
 
 
 def round_communes(rnd: RosterRound) -> list[Unit]:
-    """The round's communes: active communes under a district of the province."""
+    """The round's communes: active communes under a district of the province, or
+    directly under the province (from 7/2025 there is no district tier)."""
     districts = Unit.objects.descendants(rnd.province).filter(kind=Unit.Kind.DISTRICT)
     return list(
-        Unit.objects.filter(kind=Unit.Kind.COMMUNE, parent__in=districts)
+        Unit.objects.filter(kind=Unit.Kind.COMMUNE)
+        .filter(Q(parent__in=districts) | Q(parent=rnd.province))
         .active_between(rnd.start, rnd.end)
         .select_related("parent")
         .order_by("parent__position", "parent__name", "position", "name")
@@ -255,6 +258,8 @@ def needs_of(
         (DISTRICT, rnd.district_frequency),
     ):
         for position, commune in enumerate(communes):
+            if kind == DISTRICT and not under_district(commune):
+                continue  # no district tier: the province's pool alone attends
             if freq == RosterRound.Frequency.MONTHLY:
                 for month in rnd.months:
                     needs.append(
@@ -280,6 +285,11 @@ def needs_of(
                         Need(kind, commune, [index[(commune.pk, m)] for m in inside], label)
                     )
     return needs
+
+
+def under_district(commune: Unit) -> bool:
+    """The commune sits under a district (2018), not directly under the province."""
+    return commune.parent is not None and commune.parent.kind == Unit.Kind.DISTRICT
 
 
 def kind_label(kind: str) -> str:

@@ -434,8 +434,9 @@ def test_rankings_and_results_use_a_constant_number_of_queries(
     fill(tv.commune1a, S.DISTRICT, tv.district)
     login(client, tv.coordinator)
     # 16: the menu also counts unread notifications (reporting); 17: whether the
-    # period has months not closed yet (the provisional mark).
-    with django_assert_max_num_queries(17):
+    # period has months not closed yet (the provisional mark); 18: which levels the
+    # scope has (districts, clusters of communes, former districts).
+    with django_assert_max_num_queries(18):
         assert client.get("/tuyenvan/rankings/?period=2018-03").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/tuyenvan/results?month=2018-03").status_code == 200

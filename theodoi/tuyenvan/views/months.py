@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +25,7 @@ from theodoi.permissions import tuyenvan as access
 from .. import actions, results, scoring
 from ..forms import MeetingForm, ReasonForm, SubmissionForm
 from ..models import (
+    ClusterMonth,
     CommuneMonth,
     Meeting,
     MonthlyResult,
@@ -46,6 +47,8 @@ MONTH_ACTIONS = {
     "reopen": "reopen_month",
 }
 DISTRICT_ACTIONS = {"accept": "accept_district", "close": "close_month"}
+# A cluster's month (cluster chain): its scorers approve, the consolidating body accepts.
+CLUSTER_ACTIONS = {"approve": "approve_cluster", "accept": "accept_cluster", "close": "close_month"}
 
 
 @login_required
@@ -53,10 +56,29 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     month = query_value(Month, request.GET["month"]) if request.GET.get("month") else None
     month = month or default_month()
-    communes = access.visible_tuyenvan_communes(user, month).select_related("parent")
+    # The communes that existed that month (a 2018 commune is not on a 2026 board).
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+    communes = (
+        access.visible_tuyenvan_communes(user, month)
+        .active_between(month, month_end)
+        .select_related("parent")
+    )
     district_id = request.GET.get("district") or ""
     if district_id:
         communes = communes.filter(parent_id=parse_id(district_id))
+    # Without a district tier the province's clusters of communes group the board.
+    clusters = (
+        list(access.visible_clusters(user, month).prefetch_related("scorers"))
+        if access.by_cluster_in(user, month)
+        else []
+    )
+    cluster_id = request.GET.get("cluster")
+    if cluster_id is None and not district_id:
+        # A cluster scorer opens the board on its own cluster ("All" shows every commune).
+        own = access.scores_by_cluster(user, month)
+        cluster_id = str(own[0].pk) if own else ""
+    if cluster_id:
+        communes = communes.filter(tuyenvan_clusters=parse_id(cluster_id))
     communes = list(communes.order_by("parent__position", "parent__name", "position", "name"))
     found = MonthlyResult.objects.filter(month=month, commune__in=[c.pk for c in communes])
     by_commune = {r.commune_id: r for r in found}
@@ -65,7 +87,10 @@ def index(request: HttpRequest) -> HttpResponse:
     sent_kinds = _sent_kinds([c.pk for c in communes], month)
     rows = [(c, r, _unsent(sent_kinds.get(c.pk, {}), r)) for c, r in rows]
     # end home
-    districts = sorted({c.parent for c in communes if c.parent}, key=lambda d: d.name)
+    districts = sorted(
+        {c.parent for c in communes if c.parent and c.parent.kind == c.parent.Kind.DISTRICT},
+        key=lambda d: d.name,
+    )
     attending = Meeting.objects.filter(official_links__user=user).select_related("commune")[:24]
     months = [date(month.year, m, 1) for m in range(1, 13)]
     return render(
@@ -89,6 +114,20 @@ def index(request: HttpRequest) -> HttpResponse:
                     )
                 ]
                 if can_accept or can_close
+            ],
+            "clusters": clusters,
+            "cluster_id": cluster_id,
+            "cluster_actions": [
+                (
+                    c,
+                    [
+                        a
+                        for a, rule in CLUSTER_ACTIONS.items()
+                        if user.has_perm(f"tuyenvan.{rule}", cm)
+                    ],
+                )
+                for c in clusters
+                for cm in [ClusterMonth(c, month)]
             ],
         },
     )
@@ -371,8 +410,8 @@ def district_action(
     rule = DISTRICT_ACTIONS.get(action)
     if rule is None:
         raise Http404
-    district = access.access_district(request.user, district_id, rule)
     the_month = access.parse_month_key(month)
+    district = access.access_district(request.user, district_id, rule, the_month)
     try:
         actions.do_district_step(district, the_month, action, by=request.user)
     except ValidationError as error:
@@ -381,4 +420,33 @@ def district_action(
         messages.success(request, _("Done."))
     return redirect(
         f"{reverse('tuyenvan:index')}?month={month_key(the_month)}&district={district.pk}"
+    )
+
+
+@login_required
+@require_POST
+def cluster_action(request: HttpRequest, cluster_id: int, month: str, action: str) -> HttpResponse:
+    """A cluster's month: approve its communes, accept it (level 2), or close it."""
+    rule = CLUSTER_ACTIONS.get(action)
+    if rule is None:
+        raise Http404
+    cluster_month = access.access_cluster_month(request.user, cluster_id, month, rule)
+    try:
+        rows = actions.do_cluster_step(
+            cluster_month,
+            action,
+            by=request.user,
+            close_window=request.POST.get("close_window") == "1",
+        )
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        refused = [f"{row.commune.name}: {row.message}" for row in rows if not row.approved]
+        if refused:
+            messages.warning(request, " ".join(refused))
+        done = sum(1 for row in rows if row.approved)
+        messages.success(request, _("Done: %(n)s communes.") % {"n": done})
+    return redirect(
+        f"{reverse('tuyenvan:index')}?month={month_key(cluster_month.month)}"
+        f"&cluster={cluster_month.cluster.pk}"
     )

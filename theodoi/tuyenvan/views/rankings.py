@@ -21,7 +21,7 @@ from .. import documents, results
 from ..models import MonthlyResult, month_key
 from .common import default_month, query_value
 
-LEVELS = ("commune", "district")
+LEVELS = results.LEVELS
 
 
 # begin home: the period as people write it ("06/2018", "Q2/2018", "Quý 2/2018", "6-2018")
@@ -79,11 +79,8 @@ def _ranking_scope(request: HttpRequest) -> tuple[results.Period, str, Unit]:
 def rankings(request: HttpRequest) -> HttpResponse:
     user = request.user
     period, level, within = _ranking_scope(request)
-    ranked = (
-        results.rank_districts(within, period)
-        if level == "district"
-        else results.rank_communes(within, period)
-    )
+    levels = results.levels_for(within, period)
+    level, ranked = results.rank(within, period, level, levels)
     full = user.has_perm("tuyenvan.view_results", within)
     context: dict[str, Any] = {
         # begin home: a picker, and open months marked provisional
@@ -94,6 +91,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         # end home
         "period": period,
         "level": level,
+        "levels": levels,
         "within": within,
         "ranked": ranked,
         "query": request.GET.urlencode(),
