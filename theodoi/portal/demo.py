@@ -144,7 +144,7 @@ def load(ctx: DemoContext) -> None:
             lead=lead,
             body=body,
             author=author,
-            tags=tags,
+            tag_names=tags,
             state=state,
             featured=featured,
             created_by=editor,

@@ -96,6 +96,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         **_sidebar(item),
         "article": item,
         "images": list(item.images.all()),
+        "tags": list(item.tags.all()),
         "answers": list(answers),
         "feedback_form": FeedbackForm(),
         "may_comment": request.user.has_perm("portal.comment_article", item),
@@ -120,6 +121,14 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         "portal/category.html",
         {**_sidebar(), "category": section, "page": paged},
     )
+
+
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live articles that carry a tag, newest first, by pages."""
+    keyword = permissions.portal.public_tag(slug)
+    items = _live().filter(tags=keyword).newest_first()
+    paged = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page(request, "portal/tag.html", {**_sidebar(), "tag": keyword, "page": paged})
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -230,7 +239,26 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 def progress_list(request: HttpRequest) -> HttpResponse:
     plans = permissions.portal.published_plans().select_related("programme").order_by("-year")
-    return page(request, "portal/progress_list.html", {"plans": plans})
+    rankings = permissions.portal.published_rankings().select_related("province")
+    return page(request, "portal/progress_list.html", {"plans": plans, "rankings": rankings[:24]})
+
+
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """A month's tuyên vận ranking as its province's coordinators published it."""
+    from datetime import datetime
+
+    item = permissions.portal.access_ranking_page(request.user, pk)
+    figures = item.figures or {}
+    data_at = figures.get("data_at")
+    return page(
+        request,
+        "portal/ranking.html",
+        {
+            "ranking": item,
+            "figures": figures,
+            "data_at": datetime.fromisoformat(data_at) if data_at else None,
+        },
+    )
 
 
 def progress(request: HttpRequest, pk: int) -> HttpResponse:

@@ -62,7 +62,7 @@ def test_article_page_has_its_parts_and_lists(client, news):
         title="Ban Tuyên giáo Tỉnh ủy Lào Cai",
         lead="Tham mưu đẩy mạnh triển khai Đề án.",
         author="Phùng Nam Trung",
-        tags="Đề án 17, tuyên vận",
+        tag_names="Đề án 17, tuyên vận",
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<title>Ban Tuyên giáo Tỉnh ủy Lào Cai ·" in html
