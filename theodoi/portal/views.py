@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from theodoi import permissions
 
 from . import actions, guard
+from .cache import shared
 from .forms import FeedbackForm, SendForm
 from .models import Article, Category
 from .search import matching
@@ -33,7 +34,9 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """A public page: the categories for the header with the view's own context."""
-    context.setdefault("portal_categories", Category.objects.all())
+    context.setdefault(
+        "portal_categories", shared("categories", lambda: list(Category.objects.all()))
+    )
     return render(request, template, context, status=status)
 
 
@@ -51,6 +54,12 @@ def _live() -> Any:
 
 
 def _sidebar(article: Article | None = None) -> dict[str, Any]:
+    """Featured, latest and (beside an article) same-category lists, shared by visitors."""
+    key = f"side:{article.pk}:{article.category_id}" if article is not None else "side"
+    return shared(key, lambda: _build_sidebar(article))
+
+
+def _build_sidebar(article: Article | None) -> dict[str, Any]:
     live = _live()
     if article is not None:
         live = live.exclude(pk=article.pk)
@@ -68,6 +77,17 @@ def _sidebar(article: Article | None = None) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    sidebar = _sidebar()
+    context = {
+        **sidebar,
+        "sections": shared("home", _sections),
+        "lead_article": next(iter(sidebar["featured"] or sidebar["latest"]), None),
+    }
+    return page(request, "portal/home.html", context)
+
+
+def _sections() -> list[tuple[Category, list[Article]]]:
+    """Each category's four newest live articles (the home page's sections)."""
     sections: OrderedDict[Category, list[Article]] = OrderedDict()
     recent = _live().newest_first()[:200]
     for category in Category.objects.all():
@@ -76,13 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         bucket = sections.get(item.category)
         if bucket is not None and len(bucket) < 4:
             bucket.append(item)
-    sidebar = _sidebar()
-    context = {
-        **sidebar,
-        "sections": [(c, items) for c, items in sections.items() if items],
-        "lead_article": next(iter(sidebar["featured"] or sidebar["latest"]), None),
-    }
-    return page(request, "portal/home.html", context)
+    return [(c, items) for c, items in sections.items() if items]
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
@@ -95,6 +109,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **_sidebar(item),
         "article": item,
+        # Sanitised again on the way out; the same answer for the same revision.
+        "body": shared(f"body:{item.pk}:{item.version}", lambda: item.safe_body, 3600),
         "images": list(item.images.all()),
         "tags": list(item.tags.all()),
         "answers": list(answers),
