@@ -50,7 +50,7 @@ def test_scores_are_not_public_until_published(client, world, month_results):
     html = client.get("/news/progress/").content.decode()
     assert page.get_absolute_url() in html
     html = client.get(page.get_absolute_url()).content.decode()
-    assert "Xã Một B" in html and "91.00" in html and "88.50" in html
+    assert "Xã Một B" in html and "91,00" in html and "88,50" in html
     assert html.index("Xã Một B") < html.index("Xã Một A")  # highest first
     assert "Xã Hai A" in html  # listed as not ranked, without a score
     # What the figures mean, beside them.
