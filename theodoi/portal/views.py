@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from theodoi import permissions
 
 from . import actions, guard
-from .cache import shared
+from .cache import generation, shared
 from .forms import FeedbackForm, SendForm
 from .models import Article, Category
 from .search import matching
@@ -37,6 +37,8 @@ def page(
     context.setdefault(
         "portal_categories", shared("categories", lambda: list(Category.objects.all()))
     )
+    # The shared fragments' key: any change to what the public sees renews them.
+    context.setdefault("portal_generation", generation())
     return render(request, template, context, status=status)
 
 
@@ -104,7 +106,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     answers = (
         item.feedback.filter(published=True)
         .order_by("answered_at")
-        .only("message", "answer", "answered_at")
+        .only("article_id", "message", "answer", "answered_at")
     )
     context = {
         **_sidebar(item),
