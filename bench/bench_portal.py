@@ -96,6 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     ).stdout.split()[-2:]
     redis_proc, redis_url = None, None
     if args.redis:
+        try:
+            import redis  # noqa: F401 - Django's RedisCache needs the client library
+        except ImportError:
+            raise SystemExit("--redis needs the `redis` package in the environment") from None
         redis_port = _free_port()
         redis_proc = subprocess.Popen(  # noqa: S603 - a private, loopback-only redis
             [shutil.which("redis-server") or "redis-server", "--port", str(redis_port),

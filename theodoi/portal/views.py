@@ -23,7 +23,7 @@ from theodoi import permissions
 from . import actions, guard
 from .cache import generation, shared
 from .forms import FeedbackForm, SendForm
-from .models import Article, Category
+from .models import Article, Category, Tag
 from .search import matching
 
 PAGE_SIZE = 12
@@ -249,6 +249,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         {
             "articles": items,
             "categories": Category.objects.all(),
+            "tags": Tag.objects.filter(articles__in=Article.objects.live()).distinct()[:5000],
+            "plans": permissions.portal.published_plans().only("pk"),
+            "rankings": permissions.portal.published_rankings().only("pk", "changed_at"),
             "base": request.build_absolute_uri("/")[:-1],
         },
         content_type="application/xml",

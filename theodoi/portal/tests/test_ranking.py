@@ -118,3 +118,10 @@ def test_who_may_publish(client, world, month_results):
     for user in (world.district, world.commune, world.viewer):
         client.force_login(user)
         assert client.get("/news/editor/rankings/").status_code == 403
+
+
+def test_sitemap_lists_published_rankings_only(client, world, month_results):
+    page = actions.do_publish_ranking(world.province, MAY, by=world.coordinator)
+    assert page.get_absolute_url() in client.get("/news/sitemap.xml").content.decode()
+    actions.do_unpublish_ranking(page, reason="Sai", by=world.coordinator)
+    assert page.get_absolute_url() not in client.get("/news/sitemap.xml").content.decode()

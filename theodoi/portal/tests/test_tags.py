@@ -110,3 +110,10 @@ def test_tags_of_another_portal_are_not_theirs(client, world, other_news):
     assert "tỉnh khác" not in client.get("/news/editor/tags/").content.decode()
     client.force_login(world.district)
     assert client.get("/news/editor/tags/").status_code == 403
+
+
+def test_sitemap_lists_tags_of_live_articles_only(client, news):
+    make_article(news, tag_names="công khai")
+    make_article(news, title="Nháp", state="draft", tag_names="chỉ nháp")
+    body = client.get("/news/sitemap.xml").content.decode()
+    assert "/news/t/cong-khai/" in body and "/news/t/chi-nhap/" not in body
