@@ -130,15 +130,20 @@ class TagForm(forms.Form):
 
 class RankingForm(forms.Form):
     province = forms.ModelChoiceField(label=_("Province"), queryset=Unit.objects.none())
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m", "%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = forms.ChoiceField(label=_("Month"), help_text=_("A month whose results are closed."))
 
-    def __init__(self, *args: Any, provinces: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, provinces: Any = None, months: list[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(f"{m:%Y-%m}", f"{m:%m/%Y}") for m in months]
         if provinces is not None:
             self.fields["province"].queryset = provinces
             if len(provinces) == 1:
                 self.fields["province"].initial = provinces[0]
+
+    def clean_month(self) -> Any:
+        from datetime import date
+
+        year, month = self.cleaned_data["month"].split("-")
+        return date(int(year), int(month), 1)

@@ -436,7 +436,13 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
     permissions.require(request.user, "portal.edit_portal")
     provinces = access.ranking_provinces(request.user).order_by("name")
-    form = RankingForm(request.POST or None, provinces=provinces)
+    closed = list(
+        MonthlyResult.objects.filter(province__in=provinces, status=MonthlyResult.Status.CLOSED)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")[:36]
+    )
+    form = RankingForm(request.POST or None, provinces=provinces, months=closed)
     status = 200
     if request.method == "POST":
         status = 400
@@ -454,19 +460,12 @@ def rankings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The ranking is published."))
                 return redirect(item.get_absolute_url())
     pages = access.editable_rankings(request.user).select_related("province")
-    closed = (
-        MonthlyResult.objects.filter(province__in=provinces, status=MonthlyResult.Status.CLOSED)
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")[:24]
-    )
     return render(
         request,
         "portal/editor/rankings.html",
         {
             "form": form,
             "pages": pages,
-            "closed": list(closed),
         },
         status=status,
     )
