@@ -250,14 +250,16 @@ def _retag(article_ids: list[int]) -> None:
 def do_rename_tag(tag: Tag, *, name: str, by: Any) -> Tag:
     """A new name (and address) for a tag; merged into the tag already of that name if any."""
     name = one_line(name, 80)
-    slug = tag_slug(name)
-    if not slug:
+    if not tag_slug(name):
         raise ValidationError({"name": _("Write the tag's name.")})
     locked = Tag.objects.select_for_update().get(pk=tag.pk)
-    other = Tag.objects.filter(slug=slug).exclude(pk=locked.pk).first()
-    if other is not None:
-        return do_merge_tag(locked, into=other, by=by)
-    locked.name, locked.slug = name, slug
+    same = Tag.objects.filter(owner_id=locked.owner_id).exclude(pk=locked.pk)
+    other = same.filter(slug__in=[tag_slug(name), f"{tag_slug(name)[:90]}-{locked.owner_id}"])
+    if other.exists():
+        return do_merge_tag(locked, into=other.first(), by=by)
+    locked.name = name
+    if tag_slug(name) != tag_slug(tag.name):
+        locked.slug = Tag.free_slug(name, locked.owner_id)
     locked._history_user = by  # type: ignore[attr-defined]
     locked._change_reason = "renamed"  # type: ignore[attr-defined]
     locked.save()
@@ -268,7 +270,7 @@ def do_rename_tag(tag: Tag, *, name: str, by: Any) -> Tag:
 @transaction.atomic
 def do_merge_tag(tag: Tag, *, into: Tag, by: Any) -> Tag:
     """Every article of ``tag`` gets ``into`` instead; ``tag`` is deleted."""
-    if tag.pk == into.pk:
+    if tag.pk == into.pk or tag.owner_id != into.owner_id:
         raise ValidationError({"into": _("Choose another tag.")})
     ids = list(tag.articles.values_list("pk", flat=True))
     for article in Article.objects.filter(pk__in=ids):

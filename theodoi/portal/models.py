@@ -83,14 +83,31 @@ class Tag(models.Model):
         return reverse("portal:tag", args=[self.slug])
 
     @classmethod
+    def free_slug(cls, name: str, owner_id: int) -> str:
+        """The tag's address, or with the portal's number when another portal has it."""
+        slug = tag_slug(name)
+        taken = cls.objects.filter(slug=slug).exclude(owner_id=owner_id).exists()
+        return f"{slug[:90]}-{owner_id}" if taken else slug
+
+    @classmethod
     def for_names(cls, names: list[str], *, owner_id: int) -> list[Tag]:
-        """The tags of these names, created (for the owner's portal) where missing."""
+        """The owner portal's tags of these names, created where missing (each portal keeps
+        its own tags: its editors rename or merge them without touching another's)."""
         wanted = {tag_slug(n): n for n in names if tag_slug(n)}
-        found = {t.slug: t for t in cls.objects.filter(slug__in=wanted)}
+        mine = cls.objects.filter(owner_id=owner_id)
+        found = {t.slug: t for t in mine.filter(slug__in=wanted)}
+        suffixed = {
+            t.slug: t for t in mine.filter(slug__in=[f"{s[:90]}-{owner_id}" for s in wanted])
+        }
+        out = []
         for slug, name in wanted.items():
-            if slug not in found:
-                found[slug] = cls.objects.create(owner_id=owner_id, name=name, slug=slug)
-        return [found[s] for s in wanted]
+            tag = found.get(slug) or suffixed.get(f"{slug[:90]}-{owner_id}")
+            if tag is None:
+                tag = cls.objects.create(
+                    owner_id=owner_id, name=name, slug=cls.free_slug(name, owner_id)
+                )
+            out.append(tag)
+        return out
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -15,10 +15,13 @@ def tags_from_text(apps, schema_editor):
     Tag = apps.get_model("portal", "Tag")
     for article in Article.objects.exclude(tag_names="").select_related("category"):
         tags = []
+        owner = article.category.owner_id
         for name in split_tags(article.tag_names):
+            slug = tag_slug(name)
+            if Tag.objects.filter(slug=slug).exclude(owner_id=owner).exists():
+                slug = f"{slug[:90]}-{owner}"  # each portal keeps its own tags
             tag, _ = Tag.objects.get_or_create(
-                slug=tag_slug(name),
-                defaults={"name": name, "owner_id": article.category.owner_id},
+                slug=slug, defaults={"name": name, "owner_id": owner}
             )
             tags.append(tag)
         article.tags.set(tags)

@@ -2,6 +2,7 @@
 and the editors' rename, merge and delete."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from theodoi.portal import actions
 from theodoi.portal.models import Article, Tag, split_tags, tag_slug
@@ -117,3 +118,20 @@ def test_sitemap_lists_tags_of_live_articles_only(client, news):
     make_article(news, title="Nháp", state="draft", tag_names="chỉ nháp")
     body = client.get("/news/sitemap.xml").content.decode()
     assert "/news/t/cong-khai/" in body and "/news/t/chi-nhap/" not in body
+
+
+def test_each_portal_keeps_its_own_tags(client, world, news, other_news):
+    ours = make_article(news, tag_names="tuyên vận")
+    theirs = make_article(other_news, title="Tỉnh khác", tag_names="Tuyên vận")
+    mine, other = ours.tags.get(), theirs.tags.get()
+    assert mine != other and other.slug == f"tuyen-van-{world.other_province.pk}"
+    assert other.get_absolute_url() != mine.get_absolute_url()
+    # Renaming ours leaves theirs alone; theirs cannot be merged into ours.
+    actions.do_rename_tag(mine, name="Tuyên vận cơ sở", by=world.coordinator)
+    theirs.refresh_from_db()
+    assert theirs.tag_names == "Tuyên vận" and theirs.tags.get() == other
+    with pytest.raises(ValidationError):
+        actions.do_merge_tag(other, into=Tag.objects.get(pk=mine.pk), by=world.coordinator)
+    # Saving the other article again finds its own tag, not a new one.
+    theirs.save()
+    assert Tag.objects.filter(owner=world.other_province).count() == 1
