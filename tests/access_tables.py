@@ -47,9 +47,11 @@ DRAFT = ("portal.view_article", "draft_article")
 CATEGORY = ("portal.view_category", "category")
 FEEDBACK = ("portal.view_feedback", "feedback")
 PROGRESS = ("portal.view_progress", "plan")
+TAG = ("portal.view_tag", "tag")
+RANKING = ("portal.view_rankingpage", "ranking")
 # Kinds public by design: another province's object of these kinds is readable
-# by anyone (a live article, a category, a published progress page).
-PUBLIC = frozenset({"article", "category", "public_plan"})
+# by anyone (a live article, a category, a tag, a published progress page or ranking).
+PUBLIC = frozenset({"article", "category", "tag", "public_plan", "public_ranking"})
 # end portal
 # begin proposals
 PROPOSAL = ("plans.view_changeproposal", "proposal")
@@ -211,6 +213,11 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "portal:category": ({"slug": "category.slug"}, CATEGORY),
     "portal:category-rss": ({"slug": "category.slug"}, CATEGORY),
     "portal:category-atom": ({"slug": "category.slug"}, CATEGORY),
+    "portal:tag": ({"slug": "tag.slug"}, TAG),
+    "portal:editor-tag": ({"pk": "tag"}, TAG),
+    # A withdrawn ranking: its province's coordinators only (a published one is public).
+    "portal:ranking": ({"pk": "ranking"}, RANKING),
+    "portal:editor-ranking-withdraw": ({"pk": "ranking"}, RANKING),
     # Unpublished: its coordinators only (a published one is public, see READERS).
     "portal:progress": ({"pk": "plan"}, PROGRESS),
     # Image renditions: public files with random names, no object id.
@@ -610,7 +617,8 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         None,
     ),
     # portal ----------------------------------------------------------------------
-    f"GET {PT}/articles": ({"category": "category.slug"}, CATEGORY, None),
+    # A category and a tag are public (PUBLIC): the filters reveal nothing.
+    f"GET {PT}/articles": ({"category": "category.slug", "tag": "tag.slug"}, CATEGORY, None),
     f"POST {PT}/articles": (
         {},
         ("portal.change_category", "category"),
@@ -824,6 +832,9 @@ READERS: dict[tuple[str, str], set[str]] = {
     ("portal.view_feedback", "feedback"): {"coordinator"},
     ("portal.view_progress", "public_plan"): ALL_ROLES,
     ("portal.view_progress", "plan"): {"coordinator"},
+    ("portal.view_tag", "tag"): ALL_ROLES,
+    ("portal.view_rankingpage", "ranking"): {"coordinator"},
+    ("portal.view_rankingpage", "public_ranking"): ALL_ROLES,
     # end portal
     # surveys: an open survey (results not published) is its staff's only: the
     # coordinators and leadership viewers whose reach includes the owner (the BTG).

@@ -510,7 +510,7 @@ def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -
     from datetime import timedelta
 
     from theodoi.core import clock
-    from theodoi.portal.models import Article, Category, Feedback, ProgressPage
+    from theodoi.portal.models import Article, Category, Feedback, ProgressPage, RankingPage, Tag
 
     T = tag.upper()
     o["category"] = Category.objects.create(
@@ -519,6 +519,7 @@ def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -
     o["article"] = Article(
         category=o["category"], title=f"Bài đã đăng {T}", body=f"<p>Nội dung {T}.</p>",
         state="published", publish_at=clock.now() - timedelta(days=1), created_by=by,
+        tag_names=f"Thẻ {T}",
     )  # fmt: skip
     o["draft_article"] = Article(
         category=o["category"], title=f"Bài nháp {T}", body=f"<p>Nháp {T}.</p>", state="draft",
@@ -528,6 +529,14 @@ def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -
         article._history_user = by  # its revisions name their author
         article.save()
     o["article_history"] = o["draft_article"].history.order_by("history_id").first()
+    o["tag"] = Tag.objects.get(slug=f"the-{tag}")
+    # A month's ranking withdrawn (its coordinators' only) and one published (public).
+    o["ranking"] = RankingPage.objects.create(
+        province=u["province"], month=date(2018, 5, 1), withdrawn_reason="Chờ phúc khảo"
+    )
+    o["public_ranking"] = RankingPage.objects.create(
+        province=u["province"], month=date(2018, 4, 1), published=True
+    )
     o["feedback"] = Feedback.objects.create(
         article=o["article"], name=f"Bạn đọc {T}", email=f"ban-doc-{tag}@example.com",
         message=f"Góp ý {T}",
@@ -537,6 +546,8 @@ def _twin_portal(tag: str, u: dict[str, Unit], o: dict[str, Any], *, by: User) -
         year=2018, title=f"Kế hoạch công khai {T}", issuer=u["province"], owner=u["btg"],
     )  # fmt: skip
     ProgressPage.objects.create(plan=o["public_plan"], published=True)
+
+
 # surveys ----------------------------------------------------------------------
 
 

@@ -20,18 +20,27 @@ from typing import Any
 import rules
 from django.db.models import Q, QuerySet
 
-from theodoi.permissions import AnyUser, Role, fetch, has_role, home_ids, reach, reaches
+from theodoi.permissions import (
+    AnyUser,
+    Role,
+    fetch,
+    has_role,
+    home_ids,
+    parse_id,
+    reach,
+    reaches,
+)
 from theodoi.units.models import Unit
 
 
 def _owner_id(obj: Any) -> int | None:
-    from theodoi.portal.models import Article, ArticleImage, Category, Feedback
+    from theodoi.portal.models import Article, ArticleImage, Category, Feedback, Tag
 
     if isinstance(obj, Feedback | ArticleImage):
         obj = obj.article
     if isinstance(obj, Article):
         obj = obj.category
-    if isinstance(obj, Category):
+    if isinstance(obj, Category | Tag):
         return obj.owner_id
     if isinstance(obj, Unit):
         return obj.pk
@@ -92,6 +101,8 @@ rules.add_perm("portal.edit_portal", is_portal_editor)
 rules.add_perm("portal.view_category", rules.always_allow)
 rules.add_perm("portal.change_category", edits_portal_of)
 rules.add_perm("portal.add_category", edits_portal_of)
+rules.add_perm("portal.view_tag", rules.always_allow)
+rules.add_perm("portal.change_tag", edits_portal_of)
 rules.add_perm("portal.view_feedback", edits_portal_of)
 rules.add_perm("portal.answer_feedback", edits_portal_of)
 
@@ -166,6 +177,32 @@ def public_category(slug: str) -> Any:
     return found
 
 
+def editable_tags(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Tags of the portals the user edits (rename, merge, delete)."""
+    from theodoi.portal.models import Tag
+
+    queryset = Tag.objects.all() if queryset is None else queryset
+    return queryset.filter(owner__in=portal_units(user))
+
+
+def access_tag(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    from theodoi.portal.models import Tag
+
+    return fetch(user, Tag.objects.all(), pk, "portal.view_tag", f"portal.{action}_tag")
+
+
+def public_tag(slug: str) -> Any:
+    """A tag's public page, by its slug: every tag is public; Http404 for none."""
+    from django.http import Http404
+
+    from theodoi.portal.models import Tag
+
+    found = Tag.objects.filter(slug=str(slug)[:100]).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_feedback(user: AnyUser, pk: Any, action: str = "view") -> Any:
     from theodoi.portal.models import Feedback
 
@@ -220,3 +257,64 @@ def access_progress(user: AnyUser, pk: Any, action: str = "view") -> Any:
 
     queryset = Plan.objects.select_related("programme", "owner")
     return fetch(user, queryset, pk, "portal.view_progress", f"portal.{action}_progress")
+
+
+# A month's tuyên vận ranking in public ---------------------------------------------
+#
+# Scores of communes are never public unless the province's coordinators publish
+# the month's ranking (``portal.publish_ranking``: the province in their
+# coordinator reach). Until then, or once withdrawn, only they see the page.
+
+
+@rules.predicate
+def ranking_is_public(user: AnyUser, page: Any) -> bool:
+    return bool(page.published)
+
+
+@rules.predicate
+def coordinates_ranking(user: AnyUser, page: Any) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or reaches(user, page.province_id, Role.COORDINATOR)
+
+
+rules.add_perm("portal.view_rankingpage", ranking_is_public | coordinates_ranking)
+rules.add_perm("portal.publish_rankingpage", coordinates_ranking)
+
+
+def ranking_provinces(user: AnyUser) -> QuerySet[Unit]:
+    """The provinces whose month's ranking the user may publish or withdraw."""
+    return portal_units(user)
+
+
+def access_ranking_province(user: AnyUser, pk: Any) -> Unit:
+    """A province whose ranking the user may publish (Http404 for any other)."""
+    from django.http import Http404
+
+    found = ranking_provinces(user).filter(pk=parse_id(pk)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def published_rankings(queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    from theodoi.portal.models import RankingPage
+
+    queryset = RankingPage.objects.all() if queryset is None else queryset
+    return queryset.filter(published=True)
+
+
+def editable_rankings(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Ranking pages (published or withdrawn) of the provinces the user coordinates."""
+    from theodoi.portal.models import RankingPage
+
+    queryset = RankingPage.objects.all() if queryset is None else queryset
+    return queryset.filter(province__in=ranking_provinces(user))
+
+
+def access_ranking_page(user: AnyUser, pk: Any, action: str = "view") -> Any:
+    """A month's public ranking: published, or its province's coordinators' to preview."""
+    from theodoi.portal.models import RankingPage
+
+    queryset = RankingPage.objects.select_related("province")
+    return fetch(user, queryset, pk, "portal.view_rankingpage", f"portal.{action}_rankingpage")

@@ -26,7 +26,7 @@ from theodoi.core import clock
 from theodoi.core.workflow import Stale, clean_reason, move
 
 from . import images
-from .models import ARTICLE_FLOW, Article, ArticleImage, Category, Feedback
+from .models import ARTICLE_FLOW, Article, ArticleImage, Category, Feedback, Tag, tag_slug
 from .sanitize import plain_text
 
 # Sending ----------------------------------------------------------------------
@@ -102,7 +102,7 @@ def do_create_article(data: ArticleData, *, by: Any) -> Article:
         lead=data.lead.strip(),
         body=data.body,
         author=one_line(data.author, 200),
-        tags=one_line(data.tags, 300),
+        tag_names=one_line(data.tags, 300),
         publish_at=data.publish_at,
         created_by=by,
     )
@@ -128,7 +128,7 @@ def do_update_article(
     locked.body = data.body
     locked.body = locked.safe_body
     locked.author = one_line(data.author, 200)
-    locked.tags = one_line(data.tags, 300)
+    locked.tag_names = one_line(data.tags, 300)
     locked.publish_at = data.publish_at
     _check(locked)
     locked.version += 1
@@ -170,7 +170,7 @@ def do_feature_article(article: Article, *, featured: bool, position: int, by: A
     return locked
 
 
-RESTORED_FIELDS = ("category_id", "title", "lead", "body", "author", "tags")
+RESTORED_FIELDS = ("category_id", "title", "lead", "body", "author", "tag_names")
 
 
 @transaction.atomic
@@ -229,6 +229,67 @@ def do_save_category(
     category._history_user = by  # type: ignore[attr-defined]
     category.save()
     return category
+
+
+# Tags -------------------------------------------------------------------------
+
+
+def _retag(article_ids: list[int]) -> None:
+    """Rewrite the articles' written tags from their tag rows (after a rename or merge).
+
+    The text changes without a revision of each article: the tag's own history
+    says what was renamed or merged, by whom."""
+    for article in Article.objects.filter(pk__in=article_ids).prefetch_related("tags"):
+        article.tag_names = ", ".join(t.name for t in article.tags.all())[:300]
+        Article.objects.filter(pk=article.pk).update(
+            tag_names=article.tag_names, search_text=article.searchable()
+        )
+
+
+@transaction.atomic
+def do_rename_tag(tag: Tag, *, name: str, by: Any) -> Tag:
+    """A new name (and address) for a tag; merged into the tag already of that name if any."""
+    name = one_line(name, 80)
+    if not tag_slug(name):
+        raise ValidationError({"name": _("Write the tag's name.")})
+    locked = Tag.objects.select_for_update().get(pk=tag.pk)
+    same = Tag.objects.filter(owner_id=locked.owner_id).exclude(pk=locked.pk)
+    other = same.filter(slug__in=[tag_slug(name), f"{tag_slug(name)[:90]}-{locked.owner_id}"])
+    if other.exists():
+        return do_merge_tag(locked, into=other.first(), by=by)
+    locked.name = name
+    if tag_slug(name) != tag_slug(tag.name):
+        locked.slug = Tag.free_slug(name, locked.owner_id)
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked._change_reason = "renamed"  # type: ignore[attr-defined]
+    locked.save()
+    _retag(list(locked.articles.values_list("pk", flat=True)))
+    return locked
+
+
+@transaction.atomic
+def do_merge_tag(tag: Tag, *, into: Tag, by: Any) -> Tag:
+    """Every article of ``tag`` gets ``into`` instead; ``tag`` is deleted."""
+    if tag.pk == into.pk or tag.owner_id != into.owner_id:
+        raise ValidationError({"into": _("Choose another tag.")})
+    ids = list(tag.articles.values_list("pk", flat=True))
+    for article in Article.objects.filter(pk__in=ids):
+        article.tags.add(into)
+    tag._history_user = by  # type: ignore[attr-defined]
+    tag._change_reason = f"merged into {into.slug}"[:100]  # type: ignore[attr-defined]
+    tag.delete()
+    _retag(ids)
+    return into
+
+
+@transaction.atomic
+def do_delete_tag(tag: Tag, *, by: Any) -> None:
+    """The tag is removed from its articles and deleted."""
+    ids = list(tag.articles.values_list("pk", flat=True))
+    tag._history_user = by  # type: ignore[attr-defined]
+    tag._change_reason = "deleted"  # type: ignore[attr-defined]
+    tag.delete()
+    _retag(ids)
 
 
 # Feedback ---------------------------------------------------------------------
@@ -369,3 +430,105 @@ def do_publish_progress(plan: Any, *, published: bool, by: Any) -> Any:
     page._change_reason = "published" if published else "withdrawn"  # type: ignore[attr-defined]
     page.save()
     return page
+
+
+# A month's tuyên vận ranking in public --------------------------------------------
+
+
+def ranking_figures(province: Any, month: Any) -> dict[str, Any]:
+    """The month's ranking as the public sees it: units, scores, bands and the rules'
+    inputs (the criteria set's maximum and bands). Nothing about a person."""
+    from theodoi.tuyenvan import results
+    from theodoi.tuyenvan.models import CriteriaSet, MonthlyResult
+
+    period = results.month_period(month)
+    communes = results.rank_communes(province, period)
+    districts = results.rank_districts(province, period)
+    criteria_set = CriteriaSet.objects.in_force(province, month)
+    not_ranked = (
+        results.results_within(province, period)
+        .filter(eligible=False)
+        .order_by("district__name", "commune__name")
+        .values_list("commune__name", "district__name")
+    )
+    bands = criteria_set.bands if criteria_set else []
+    return {
+        "communes": [
+            {
+                "rank": r.rank,
+                "name": r.name,
+                "district": r.parent_name,
+                "score": str(r.score),
+                "band": r.band_label,
+            }
+            for r in communes
+        ],
+        "districts": [
+            {"rank": r.rank, "name": r.name, "score": str(r.score), "communes": r.months}
+            for r in districts
+        ],
+        "not_ranked": [{"name": n, "district": d} for n, d in not_ranked],
+        "bands": [
+            {"label": b["label"], "min": str(b["min"])}
+            for b in sorted(bands, key=lambda b: -float(b["min"]))
+        ],
+        "max_total": str(criteria_set.max_total) if criteria_set else "",
+        "criteria_set": criteria_set.name if criteria_set else "",
+        "results": results.results_within(province, period).count(),
+        "not_closed": results.results_within(province, period)
+        .exclude(status=MonthlyResult.Status.CLOSED)
+        .count(),
+        "data_at": clock.now().isoformat(),
+    }
+
+
+@transaction.atomic
+def do_publish_ranking(province: Any, month: Any, *, by: Any) -> Any:
+    """Publish (or publish again, with today's figures) a closed month's ranking.
+
+    Refused while any commune's month is not closed (the figures could still
+    change) and for a month without results."""
+    from .models import RankingPage
+
+    month = month.replace(day=1)
+    figures = ranking_figures(province, month)
+    if not figures["results"]:
+        raise ValidationError({"month": _("This month has no results to publish.")})
+    if figures["not_closed"]:
+        raise ValidationError(
+            {
+                "month": _(
+                    "%(count)s communes' results of this month are not closed yet: "
+                    "a ranking is published once the month is closed."
+                )
+                % {"count": figures["not_closed"]}
+            }
+        )
+    found = RankingPage.objects.select_for_update().filter(province=province, month=month)
+    page = found.first() or RankingPage(province=province, month=month)
+    again = page.published
+    page.published = True
+    page.figures = figures
+    page.withdrawn_reason = ""
+    page.changed_at = clock.now()
+    page._history_user = by  # type: ignore[attr-defined]
+    page._change_reason = "republished" if again else "published"  # type: ignore[attr-defined]
+    page.save()
+    return page
+
+
+@transaction.atomic
+def do_unpublish_ranking(page: Any, *, reason: str, by: Any) -> Any:
+    """Withdraw a published ranking, with the reason kept on it and in its history."""
+    from .models import RankingPage
+
+    locked = RankingPage.objects.select_for_update().get(pk=page.pk)
+    if not locked.published:
+        raise ValidationError({"reason": _("This ranking is not published.")})
+    locked.published = False
+    locked.withdrawn_reason = clean_reason(reason, required=True)
+    locked.changed_at = clock.now()
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked._change_reason = locked.withdrawn_reason  # type: ignore[attr-defined]
+    locked.save()
+    return locked

@@ -78,6 +78,7 @@ class PortalArticleDetailOut(PortalArticleOut):
 
 class PortalArticleFilter(Schema):
     category: ShortText | None = None
+    tag: ShortText | None = None
     q: ShortText | None = None
 
 
@@ -97,7 +98,7 @@ class PortalArticleIn(Schema):
     lead: Text = ""
     body: ArticleBody = ""
     author: ShortText = ""
-    tags: ShortText = ""
+    tags: ShortText = Field("", description="Separated by commas.")
     publish_at: datetime | None = None
 
 
@@ -146,6 +147,8 @@ def list_articles(request: HttpRequest, filters: Query[PortalArticleFilter]) -> 
     items = access.visible_articles(request.user).select_related("category").defer("body")
     if filters.category:
         items = items.filter(category__slug=filters.category)
+    if filters.tag:
+        items = items.filter(tags__slug=filters.tag)
     if filters.q:
         items = matching(items, filters.q.replace("\x00", ""))
     return items.order_by("-publish_at", "-pk")

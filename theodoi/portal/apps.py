@@ -11,3 +11,8 @@ class PortalConfig(AppConfig):
     # Every signed-in account reaches the public site; its header leads editors on to the
     # back office (a permission here would cost every page two queries for non-editors).
     nav_items = [("portal:home", _("Portal"), None)]
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect()

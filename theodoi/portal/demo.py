@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -118,6 +119,7 @@ def load(ctx: DemoContext) -> None:
     editor = User.objects.get(username="coordinator")
     # The coordinator chose to show Kế hoạch 112-KH/TU's progress in public.
     do_publish_progress(ctx.plan, published=True, by=editor)
+    _publish_ranking(province, editor)
     categories = {
         slug: Category.objects.create(
             owner=province, slug=slug, name=name, description=description, position=position
@@ -144,7 +146,7 @@ def load(ctx: DemoContext) -> None:
             lead=lead,
             body=body,
             author=author,
-            tags=tags,
+            tag_names=tags,
             state=state,
             featured=featured,
             created_by=editor,
@@ -233,3 +235,17 @@ def load(ctx: DemoContext) -> None:
         "14/07/2018",
         address="Xã Cốc San, huyện Bát Xát",
     )
+
+
+def _publish_ranking(province: Any, editor: Any) -> None:
+    """The coordinator published May 2018's tuyên vận ranking (the last closed month)."""
+    from contextlib import suppress
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from .actions import do_publish_ranking
+
+    # Without the tuyên vận demo there is nothing to publish: the refusal is the answer.
+    with suppress(ValidationError):
+        do_publish_ranking(province, date(2018, 5, 1), by=editor)

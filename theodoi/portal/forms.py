@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.units.models import Unit
+
 from . import guard
-from .models import Article, Category, Feedback
+from .models import Article, Category, Feedback, Tag
 
 
 class BotCheckedForm(forms.Form):
@@ -59,7 +61,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["category", "title", "lead", "body", "author", "tags", "publish_at"]
+        fields = ["category", "title", "lead", "body", "author", "tag_names", "publish_at"]
         widgets = {
             "lead": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
@@ -109,3 +111,39 @@ class AnswerForm(forms.Form):
         label=_("Publish the question and answer under the article (without personal data)"),
         required=False,
     )
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    into = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Tag.objects.none(),
+        required=False,
+        help_text=_("Its articles get the chosen tag instead; this one is removed."),
+    )
+
+    def __init__(self, *args: Any, others: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if others is not None:
+            self.fields["into"].queryset = others
+
+
+class RankingForm(forms.Form):
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Unit.objects.none())
+    month = forms.ChoiceField(label=_("Month"), help_text=_("A month whose results are closed."))
+
+    def __init__(
+        self, *args: Any, provinces: Any = None, months: list[Any] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(f"{m:%Y-%m}", f"{m:%m/%Y}") for m in months]
+        if provinces is not None:
+            self.fields["province"].queryset = provinces
+            if len(provinces) == 1:
+                self.fields["province"].initial = provinces[0]
+
+    def clean_month(self) -> Any:
+        from datetime import date
+
+        year, month = self.cleaned_data["month"].split("-")
+        return date(int(year), int(month), 1)

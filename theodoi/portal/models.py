@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,6 +45,71 @@ class Category(models.Model):
         return reverse("portal:category", args=[self.slug])
 
 
+def split_tags(text: str) -> list[str]:
+    """The tags of "a, b, a": each once (by its address), in the order written, at most 20."""
+    out: dict[str, str] = {}
+    for raw in (text or "").split(","):
+        name = " ".join(raw.split())[:80]
+        slug = tag_slug(name)
+        if slug and slug not in out:
+            out[slug] = name
+    return list(out.values())[:20]
+
+
+def tag_slug(name: str) -> str:
+    """A tag's address: "Đề án 17-ĐA/TU" → "de-an-17-da-tu" (đ and diacritics removed)."""
+    return slugify(normalise(name))[:100]
+
+
+class Tag(models.Model):
+    """A keyword across categories (từ khóa): its own page lists the articles that carry it."""
+
+    owner = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="portal_tags", verbose_name=_("portal of")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:tag", args=[self.slug])
+
+    @classmethod
+    def free_slug(cls, name: str, owner_id: int) -> str:
+        """The tag's address, or with the portal's number when another portal has it."""
+        slug = tag_slug(name)
+        taken = cls.objects.filter(slug=slug).exclude(owner_id=owner_id).exists()
+        return f"{slug[:90]}-{owner_id}" if taken else slug
+
+    @classmethod
+    def for_names(cls, names: list[str], *, owner_id: int) -> list[Tag]:
+        """The owner portal's tags of these names, created where missing (each portal keeps
+        its own tags: its editors rename or merge them without touching another's)."""
+        wanted = {tag_slug(n): n for n in names if tag_slug(n)}
+        mine = cls.objects.filter(owner_id=owner_id)
+        found = {t.slug: t for t in mine.filter(slug__in=wanted)}
+        suffixed = {
+            t.slug: t for t in mine.filter(slug__in=[f"{s[:90]}-{owner_id}" for s in wanted])
+        }
+        out = []
+        for slug, name in wanted.items():
+            tag = found.get(slug) or suffixed.get(f"{slug[:90]}-{owner_id}")
+            if tag is None:
+                tag = cls.objects.create(
+                    owner_id=owner_id, name=name, slug=cls.free_slug(name, owner_id)
+                )
+            out.append(tag)
+        return out
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self) -> ArticleQuerySet:
         """Published and due: what the public sees (a scheduled article waits)."""
@@ -67,8 +133,12 @@ class Article(models.Model):
     lead = models.TextField(_("lead"), max_length=1000, blank=True)
     body = models.TextField(_("body"), max_length=200_000)
     author = models.CharField(_("author"), max_length=200, blank=True)
-    tags = models.CharField(
+    # The tags as the editor wrote them (kept in the revisions); ``tags`` follows them on save.
+    tag_names = models.CharField(
         _("tags"), max_length=300, blank=True, help_text=_("Separated by commas.")
+    )
+    tags = models.ManyToManyField(
+        "Tag", related_name="articles", blank=True, editable=False, verbose_name=_("tags")
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default="draft")
     publish_at = models.DateTimeField(
@@ -113,16 +183,20 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body = clean_body(self.body)
-        self.search_text = normalise(
-            " ".join([self.title, self.lead, self.tags, plain_text(self.body)])
-        )
+        self.search_text = self.searchable()
         fields = kwargs.get("update_fields")
         if fields is not None and "body" in fields:
             kwargs["update_fields"] = {*fields, "search_text"}
         super().save(*args, **kwargs)
+        if fields is None or "tag_names" in fields:
+            self.tags.set(Tag.for_names(self.tag_list, owner_id=self.category.owner_id))
 
     def get_absolute_url(self) -> str:
         return reverse("portal:article", args=[self.pk])
+
+    def searchable(self) -> str:
+        """The normalised copy of the title, lead, tags and body text that search reads."""
+        return normalise(" ".join([self.title, self.lead, self.tag_names, plain_text(self.body)]))
 
     @property
     def owner_id(self) -> int:
@@ -142,7 +216,7 @@ class Article(models.Model):
 
     @property
     def tag_list(self) -> list[str]:
-        return [t.strip() for t in self.tags.split(",") if t.strip()]
+        return split_tags(self.tag_names)
 
     @property
     def safe_body(self) -> str:
@@ -310,3 +384,38 @@ class ProgressPage(models.Model):
 
     def __str__(self) -> str:
         return str(self.plan)
+
+
+class RankingPage(models.Model):
+    """A month's tuyên vận ranking of a province's communes, public only once its
+    coordinators publish it: a copy of the figures as published (units, scores and
+    bands; never a person's name), withdrawn with a reason."""
+
+    province = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="public_rankings",
+        verbose_name=_("province"),
+    )
+    month = models.DateField(_("month"))
+    published = models.BooleanField(_("published"), default=False)
+    # {"communes": [{"rank", "name", "district", "score", "band"}], "districts": [...],
+    #  "bands": [{"label", "min"}], "data_at": iso time}: what the public sees.
+    figures = models.JSONField(default=dict, editable=False)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=100, blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=clock.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["figures"])
+
+    class Meta:
+        verbose_name = _("public ranking")
+        verbose_name_plural = _("public rankings")
+        ordering = ["-month", "province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "month"], name="portal_ranking_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} · {self.month:%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:ranking", args=[self.pk])

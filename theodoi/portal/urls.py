@@ -14,9 +14,11 @@ urlpatterns = [
     path("c/<slug:slug>/atom/", feeds.LatestAtomFeed(), name="category-atom"),
     path("rss/", feeds.LatestFeed(), name="rss"),
     path("atom/", feeds.LatestAtomFeed(), name="atom"),
+    path("t/<slug:slug>/", views.tag, name="tag"),
     path("search/", views.search, name="search"),
     path("progress/", views.progress_list, name="progress-list"),
     path("progress/<int:pk>/", views.progress, name="progress"),
+    path("progress/ranking/<int:pk>/", views.ranking, name="ranking"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("media/<path:path>", views.media, name="media"),
     # The back office.
@@ -34,7 +36,15 @@ urlpatterns = [
     ),
     path("editor/categories/", views_editor.categories, name="editor-categories"),
     path("editor/categories/<int:pk>/", views_editor.category_edit, name="editor-category"),
+    path("editor/tags/", views_editor.tags, name="editor-tags"),
+    path("editor/tags/<int:pk>/", views_editor.tag_edit, name="editor-tag"),
     path("editor/progress/", views_editor.progress_pages, name="editor-progress"),
+    path("editor/rankings/", views_editor.rankings, name="editor-rankings"),
+    path(
+        "editor/rankings/<int:pk>/withdraw/",
+        views_editor.ranking_withdraw,
+        name="editor-ranking-withdraw",
+    ),
     path("editor/feedback/", views_editor.feedback_list, name="editor-feedback"),
     path("editor/feedback/<int:pk>/", views_editor.feedback_detail, name="editor-feedback-detail"),
 ]

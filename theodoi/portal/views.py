@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET
 from theodoi import permissions
 
 from . import actions, guard
+from .cache import generation, shared
 from .forms import FeedbackForm, SendForm
-from .models import Article, Category
+from .models import Article, Category, Tag
 from .search import matching
 
 PAGE_SIZE = 12
@@ -33,7 +34,11 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """A public page: the categories for the header with the view's own context."""
-    context.setdefault("portal_categories", Category.objects.all())
+    context.setdefault(
+        "portal_categories", shared("categories", lambda: list(Category.objects.all()))
+    )
+    # The shared fragments' key: any change to what the public sees renews them.
+    context.setdefault("portal_generation", generation())
     return render(request, template, context, status=status)
 
 
@@ -51,6 +56,12 @@ def _live() -> Any:
 
 
 def _sidebar(article: Article | None = None) -> dict[str, Any]:
+    """Featured, latest and (beside an article) same-category lists, shared by visitors."""
+    key = f"side:{article.pk}:{article.category_id}" if article is not None else "side"
+    return shared(key, lambda: _build_sidebar(article))
+
+
+def _build_sidebar(article: Article | None) -> dict[str, Any]:
     live = _live()
     if article is not None:
         live = live.exclude(pk=article.pk)
@@ -68,6 +79,17 @@ def _sidebar(article: Article | None = None) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    sidebar = _sidebar()
+    context = {
+        **sidebar,
+        "sections": shared("home", _sections),
+        "lead_article": next(iter(sidebar["featured"] or sidebar["latest"]), None),
+    }
+    return page(request, "portal/home.html", context)
+
+
+def _sections() -> list[tuple[Category, list[Article]]]:
+    """Each category's four newest live articles (the home page's sections)."""
     sections: OrderedDict[Category, list[Article]] = OrderedDict()
     recent = _live().newest_first()[:200]
     for category in Category.objects.all():
@@ -76,13 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
         bucket = sections.get(item.category)
         if bucket is not None and len(bucket) < 4:
             bucket.append(item)
-    sidebar = _sidebar()
-    context = {
-        **sidebar,
-        "sections": [(c, items) for c, items in sections.items() if items],
-        "lead_article": next(iter(sidebar["featured"] or sidebar["latest"]), None),
-    }
-    return page(request, "portal/home.html", context)
+    return [(c, items) for c, items in sections.items() if items]
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
@@ -90,12 +106,15 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     answers = (
         item.feedback.filter(published=True)
         .order_by("answered_at")
-        .only("message", "answer", "answered_at")
+        .only("article_id", "message", "answer", "answered_at")
     )
     context = {
         **_sidebar(item),
         "article": item,
+        # Sanitised again on the way out; the same answer for the same revision.
+        "body": shared(f"body:{item.pk}:{item.version}", lambda: item.safe_body, 3600),
         "images": list(item.images.all()),
+        "tags": list(item.tags.all()),
         "answers": list(answers),
         "feedback_form": FeedbackForm(),
         "may_comment": request.user.has_perm("portal.comment_article", item),
@@ -120,6 +139,14 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         "portal/category.html",
         {**_sidebar(), "category": section, "page": paged},
     )
+
+
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live articles that carry a tag, newest first, by pages."""
+    keyword = permissions.portal.public_tag(slug)
+    items = _live().filter(tags=keyword).newest_first()
+    paged = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page(request, "portal/tag.html", {**_sidebar(), "tag": keyword, "page": paged})
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -222,6 +249,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         {
             "articles": items,
             "categories": Category.objects.all(),
+            "tags": Tag.objects.filter(articles__in=Article.objects.live()).distinct()[:5000],
+            "plans": permissions.portal.published_plans().only("pk"),
+            "rankings": permissions.portal.published_rankings().only("pk", "changed_at"),
             "base": request.build_absolute_uri("/")[:-1],
         },
         content_type="application/xml",
@@ -230,7 +260,26 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 def progress_list(request: HttpRequest) -> HttpResponse:
     plans = permissions.portal.published_plans().select_related("programme").order_by("-year")
-    return page(request, "portal/progress_list.html", {"plans": plans})
+    rankings = permissions.portal.published_rankings().select_related("province")
+    return page(request, "portal/progress_list.html", {"plans": plans, "rankings": rankings[:24]})
+
+
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """A month's tuyên vận ranking as its province's coordinators published it."""
+    from datetime import datetime
+
+    item = permissions.portal.access_ranking_page(request.user, pk)
+    figures = item.figures or {}
+    data_at = figures.get("data_at")
+    return page(
+        request,
+        "portal/ranking.html",
+        {
+            "ranking": item,
+            "figures": figures,
+            "data_at": datetime.fromisoformat(data_at) if data_at else None,
+        },
+    )
 
 
 def progress(request: HttpRequest, pk: int) -> HttpResponse:

@@ -23,7 +23,16 @@ from theodoi import permissions
 from theodoi.core.workflow import Stale, TransitionRefused
 
 from . import actions
-from .forms import AnswerForm, ArticleForm, CategoryForm, FeatureForm, ImageForm, StepForm
+from .forms import (
+    AnswerForm,
+    ArticleForm,
+    CategoryForm,
+    FeatureForm,
+    ImageForm,
+    RankingForm,
+    StepForm,
+    TagForm,
+)
 from .models import ARTICLE_FLOW, Article, Feedback
 from .sanitize import plain_text
 from .views import _add_errors
@@ -68,7 +77,7 @@ def _data(form: ArticleForm) -> actions.ArticleData:
         lead=d["lead"],
         body=d["body"],
         author=d["author"],
-        tags=d["tags"],
+        tags=d["tag_names"],
         publish_at=d["publish_at"],
     )
 
@@ -374,3 +383,104 @@ def progress_pages(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/editor/progress.html", {"plans": [(p, p.pk in public) for p in plans]}
     )
+
+
+@login_required
+def tags(request: HttpRequest) -> HttpResponse:
+    """The portal's tags with how many articles carry each."""
+    from django.db.models import Count
+
+    permissions.require(request.user, "portal.edit_portal")
+    items = access.editable_tags(request.user).annotate(n=Count("articles")).order_by("name")
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    return render(request, "portal/editor/tags.html", {"page": page})
+
+
+@login_required
+def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename (merging into a tag of the same name), merge into another, or delete a tag."""
+    item = access.access_tag(request.user, pk, "change")
+    form = TagForm(
+        request.POST or None,
+        initial={"name": item.name},
+        others=access.editable_tags(request.user).exclude(pk=item.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("delete"):
+                actions.do_delete_tag(item, by=request.user)
+                messages.success(request, _("The tag is deleted."))
+                return redirect("portal:editor-tags")
+            into = form.cleaned_data.get("into")
+            if into is not None:
+                kept = actions.do_merge_tag(item, into=into, by=request.user)
+            else:
+                kept = actions.do_rename_tag(item, name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("portal:editor-tag", kept.pk)
+    return render(
+        request,
+        "portal/editor/tag_form.html",
+        {"form": form, "tag": item, "count": item.articles.count()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    """The coordinator's choice: which closed months' tuyên vận rankings the public sees."""
+    from theodoi.tuyenvan.models import MonthlyResult
+
+    permissions.require(request.user, "portal.edit_portal")
+    provinces = access.ranking_provinces(request.user).order_by("name")
+    closed = list(
+        MonthlyResult.objects.filter(province__in=provinces, status=MonthlyResult.Status.CLOSED)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")[:36]
+    )
+    form = RankingForm(request.POST or None, provinces=provinces, months=closed)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            province = access.access_ranking_province(
+                request.user, form.cleaned_data["province"].pk
+            )
+            try:
+                item = actions.do_publish_ranking(
+                    province, form.cleaned_data["month"], by=request.user
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The ranking is published."))
+                return redirect(item.get_absolute_url())
+    pages = access.editable_rankings(request.user).select_related("province")
+    return render(
+        request,
+        "portal/editor/rankings.html",
+        {
+            "form": form,
+            "pages": pages,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def ranking_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.access_ranking_page(request.user, pk, "publish")
+    form = StepForm(request.POST)
+    try:
+        reason = form.data.get("reason", "")
+        actions.do_unpublish_ranking(item, reason=reason, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The ranking is withdrawn."))
+    return redirect("portal:editor-rankings")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from theodoi.core import clock
+from theodoi.portal import actions
 
 from .conftest import make_article
 
@@ -62,7 +63,7 @@ def test_article_page_has_its_parts_and_lists(client, news):
         title="Ban Tuyên giáo Tỉnh ủy Lào Cai",
         lead="Tham mưu đẩy mạnh triển khai Đề án.",
         author="Phùng Nam Trung",
-        tags="Đề án 17, tuyên vận",
+        tag_names="Đề án 17, tuyên vận",
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<title>Ban Tuyên giáo Tỉnh ủy Lào Cai ·" in html
@@ -123,3 +124,31 @@ def test_home_and_category_query_counts_do_not_grow(client, news, django_assert_
         client.get("/news/")
     with django_assert_max_num_queries(10):
         client.get("/news/c/tin-tuc/")
+
+
+def test_public_lists_are_shared_and_follow_changes(
+    client, world, news, django_assert_max_num_queries
+):
+    article = make_article(news, title="Tin đầu")
+    client.get("/news/")  # fills the shared lists
+    with django_assert_max_num_queries(2):  # the session-less page: nothing but the cache
+        html = client.get("/news/").content.decode()
+    assert "Tin đầu" in html
+    # A change is seen at once: publishing, withdrawing, editing raise the generation.
+    make_article(news, title="Tin mới đăng")
+    assert "Tin mới đăng" in client.get("/news/").content.decode()
+    actions.do_move_article(article, "unpublish", by=world.coordinator, reason="Sai")
+    assert "Tin đầu" not in client.get("/news/").content.decode()
+
+
+def test_language_switch_keeps_the_address(client, news):
+    article = make_article(news, title="Bài song ngữ")
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert '<html lang="vi">' in html and "Gửi phản hồi" in html
+    assert 'name="language" value="en"' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url).content.decode()
+    assert '<html lang="en">' in html and "Send feedback" in html and "Bài song ngữ" in html
+    assert 'value="en" lang="en" aria-pressed="true"' in html
