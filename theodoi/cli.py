@@ -7,6 +7,7 @@
                              (the demo's today is THEODOI_TODAY, default 2018-07-15)
     theodoi createsuperuser  create an administrator account
     theodoi import-units     load provinces and communes from vietnam-provinces
+    theodoi hand-over        hand a ceased body's open work to its successor (with a reason)
     theodoi import-plan      load a plan's task table from XLSX (all or nothing)
     theodoi export-plan      write a plan's task table to XLSX
 

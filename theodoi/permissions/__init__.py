@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_ids
+from theodoi.units.models import Membership, Unit, ancestor_ids, history_ids, subtree_ids
 
 Role = Membership.Role
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -89,6 +89,40 @@ def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
         return False
     unit_id = unit.pk if isinstance(unit, Unit) else unit
     return unit_id in reach(user, *wanted)
+
+
+def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
+    """``reach`` plus the units it came from across reforms, for READING history.
+
+    The one rule for history that follows the merges: a unit's staff read what
+    the units it succeeded (``UnitLineage``, followed backwards through every
+    reform) and everything below them did before it. The merged Ban Tuyên giáo
+    và Dân vận reads the Ban Tuyên giáo's and the Ban Dân vận's 2018 reports;
+    the new Tỉnh ủy's staff read the old Tỉnh ủy's tree; a 2025 commune reads
+    the communes it was formed from. Never forwards: a 2018 district's scorer
+    gains nothing on the 2025 communes its communes became, and a province
+    with no link to another reads nothing of it. Scopes and rules that only
+    read (view perms, ``visible_*`` lists) use this; anything that changes
+    data uses ``reach``.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return reach(user, *wanted)
+    wanted_roles = frozenset(wanted) or ALL_ROLES
+    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault(
+        "_theodoi_history_reach", {}
+    )
+    if wanted_roles not in cache:
+        cache[wanted_roles] = history_ids(reach(user, *wanted))
+    return cache[wanted_roles]
+
+
+def reaches_history(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
+    if unit is None:
+        return False
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return unit_id in reach(user, *wanted) or unit_id in history_reach(user, *wanted)
 
 
 def home_ids(user: AnyUser) -> frozenset[int]:

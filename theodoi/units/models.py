@@ -69,6 +69,34 @@ def ancestor_ids(unit_ids: Iterable[int]) -> frozenset[int]:
     )
 
 
+def history_ids(unit_ids: Iterable[int]) -> frozenset[int]:
+    """The given units, every unit they came from through lineage (any number of
+    reforms back), and the subtrees of those, in one query.
+
+    Lineage is followed backwards only (successor → predecessor), from every
+    given unit; the predecessors' subtrees come along (the old Tỉnh ủy brings
+    its bans, districts and communes).
+    """
+    ids = [int(pk) for pk in set(unit_ids)]
+    if not ids:
+        return frozenset()
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    links = connection.ops.quote_name(UnitLineage._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"WITH RECURSIVE back(id) AS ("  # noqa: S608 - quoted table names, placeholders
+        f" SELECT id FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT l.predecessor_id FROM {links} l JOIN back ON l.successor_id = back.id"
+        f"), down(id) AS ("
+        f" SELECT id FROM back"
+        f" UNION SELECT u.id FROM {table} u JOIN down ON u.parent_id = down.id"
+        f") SELECT id FROM down"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
 def predecessor_ids(unit_id: int, steps: int = 3) -> list[int]:
     """Ids of the units a unit came from through lineage links (a merge, a split, a
     rename), nearest first, up to ``steps`` reforms back; one query a step."""
@@ -319,3 +347,43 @@ class UnitAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitHandover(models.Model):
+    """An administrator's handover of a ceased body's open work to its successor.
+
+    The merged Ban Tuyên giáo và Dân vận takes over the Ban Tuyên giáo's and the
+    Ban Dân vận's memberships, running plans, open assignments and pending
+    reports (``theodoi.units.handover``). Nothing closed moves: a 2018 report
+    stays the Ban Tuyên giáo's. ``moved`` keeps the ids of what moved, by kind,
+    so a document dated before the handover still names the body that issued
+    it; every moved row's own history carries the reason and the person.
+    """
+
+    predecessor = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="handovers_out", verbose_name=_("from")
+    )
+    successor = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="handovers_in", verbose_name=_("to")
+    )
+    effective = models.DateField(_("effective"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    moved = models.JSONField(_("moved"), default=dict)
+    kept = models.JSONField(_("kept"), default=dict)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective:%d/%m/%Y})"
