@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from theodoi.units.models import Membership, Unit, ancestor_ids, history_ids, subtree_ids
+from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_and_history_ids
 
 Role = Membership.Role
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -72,16 +72,22 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
                 for m in memberships(user)
                 if m.role in wanted_roles
             ]
-            # begin perf: role sets with the same roots (all roles, coordinator) walk once
-            subtrees: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault(
-                "_theodoi_subtrees", {}
-            )
-            key = frozenset(roots)
-            if key not in subtrees:
-                subtrees[key] = subtree_ids(key)
-            cache[wanted_roles] = subtrees[key]
-            # end perf
+            cache[wanted_roles] = _walk(user, roots)[0]
     return cache[wanted_roles]
+
+
+def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """The subtrees of ``roots`` and, in the same query, those plus the units they
+    came from (``history_reach``)."""
+    # begin perf: role sets with the same roots (all roles, coordinator) walk once
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
+        user.__dict__.setdefault("_theodoi_subtrees", {})
+    )
+    key = frozenset(roots)
+    if key not in subtrees:
+        subtrees[key] = subtree_and_history_ids(key)
+    return subtrees[key]
+    # end perf
 
 
 def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
@@ -110,12 +116,12 @@ def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     if user.is_superuser:
         return reach(user, *wanted)
     wanted_roles = frozenset(wanted) or ALL_ROLES
-    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault(
-        "_theodoi_history_reach", {}
-    )
-    if wanted_roles not in cache:
-        cache[wanted_roles] = history_ids(reach(user, *wanted))
-    return cache[wanted_roles]
+    roots = [
+        m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id
+        for m in memberships(user)
+        if m.role in wanted_roles
+    ]
+    return _walk(user, roots)[1]
 
 
 def reaches_history(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:

@@ -69,32 +69,38 @@ def ancestor_ids(unit_ids: Iterable[int]) -> frozenset[int]:
     )
 
 
-def history_ids(unit_ids: Iterable[int]) -> frozenset[int]:
-    """The given units, every unit they came from through lineage (any number of
-    reforms back), and the subtrees of those, in one query.
+def subtree_and_history_ids(root_ids: Iterable[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """The subtrees of the given units, and those plus what they came from, in one query.
 
-    Lineage is followed backwards only (successor → predecessor), from every
-    given unit; the predecessors' subtrees come along (the old Tỉnh ủy brings
-    its bans, districts and communes).
+    The second set adds every unit that a unit of the subtrees came from
+    through lineage (any number of reforms back: successor → predecessor,
+    never forwards) and the subtrees of those (the old Tỉnh ủy brings its
+    bans, districts and communes). ``permissions.reach`` and
+    ``permissions.history_reach`` share this one walk.
     """
-    ids = [int(pk) for pk in set(unit_ids)]
+    ids = [int(pk) for pk in set(root_ids)]
     if not ids:
-        return frozenset()
+        return frozenset(), frozenset()
     table = connection.ops.quote_name(Unit._meta.db_table)
     links = connection.ops.quote_name(UnitLineage._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
     sql = (
-        f"WITH RECURSIVE back(id) AS ("  # noqa: S608 - quoted table names, placeholders
+        f"WITH RECURSIVE sub(id) AS ("  # noqa: S608 - quoted table names, placeholders
         f" SELECT id FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT u.id FROM {table} u JOIN sub ON u.parent_id = sub.id"
+        f"), back(id) AS ("
+        f" SELECT l.predecessor_id FROM {links} l JOIN sub ON l.successor_id = sub.id"
         f" UNION SELECT l.predecessor_id FROM {links} l JOIN back ON l.successor_id = back.id"
         f"), down(id) AS ("
         f" SELECT id FROM back"
         f" UNION SELECT u.id FROM {table} u JOIN down ON u.parent_id = down.id"
-        f") SELECT id FROM down"
+        f") SELECT id, 1 FROM sub UNION ALL SELECT id, 0 FROM down"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        return frozenset(row[0] for row in cursor.fetchall())
+        rows = cursor.fetchall()
+    own = frozenset(pk for pk, mine in rows if mine)
+    return own, own | frozenset(pk for pk, _mine in rows)
 
 
 def predecessor_ids(unit_id: int, steps: int = 3) -> list[int]:
