@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 
 from theodoi.core import clock
+from theodoi.documents.issuers import handed_over_from, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
 from theodoi.documents.xlsx import (
     Column,
@@ -358,17 +359,22 @@ def to_docx(
 ) -> bytes:
     """The DOCX; without a number, room is left to write it in ("Số     -BC/BTGTU")."""
     period = data.period
+    day = today or clock.today()
+    # The coordinating body as it was on the document's date: a plan handed over
+    # to the merged ban still reports as the Ban Tuyên giáo before the reform.
     owner = period.plan.owner
-    superior = owner.parent.name.upper() if owner.parent_id else ""
-    place = owner.place or (owner.parent.place if owner.parent_id else "")
-    symbol = owner.symbol or "BTGTU"
+    issuer = issuer_on(owner, day, prefer=handed_over_from(owner, "plans", period.plan_id))
+    body = issuer.unit
+    superior = body.parent.name.upper() if body.parent_id else ""
+    place = body.place or (body.parent.place if body.parent_id else "")
+    symbol = body.symbol or "BTGTU"
     doc = PartyDocument(
         Letterhead(
             superior,
-            _issuer_name(owner),
+            _issuer_name(body),
             number or f"\u200b{BLANK_NUMBER}-BC/{symbol}",
             place,
-            today or clock.today(),
+            day,
         ),
         "BÁO CÁO",
         subject(period),
