@@ -26,7 +26,7 @@ def reform(world):
 def _letterhead(content: bytes) -> str:
     """The letterhead table's text (superior, issuer, number | motto, place and date)."""
     table = Document(io.BytesIO(content)).tables[0]
-    return "\n".join(cell.text for row in table.rows for cell in row.cells)
+    return " ".join(" ".join(cell.text.split()) for row in table.rows for cell in row.cells)
 
 
 def test_the_unit_standing_on_a_date_follows_the_lineage(world, reform):
@@ -87,3 +87,11 @@ def test_the_bulletin_is_headed_by_the_ban_of_its_date(world, reform):
         new = _letterhead(bulletin_docx(reform.province, date(2025, 12, 1)))
     assert "BAN TUYÊN GIÁO" in old and "VÀ DÂN VẬN" not in old and "BT/BTGTU" in old
     assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in new and "BT/BTGDVTU" in new
+
+
+def test_a_long_issuer_name_breaks_before_va():
+    from theodoi.documents.party import issuer_lines
+
+    assert issuer_lines("Ban Tuyên giáo và Dân vận") == ["BAN TUYÊN GIÁO", "VÀ DÂN VẬN"]
+    assert issuer_lines("Ban Tuyên giáo") == ["BAN TUYÊN GIÁO"]
+    assert issuer_lines("Ban Dân vận\nTỉnh ủy") == ["BAN DÂN VẬN", "TỈNH ỦY"]
