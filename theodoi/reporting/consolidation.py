@@ -34,7 +34,7 @@ from theodoi.units.models import Membership, Unit
 
 from . import sections
 from .models import ConsolidatedExport, PeriodKind, ProgressEntry, ProgressReport, ReportingPeriod
-from .periods import owing_unit_ids
+from .periods import owing_and_ceased
 
 logger = logging.getLogger(__name__)
 S = ProgressEntry.Status
@@ -76,6 +76,9 @@ class Consolidated:
     status_counts: Counter[str] = field(default_factory=Counter)
     # What each unit wrote of its results: (unit, work item, entry role, text).
     narratives: list[tuple[Unit, Any, str, str]] = field(default_factory=list)
+    # Units that ceased during the period (a reform), with the successors owing in
+    # their place (periods.OWING_RULE): owing nothing, counted in no rate.
+    ceased: list[tuple[Unit, list[Unit]]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -151,8 +154,13 @@ def _ordered(units: dict[int, Unit]) -> list[int]:
 
 def build(period: ReportingPeriod) -> Consolidated:
     """Gather the consolidated content of a period."""
-    expected_ids = owing_unit_ids(period)
-    expected = list(Unit.objects.filter(pk__in=expected_ids).order_by("position", "name"))
+    owing = owing_and_ceased([period])
+    expected_ids = owing.owing[period.pk]
+    gone = owing.ceased[period.pk]
+    named = Unit.objects.filter(pk__in=expected_ids | gone.keys()).order_by("position", "name")
+    expected = [u for u in named if u.pk in expected_ids]
+    by_id = {u.pk: u for u in named}
+    ceased = [(by_id[pk], [by_id[s] for s in gone[pk] if s in by_id]) for pk in gone]
     reports = list(
         ProgressReport.objects.filter(
             period=period,
@@ -234,6 +242,7 @@ def build(period: ReportingPeriod) -> Consolidated:
         proposals=proposals,
         budget=budget,
         narratives=narratives,
+        ceased=ceased,
     )
     result.status_counts = Counter(line.status for line in lines)
     return result
@@ -392,6 +401,19 @@ def to_docx(
     if data.missing:
         doc.paragraph(
             "Các cơ quan, đơn vị chưa gửi báo cáo: " + ", ".join(u.name for u in data.missing) + "."
+        )
+    if data.ceased:
+        # periods.OWING_RULE, as the document says it.
+        doc.paragraph(
+            "Các cơ quan, đơn vị thôi hoạt động trong kỳ do sắp xếp tổ chức bộ máy ("
+            + "; ".join(
+                f"{u.name}, đến ngày {u.active_to:%d/%m/%Y}"
+                + (f", nay là {', '.join(s.name for s in after)}" if after else "")
+                for u, after in data.ceased
+            )
+            + ") không phải báo cáo kỳ này và không tính vào tỷ lệ báo cáo; đơn vị kế thừa"
+            " báo cáo cho cả kỳ. Số đơn vị phải báo cáo tính theo các đơn vị đang hoạt động"
+            f" ngày {period.end:%d/%m/%Y}."
         )
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
     overdue = data.overdue()
