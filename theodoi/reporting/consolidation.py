@@ -718,7 +718,11 @@ def do_start_export(
     if fmt == ConsolidatedExport.Format.DOCX and not choices.get("number"):
         from theodoi.register.actions import reserve
 
-        owner = period.plan.owner
+        # The register of the body issuing on the document's date (documents.issuers).
+        plan = period.plan
+        day = choices.get("issued_on") or clock.today()
+        prefer = handed_over_from(plan.owner, "plans", plan.pk)
+        owner = issuer_on(plan.owner, day, prefer=prefer).unit
         choices["number"] = reserve(
             owner, "BC", symbol=owner.symbol or "BTGTU", key=f"reporting.period:{period.pk}",
             title=subject(period), issued_on=choices.get("issued_on"), by=by,
