@@ -367,10 +367,10 @@ class UnitHandover(models.Model):
     """
 
     predecessor = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="handovers_out", verbose_name=_("from")
+        Unit, on_delete=models.PROTECT, related_name="handovers_out", verbose_name=_("former body")
     )
     successor = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="handovers_in", verbose_name=_("to")
+        Unit, on_delete=models.PROTECT, related_name="handovers_in", verbose_name=_("successor body")
     )
     effective = models.DateField(_("effective"))
     reason = models.TextField(_("reason"))
@@ -380,11 +380,11 @@ class UnitHandover(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("handed over by"),
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    moved = models.JSONField(_("moved"), default=dict)
-    kept = models.JSONField(_("kept"), default=dict)
+    at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+    moved = models.JSONField(_("what moved"), default=dict)
+    kept = models.JSONField(_("what stayed"), default=dict)
 
     class Meta:
         verbose_name = _("handover")
