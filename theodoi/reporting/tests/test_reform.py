@@ -87,12 +87,12 @@ def test_the_period_page_and_the_document_state_the_rule(client, spanning):
     world, _reform, _plan, _h1, _h2, year = spanning
     client.force_login(world.coordinator)
     with fixed_today(TODAY):
-        page = client.get(f"/reporting/periods/{year.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        page = client.get(f"/reporting/periods/{year.pk}/")
         api = client.get(f"/api/v1/periods/{year.pk}/rates")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Ceased during the period" in text
-    assert "units in existence on its last day" in text
+    assert "Thôi hoạt động trong kỳ" in text
+    assert "đang hoạt động vào ngày cuối kỳ" in text
     rows = {row["unit"]: row for row in api.json()["units"]}
     assert rows[world.btg.pk]["state"] == "ceased"
     assert rows[world.btg.pk]["structure"]
