@@ -84,17 +84,17 @@ def subtree_and_history_ids(root_ids: Iterable[int]) -> tuple[frozenset[int], fr
     table = connection.ops.quote_name(Unit._meta.db_table)
     links = connection.ops.quote_name(UnitLineage._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
+    # One recursive walk over two kinds of edge: parent → child (keeps "own") and
+    # successor → predecessor (history only). Two chained recursive CTEs made
+    # PostgreSQL estimate millions of rows and JIT-compile for a second.
     sql = (
-        f"WITH RECURSIVE sub(id) AS ("  # noqa: S608 - quoted table names, placeholders
-        f" SELECT id FROM {table} WHERE id IN ({marks})"
-        f" UNION SELECT u.id FROM {table} u JOIN sub ON u.parent_id = sub.id"
-        f"), back(id) AS ("
-        f" SELECT l.predecessor_id FROM {links} l JOIN sub ON l.successor_id = sub.id"
-        f" UNION SELECT l.predecessor_id FROM {links} l JOIN back ON l.successor_id = back.id"
-        f"), down(id) AS ("
-        f" SELECT id FROM back"
-        f" UNION SELECT u.id FROM {table} u JOIN down ON u.parent_id = down.id"
-        f") SELECT id, 1 FROM sub UNION ALL SELECT id, 0 FROM down"
+        f"WITH RECURSIVE edge(src, dst, keep) AS ("  # noqa: S608 - quoted names, placeholders
+        f" SELECT parent_id, id, 1 FROM {table} WHERE parent_id IS NOT NULL"
+        f" UNION ALL SELECT successor_id, predecessor_id, 0 FROM {links}"
+        f"), walk(id, mine) AS ("
+        f" SELECT id, 1 FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT e.dst, walk.mine * e.keep FROM edge e JOIN walk ON e.src = walk.id"
+        f") SELECT id, MAX(mine) FROM walk GROUP BY id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
@@ -370,7 +370,10 @@ class UnitHandover(models.Model):
         Unit, on_delete=models.PROTECT, related_name="handovers_out", verbose_name=_("former body")
     )
     successor = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="handovers_in", verbose_name=_("successor body")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="handovers_in",
+        verbose_name=_("successor body"),
     )
     effective = models.DateField(_("effective"))
     reason = models.TextField(_("reason"))
