@@ -250,6 +250,18 @@ class Unit(TreeNode):
             self.active_to is None or self.active_to >= day
         )
 
+    def structure_within(self, start: date, end: date) -> str:
+        """Which structure the unit belongs to, for a row of a ranking or a rate over
+        [start, end] that a reform cuts: "until 30/06/2025" for a unit that ended
+        within it, "from 01/07/2025" for one that began within it, else empty."""
+        from django.utils.translation import gettext
+
+        if self.active_to is not None and start <= self.active_to < end:
+            return gettext("until %(day)s") % {"day": self.active_to.strftime("%d/%m/%Y")}
+        if self.active_from is not None and start < self.active_from <= end:
+            return gettext("from %(day)s") % {"day": self.active_from.strftime("%d/%m/%Y")}
+        return ""
+
     @property
     def jurisdiction_id(self) -> int:
         """The unit whose subtree this unit's coordinators and leaders act on."""
