@@ -21,6 +21,9 @@ MODULES = [
     "bench.bench_writes",
     "bench.bench_reporting",
     "bench.bench_tuyenvan",
+    # begin reform
+    "bench.bench_reform",
+    # end reform
     # begin thidua
     "bench.bench_thidua",
     # end thidua

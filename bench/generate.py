@@ -770,6 +770,123 @@ def generate_tuyenvan() -> dict[str, int]:
     }
 
 
+# begin reform: the communes before 1 July 2025 and their lineage ------------------------
+
+FORMER_PER_COMMUNE = 3  # 3,321 communes x 3 = 9,963 former communes (~10,000 in fact)
+HISTORY_MONTHS = [date(YEAR - 1, m, 1) for m in range(1, 13)]
+REFORM_DAY = date(2025, 7, 1)
+
+
+def generate_lineage() -> dict[str, int]:
+    """The structure before the 2025 reform, for history that follows the merges:
+    for each of the 34 provinces a former province (top-level, outside "Cả nước",
+    so the 2018 scoring never sees it), and for each of the 3,321 communes three
+    former communes under it (9,963, ended 30/06/2025) merged into it
+    (``UnitLineage``, 01/07/2025), each with 12 monthly tuyên vận results of 2017
+    (119,556 rows; totals a hash of the commune and month). The real mapping
+    has ~10,000 former communes for 3,321 (vietnam-address-converter); three
+    each is its average, not its shape. The former tier has no districts here."""
+    from django.db import transaction
+
+    from theodoi.tuyenvan.models import CriteriaSet, MonthlyResult
+    from theodoi.units.models import Unit, UnitLineage
+
+    eve = date(2025, 6, 30)
+    with transaction.atomic():
+        provinces = list(
+            Unit.objects.filter(kind=Unit.Kind.PROVINCE, key__startswith="vn2025:").order_by(
+                "position"
+            )
+        )
+        Unit.objects.bulk_create(
+            [
+                Unit(
+                    key=f"bench:old:{p.code}",
+                    code=f"old{p.code}",
+                    name=f"{p.name} (trước 01/07/2025)",
+                    kind=Unit.Kind.PROVINCE,
+                    symbol="TU",
+                    place=p.place,
+                    active_to=eve,
+                    position=p.position,
+                )
+                for p in provinces
+            ]
+        )
+        old_province = dict(
+            Unit.objects.filter(key__startswith="bench:old:").values_list("key", "pk")
+        )
+        sets = dict(CriteriaSet.objects.values_list("owner_id", "pk"))
+        communes = list(
+            Unit.objects.filter(kind=Unit.Kind.COMMUNE, key__startswith="vn2025:")
+            .select_related("parent")
+            .order_by("pk")
+        )
+        former = [
+            Unit(
+                key=f"bench:old:{c.code}:{i}",
+                code=f"old{c.code}{i}",
+                name=f"Xã {c.name.split(' ', 1)[-1]} {i} (cũ)",
+                kind=Unit.Kind.COMMUNE,
+                division_type="xã",
+                parent_id=old_province[f"bench:old:{c.parent.code}"],
+                active_to=eve,
+                position=c.position * FORMER_PER_COMMUNE + i,
+            )
+            for c in communes
+            for i in range(1, FORMER_PER_COMMUNE + 1)
+        ]
+        Unit.objects.bulk_create(former, batch_size=5000)
+        ids = dict(
+            Unit.objects.filter(key__startswith="bench:old:", kind=Unit.Kind.COMMUNE).values_list(
+                "key", "pk"
+            )
+        )
+        links = []
+        results = []
+        for c in communes:
+            for i in range(1, FORMER_PER_COMMUNE + 1):
+                pk = ids[f"bench:old:{c.code}:{i}"]
+                links.append(
+                    UnitLineage(
+                        predecessor_id=pk,
+                        successor_id=c.pk,
+                        event=UnitLineage.Event.MERGED,
+                        effective=REFORM_DAY,
+                        basis="bench",
+                    )
+                )
+                province_id = old_province[f"bench:old:{c.parent.code}"]
+                for month in HISTORY_MONTHS:
+                    total = Decimal(70 + (pk * 31 + month.month * 7) % 31)
+                    results.append(
+                        MonthlyResult(
+                            commune_id=pk,
+                            district_id=province_id,
+                            province_id=province_id,
+                            month=month,
+                            criteria_set_id=sets[c.parent_id],
+                            total=total,
+                            district_total=total,
+                            self_total=total,
+                            band="good" if total >= 80 else "fair",
+                            band_label="Tốt" if total >= 80 else "Khá",
+                            meeting_held=True,
+                        )
+                    )
+        UnitLineage.objects.bulk_create(links, batch_size=5000)
+        MonthlyResult.objects.bulk_create(results, batch_size=5000)
+    return {
+        "former_provinces": len(provinces),
+        "former_communes": len(former),
+        "lineage_links": len(links),
+        "history_results": len(results),
+    }
+
+
+# end reform ---------------------------------------------------------------------------
+
+
 def analyze() -> None:
     """Refresh the planner's statistics after a bulk load (PostgreSQL)."""
     from django.db import connection
@@ -820,10 +937,17 @@ def ensure(
         ("plans", lambda: Unit.objects.filter(key__startswith="vn2025:").exists(), None),
         ("reporting", ReportingSchedule.objects.exists, lambda: generate_reporting(seed)),
         ("tuyenvan", CriteriaSet.objects.exists, generate_tuyenvan),
+        # begin reform
+        (
+            "lineage",
+            lambda: Unit.objects.filter(key__startswith="bench:old:").exists(),
+            generate_lineage,
+        ),
+        # end reform
     ]
     made = False
     for name, present, make in parts:
-        if name == "tuyenvan" and engine != "postgres":
+        if name in ("tuyenvan", "lineage") and engine != "postgres":
             # Its score rows are written in PostgreSQL's SQL; the SQLite file
             # serves the write benchmark, which needs only the plans.
             continue

@@ -8,6 +8,7 @@
                              --era 2026: the new Lào Cai, today 16/03/2026)
     theodoi createsuperuser  create an administrator account
     theodoi import-units     load provinces and communes from vietnam-provinces
+    theodoi hand-over        hand a ceased body's open work to its successor (with a reason)
     theodoi import-plan      load a plan's task table from XLSX (all or nothing)
     theodoi export-plan      write a plan's task table to XLSX
 

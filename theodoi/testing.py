@@ -729,3 +729,57 @@ def make_twin_world() -> TwinWorld:
     Set ``THEODOI_TODAY`` to 2018-04-02 (or later) before building it.
     """
     return TwinWorld(a=_twin_side("a"), b=_twin_side("b"))
+
+
+# begin reform (issue 13) -------------------------------------------------------------
+
+
+@dataclass
+class Reform:
+    """The test province after 1 July 2025: a new Tỉnh ủy that succeeds
+    ``world.province``, the merged ban that succeeds both bans, and one
+    commune formed from Xã Một A and Xã Một B (no district tier)."""
+
+    province: Unit
+    ban: Unit
+    commune: Unit
+    ban_staff: User
+    commune_reporter: User
+
+
+def make_reform(world: World) -> Reform:
+    from theodoi.units.models import UnitLineage
+
+    K = Unit.Kind
+    R = Membership.Role
+    day, eve = date(2025, 7, 1), date(2025, 6, 30)
+    Unit.objects.filter(
+        pk__in=[world.province.pk, world.btg.pk, world.bdv.pk, world.district1.pk,
+                world.district2.pk, world.commune1a.pk, world.commune1b.pk, world.commune2a.pk]
+    ).update(active_to=eve)  # fmt: skip
+    province = make_unit(
+        "Tỉnh ủy Thử nghiệm", K.PROVINCE, symbol="TU", place="Thử nghiệm", active_from=day
+    )
+    ban = make_unit(
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy", K.PARTY_AGENCY, province,
+        short_name="BTGDV", symbol="BTGDVTU", active_from=day,
+    )  # fmt: skip
+    commune = make_unit("Xã Một Mới", K.COMMUNE, province, active_from=day)
+    M = UnitLineage.Event.MERGED
+    for before, after in (
+        (world.province, province), (world.btg, ban), (world.bdv, ban),
+        (world.commune1a, commune), (world.commune1b, commune),
+    ):  # fmt: skip
+        UnitLineage.objects.create(predecessor=before, successor=after, event=M, effective=day)
+    for unit in (world.province, world.btg, world.bdv, world.commune1a, world.commune1b):
+        unit.refresh_from_db()
+    return Reform(
+        province=province,
+        ban=ban,
+        commune=commune,
+        ban_staff=make_user("ban_staff", R.COORDINATOR, ban),
+        commune_reporter=make_user("commune_2025", R.COMMUNE_REPORTER, commune),
+    )
+
+
+# end reform ---------------------------------------------------------------------------

@@ -121,6 +121,28 @@ def place_of(*units: Any) -> str:
     return _NAME_PREFIX.sub("", name, count=1).strip() or name
 
 
+# An issuer's name longer than this wraps in the letterhead's left column (14 pt bold).
+ISSUER_LINE_CHARS = 22
+
+
+def issuer_lines(issuer: str) -> list[str]:
+    """The issuing body's name in caps, on the lines the letterhead gives it.
+
+    Lines given with "\\n" are kept. A name too long for one line is broken
+    before its last "VÀ" as such headers are written ("BAN TUYÊN GIÁO" / "VÀ DÂN
+    VẬN"), not wherever the word processor would wrap it ("… VÀ DÂN" / "VẬN").
+    """
+    lines = []
+    for line in issuer.upper().splitlines():
+        line = " ".join(line.split())
+        cut = line.rfind(" VÀ ")
+        if len(line) > ISSUER_LINE_CHARS and cut > 0:
+            lines.extend([line[:cut], line[cut + 1 :]])
+        elif line:
+            lines.append(line)
+    return lines
+
+
 def place_date_line(place: str, d: date) -> str:
     """Return the place-and-date line, e.g. "Lào Cai, ngày 05 tháng 01 năm 2018".
 
@@ -466,7 +488,7 @@ class PartyDocument:
         lines: list[tuple[str, bool]] = [
             (line.strip().upper(), False) for line in lh.superior.splitlines() if line.strip()
         ]
-        lines.append((lh.issuer.strip().upper(), True))
+        lines.extend((line, True) for line in issuer_lines(lh.issuer))
         lines.append(("*", False))
         lines.append((f"Số {lh.number.strip()}", False))
         for i, (text, bold) in enumerate(lines):

@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_ids
+from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_and_history_ids
 
 Role = Membership.Role
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -72,16 +72,22 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
                 for m in memberships(user)
                 if m.role in wanted_roles
             ]
-            # begin perf: role sets with the same roots (all roles, coordinator) walk once
-            subtrees: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault(
-                "_theodoi_subtrees", {}
-            )
-            key = frozenset(roots)
-            if key not in subtrees:
-                subtrees[key] = subtree_ids(key)
-            cache[wanted_roles] = subtrees[key]
-            # end perf
+            cache[wanted_roles] = _walk(user, roots)[0]
     return cache[wanted_roles]
+
+
+def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """The subtrees of ``roots`` and, in the same query, those plus the units they
+    came from (``history_reach``)."""
+    # begin perf: role sets with the same roots (all roles, coordinator) walk once
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
+        user.__dict__.setdefault("_theodoi_subtrees", {})
+    )
+    key = frozenset(roots)
+    if key not in subtrees:
+        subtrees[key] = subtree_and_history_ids(key)
+    return subtrees[key]
+    # end perf
 
 
 def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
@@ -89,6 +95,40 @@ def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
         return False
     unit_id = unit.pk if isinstance(unit, Unit) else unit
     return unit_id in reach(user, *wanted)
+
+
+def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
+    """``reach`` plus the units it came from across reforms, for READING history.
+
+    The one rule for history that follows the merges: a unit's staff read what
+    the units it succeeded (``UnitLineage``, followed backwards through every
+    reform) and everything below them did before it. The merged Ban Tuyên giáo
+    và Dân vận reads the Ban Tuyên giáo's and the Ban Dân vận's 2018 reports;
+    the new Tỉnh ủy's staff read the old Tỉnh ủy's tree; a 2025 commune reads
+    the communes it was formed from. Never forwards: a 2018 district's scorer
+    gains nothing on the 2025 communes its communes became, and a province
+    with no link to another reads nothing of it. Scopes and rules that only
+    read (view perms, ``visible_*`` lists) use this; anything that changes
+    data uses ``reach``.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return reach(user, *wanted)
+    wanted_roles = frozenset(wanted) or ALL_ROLES
+    roots = [
+        m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id
+        for m in memberships(user)
+        if m.role in wanted_roles
+    ]
+    return _walk(user, roots)[1]
+
+
+def reaches_history(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
+    if unit is None:
+        return False
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return unit_id in reach(user, *wanted) or unit_id in history_reach(user, *wanted)
 
 
 def home_ids(user: AnyUser) -> frozenset[int]:

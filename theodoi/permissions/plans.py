@@ -18,6 +18,7 @@ from theodoi.permissions import (
     AnyUser,
     Role,
     fetch,
+    history_reach,
     home_ids,
     is_coordinator,
     reach,
@@ -33,7 +34,8 @@ def visible_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Query
     queryset = Plan.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
         return queryset
-    return queryset.filter(issuer_id__in=home_ids(user) | reach(user))
+    # history_reach: the plans of the committees the user's units succeeded (reading).
+    return queryset.filter(issuer_id__in=home_ids(user) | history_reach(user))
 
 
 def visible_work_items(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -77,7 +79,7 @@ def _plan_of(obj: Any) -> Any:
 @rules.predicate
 def can_see_plan_of(user: AnyUser, obj: Any) -> bool:
     plan = _plan_of(obj)
-    return plan.issuer_id in home_ids(user) or reaches(user, plan.issuer_id)
+    return plan.issuer_id in home_ids(user) or plan.issuer_id in history_reach(user)
 
 
 @rules.predicate

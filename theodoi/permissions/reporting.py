@@ -14,6 +14,7 @@ from theodoi.permissions import (
     Role,
     fetch,
     has_role,
+    history_reach,
     memberships,
     parse_id,
     reach,
@@ -90,19 +91,51 @@ def views_unit_of(user: AnyUser, obj: Any) -> bool:
 
 
 @rules.predicate
+def reads_history_of(user: AnyUser, obj: Any) -> bool:
+    """Reading only, and only across a reform: the staff of a unit's successor
+    read the reports and inspections of the units it came from and the
+    reporting of the plans those coordinated (``history_reach`` minus ``reach``:
+    within their own reach the other rules decide)."""
+    roles = (Role.COORDINATOR, Role.VIEWER, *REPORTER_ROLES)
+    earlier = history_reach(user, *roles) - reach(user, *roles)
+    if not earlier:
+        return False
+    if isinstance(obj, _plan_model()):
+        return obj.owner_id in earlier
+    unit_id = getattr(obj, "unit_id", None)
+    if unit_id is None and hasattr(obj, "entry"):
+        unit_id = obj.entry.report.unit_id
+    if unit_id is None and hasattr(obj, "report"):
+        unit_id = obj.report.unit_id
+    return unit_id in earlier or _report_plan(obj).owner_id in earlier
+
+
+def _plan_model() -> type:
+    from theodoi.plans.models import Plan
+
+    return Plan
+
+
+@rules.predicate
 def is_reporter(user: AnyUser) -> bool:
     return has_role(user, *REPORTER_ROLES)
 
 
 rules.add_perm(
     "reporting.view_report",
-    reports_for_unit_of | coordinates_reporting_of | views_unit_of | oversees_reporting_of,
+    reports_for_unit_of
+    | coordinates_reporting_of
+    | views_unit_of
+    | oversees_reporting_of
+    | reads_history_of,
 )
 rules.add_perm("reporting.change_report", reports_for_unit_of)
 rules.add_perm("reporting.submit_report", reports_for_unit_of)
 rules.add_perm("reporting.decide_report", coordinates_reporting_of)
 rules.add_perm("reporting.manage_reporting", coordinates_reporting_of)
-rules.add_perm("reporting.view_reporting", coordinates_reporting_of | oversees_reporting_of)
+rules.add_perm(
+    "reporting.view_reporting", coordinates_reporting_of | oversees_reporting_of | reads_history_of
+)
 
 
 def visible_reports(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -114,10 +147,15 @@ def visible_reports(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Que
     queryset = ProgressReport.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
         return queryset
-    return queryset.filter(
-        Q(unit_id__in=reach(user, *REPORTER_ROLES, Role.VIEWER))
-        | Q(period__plan__owner_id__in=reach(user, Role.COORDINATOR, Role.VIEWER))
+    scope = Q(unit_id__in=reach(user, *REPORTER_ROLES, Role.VIEWER)) | Q(
+        period__plan__owner_id__in=reach(user, Role.COORDINATOR, Role.VIEWER)
     )
+    # History that follows the merges (reading only): the predecessors' reports.
+    roles = (Role.COORDINATOR, Role.VIEWER, *REPORTER_ROLES)
+    earlier = history_reach(user, *roles) - reach(user, *roles)
+    if earlier:
+        scope |= Q(unit_id__in=earlier) | Q(period__plan__owner_id__in=earlier)
+    return queryset.filter(scope)
 
 
 def visible_reporting_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -127,7 +165,8 @@ def visible_reporting_plans(user: AnyUser, queryset: QuerySet[Any] | None = None
     queryset = Plan.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
         return queryset
-    return queryset.filter(owner_id__in=reach(user, Role.COORDINATOR, Role.VIEWER))
+    # Plans the units it succeeded coordinated, for reading (history_reach).
+    return queryset.filter(owner_id__in=history_reach(user, Role.COORDINATOR, Role.VIEWER))
 
 
 def reporting_coordinators(plan: Any) -> list[Any]:

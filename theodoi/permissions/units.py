@@ -27,6 +27,7 @@ from theodoi.permissions import (
     is_admin,
     reach,
     reaches,
+    reaches_history,
 )
 from theodoi.units.models import Membership, Unit
 
@@ -35,7 +36,8 @@ from theodoi.units.models import Membership, Unit
 
 @rules.predicate
 def unit_in_reach(user: AnyUser, unit: Unit) -> bool:
-    return reaches(user, unit)
+    """Reading a unit's page: its subtree, and the units its own came from."""
+    return reaches_history(user, unit)
 
 
 @rules.predicate
@@ -54,6 +56,17 @@ rules.add_perm("units.add_unit", is_admin)
 rules.add_perm("units.view_work_of_unit", unit_in_reach)
 # Who works where is for administrators of the unit's subtree only.
 rules.add_perm("units.view_memberships", unit_in_admin_reach)
+
+
+@rules.predicate
+def unit_in_admin_history(user: AnyUser, unit: Unit) -> bool:
+    """The unit is administered by the user, or is a predecessor of one it is."""
+    return reaches_history(user, unit, Role.ADMIN)
+
+
+# Handing a ceased body's open work to its successor: an administrator of the
+# successor (the old body is then in its history reach) or of both.
+rules.add_perm("units.hand_over_unit", unit_in_admin_history)
 rules.add_perm("units.view_membership", membership_in_admin_reach)
 rules.add_perm("units.change_membership", membership_in_admin_reach)
 rules.add_perm("units.delete_membership", membership_in_admin_reach)
@@ -81,10 +94,19 @@ def _perm(action: str, noun: str) -> str:
 def access_unit(user: AnyUser, pk: Any, action: str = "view") -> Unit:
     """The unit ``pk`` if in the user's reach (else 404) and ``action`` allowed (else 403).
 
-    Actions: ``view``, ``change``, ``view_work_of_unit``, ``view_memberships``.
+    Actions: ``view``, ``change``, ``view_work_of_unit``, ``view_memberships``,
+    ``hand_over_unit``.
     """
     queryset = Unit.objects.select_related("parent")
     return fetch(user, queryset, pk, "units.view_unit", _perm(action, "unit"))
+
+
+def handover_successors(user: AnyUser, unit: Unit) -> list[Any]:
+    """The lineage links from ``unit`` to successors the user administers: the
+    work goes only where the administrator acts."""
+    from theodoi.units.handover import successors_of
+
+    return [link for link in successors_of(unit) if reaches(user, link.successor_id, Role.ADMIN)]
 
 
 def access_unit_alias(user: AnyUser, pk: Any, action: str = "view") -> Any:

@@ -177,7 +177,16 @@ class ReportReopenIn(Schema):
 class ReportingUnitRateOut(Schema):
     unit: int
     name: str
-    state: str
+    state: str = Field(
+        ...,
+        description="on_time, late, missing, not_due, ceased (the unit ceased during the "
+        "period: it owes nothing and counts in no rate; its successor owes), or empty",
+    )
+    structure: str = Field(
+        "",
+        description="When the periods span a reform, which structure the unit belongs to "
+        "('until 30/06/2025', 'from 01/07/2025'); else empty.",
+    )
     expected: int
     received: int
     on_time: int
@@ -503,11 +512,12 @@ def period_rates(request: HttpRequest, period_id: int) -> dict[str, Any]:
                 "unit": u.pk,
                 "name": u.name,
                 "state": cells[0].state,
+                "structure": structure,
                 "expected": r.expected,
                 "received": r.received,
                 "on_time": r.on_time,
             }
-            for u, cells, r in table.rows()
+            for u, structure, cells, r in table.labelled_rows()
         ],
     }
 
@@ -595,11 +605,12 @@ def range_rates(
                 "unit": u.pk,
                 "name": u.name,
                 "state": "",
+                "structure": structure,
                 "expected": r.expected,
                 "received": r.received,
                 "on_time": r.on_time,
             }
-            for u, _cells, r in table.rows()
+            for u, structure, _cells, r in table.labelled_rows()
         ],
     }
 

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 
 from theodoi.core import clock
+from theodoi.documents.issuers import handed_over_from, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
 from theodoi.documents.xlsx import (
     Column,
@@ -33,7 +34,7 @@ from theodoi.units.models import Membership, Unit
 
 from . import sections
 from .models import ConsolidatedExport, PeriodKind, ProgressEntry, ProgressReport, ReportingPeriod
-from .periods import owing_unit_ids
+from .periods import owing_and_ceased
 
 logger = logging.getLogger(__name__)
 S = ProgressEntry.Status
@@ -75,6 +76,9 @@ class Consolidated:
     status_counts: Counter[str] = field(default_factory=Counter)
     # What each unit wrote of its results: (unit, work item, entry role, text).
     narratives: list[tuple[Unit, Any, str, str]] = field(default_factory=list)
+    # Units that ceased during the period (a reform), with the successors owing in
+    # their place (periods.OWING_RULE): owing nothing, counted in no rate.
+    ceased: list[tuple[Unit, list[Unit]]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -150,8 +154,13 @@ def _ordered(units: dict[int, Unit]) -> list[int]:
 
 def build(period: ReportingPeriod) -> Consolidated:
     """Gather the consolidated content of a period."""
-    expected_ids = owing_unit_ids(period)
-    expected = list(Unit.objects.filter(pk__in=expected_ids).order_by("position", "name"))
+    owing = owing_and_ceased([period])
+    expected_ids = owing.owing[period.pk]
+    gone = owing.ceased[period.pk]
+    named = Unit.objects.filter(pk__in=expected_ids | gone.keys()).order_by("position", "name")
+    expected = [u for u in named if u.pk in expected_ids]
+    by_id = {u.pk: u for u in named}
+    ceased = [(by_id[pk], [by_id[s] for s in gone[pk] if s in by_id]) for pk in gone]
     reports = list(
         ProgressReport.objects.filter(
             period=period,
@@ -233,6 +242,7 @@ def build(period: ReportingPeriod) -> Consolidated:
         proposals=proposals,
         budget=budget,
         narratives=narratives,
+        ceased=ceased,
     )
     result.status_counts = Counter(line.status for line in lines)
     return result
@@ -358,17 +368,22 @@ def to_docx(
 ) -> bytes:
     """The DOCX; without a number, room is left to write it in ("Số     -BC/BTGTU")."""
     period = data.period
+    day = today or clock.today()
+    # The coordinating body as it was on the document's date: a plan handed over
+    # to the merged ban still reports as the Ban Tuyên giáo before the reform.
     owner = period.plan.owner
-    superior = owner.parent.name.upper() if owner.parent_id else ""
-    place = owner.place or (owner.parent.place if owner.parent_id else "")
-    symbol = owner.symbol or "BTGTU"
+    issuer = issuer_on(owner, day, prefer=handed_over_from(owner, "plans", period.plan_id))
+    body = issuer.unit
+    superior = body.parent.name.upper() if body.parent_id else ""
+    place = body.place or (body.parent.place if body.parent_id else "")
+    symbol = body.symbol or "BTGTU"
     doc = PartyDocument(
         Letterhead(
             superior,
-            _issuer_name(owner),
+            _issuer_name(body),
             number or f"\u200b{BLANK_NUMBER}-BC/{symbol}",
             place,
-            today or clock.today(),
+            day,
         ),
         "BÁO CÁO",
         subject(period),
@@ -386,6 +401,19 @@ def to_docx(
     if data.missing:
         doc.paragraph(
             "Các cơ quan, đơn vị chưa gửi báo cáo: " + ", ".join(u.name for u in data.missing) + "."
+        )
+    if data.ceased:
+        # periods.OWING_RULE, as the document says it.
+        doc.paragraph(
+            "Các cơ quan, đơn vị thôi hoạt động trong kỳ do sắp xếp tổ chức bộ máy ("
+            + "; ".join(
+                f"{u.name}, đến ngày {u.active_to:%d/%m/%Y}"
+                + (f", nay là {', '.join(s.name for s in after)}" if after else "")
+                for u, after in data.ceased
+            )
+            + ") không phải báo cáo kỳ này và không tính vào tỷ lệ báo cáo; đơn vị kế thừa"
+            " báo cáo cho cả kỳ. Số đơn vị phải báo cáo tính theo các đơn vị đang hoạt động"
+            f" ngày {period.end:%d/%m/%Y}."
         )
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
     overdue = data.overdue()
@@ -693,7 +721,11 @@ def do_start_export(
     if fmt == ConsolidatedExport.Format.DOCX and not choices.get("number"):
         from theodoi.register.actions import reserve
 
-        owner = period.plan.owner
+        # The register of the body issuing on the document's date (documents.issuers).
+        plan = period.plan
+        day = choices.get("issued_on") or clock.today()
+        prefer = handed_over_from(plan.owner, "plans", plan.pk)
+        owner = issuer_on(plan.owner, day, prefer=prefer).unit
         choices["number"] = reserve(
             owner, "BC", symbol=owner.symbol or "BTGTU", key=f"reporting.period:{period.pk}",
             title=subject(period), issued_on=choices.get("issued_on"), by=by,

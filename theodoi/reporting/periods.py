@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from theodoi.plans.models import Assignment, Plan, WorkItem
-from theodoi.units.models import Unit
+from theodoi.units.models import Unit, UnitLineage
 
 from .models import PeriodKind, ReportingPeriod, ReportingSchedule
 
@@ -130,29 +131,49 @@ def active_work_items(period: ReportingPeriod) -> Iterable[WorkItem]:
 
 
 def owing_unit_ids(period: ReportingPeriod) -> set[int]:
-    """Units that lead or coordinate a work item active in the period and existed during it."""
-    return set(
-        Unit.objects.active_between(period.start, period.end)
-        .filter(
-            assignments__work_item__task__plan_id=period.plan_id,
-            assignments__work_item__start__lte=period.end,
-            assignments__work_item__end__gte=period.start,
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    """Units that owe the period a report (``owing_by_period``'s rule)."""
+    return owing_by_period([period])[period.pk]
 
 
 def owing_units(period: ReportingPeriod) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=owing_unit_ids(period)).order_by("position", "name"))
 
 
-def owing_by_period(periods: list[ReportingPeriod]) -> dict[int, set[int]]:
-    """``owing_unit_ids`` for several periods of the same plans, in one query."""
+# Across a reform (the 2025 one ended the districts and merged the bans on 30/06/2025),
+# a period asks its reports from the units valid on its LAST day. A unit that ceased
+# before then owes nothing for the period: its successor (lineage, one reform) owes
+# the report for the whole period, for the ceased unit's work items too, whether or
+# not they were handed over. What the ceased unit sent anyway is shown, marked, and
+# counted in no rate. A unit that began during the period owes it whole.
+OWING_RULE = _(
+    "A period asks its reports from the units in existence on its last day. A unit "
+    "that ceased during the period (a reform) owes none: the unit that succeeded it "
+    "reports for the whole period, for the ceased unit's work too; a report the "
+    "ceased unit sent anyway is shown but counted in no rate."
+)
+
+
+@dataclass
+class Owing:
+    """Who owes each period a report, and who ceased during it (``OWING_RULE``)."""
+
+    owing: dict[int, set[int]]  # period id -> unit ids
+    # period id -> {ceased unit id: ids of its successors that owe in its place}
+    ceased: dict[int, dict[int, list[int]]]
+
+
+def _active_on(day: date, a_from: date | None, a_to: date | None) -> bool:
+    return (a_from is None or a_from <= day) and (a_to is None or a_to >= day)
+
+
+def owing_and_ceased(periods: list[ReportingPeriod]) -> Owing:
+    """``Owing`` for several periods of the same plans: one query, and one more for
+    the successors when a unit ceased during one of the periods."""
+    result = Owing({p.pk: set() for p in periods}, {p.pk: {} for p in periods})
     if not periods:
-        return {}
+        return result
     plan_ids = {p.plan_id for p in periods}
-    rows = (
+    rows = list(
         Assignment.objects.filter(work_item__task__plan_id__in=plan_ids)
         .values_list(
             "unit_id",
@@ -164,16 +185,40 @@ def owing_by_period(periods: list[ReportingPeriod]) -> dict[int, set[int]]:
         )
         .distinct()
     )
-    rows = list(rows)
-    result: dict[int, set[int]] = {p.pk: set() for p in periods}
+    # Units whose work runs in the period but which ended before its last day
+    # (during it, or before it began): their successors owe in their place.
+    gone: dict[int, dict[int, date]] = {p.pk: {} for p in periods}
     for p in periods:
         for unit_id, a_from, a_to, plan_id, w_start, w_end in rows:
             if plan_id != p.plan_id or w_start > p.end or w_end < p.start:
                 continue
-            if (a_from and a_from > p.end) or (a_to and a_to < p.start):
-                continue
-            result[p.pk].add(unit_id)
+            if _active_on(p.end, a_from, a_to):
+                result.owing[p.pk].add(unit_id)
+            elif a_to is not None and a_to < p.end:
+                gone[p.pk][unit_id] = a_to
+                if a_to >= p.start:  # existed in the period: shown as ceased
+                    result.ceased[p.pk].setdefault(unit_id, [])
+    gone_ids = {u for found in gone.values() for u in found}
+    if gone_ids:
+        links = list(
+            UnitLineage.objects.filter(predecessor_id__in=gone_ids)
+            .order_by("successor__position", "successor_id")
+            .values_list(
+                "predecessor_id", "successor_id", "successor__active_from", "successor__active_to"
+            )
+        )
+        for p in periods:
+            for before, after, s_from, s_to in links:
+                if before in gone[p.pk] and _active_on(p.end, s_from, s_to):
+                    result.owing[p.pk].add(after)
+                    if before in result.ceased[p.pk]:
+                        result.ceased[p.pk][before].append(after)
     return result
+
+
+def owing_by_period(periods: list[ReportingPeriod]) -> dict[int, set[int]]:
+    """Who owes each period a report (``OWING_RULE``), in one or two queries."""
+    return owing_and_ceased(periods).owing
 
 
 def do_set_schedule(

@@ -46,7 +46,7 @@ from .models import (
     ReportingPeriod,
     ReportSection,
 )
-from .periods import do_set_schedule, owing_by_period, owing_units
+from .periods import OWING_RULE, do_set_schedule, owing_by_period, owing_units
 
 # Access: every object below is fetched through theodoi.permissions.reporting
 # (``access_*``), which answers 404 to those who may not see it and 403 to those
@@ -164,7 +164,10 @@ def _render_period(
         {
             "period": period,
             "plan": period.plan,
-            "rows": table.rows(),
+            "rows": table.labelled_rows(),
+            "ceased": table.ceased,
+            "spans_reform": table.spans_reform,
+            "owing_rule": OWING_RULE,
             "rate": table.overall,
             "exports": period.exports.select_related("created_by")[:10],
             "export_form": export_form,

@@ -10,8 +10,8 @@ from decimal import Decimal
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from theodoi.core import clock
+from theodoi.documents.issuers import propaganda_ban_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, place_of
-from theodoi.units.models import Unit
 
 from .models import EmulationYear, Level, Proposal
 
@@ -26,30 +26,21 @@ AWARD_VI = {
 }
 
 
-def _issuer(province: Unit) -> Unit:
-    """The province's Ban Tuyên giáo when it has one (it proposes), else the province."""
-    agencies = province.children.filter(kind=Unit.Kind.PARTY_AGENCY).order_by("position", "pk")
-    for unit in agencies:
-        if (unit.short_name or "").upper().startswith("BTG") or "Tuyên giáo" in unit.name:
-            return unit
-    return province
-
-
 def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
-    province = year.province
-    issuer = _issuer(province)
+    today = clock.today()
+    # The province's Ban Tuyên giáo proposes (the merged ban after 2025), by its
+    # name on the document's date; the Tỉnh ủy itself when it has none.
+    ban = propaganda_ban_on(year.province, today)
+    issuer = ban.unit
+    province = issuer.parent if ban.superior and issuer.parent_id else issuer
     symbol = issuer.symbol or province.symbol or "TU"
-    issuer_name = issuer.name.upper()
-    if issuer != province:
-        issuer_name = issuer.name.upper().replace(f" {province.name.upper()}", "")
-        issuer_name = issuer_name.replace(" TỈNH ỦY", "")
     doc = PartyDocument(
         Letterhead(
-            province.name.upper() if issuer != province else "",
-            issuer_name,
+            ban.superior,
+            ban.name,
             f"\u200b     -TTr/{symbol}",
-            place_of(issuer, province),
-            clock.today(),
+            ban.place or place_of(issuer, province),
+            today,
         ),
         "TỜ TRÌNH",
         f"Đề nghị khen thưởng thành tích thi đua năm {year.year}",

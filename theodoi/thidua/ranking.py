@@ -153,6 +153,7 @@ class Entity:
     members: frozenset[int]
     members_names: list[str] = field(default_factory=list)
     group: str = ""  # clusters: the kind of their members, ranked apart
+    structure: str = ""  # "until 30/06/2025" when a reform cuts the period
 
 
 def entities(provinces: list[Unit], level: str, period: Period) -> list[tuple[int, Entity]]:
@@ -184,7 +185,18 @@ def entities(provinces: list[Unit], level: str, period: Period) -> list[tuple[in
         .active_between(period.start, period.end)
         .order_by("position", "name")
     )
-    return [(u.parent_id, Entity(u.pk, u.name, frozenset({u.pk}))) for u in units]
+    return [
+        (
+            u.parent_id,
+            Entity(
+                u.pk,
+                u.name,
+                frozenset({u.pk}),
+                structure=u.structure_within(period.start, period.end),
+            ),
+        )
+        for u in units
+    ]
 
 
 # The ranking ------------------------------------------------------------------------------
@@ -212,6 +224,9 @@ class Row:
     lines: list[Line]
     members: list[str] = field(default_factory=list)
     group: str = ""
+    # Which structure the row belongs to when a reform cuts the period (a body
+    # merged on 01/07/2025 ranks "until 30/06/2025", its successor "from …").
+    structure: str = ""
 
     def line(self, key: str) -> Line | None:
         return next((x for x in self.lines if x.key == key), None)
@@ -355,6 +370,7 @@ def _rank_part(
                 lines=lines,
                 members=entity.members_names,
                 group=group,
+                structure=entity.structure,
             )
         )
     return assign_ranks(rows, tie_order(weights, [c.key for c in used]))

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import translation
 
 from theodoi.core import clock
+from theodoi.documents.issuers import propaganda_ban_on
 from theodoi.documents.party import (
     Letterhead,
     PartyDocument,
@@ -112,9 +113,13 @@ def _number(
 
 
 def bulletin_number(province: Unit, month: date, *, issue: bool = False, by: Any = None) -> str:
-    btg = province.children.filter(symbol="BTGTU").first() or province
+    # The register and symbol of the ban in office today (BTGTU; BTGDVTU after 2025).
+    btg = propaganda_ban_on(province, clock.today()).unit
+    if btg.pk == province.pk:
+        btg = province.children.filter(symbol="BTGTU").first() or province
     return _number(
-        btg, "BT", "BTGTU", f"tuyenvan.bulletin:{province.pk}:{month:%Y-%m}",
+        btg, "BT", btg.symbol if btg.pk != province.pk and btg.symbol else "BTGTU",
+        f"tuyenvan.bulletin:{province.pk}:{month:%Y-%m}",
         f"Bản tin công tác tuyên vận tháng {month.month}/{month.year}", issue=issue, by=by,
     )  # fmt: skip
 
@@ -137,13 +142,15 @@ def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any 
     total = found.count()
     held = found.filter(meeting_held=True).count()
     number = bulletin_number(province, month, issue=issue, by=by)  # budgets
+    today = clock.today()
+    ban = propaganda_ban_on(province, today)  # its name on the bulletin's date
     doc = PartyDocument(
         Letterhead(
-            province.name.upper(),  # "TỈNH ỦY LÀO CAI"
-            "BAN TUYÊN GIÁO",
+            ban.superior,  # "TỈNH ỦY LÀO CAI"
+            ban.name,  # "BAN TUYÊN GIÁO", "BAN TUYÊN GIÁO VÀ DÂN VẬN" after 2025
             number,
-            place_of(province),
-            clock.today(),
+            ban.place or place_of(province),
+            today,
         ),
         "BẢN TIN",
         f"Công tác tuyên vận tháng {month.month} năm {month.year}",

@@ -367,3 +367,55 @@ def rank(
     if level == "former_district":
         return level, rank_groups(within, period, former_district_groups(within, period))
     return "commune", rank_communes(within, period)
+# begin reform: history that follows the merges, beside a ranking ------------------------
+
+
+@dataclass
+class Earlier:
+    """A result earned by a unit a ranked commune came from, under its own name."""
+
+    commune_id: int
+    name: str
+    month: date
+    total: Decimal | None
+    band_label: str
+
+
+def with_predecessors(ranked: list[Ranked], history: Period) -> list[Ranked]:
+    """Give each ranked commune the results its predecessors earned in ``history``
+    (``row.extra["earlier"]``: ``Earlier`` rows, by name then month), in one query.
+
+    History is never re-attributed: each result keeps the name of the commune
+    that earned it, and no combined figure is made of them (the communes that
+    merged were scored on their own, against their own criteria sets). Only
+    direct predecessors (one reform back) are read.
+    """
+    by_id = {row.unit_id: row for row in ranked}
+    for row in ranked:
+        row.extra["earlier"] = []
+    if not by_id:
+        return ranked
+    found = (
+        MonthlyResult.objects.filter(
+            commune__successor_links__successor_id__in=list(by_id),
+            month__gte=history.start,
+            month__lte=history.end,
+        )
+        .values_list(
+            "commune__successor_links__successor_id",
+            "commune_id",
+            "commune__name",
+            "month",
+            "total",
+            "band_label",
+        )
+        .order_by("commune__name", "commune_id", "month")
+    )
+    for successor_id, commune_id, name, month, total, band_label in found:
+        by_id[successor_id].extra["earlier"].append(
+            Earlier(commune_id, name, month, total, band_label)
+        )
+    return ranked
+
+
+# end reform -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from theodoi.core.admin import WithinReach
 
-from .models import Membership, Unit, UnitAlias, UnitGroup, UnitLineage
+from .models import Membership, Unit, UnitAlias, UnitGroup, UnitHandover, UnitLineage
 
 
 class MembershipInline(WithinReach, admin.TabularInline):
@@ -56,6 +56,22 @@ class UnitAliasAdmin(WithinReach, SimpleHistoryAdmin):
 class UnitLineageAdmin(WithinReach, admin.ModelAdmin):
     list_display = ["predecessor", "event", "successor", "effective"]
     raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(UnitHandover)
+class UnitHandoverAdmin(WithinReach, admin.ModelAdmin):
+    """The record of handovers; they are made on the unit's handover page or with
+    ``theodoi hand-over`` (which move the work), never edited here."""
+
+    scope_paths = ("predecessor",)
+    list_display = ["predecessor", "successor", "effective", "by", "at"]
+    readonly_fields = [f.name for f in UnitHandover._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(UnitGroup)

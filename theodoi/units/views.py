@@ -1,14 +1,18 @@
 from datetime import date, datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from theodoi import permissions
 from theodoi.core.history import build_entries, records, render_history
-from theodoi.permissions.units import access_unit
+from theodoi.permissions.units import access_unit, handover_successors
 
-from .models import Membership, Unit, normalize_name, strip_diacritics
+from .handover import KINDS, HandoverError, hand_over
+from .models import Membership, Unit, UnitHandover, normalize_name, strip_diacritics
 
 
 def _day(value: str) -> date | None:
@@ -86,8 +90,76 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lineage": lineage,
             "ancestors": unit.ancestors(),
             "memberships": memberships,
+            "may_hand_over": bool(lineage_after_ids(unit))
+            and request.user.has_perm("units.hand_over_unit", unit),
+            "handovers": UnitHandover.objects.filter(
+                Q(predecessor=unit) | Q(successor=unit)
+            ).select_related("predecessor", "successor", "by"),
         },
     )
+
+
+def lineage_after_ids(unit: Unit) -> list[int]:
+    return list(unit.successor_links.values_list("successor_id", flat=True))
+
+
+@login_required
+def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the unit's open work to a successor (administrators of both, with a reason).
+
+    GET shows what would move (a dry run); POST with ``confirm`` does it.
+    """
+    unit = access_unit(request.user, pk, "hand_over_unit")
+    links = handover_successors(request.user, unit)
+    by_id = {link.successor_id: link for link in links}
+    chosen_text = request.POST.get("successor") or request.GET.get("successor") or ""
+    chosen = by_id.get(int(chosen_text)) if chosen_text.isdigit() else None
+    if chosen is None and len(links) == 1:
+        chosen = links[0]
+    reason = (request.POST.get("reason") or "").strip()
+    error = ""
+    preview = None
+    if chosen is not None:
+        try:
+            if request.method == "POST" and request.POST.get("confirm"):
+                done = hand_over(unit, chosen.successor, reason=reason, by=request.user)
+                if done.anything:
+                    messages.success(
+                        request,
+                        _("Handed over to %(unit)s: %(summary)s.")
+                        % {"unit": chosen.successor.name, "summary": _summary(done)},
+                    )
+                else:
+                    messages.info(request, _("Nothing was left to hand over."))
+                return redirect("units:detail", unit.pk)
+            preview = hand_over(
+                unit, chosen.successor, reason=reason or "-", by=request.user, dry_run=True
+            )
+        except HandoverError as problem:
+            error = str(problem)
+            preview = hand_over(unit, chosen.successor, reason="-", by=request.user, dry_run=True)
+    return render(
+        request,
+        "units/handover.html",
+        {
+            "unit": unit,
+            "links": links,
+            "chosen": chosen,
+            "preview": preview,
+            "summary": _summary(preview) if preview else "",
+            "reason": reason,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _summary(result: object) -> str:
+    moved = getattr(result, "moved", {})
+    return _(
+        "%(memberships)d memberships, %(plans)d plans, %(assignments)d open assignments, "
+        "%(reports)d unsent reports"
+    ) % {kind: len(moved.get(kind, [])) for kind in KINDS}
 
 
 @login_required

@@ -38,6 +38,7 @@ def cell_label(state: str) -> str:
         "late": _("Late"),
         "missing": _("Missing"),
         "not_due": _("Not yet due"),
+        "ceased": _("Ceased during the period"),
         "none": "",
     }.get(state, state)
 

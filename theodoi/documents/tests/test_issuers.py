@@ -1,0 +1,97 @@
+"""Documents carry the issuing body's name as it was on the document's date."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+
+from theodoi.core.clock import fixed_today
+from theodoi.documents.issuers import issuer_on, propaganda_ban_on, unit_on
+from theodoi.reporting import consolidation
+from theodoi.reporting.models import ReportingPeriod
+from theodoi.testing import make_plan, make_reform, make_work_item
+from theodoi.units.handover import hand_over
+
+OLD, NEW = date(2018, 7, 10), date(2026, 1, 10)
+
+
+@pytest.fixture
+def reform(world):
+    return make_reform(world)
+
+
+def _letterhead(content: bytes) -> str:
+    """The letterhead table's text (superior, issuer, number | motto, place and date)."""
+    table = Document(io.BytesIO(content)).tables[0]
+    return " ".join(" ".join(cell.text.split()) for row in table.rows for cell in row.cells)
+
+
+def test_the_unit_standing_on_a_date_follows_the_lineage(world, reform):
+    assert unit_on(reform.ban, OLD) == world.btg  # the older of the two bans
+    assert unit_on(reform.ban, OLD, prefer=[world.bdv.pk]) == world.bdv
+    assert unit_on(reform.ban, NEW) == reform.ban
+    assert unit_on(world.btg, NEW) == reform.ban  # forwards after it ended
+    assert unit_on(world.btg, OLD) == world.btg
+    assert unit_on(world.sotttt, NEW) == world.sotttt  # no lineage: itself
+    old, new = issuer_on(reform.ban, OLD), issuer_on(reform.ban, NEW)
+    assert (old.name, old.symbol, old.unit.parent) == ("BAN TUYÊN GIÁO", "BTGTU", world.province)
+    assert (new.name, new.symbol) == ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "BTGDVTU")
+    assert new.unit.parent == reform.province
+    assert propaganda_ban_on(reform.province, OLD).unit == world.btg
+    assert propaganda_ban_on(world.province, NEW).unit == reform.ban
+
+
+def test_a_handed_over_plans_report_is_headed_by_the_body_of_its_date(world, reform):
+    plan = make_plan(world, year=2025)
+    plan.owner = world.bdv  # the Ban Dân vận's plan: the hint beats the order
+    plan.save()
+    make_work_item(plan, lead=world.commune1a)
+    period = ReportingPeriod.objects.create(
+        plan=plan, kind="half", code="2025-H1", title="6 tháng đầu năm 2025",
+        start=date(2025, 1, 1), end=date(2025, 6, 30), due=date(2025, 7, 10),
+    )  # fmt: skip
+    hand_over(world.bdv, reform.ban, reason="Hợp nhất")
+    data = consolidation.build(period)
+    before = _letterhead(consolidation.to_docx(data, today=date(2025, 6, 20)))
+    after = _letterhead(consolidation.to_docx(data, today=NEW))
+    assert "BAN DÂN VẬN" in before and "-BC/BDVTU" in before
+    assert "VÀ DÂN VẬN" not in before
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in after and "-BC/BTGDVTU" in after
+    assert "ngày 10 tháng 01 năm 2026" in after or "ngày 10 tháng 1 năm 2026" in after
+
+
+def test_a_2018_report_stays_the_ban_tuyen_giaos(world, reform):
+    plan = make_plan(world, year=2018)
+    make_work_item(plan, lead=world.commune1a)
+    period = ReportingPeriod.objects.create(
+        plan=plan, kind="half", code="2018-H1", title="6 tháng đầu năm 2018",
+        start=date(2018, 1, 1), end=date(2018, 6, 30), due=date(2018, 7, 10),
+    )  # fmt: skip
+    hand_over(world.btg, reform.ban, reason="Hợp nhất")
+    plan.refresh_from_db()
+    assert plan.owner == world.btg
+    head = _letterhead(consolidation.to_docx(consolidation.build(period), today=OLD))
+    assert "BAN TUYÊN GIÁO" in head and "VÀ DÂN VẬN" not in head
+    assert "TỈNH ỦY THỬ NGHIỆM" in head
+
+
+def test_the_bulletin_is_headed_by_the_ban_of_its_date(world, reform):
+    from theodoi.tuyenvan.documents import bulletin_docx
+
+    with fixed_today(date(2018, 4, 2)):
+        old = _letterhead(bulletin_docx(world.province, date(2018, 3, 1)))
+    with fixed_today(NEW):
+        new = _letterhead(bulletin_docx(reform.province, date(2025, 12, 1)))
+    assert "BAN TUYÊN GIÁO" in old and "VÀ DÂN VẬN" not in old and "BT/BTGTU" in old
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in new and "BT/BTGDVTU" in new
+
+
+def test_a_long_issuer_name_breaks_before_va():
+    from theodoi.documents.party import issuer_lines
+
+    assert issuer_lines("Ban Tuyên giáo và Dân vận") == ["BAN TUYÊN GIÁO", "VÀ DÂN VẬN"]
+    assert issuer_lines("Ban Tuyên giáo") == ["BAN TUYÊN GIÁO"]
+    assert issuer_lines("Ban Dân vận\nTỉnh ủy") == ["BAN DÂN VẬN", "TỈNH ỦY"]
