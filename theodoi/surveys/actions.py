@@ -33,6 +33,7 @@ from .models import (
     Response,
     Section,
     Survey,
+    TallyState,
 )
 from .questions import OTHER, clean_spec
 
@@ -127,6 +128,7 @@ def do_create_survey(
     )
     _attribute(survey, by, "created")
     survey.save()
+    TallyState.objects.create(survey=survey)
     return survey
 
 

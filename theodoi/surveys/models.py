@@ -400,3 +400,46 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"
+
+
+class TallyState(models.Model):
+    """How far the survey's responses are folded into ``Tally`` (see ``tally.py``)."""
+
+    survey = models.OneToOneField(
+        Survey, on_delete=models.CASCADE, primary_key=True, related_name="tally_state"
+    )
+    upto = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}≤{self.upto}"
+
+
+class Tally(models.Model):
+    """The folded responses of one profile: point, local day, language and flags.
+
+    ``counts`` lists ``[version id, item, choice, number, count]``; ``bases`` maps a
+    version id to the respondents who answered it; the overall moments are of
+    each respondent's overall index (0…100).
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(CollectionPoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    flags = models.PositiveSmallIntegerField()
+    responses = models.PositiveIntegerField(default=0)
+    overall_n = models.PositiveIntegerField(default=0)
+    overall_sum = models.FloatField(default=0.0)
+    overall_squares = models.FloatField(default=0.0)
+    counts = models.JSONField(default=list)
+    bases = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "day", "point", "language", "flags"], name="surveys_tally_profile"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.point_id}:{self.day}"

@@ -36,10 +36,11 @@ def report_docx(survey: Survey) -> bytes:
     parent = owner.parent
     questionnaire = analysis.Questionnaire.load(survey)
     everything = analysis.Filters()
-    dimensions, overall = analysis.indices(survey, questionnaire, everything, "vi")
-    counts = analysis.response_counts(survey, everything)
+    data = analysis.totals(survey, everything)
+    dimensions, overall = analysis.indices(survey, questionnaire, everything, "vi", data)
+    counts = analysis.response_counts(survey, everything, data)
     points = list(survey.points.all())
-    split = analysis.breakdown(survey, questionnaire, everything, "point", "vi", points)
+    split = analysis.breakdown(survey, questionnaire, everything, "point", "vi", points, data)
     title = survey.title_in("vi")
     doc = PartyDocument(
         Letterhead(
