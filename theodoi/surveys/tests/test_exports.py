@@ -2,6 +2,9 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from docx import Document
@@ -79,5 +82,26 @@ def test_the_report_for_the_standing_committee(client, world):
     assert "số phiếu được tính vào chỉ số: 5" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Hài lòng chung?" in cells and "50,0" in cells  # the overall question's index
+    # The charts are images: the dimensions' indices, and the points' overall index.
+    assert len(document.inline_shapes) == 2
+    assert "Biểu đồ 1. Chỉ số hài lòng theo khía cạnh" in text
+    blobs = [r.target_part.blob for r in document.part.rels.values() if "image" in r.reltype]
+    assert all(blob.startswith(b"\x89PNG") and len(blob) > 5000 for blob in blobs)
     client.force_login(world.agency)
     assert client.get(f"/surveys/{survey.pk}/report.docx").status_code == 404
+
+
+def test_the_server_does_not_load_matplotlib_until_a_report_is_made():
+    code = (
+        "import django, sys; django.setup(); "
+        "import theodoi.urls, theodoi.surveys.views, theodoi.surveys.report; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "theodoi.settings"},
+    )
+    assert out.stdout.strip() == "False"
