@@ -226,6 +226,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:import": ({"pk": "survey"}, SURVEY),
     "surveys:results": ({"pk": "survey"}, SURVEY),
     "surveys:report": ({"pk": "survey"}, SURVEY),
+    "surveys:results-xlsx": ({"pk": "survey"}, SURVEY),
     "surveys:texts": ({"pk": "survey"}, SURVEY),
     "surveys:responses": ({"pk": "survey"}, SURVEY),
     "surveys:export": ({"pk": "survey", "kind": "=csv"}, SURVEY),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_questionnaire, name="import"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/report.docx", views.report, name="report"),
+    path("<int:pk>/results.xlsx", views.results_xlsx, name="results-xlsx"),
     path("<int:pk>/texts/", views.free_texts, name="texts"),
     path("<int:pk>/responses/", views.responses, name="responses"),
     path("questions/<int:pk>/", views.edit_question, name="question"),

@@ -464,6 +464,23 @@ def export_answers(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The aggregated tables: counts, and shares and indices as Excel formulas over them."""
+    survey = access.access_survey(request.user, pk, "results")
+    point_id = _id(request.GET.get("point"))
+    if point_id not in set(survey.points.values_list("pk", flat=True)):
+        point_id = None
+    filters = analysis.Filters(
+        point_id, _date(request.GET.get("from")), _date(request.GET.get("to"))
+    )
+    response = HttpResponse(
+        exports.aggregated_xlsx(survey, filters, _lang()), content_type=exports.MIME_XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-results.xlsx"'
+    return response
+
+
+@login_required
 def questionnaire_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The questionnaire as an XLSForm-shaped workbook."""
     survey = access.access_survey(request.user, pk, "view")
