@@ -145,6 +145,7 @@ def do_update_settings(
     closes_on: date | None,
     languages: list[str] | None = None,
     quotas: dict[str, dict[str, int]] | None = None,
+    public_texts: bool | None = None,
 ) -> Survey:
     """The survey's stated exclusion rule, thresholds, dates, languages and quotas."""
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -166,6 +167,8 @@ def do_update_settings(
         locked.languages = clean_languages(languages)
     if quotas is not None:
         locked.quotas = clean_quotas(locked, quotas)
+    if public_texts is not None:
+        locked.public_texts = bool(public_texts)
     locked.version += 1
     _attribute(locked, by, "settings")
     locked.save()

@@ -107,6 +107,11 @@ class Survey(models.Model):
         help_text=_("Answers sent sooner after the page opened are marked as too fast."),
     )
     excluded_flags = models.JSONField(_("flags excluded from indices"), default=default_excluded)
+    public_texts = models.BooleanField(
+        _("publish the free-text answers with the results"),
+        default=False,
+        help_text=_("Off: the public results page shows indices and counts only."),
+    )
     # {"visitor": {"foreign": 300, "domestic": 300}}: targets of counted responses by the
     # answer to a single-choice question (segments such as domestic / foreign).
     quotas = models.JSONField(_("quotas"), default=dict, blank=True)

@@ -115,6 +115,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     closes_on=data["closes_on"],
                     languages=data["languages"],
                     quotas=data["quotas"],
+                    public_texts=data["public_texts"],
                 )
             except Stale:
                 settings_form.add_error(None, _("Someone else saved this in the meantime."))

@@ -20,6 +20,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='historicalsurvey',
+            name='public_texts',
+            field=models.BooleanField(default=False, help_text='Off: the public results page shows indices and counts only.', verbose_name='publish the free-text answers with the results'),
+        ),
+        migrations.AddField(
+            model_name='survey',
+            name='public_texts',
+            field=models.BooleanField(default=False, help_text='Off: the public results page shows indices and counts only.', verbose_name='publish the free-text answers with the results'),
+        ),
         migrations.CreateModel(
             name='TallyState',
             fields=[
