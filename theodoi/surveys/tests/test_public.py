@@ -195,3 +195,22 @@ def test_the_anonymous_respondent_reaches_nothing_but_the_survey(client, world):
         assert client.get(url).status_code == 401, url
     html = client.get(_url(survey) + "?lang=en").content.decode()
     assert "/api/" not in html and f"/surveys/{pk}/" not in html
+
+
+def test_an_edit_before_any_answer_shows_at_once_though_the_form_is_kept_rendered(client, world):
+    from .test_versions import _spec
+
+    survey = make_survey(world)
+    url = f"/surveys/a/{point_of(survey).token}/?lang=en"
+    assert "Overall satisfaction?" in client.get(url).content.decode()
+    question = survey.questions.get(code="overall")
+    actions.do_edit_question(
+        question,
+        by=world.coordinator,
+        spec=_spec(question.current, text={"vi": "Mức hài lòng?", "en": "How satisfied?"}),
+    )
+    page = client.get(url).content.decode()
+    assert "How satisfied?" in page and "Overall satisfaction?" not in page
+    # The kept questions are shared; the page's own tokens are around them, not inside.
+    assert re.search(r'name="form_token" value="[^"]+"', page)
+    assert page.count('name="csrfmiddlewaretoken"') == 1
