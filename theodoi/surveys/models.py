@@ -366,6 +366,9 @@ class Response(models.Model):
     flag_too_fast = models.BooleanField(default=False)
     flag_honeypot = models.BooleanField(default=False)
     flag_rate = models.BooleanField(default=False)
+    # The form's own key (one per page served): a resend of the same form, after a
+    # timeout on a weak link or from an interviewer's queue, is stored once.
+    client_key = models.CharField(max_length=32, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -374,6 +377,13 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["survey", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="surveys_response_client_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"

@@ -142,6 +142,8 @@ def _render_form(
         "sections": sections,
         "questions_html": questions_html,
         "form_token": token,
+        # Kept when the page shows the form again (errors): a resend stays one response.
+        "submission": _submission_key(values) or secrets.token_hex(16),
         "errors": errors,
         "error_count": len(errors) + bool(notice),
         "notice": notice,
@@ -165,6 +167,12 @@ def _render_form(
             secure=request.is_secure(),
         )
     return response
+
+
+def _submission_key(values: Any) -> str:
+    """The form's own key as sent (32 hex digits), or ""."""
+    key = str(values.get("submission", "")) if values is not None else ""
+    return key if len(key) == 32 and all(c in "0123456789abcdef" for c in key) else ""
 
 
 def _blank_questions(sections: list[dict[str, Any]], language: str) -> str:
@@ -301,6 +309,7 @@ def _answer(
             code=code,
             contact=contact,
             interviewer=interviewer,
+            client_key=_submission_key(request.POST),
         )
         if interviewer is not None:
             return redirect(f"{request.path}?lang={language}&saved=1")

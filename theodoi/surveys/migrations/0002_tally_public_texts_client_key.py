@@ -21,6 +21,15 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='response',
+            name='client_key',
+            field=models.CharField(blank=True, max_length=32),
+        ),
+        migrations.AddConstraint(
+            model_name='response',
+            constraint=models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('survey', 'client_key'), name='surveys_response_client_key'),
+        ),
+        migrations.AddField(
             model_name='historicalsurvey',
             name='public_texts',
             field=models.BooleanField(default=False, help_text='Off: the public results page shows indices and counts only.', verbose_name='publish the free-text answers with the results'),
