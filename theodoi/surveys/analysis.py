@@ -442,8 +442,11 @@ class Quota:
         return min(100, round(100 * self.count / self.target)) if self.target else 0
 
 
-def quota_progress(survey: Survey, language: str) -> list[Quota]:
-    """Counted responses against each quota's target (two queries)."""
+def quota_progress(survey: Survey, language: str, data: tally.Totals | None = None) -> list[Quota]:
+    """Counted responses against each quota's target.
+
+    Quotas are set on single-choice questions (``actions.clean_quotas``): one answer
+    row per response, so a choice's count in the tally is its respondents."""
     if not survey.quotas:
         return []
     questions = {
@@ -452,15 +455,21 @@ def quota_progress(survey: Survey, language: str) -> list[Quota]:
             survey=survey, code__in=list(survey.quotas)
         ).select_related("current")
     }
-    counts = {
-        (row["question__code"], row["choice"]): row["n"]
-        for row in Answer.objects.filter(
-            response__in=counted_responses(survey, Filters()), question__code__in=list(questions)
-        )
-        .values("question__code", "choice")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
+    data = data or totals(survey, Filters())
+    cell = tally.Totals.total(data.counted(survey).values())
+    code_of = {q.pk: code for code, q in questions.items()}
+    version_question = {
+        pk: v.question_id
+        for pk, v in QuestionVersion.objects.filter(question__in=questions.values())
+        .only("pk", "question_id")
+        .in_bulk()
+        .items()
     }
+    counts: Counter[tuple[str, str]] = Counter()
+    for (version_id, _item, choice, _number), count in cell.counts.items():
+        question_id = version_question.get(version_id)
+        if question_id is not None and choice:
+            counts[(code_of[question_id], choice)] += count
     result = []
     for code, targets in survey.quotas.items():
         question = questions.get(code)

@@ -162,7 +162,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "point_form": PointForm(),
         "collecting": actions.collecting(survey),
         "excluded": analysis.flag_labels(survey),
-        "quotas": analysis.quota_progress(survey, language),
+        "quotas": analysis.quota_progress(survey, language, data),
     }
     return render(request, "surveys/detail.html", context)
 
