@@ -242,6 +242,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "surveys:import": ({"pk": "survey"}, SURVEY),
     "surveys:results": ({"pk": "survey"}, SURVEY),
     "surveys:report": ({"pk": "survey"}, SURVEY),
+    "surveys:results-xlsx": ({"pk": "survey"}, SURVEY),
     "surveys:texts": ({"pk": "survey"}, SURVEY),
     "surveys:responses": ({"pk": "survey"}, SURVEY),
     "surveys:export": ({"pk": "survey", "kind": "=csv"}, SURVEY),
@@ -254,6 +255,9 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # (``answerable_point``); no account rule applies. Checked by
     # ``test_a_survey_link_reaches_its_survey_only``.
     "surveys:answer": ({"token": "=survey-link"}, None),
+    "surveys:published-list": ({}, None),
+    # Published results: public by the survey's workflow state (``public_results``).
+    "surveys:published": ({"pk": "survey"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
     # end surveys ------------------------------------------------------------------
     # begin importer

@@ -23,7 +23,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from theodoi.permissions import AnyUser, Role, fetch, home_ids, reach, reaches
+from theodoi.permissions import AnyUser, Role, fetch, home_ids, parse_id, reach, reaches
 
 STAFF_ROLES = (Role.COORDINATOR, Role.VIEWER)
 
@@ -162,6 +162,22 @@ def access_point(user: AnyUser, pk: Any, action: str = "view") -> Any:
         "surveys.view_survey",
         ACTIONS.get(action, action),
     )
+
+
+def published_surveys() -> QuerySet[Any]:
+    """Surveys whose results are published: anyone (the portal's visitors) reads them."""
+    from theodoi.surveys.models import Survey
+
+    return Survey.objects.filter(state=Survey.State.PUBLISHED)
+
+
+def public_results(pk: Any) -> Any:
+    """A survey with published results, for the portal's public page; Http404 otherwise
+    (a draft, open or closed survey is its staff's only)."""
+    survey = published_surveys().filter(pk=parse_id(pk)).first()
+    if survey is None:
+        raise Http404
+    return survey
 
 
 def answerable_point(token: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from .models import (
     Response,
     Section,
     Survey,
+    TallyState,
 )
 from .questions import OTHER, clean_spec
 
@@ -127,6 +128,7 @@ def do_create_survey(
     )
     _attribute(survey, by, "created")
     survey.save()
+    TallyState.objects.create(survey=survey)
     return survey
 
 
@@ -143,6 +145,7 @@ def do_update_settings(
     closes_on: date | None,
     languages: list[str] | None = None,
     quotas: dict[str, dict[str, int]] | None = None,
+    public_texts: bool | None = None,
 ) -> Survey:
     """The survey's stated exclusion rule, thresholds, dates, languages and quotas."""
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -164,6 +167,8 @@ def do_update_settings(
         locked.languages = clean_languages(languages)
     if quotas is not None:
         locked.quotas = clean_quotas(locked, quotas)
+    if public_texts is not None:
+        locked.public_texts = bool(public_texts)
     locked.version += 1
     _attribute(locked, by, "settings")
     locked.save()
@@ -387,6 +392,7 @@ def do_submit_response(
     code: OneTimeCode | None = None,
     contact: str = "",
     interviewer: Any = None,
+    client_key: str = "",
 ) -> Response:
     """Store one response with its answers; suspects are stored and marked, never dropped.
 
@@ -394,6 +400,10 @@ def do_submit_response(
     duplicate and reused-code flags are decided here, under the row locks.
     """
     flags = set(flags or ())
+    if client_key:
+        sent = Response.objects.filter(survey_id=point.survey_id, client_key=client_key).first()
+        if sent is not None:  # the same form sent again: stored once
+            return sent
     if code is not None:
         code = OneTimeCode.objects.select_for_update().get(pk=code.pk)
         if code.used_at is not None:
@@ -403,8 +413,43 @@ def do_submit_response(
             code.save(update_fields=["used_at"])
     if device and Response.objects.filter(survey_id=point.survey_id, device=device).exists():
         flags.add(Flag.DUPLICATE)
-    response = Response.objects.create(
+    try:
+        with transaction.atomic():  # a savepoint: a resend racing this one loses cleanly
+            response = _create_response(
+                point,
+                language,
+                revision,
+                interviewer,
+                seconds,
+                device,
+                code,
+                contact,
+                flags,
+                client_key,
+            )
+    except IntegrityError:
+        if not client_key:
+            raise
+        return Response.objects.get(survey_id=point.survey_id, client_key=client_key)
+    response_rows(response, values, versions)
+    return response
+
+
+def _create_response(
+    point: CollectionPoint,
+    language: str,
+    revision: int,
+    interviewer: Any,
+    seconds: int | None,
+    device: str,
+    code: OneTimeCode | None,
+    contact: str,
+    flags: set[str],
+    client_key: str,
+) -> Response:
+    return Response.objects.create(
         survey_id=point.survey_id,
+        client_key=client_key,
         point=point,
         language=language,
         revision=revision,
@@ -417,6 +462,12 @@ def do_submit_response(
         contact=contact[:200],
         **{FLAG_FIELDS[Flag(f)]: True for f in flags},
     )
+
+
+def response_rows(
+    response: Response, values: dict[str, Any], versions: dict[str, QuestionVersion]
+) -> None:
+    """Store a response's answers (one row per value)."""
     rows: list[Answer] = []
     for qcode, value in values.items():
         version = versions[qcode]
@@ -438,7 +489,6 @@ def do_submit_response(
         else:
             rows.append(Answer(number=float(value), **base))
     Answer.objects.bulk_create(rows)
-    return response
 
 
 __all__ = [

@@ -13,16 +13,16 @@ each respondent's mean of the dimensions they rated.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from . import stats
+from . import stats, tally
 from .models import (
     FLAG_FIELDS,
     Answer,
@@ -118,6 +118,62 @@ class Questionnaire:
         return keys
 
 
+def totals(survey: Survey, filters: Filters) -> tally.Totals:
+    """The folded and live cells within the filters (see :mod:`theodoi.surveys.tally`)."""
+    live = Response.objects.filter(survey=survey)
+    if filters.point_id:
+        live = live.filter(point_id=filters.point_id)
+    if filters.start:
+        live = live.filter(submitted_at__gte=_bounds(filters.start))
+    if filters.end:
+        live = live.filter(submitted_at__lt=_bounds(filters.end, end=True))
+    return tally.read(survey, filters.point_id, filters.start, filters.end, live_from=live)
+
+
+def _dimension_moments(
+    questionnaire: Questionnaire, cell: tally.Cell
+) -> dict[tuple[int, str], stats.Moments]:
+    """n, Σx, Σx² of each (question, item) in the index, from the counts of each value."""
+    sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for (version_id, item, _choice, number), count in cell.counts.items():
+        version = questionnaire.versions.get(version_id)
+        if version is None or not version.in_index or number is None:
+            continue
+        moments = sums[(version.question_id, item)]
+        moments[0] += count
+        moments[1] += count * number
+        moments[2] += count * number * number
+    return {
+        key: stats.Moments.from_likert(int(n), total, squares)
+        for key, (n, total, squares) in sums.items()
+    }
+
+
+def indices(
+    survey: Survey,
+    questionnaire: Questionnaire,
+    filters: Filters,
+    language: str,
+    data: tally.Totals | None = None,
+) -> tuple[list[Dimension], stats.Estimate]:
+    """Every dimension's index and the overall index."""
+    data = data or totals(survey, filters)
+    cell = tally.Totals.total(data.counted(survey).values())
+    moments = _dimension_moments(questionnaire, cell)
+    dimensions = [
+        Dimension(
+            key,
+            qid,
+            item,
+            label,
+            stats.estimate(moments.get((qid, item), stats.Moments()), survey.min_n),
+            moments.get((qid, item), stats.Moments()),
+        )
+        for key, qid, item, label in questionnaire.dimension_keys(language)
+    ]
+    return dimensions, stats.estimate(cell.overall_moments, survey.min_n)
+
+
 def _moments_by(rows: list[dict[str, Any]], *key_fields: str) -> dict[tuple, stats.Moments]:
     return {
         tuple(row[f] for f in key_fields): stats.Moments.from_likert(
@@ -146,31 +202,6 @@ def _overall_rows(answers: QuerySet[Answer], *group: str) -> list[dict[str, Any]
     )
 
 
-def _overall(rows: list[dict[str, Any]]) -> stats.Moments:
-    return stats.Moments.of(stats.to_index(row["mean"]) for row in rows)
-
-
-def indices(
-    survey: Survey, questionnaire: Questionnaire, filters: Filters, language: str
-) -> tuple[list[Dimension], stats.Estimate]:
-    """Every dimension's index and the overall index (two queries)."""
-    answers = _answers(survey, filters)
-    moments = _moments_by(_index_rows(answers), "question_id", "item")
-    dimensions = [
-        Dimension(
-            key,
-            qid,
-            item,
-            label,
-            stats.estimate(moments.get((qid, item), stats.Moments()), survey.min_n),
-            moments.get((qid, item), stats.Moments()),
-        )
-        for key, qid, item, label in questionnaire.dimension_keys(language)
-    ]
-    overall = stats.estimate(_overall(_overall_rows(answers)), survey.min_n)
-    return dimensions, overall
-
-
 @dataclass
 class Breakdown:
     """Indices by group (point, language or the answer to a single-choice question)."""
@@ -188,48 +219,57 @@ def breakdown(
     by: str,
     language: str,
     points: list[CollectionPoint],
+    data: tally.Totals | None = None,
 ) -> Breakdown | None:
-    """Indices split by ``point``, ``language`` or ``q:<code>`` (two queries)."""
-    answers = _answers(survey, filters)
-    if by == "point":
-        answers = answers.annotate(group=F("response__point_id"))
-        groups = [(str(p.pk), p.name) for p in points]
-    elif by == "language":
-        answers = answers.annotate(group=F("response__language"))
-        groups = [(code, code) for code in survey.languages]
-    elif by.startswith("q:"):
-        question = next((q for q in questionnaire.questions if f"q:{q.code}" == by), None)
-        if question is None or question.current is None or question.current.kind != Kind.SINGLE:
-            return None
-        chosen = Answer.objects.filter(
-            response_id=OuterRef("response_id"), question_id=question.pk
-        ).values("choice")[:1]
-        answers = answers.annotate(group=Subquery(chosen))
-        groups = [(c["code"], tr(c["label"], language)) for c in question.current.choices] + (
-            [("other", "…")] if question.current.allow_other else []
-        )
-    else:
-        return None
-    result = Breakdown(by, groups)
-    moments = _moments_by(_index_rows(answers, "group"), "question_id", "item", "group")
+    """Indices split by ``point``, ``language`` (from the tally) or ``q:<code>`` (two
+    queries over the answers: the tally does not cross one answer with another)."""
     keys = questionnaire.dimension_keys(language)
+    if by in ("point", "language"):
+        if by == "point":
+            groups = [(str(p.pk), p.name) for p in points]
+        else:
+            groups = [(code, code) for code in survey.languages]
+        data = data or totals(survey, filters)
+        by_group: dict[str, tally.Cell] = defaultdict(tally.Cell)
+        for profile, cell in data.counted(survey).items():
+            by_group[str(profile[0]) if by == "point" else profile[2]].add(cell)
+        result = Breakdown(by, groups)
+        for group, _label in groups:
+            cell = by_group.get(group, tally.Cell())
+            moments = _dimension_moments(questionnaire, cell)
+            for key, qid, item, _l in keys:
+                result.cells[(key, group)] = stats.estimate(
+                    moments.get((qid, item), stats.Moments()), survey.min_n
+                )
+            result.overall[group] = stats.estimate(cell.overall_moments, survey.min_n)
+        return result
+    if not by.startswith("q:"):
+        return None
+    question = next((q for q in questionnaire.questions if f"q:{q.code}" == by), None)
+    if question is None or question.current is None or question.current.kind != Kind.SINGLE:
+        return None
+    chosen = Answer.objects.filter(
+        response_id=OuterRef("response_id"), question_id=question.pk
+    ).values("choice")[:1]
+    answers = _answers(survey, filters).annotate(group=Subquery(chosen))
+    groups = [(c["code"], tr(c["label"], language)) for c in question.current.choices] + (
+        [("other", "…")] if question.current.allow_other else []
+    )
+    result = Breakdown(by, groups)
+    index_moments = _moments_by(_index_rows(answers, "group"), "question_id", "item", "group")
     for group, _label in groups:
         for key, qid, item, _l in keys:
             result.cells[(key, group)] = stats.estimate(
-                moments.get((qid, item, _match(group, by)), stats.Moments()), survey.min_n
+                index_moments.get((qid, item, group), stats.Moments()), survey.min_n
             )
     per_group: dict[Any, list[float]] = defaultdict(list)
     for row in _overall_rows(answers, "group"):
         per_group[row["group"]].append(stats.to_index(row["mean"]))
     for group, _label in groups:
         result.overall[group] = stats.estimate(
-            stats.Moments.of(per_group.get(_match(group, by), [])), survey.min_n
+            stats.Moments.of(per_group.get(group, [])), survey.min_n
         )
     return result
-
-
-def _match(group: str, by: str) -> Any:
-    return int(group) if by == "point" else group
 
 
 @dataclass
@@ -243,13 +283,22 @@ class Comparison:
 
 
 def compare(
-    survey: Survey, questionnaire: Questionnaire, a: Filters, b: Filters, language: str
+    survey: Survey,
+    questionnaire: Questionnaire,
+    a: Filters,
+    b: Filters,
+    language: str,
+    data: tally.Totals | None = None,
 ) -> Comparison:
-    """Period b against period a: each index's difference with Welch's interval."""
-    dims_a, _ = indices(survey, questionnaire, a, language)
-    dims_b, _ = indices(survey, questionnaire, b, language)
-    overall_a = _overall(_overall_rows(_answers(survey, a)))
-    overall_b = _overall(_overall_rows(_answers(survey, b)))
+    """Period b against period a: each index's difference with Welch's interval.
+
+    ``data``: the point's cells over every day (one read for both periods)."""
+    data = data or totals(survey, Filters(a.point_id))
+    data_a, data_b = data.within(a.start, a.end), data.within(b.start, b.end)
+    dims_a, _ = indices(survey, questionnaire, a, language, data_a)
+    dims_b, _ = indices(survey, questionnaire, b, language, data_b)
+    overall_a = tally.Totals.total(data_a.counted(survey).values()).overall_moments
+    overall_b = tally.Totals.total(data_b.counted(survey).values()).overall_moments
     return Comparison(
         a,
         b,
@@ -273,38 +322,34 @@ class Distribution:
 
 
 def distributions(
-    survey: Survey, questionnaire: Questionnaire, filters: Filters, language: str
+    survey: Survey,
+    questionnaire: Questionnaire,
+    filters: Filters,
+    language: str,
+    data: tally.Totals | None = None,
 ) -> list[Distribution]:
-    """Counts and shares of every question and version (three queries)."""
-    answers = _answers(survey, filters)
-    counts = list(
-        answers.exclude(version__kind=Kind.NUMBER)
-        .values("version_id", "item", "choice", "number")
-        .annotate(c=Count("pk"))
-        .order_by()
-    )
-    bases = {
-        row["version_id"]: row["r"]
-        for row in answers.values("version_id")
-        .annotate(r=Count("response_id", distinct=True))
-        .order_by()
-    }
-    numbers = {
-        row["version_id"]: row
-        for row in answers.filter(version__kind=Kind.NUMBER)
-        .values("version_id")
-        .annotate(n=Count("pk"), mean=Avg("number"), low=Min("number"), high=Max("number"))
-        .order_by()
-    }
-    by_version: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in counts:
-        by_version[row["version_id"]].append(row)
+    """Counts and shares of every question and version."""
+    data = data or totals(survey, filters)
+    cell = tally.Totals.total(data.counted(survey).values())
+    by_version: dict[int, dict[tuple[str, str, float | None], int]] = defaultdict(dict)
+    numbers: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
+    for (version_id, item, choice, number), count in cell.counts.items():
+        version = questionnaire.versions.get(version_id)
+        if version is not None and version.kind == Kind.NUMBER:
+            if number is not None:
+                row = numbers[version_id]
+                row[0] += count
+                row[1] += count * number
+                row[2] = min(row[2], number)
+                row[3] = max(row[3], number)
+            continue
+        by_version[version_id][(item, choice, number)] = count
     result = []
     for question in questionnaire.questions:
         for version in questionnaire.by_question.get(question.pk, []):
-            base = bases.get(version.pk, 0)
+            base = cell.bases.get(version.pk, 0)
             rows: list[tuple[str, str, int, float]] = []
-            found = {(r["item"], r["choice"], r["number"]): r["c"] for r in by_version[version.pk]}
+            found = by_version[version.pk]
             if version.kind in (Kind.LIKERT, Kind.GRID):
                 items = (
                     [(i["code"], tr(i["label"], language)) for i in version.items]
@@ -323,14 +368,9 @@ def distributions(
                     count = found.get(("", code, None), 0)
                     rows.append(("", label, count, _share(count, base)))
             summary: dict[str, float] = {}
-            if version.kind == Kind.NUMBER and version.pk in numbers:
-                row = numbers[version.pk]
-                summary = {
-                    "n": row["n"],
-                    "mean": row["mean"],
-                    "min": row["low"],
-                    "max": row["high"],
-                }
+            if version.kind == Kind.NUMBER and numbers.get(version.pk, [0])[0]:
+                n, total, low, high = numbers[version.pk]
+                summary = {"n": n, "mean": total / n, "min": low, "max": high}
             if base or version == question.current:
                 result.append(Distribution(question, version, base, rows, summary))
     return result
@@ -340,51 +380,49 @@ def _share(count: int, base: int) -> float:
     return 100.0 * count / base if base else 0.0
 
 
-def response_counts(survey: Survey, filters: Filters) -> dict[str, int]:
-    """All responses, those counted, and each flag's count (one query)."""
-    queryset = Response.objects.filter(survey=survey)
-    if filters.point_id:
-        queryset = queryset.filter(point_id=filters.point_id)
-    if filters.start:
-        queryset = queryset.filter(submitted_at__gte=_bounds(filters.start))
-    if filters.end:
-        queryset = queryset.filter(submitted_at__lt=_bounds(filters.end, end=True))
-    kept = Q()
-    for flag, name in FLAG_FIELDS.items():
-        if flag in survey.excluded_flags:
-            kept &= Q(**{name: False})
-    row = queryset.aggregate(
-        total=Count("pk"),
-        counted=Count("pk", filter=kept),
-        **{str(flag): Count("pk", filter=Q(**{name: True})) for flag, name in FLAG_FIELDS.items()},
-    )
-    return {k: v or 0 for k, v in row.items()}
+def response_counts(
+    survey: Survey, filters: Filters, data: tally.Totals | None = None
+) -> dict[str, int]:
+    """All responses, those counted, and each flag's count."""
+    data = data or totals(survey, filters)
+    counted = data.counted(survey)
+    result = {
+        "total": sum(c.responses for c in data.cells.values()),
+        "counted": sum(c.responses for c in counted.values()),
+    }
+    for flag in FLAG_FIELDS:
+        result[str(flag)] = sum(
+            c.responses for p, c in data.cells.items() if tally.has_flag(p[3], flag)
+        )
+    return result
 
 
-def by_point(survey: Survey) -> dict[int, dict[str, int]]:
-    """Each point's responses: all and counted (one query)."""
-    kept = Q()
-    for flag, name in FLAG_FIELDS.items():
-        if flag in survey.excluded_flags:
-            kept &= Q(**{name: False})
-    rows = (
-        Response.objects.filter(survey=survey)
-        .values("point_id")
-        .annotate(total=Count("pk"), counted=Count("pk", filter=kept))
-        .order_by()
-    )
-    return {row["point_id"]: row for row in rows}
+def by_point(survey: Survey, data: tally.Totals | None = None) -> dict[int, dict[str, int]]:
+    """Each point's responses: all and counted."""
+    data = data or totals(survey, Filters())
+    counted = data.counted(survey)
+    result: dict[int, dict[str, int]] = {}
+    for profile, cell in data.cells.items():
+        row = result.setdefault(profile[0], {"point_id": profile[0], "total": 0, "counted": 0})
+        row["total"] += cell.responses
+        if profile in counted:
+            row["counted"] += cell.responses
+    return result
 
 
-def by_day(survey: Survey, filters: Filters) -> list[tuple[date, int]]:
-    rows = (
-        counted_responses(survey, filters)
-        .annotate(day=TruncDate("submitted_at"))
-        .values("day")
-        .annotate(c=Count("pk"))
-        .order_by("day")
-    )
-    return [(row["day"], row["c"]) for row in rows]
+def by_day(
+    survey: Survey, filters: Filters, data: tally.Totals | None = None
+) -> list[tuple[date, int]]:
+    data = data or totals(survey, filters)
+    days: Counter[date] = Counter()
+    for profile, cell in data.counted(survey).items():
+        days[profile[1]] += cell.responses
+    return sorted(days.items())
+
+
+def answered(data: tally.Totals) -> Counter[int]:
+    """Respondents per question version, every response (suspects too)."""
+    return tally.Totals.total(data.cells.values()).bases
 
 
 def flag_labels(survey: Survey) -> list[str]:
@@ -404,8 +442,11 @@ class Quota:
         return min(100, round(100 * self.count / self.target)) if self.target else 0
 
 
-def quota_progress(survey: Survey, language: str) -> list[Quota]:
-    """Counted responses against each quota's target (two queries)."""
+def quota_progress(survey: Survey, language: str, data: tally.Totals | None = None) -> list[Quota]:
+    """Counted responses against each quota's target.
+
+    Quotas are set on single-choice questions (``actions.clean_quotas``): one answer
+    row per response, so a choice's count in the tally is its respondents."""
     if not survey.quotas:
         return []
     questions = {
@@ -414,15 +455,21 @@ def quota_progress(survey: Survey, language: str) -> list[Quota]:
             survey=survey, code__in=list(survey.quotas)
         ).select_related("current")
     }
-    counts = {
-        (row["question__code"], row["choice"]): row["n"]
-        for row in Answer.objects.filter(
-            response__in=counted_responses(survey, Filters()), question__code__in=list(questions)
-        )
-        .values("question__code", "choice")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
+    data = data or totals(survey, Filters())
+    cell = tally.Totals.total(data.counted(survey).values())
+    code_of = {q.pk: code for code, q in questions.items()}
+    version_question = {
+        pk: v.question_id
+        for pk, v in QuestionVersion.objects.filter(question__in=questions.values())
+        .only("pk", "question_id")
+        .in_bulk()
+        .items()
     }
+    counts: Counter[tuple[str, str]] = Counter()
+    for (version_id, _item, choice, _number), count in cell.counts.items():
+        question_id = version_question.get(version_id)
+        if question_id is not None and choice:
+            counts[(code_of[question_id], choice)] += count
     result = []
     for code, targets in survey.quotas.items():
         question = questions.get(code)

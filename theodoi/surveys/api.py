@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -208,14 +207,9 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
 def get_survey(request: HttpRequest, id: str) -> Any:
     survey = access.access_survey(request.auth, id, "view")
     questionnaire = analysis.Questionnaire.load(survey)
-    answered = {
-        row["version_id"]: row["n"]
-        for row in Answer.objects.filter(question__survey=survey)
-        .values("version_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    }
-    counts = analysis.by_point(survey)
+    data = analysis.totals(survey, analysis.Filters())
+    answered = analysis.answered(data)
+    counts = analysis.by_point(survey, data)
     return {
         **_survey_out(survey),
         "min_n": survey.min_n,
@@ -274,8 +268,9 @@ def survey_results(request: HttpRequest, id: str, filters: Query[SurveyResultsQu
         raise ValidationError({"to": _("The end is before the start.")})
     chosen = analysis.Filters(filters.point, filters.from_, filters.to)
     questionnaire = analysis.Questionnaire.load(survey)
-    dimensions, overall = analysis.indices(survey, questionnaire, chosen, "en")
-    counts = analysis.response_counts(survey, chosen)
+    data = analysis.totals(survey, chosen)
+    dimensions, overall = analysis.indices(survey, questionnaire, chosen, "en", data)
+    counts = analysis.response_counts(survey, chosen, data)
     return {
         "method": METHOD,
         "responses": counts["total"],

@@ -222,3 +222,195 @@ def raw_xlsx(survey: Survey, language: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def aggregated_xlsx(survey: Survey, filters: Any, language: str) -> bytes:
+    """The results as a workbook whose figures are Excel formulas over its counts.
+
+    - "counts": one row per question version × item × value with its count and
+      the version's base (respondents who answered it), as values; and the
+      moments (n, Σ, Σ²) of the respondents' overall indices (the overall index
+      is a mean of each respondent's mean, which counts cannot give);
+    - "shares": each count's share of its base, and each version's total, as
+      formulas over "counts";
+    - "indices": each dimension's n, index (0–100), standard deviation and 95%
+      t interval (``T.INV.2T``), and the overall index, as formulas over
+      "counts"; "n too small" below the survey's threshold (a cell staff can change).
+
+    The figures equal the results page's for the same filters.
+    """
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from theodoi.documents.xlsx import append_row, new_workbook, write_formula
+
+    from . import analysis, tally
+
+    questionnaire = analysis.Questionnaire.load(survey)
+    data = analysis.totals(survey, filters)
+    cell = tally.Totals.total(data.counted(survey).values())
+    dimensions, _overall = analysis.indices(survey, questionnaire, filters, language, data)
+    workbook = new_workbook()
+    bold = Font(bold=True)
+
+    counts = workbook.create_sheet("counts")
+    headers = [
+        _("Question"),
+        _("Version"),
+        _("Item"),
+        _("Item label"),
+        _("Value"),
+        _("Value label"),
+        _("Score (1–5)"),
+        _("Count"),
+        _("Base (respondents)"),
+        _("Dimension"),
+    ]
+    append_row(counts, headers)
+    for c in counts[1]:
+        c.font = bold
+    rows: list[list[Any]] = []
+    dimension_keys = {(d.question_id, d.item): d.key for d in dimensions}
+    for distribution in analysis.distributions(survey, questionnaire, filters, language, data):
+        version = distribution.version
+        question = distribution.question
+        in_index = version.in_index and version.kind in (Kind.LIKERT, Kind.GRID)
+        if version.kind in (Kind.LIKERT, Kind.GRID):
+            items = version.items if version.kind == Kind.GRID else [{"code": "", "label": {}}]
+            for item in items:
+                label = tr(item["label"], language) if item["label"] else ""
+                for point in (1, 2, 3, 4, 5):
+                    rows.append(
+                        [
+                            question.code,
+                            version.number,
+                            item["code"],
+                            label,
+                            str(point),
+                            str(point),
+                            point,
+                            cell.counts.get((version.pk, item["code"], "", float(point)), 0),
+                            distribution.base,
+                            dimension_keys.get((question.pk, item["code"]), "") if in_index else "",
+                        ]
+                    )
+        elif version.kind in (Kind.SINGLE, Kind.MULTIPLE):
+            options = [(c["code"], tr(c["label"], language)) for c in version.choices]
+            if version.allow_other:
+                options.append(("other", _("Other")))
+            for code, label in options:
+                rows.append(
+                    [
+                        question.code,
+                        version.number,
+                        "",
+                        "",
+                        code,
+                        label,
+                        None,
+                        cell.counts.get((version.pk, "", code, None), 0),
+                        distribution.base,
+                        "",
+                    ]
+                )
+    for row in rows:
+        append_row(counts, row)
+    last = len(rows) + 1
+    overall_row = last + 2
+    append_row(counts, [])
+    append_row(counts, [_("Overall index: respondents (n)"), cell.overall_moments.n])
+    append_row(counts, [_("Overall index: sum of the respondents' indices"), cell.overall[1]])
+    append_row(counts, [_("Overall index: sum of their squares"), cell.overall[2]])
+    for c in (counts.cell(row=r, column=1) for r in range(overall_row, overall_row + 3)):
+        c.font = bold
+    for column, width in zip("ABCDEFGHIJ", (14, 8, 14, 28, 10, 28, 10, 10, 12, 22), strict=True):
+        counts.column_dimensions[column].width = width
+    counts.freeze_panes = "A2"
+
+    def rng(column: str) -> str:
+        return f"counts!${column}$2:${column}${max(last, 2)}"
+
+    shares = workbook.create_sheet("shares")
+    append_row(
+        shares,
+        [_("Question"), _("Version"), _("Item"), _("Value label"), _("Count"), _("Share (%)")],
+    )
+    for c in shares[1]:
+        c.font = bold
+    for r in range(2, last + 1):
+        for column, source in zip("ABCDE", "ABDFH", strict=True):
+            write_formula(shares[f"{column}{r}"], f"=counts!{source}{r}")
+        write_formula(shares[f"F{r}"], f'=IF(counts!I{r}=0,"",100*counts!H{r}/counts!I{r})')
+        shares[f"F{r}"].number_format = "0.0"
+    for column, width in zip("ABCDEF", (14, 8, 28, 28, 10, 10), strict=True):
+        shares.column_dimensions[column].width = width
+    shares.freeze_panes = "A2"
+
+    indices = workbook.create_sheet("indices", 0)
+    append_row(indices, [_("Minimum n for a figure"), survey.min_n])
+    append_row(indices, [_("Confidence"), 0.95])
+    append_row(indices, [])
+    titles = [
+        _("Dimension"),
+        _("Label"),
+        "n",
+        "Σx",
+        "Σx²",
+        _("Index (0–100)"),
+        _("Standard deviation"),
+        _("Low (95%)"),
+        _("High (95%)"),
+    ]
+    append_row(indices, titles)
+    for c in indices[4]:
+        c.font = bold
+    too_small = _("n too small")
+    r = 5
+    for dimension in dimensions:
+        append_row(indices, [dimension.key, dimension.label])
+        write_formula(indices[f"C{r}"], f"=SUMIFS({rng('H')},{rng('J')},A{r})")
+        write_formula(indices[f"D{r}"], f"=SUMPRODUCT(({rng('J')}=A{r})*{rng('G')}*{rng('H')})")
+        write_formula(
+            indices[f"E{r}"],
+            f"=SUMPRODUCT(({rng('J')}=A{r})*{rng('G')}*{rng('G')}*{rng('H')})",
+        )
+        _index_formulas(indices, r, likert=True, too_small=too_small)
+        r += 1
+    append_row(indices, ["overall", _("Overall index")])
+    write_formula(indices[f"C{r}"], f"=counts!B{overall_row}")
+    write_formula(indices[f"D{r}"], f"=counts!B{overall_row + 1}")
+    write_formula(indices[f"E{r}"], f"=counts!B{overall_row + 2}")
+    _index_formulas(indices, r, likert=False, too_small=too_small)
+    for c in indices[r]:
+        c.font = bold
+    for column in range(1, 10):
+        indices.column_dimensions[get_column_letter(column)].width = (14, 34)[column == 2]
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _index_formulas(sheet: Any, r: int, *, likert: bool, too_small: str) -> None:
+    """Index, standard deviation and t interval of row ``r`` from its n (C), Σ (D), Σ² (E).
+
+    Likert rows hold moments of the 1–5 answers (mapped to 0–100 by (x − 1) × 25); the
+    overall row holds moments already on the index scale.
+    """
+    from theodoi.documents.xlsx import write_formula
+
+    n, total, squares = f"C{r}", f"D{r}", f"E{r}"
+    small = f"OR({n}<2,{n}<$B$1)"
+    if likert:
+        mean = f"(25*{total}/{n}-25)"
+        sd = f"(25*SQRT(MAX(0,({squares}-{total}^2/{n})/({n}-1))))"
+    else:
+        mean = f"({total}/{n})"
+        sd = f"SQRT(MAX(0,({squares}-{total}^2/{n})/({n}-1)))"
+    # Functions newer than Excel 2007 are stored with the _xlfn. prefix (ECMA-376).
+    half = f"_xlfn.T.INV.2T(1-$B$2,{n}-1)*G{r}/SQRT({n})"
+    write_formula(sheet[f"F{r}"], f'=IF({small},"{too_small}",{mean})')
+    write_formula(sheet[f"G{r}"], f'=IF({small},"",{sd})')
+    write_formula(sheet[f"H{r}"], f'=IF({small},"",F{r}-{half})')
+    write_formula(sheet[f"I{r}"], f'=IF({small},"",F{r}+{half})')
+    for column in "FGHI":
+        sheet[f"{column}{r}"].number_format = "0.0"

@@ -72,6 +72,9 @@ class SettingsForm(forms.Form):
     min_seconds = IntegerVNField(
         label=_("Fewest seconds for a real answer"), min_value=0, max_value=3600
     )
+    public_texts = forms.BooleanField(
+        label=_("Publish the free-text answers with the results"), required=False
+    )
     opens_on = forms.DateField(label=_("Opens on"), required=False, widget=DATE)
     closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DATE)
     languages = forms.MultipleChoiceField(
@@ -111,6 +114,7 @@ class SettingsForm(forms.Form):
                 "excluded_flags": survey.excluded_flags,
                 "min_n": survey.min_n,
                 "min_seconds": survey.min_seconds,
+                "public_texts": survey.public_texts,
                 "opens_on": survey.opens_on,
                 "closes_on": survey.closes_on,
                 "languages": survey.languages,

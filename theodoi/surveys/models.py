@@ -107,6 +107,11 @@ class Survey(models.Model):
         help_text=_("Answers sent sooner after the page opened are marked as too fast."),
     )
     excluded_flags = models.JSONField(_("flags excluded from indices"), default=default_excluded)
+    public_texts = models.BooleanField(
+        _("publish the free-text answers with the results"),
+        default=False,
+        help_text=_("Off: the public results page shows indices and counts only."),
+    )
     # {"visitor": {"foreign": 300, "domestic": 300}}: targets of counted responses by the
     # answer to a single-choice question (segments such as domestic / foreign).
     quotas = models.JSONField(_("quotas"), default=dict, blank=True)
@@ -361,6 +366,9 @@ class Response(models.Model):
     flag_too_fast = models.BooleanField(default=False)
     flag_honeypot = models.BooleanField(default=False)
     flag_rate = models.BooleanField(default=False)
+    # The form's own key (one per page served): a resend of the same form, after a
+    # timeout on a weak link or from an interviewer's queue, is stored once.
+    client_key = models.CharField(max_length=32, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -369,6 +377,13 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["survey", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="surveys_response_client_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -400,3 +415,46 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"
+
+
+class TallyState(models.Model):
+    """How far the survey's responses are folded into ``Tally`` (see ``tally.py``)."""
+
+    survey = models.OneToOneField(
+        Survey, on_delete=models.CASCADE, primary_key=True, related_name="tally_state"
+    )
+    upto = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}≤{self.upto}"
+
+
+class Tally(models.Model):
+    """The folded responses of one profile: point, local day, language and flags.
+
+    ``counts`` lists ``[version id, item, choice, number, count]``; ``bases`` maps a
+    version id to the respondents who answered it; the overall moments are of
+    each respondent's overall index (0…100).
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(CollectionPoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    flags = models.PositiveSmallIntegerField()
+    responses = models.PositiveIntegerField(default=0)
+    overall_n = models.PositiveIntegerField(default=0)
+    overall_sum = models.FloatField(default=0.0)
+    overall_squares = models.FloatField(default=0.0)
+    counts = models.JSONField(default=list)
+    bases = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "day", "point", "language", "flags"], name="surveys_tally_profile"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.point_id}:{self.day}"

@@ -19,6 +19,7 @@ a cookie, each marking (never dropping) what it suspects:
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from typing import Any
@@ -28,7 +29,9 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -127,6 +130,7 @@ def _render_form(
             }
         )
     token = signing.dumps({"p": point.pk, "t": int(time.time())}, salt=FORM_SALT)
+    questions_html = _blank_questions(sections, language) if values is None and not errors else ""
     context = {
         "point": point,
         "survey": survey,
@@ -136,7 +140,10 @@ def _render_form(
         "privacy": tr(survey.privacy, language) if survey.privacy else "",
         "languages": [(c, CONTENT_LANGUAGES.get(c, c)) for c in survey.languages],
         "sections": sections,
+        "questions_html": questions_html,
         "form_token": token,
+        # Kept when the page shows the form again (errors): a resend stays one response.
+        "submission": _submission_key(values) or secrets.token_hex(16),
         "errors": errors,
         "error_count": len(errors) + bool(notice),
         "notice": notice,
@@ -160,6 +167,34 @@ def _render_form(
             secure=request.is_secure(),
         )
     return response
+
+
+def _submission_key(values: Any) -> str:
+    """The form's own key as sent (32 hex digits), or ""."""
+    key = str(values.get("submission", "")) if values is not None else ""
+    return key if len(key) == 32 and all(c in "0123456789abcdef" for c in key) else ""
+
+
+def _blank_questions(sections: list[dict[str, Any]], language: str) -> str:
+    """The questions of a blank form as HTML, rendered once per content and language.
+
+    The key is a digest of everything the questions show (texts, options,
+    conditions, in the page's language), so an edit of the questionnaire makes a
+    new key: nothing can be served stale. Each visitor's page still gets its own
+    form token, CSRF token and device cookie around it.
+    """
+    digest = hashlib.blake2b(
+        repr((translation.get_language(), language, sections)).encode(), digest_size=16
+    ).hexdigest()
+    key = f"surveys:questions:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "surveys/_questions.html",
+            {"sections": sections, "scale": (1, 2, 3, 4, 5), "na": NOT_APPLICABLE, "other": OTHER},
+        )
+        cache.set(key, html, 3600)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 def _closed(request: HttpRequest, point: CollectionPoint, language: str) -> HttpResponse:
@@ -274,6 +309,7 @@ def _answer(
             code=code,
             contact=contact,
             interviewer=interviewer,
+            client_key=_submission_key(request.POST),
         )
         if interviewer is not None:
             return redirect(f"{request.path}?lang={language}&saved=1")

@@ -3,18 +3,23 @@
 Always in Vietnamese (the Party's document language), like the other apps'
 Party documents. The figures are the results page's (``analysis``): the
 indices with their 95% intervals and n, by collection point, the stated
-exclusion rule and the method. Charts are drawn as bars of text in the
-tables (no imaging library is installed).
+exclusion rule and the method. The charts are PNG images drawn by
+:mod:`theodoi.surveys.charts` (each index with its interval as an error bar);
+the tables beside them keep the figures.
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
 
 from theodoi.core import clock
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, format_vn_number
 
-from . import analysis, stats
+from . import analysis, charts, stats
 from .models import Answer, Flag, Kind, Survey
 
 
@@ -27,19 +32,16 @@ def _figure(estimate: stats.Estimate) -> tuple[str, str]:
     )
 
 
-def _bar(estimate: stats.Estimate) -> str:
-    return "" if estimate.mean is None else "█" * round(estimate.mean / 10)
-
-
 def report_docx(survey: Survey) -> bytes:
     owner = survey.owner
     parent = owner.parent
     questionnaire = analysis.Questionnaire.load(survey)
     everything = analysis.Filters()
-    dimensions, overall = analysis.indices(survey, questionnaire, everything, "vi")
-    counts = analysis.response_counts(survey, everything)
+    data = analysis.totals(survey, everything)
+    dimensions, overall = analysis.indices(survey, questionnaire, everything, "vi", data)
+    counts = analysis.response_counts(survey, everything, data)
     points = list(survey.points.all())
-    split = analysis.breakdown(survey, questionnaire, everything, "point", "vi", points)
+    split = analysis.breakdown(survey, questionnaire, everything, "point", "vi", points, data)
     title = survey.title_in("vi")
     doc = PartyDocument(
         Letterhead(
@@ -85,17 +87,30 @@ def report_docx(survey: Survey) -> bytes:
                 dimension.estimate.n,
                 figure,
                 interval,
-                _bar(dimension.estimate),
             ]
         )
     figure, interval = _figure(overall)
     doc.table(
-        ["TT", "Khía cạnh", "n", "Chỉ số", "KTC 95%", "Biểu đồ"],
+        ["TT", "Khía cạnh", "n", "Chỉ số", "KTC 95%"],
         rows,
-        widths_cm=[1.0, 5.5, 1.4, 2.0, 3.0, 3.6],
-        total_row=["", "Chỉ số chung", overall.n, figure, interval, _bar(overall)],
-        aligns=["center", "left", "right", "right", "center", "left"],
+        widths_cm=[1.0, 8.0, 1.6, 2.4, 3.5],
+        total_row=["", "Chỉ số chung", overall.n, figure, interval],
+        aligns=["center", "left", "right", "right", "center"],
     )
+    chart = charts.index_chart(
+        [(d.label, d.estimate) for d in dimensions] + [("Chỉ số chung", overall)],
+        total_last=True,
+    )
+    picture = doc.document.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.add_run().add_picture(io.BytesIO(chart), width=Cm(16))
+    caption = doc.document.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = caption.add_run(
+        "Biểu đồ 1. Chỉ số hài lòng theo khía cạnh (thanh đỏ: khoảng tin cậy 95%)"
+    )
+    run.italic = True
+    run.font.size = Pt(12)
     ranked = sorted(
         (d for d in dimensions if d.estimate.mean is not None), key=lambda d: d.estimate.mean
     )
@@ -114,6 +129,15 @@ def report_docx(survey: Survey) -> bytes:
             ],
             widths_cm=[1.0, 7.0, 1.5, 3.0, 4.0],
         )
+        chart = charts.index_chart([(label, split.overall[g]) for g, label in split.groups])
+        picture = doc.document.add_paragraph()
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.add_run().add_picture(io.BytesIO(chart), width=Cm(16))
+        caption = doc.document.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = caption.add_run("Biểu đồ 2. Chỉ số hài lòng chung theo điểm thu thập")
+        run.italic = True
+        run.font.size = Pt(12)
     texts = list(
         Answer.objects.filter(
             response__in=analysis.counted_responses(survey, everything),

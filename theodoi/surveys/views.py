@@ -115,6 +115,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     closes_on=data["closes_on"],
                     languages=data["languages"],
                     quotas=data["quotas"],
+                    public_texts=data["public_texts"],
                 )
             except Stale:
                 settings_form.add_error(None, _("Someone else saved this in the meantime."))
@@ -124,13 +125,10 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Settings saved."))
                 return redirect("surveys:detail", survey.pk)
     questionnaire = analysis.Questionnaire.load(survey)
-    answered = set(
-        Answer.objects.filter(question__survey=survey)
-        .values_list("version_id", flat=True)
-        .distinct()
-    )
+    data = analysis.totals(survey, analysis.Filters())
+    answered = set(analysis.answered(data))
     points = list(survey.points.all())
-    counts = analysis.by_point(survey)
+    counts = analysis.by_point(survey, data)
     language = _lang()
     sections = []
     for section in survey.sections.all():
@@ -164,7 +162,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "point_form": PointForm(),
         "collecting": actions.collecting(survey),
         "excluded": analysis.flag_labels(survey),
-        "quotas": analysis.quota_progress(survey, language),
+        "quotas": analysis.quota_progress(survey, language, data),
     }
     return render(request, "surveys/detail.html", context)
 
@@ -366,14 +364,26 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         point_id, _date(request.GET.get("from")), _date(request.GET.get("to"))
     )
     questionnaire = analysis.Questionnaire.load(survey)
-    dimensions, overall = analysis.indices(survey, questionnaire, filters, language)
-    by = request.GET.get("by", "")
-    split = analysis.breakdown(survey, questionnaire, filters, by, language, points) if by else None
-    compare = None
     a = analysis.Filters(point_id, _date(request.GET.get("a_from")), _date(request.GET.get("a_to")))
     b = analysis.Filters(point_id, _date(request.GET.get("b_from")), _date(request.GET.get("b_to")))
-    if (a.start or a.end) and (b.start or b.end):
-        compare = analysis.compare(survey, questionnaire, a, b, language)
+    comparing = bool((a.start or a.end) and (b.start or b.end))
+    # Comparing periods: the point's every day read once, each period cut from it.
+    every_day = analysis.totals(survey, analysis.Filters(point_id)) if comparing else None
+    data = (
+        every_day.within(filters.start, filters.end)
+        if every_day
+        else analysis.totals(survey, filters)
+    )
+    dimensions, overall = analysis.indices(survey, questionnaire, filters, language, data)
+    by = request.GET.get("by", "")
+    split = (
+        analysis.breakdown(survey, questionnaire, filters, by, language, points, data)
+        if by
+        else None
+    )
+    compare = (
+        analysis.compare(survey, questionnaire, a, b, language, every_day) if comparing else None
+    )
     split_options = [("point", _("Collection point")), ("language", _("Language"))] + [
         (f"q:{q.code}", tr(q.current.text, language))
         for q in questionnaire.questions
@@ -387,13 +397,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "title": survey.title_in(language),
         "points": points,
         "filters": filters,
-        "counts": analysis.response_counts(survey, filters),
+        "counts": analysis.response_counts(survey, filters, data),
         "flags": [(f, Flag(f).label) for f in FLAG_FIELDS],
         "excluded": analysis.flag_labels(survey),
         "dimensions": dimensions,
         "overall": overall,
-        "distributions": analysis.distributions(survey, questionnaire, filters, language),
-        "days": analysis.by_day(survey, filters),
+        "distributions": analysis.distributions(survey, questionnaire, filters, language, data),
+        "days": analysis.by_day(survey, filters, data),
         "split": split,
         "split_rows": split_rows,
         "split_overall": [split.overall[g] for g, _l in split.groups] if split else [],
@@ -451,6 +461,23 @@ def export_answers(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         response = HttpResponse(exports.raw_csv(survey, _lang()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-answers.{kind}"'
+    return response
+
+
+@login_required
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The aggregated tables: counts, and shares and indices as Excel formulas over them."""
+    survey = access.access_survey(request.user, pk, "results")
+    point_id = _id(request.GET.get("point"))
+    if point_id not in set(survey.points.values_list("pk", flat=True)):
+        point_id = None
+    filters = analysis.Filters(
+        point_id, _date(request.GET.get("from")), _date(request.GET.get("to"))
+    )
+    response = HttpResponse(
+        exports.aggregated_xlsx(survey, filters, _lang()), content_type=exports.MIME_XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-results.xlsx"'
     return response
 
 

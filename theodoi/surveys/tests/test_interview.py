@@ -46,3 +46,21 @@ def test_interviewer_mode_is_for_the_surveys_coordinators(client, world):
     assert client.get(url).status_code == 403
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_an_interviewers_resend_counts_once(client, world):
+    """The tablet's queue may send an interview twice after a drop: one response."""
+    survey = make_survey(world)
+    client.force_login(world.coordinator)
+    url = f"/surveys/points/{point_of(survey).pk}/interview/?lang=en"
+    page = client.get(url).content.decode()
+    data = {
+        **GOOD,
+        "form_token": re.search(r'name="form_token" value="([^"]+)"', page)[1],
+        "submission": re.search(r'name="submission" value="([0-9a-f]{32})"', page)[1],
+        "lang": "en",
+    }
+    for _ in range(3):
+        assert client.post(url, data).status_code == 302
+    stored = Response.objects.get()
+    assert stored.interviewer == world.coordinator and stored.channel == "interviewer"

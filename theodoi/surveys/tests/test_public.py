@@ -195,3 +195,42 @@ def test_the_anonymous_respondent_reaches_nothing_but_the_survey(client, world):
         assert client.get(url).status_code == 401, url
     html = client.get(_url(survey) + "?lang=en").content.decode()
     assert "/api/" not in html and f"/surveys/{pk}/" not in html
+
+
+def test_an_edit_before_any_answer_shows_at_once_though_the_form_is_kept_rendered(client, world):
+    from .test_versions import _spec
+
+    survey = make_survey(world)
+    url = f"/surveys/a/{point_of(survey).token}/?lang=en"
+    assert "Overall satisfaction?" in client.get(url).content.decode()
+    question = survey.questions.get(code="overall")
+    actions.do_edit_question(
+        question,
+        by=world.coordinator,
+        spec=_spec(question.current, text={"vi": "Mức hài lòng?", "en": "How satisfied?"}),
+    )
+    page = client.get(url).content.decode()
+    assert "How satisfied?" in page and "Overall satisfaction?" not in page
+    # The kept questions are shared; the page's own tokens are around them, not inside.
+    assert re.search(r'name="form_token" value="[^"]+"', page)
+    assert page.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_the_same_form_sent_twice_is_stored_once(client, world):
+    """A resend after a timeout on a weak link, or from a device's queue, counts once."""
+    survey = make_survey(world)
+    page = client.get(_url(survey) + "?lang=en").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    key = re.search(r'name="submission" value="([0-9a-f]{32})"', page)[1]
+    data = {**GOOD, "form_token": token, "lang": "en", "submission": key}
+    first = client.post(_url(survey), data)
+    again = client.post(_url(survey), data)
+    assert first.status_code == again.status_code == 302
+    assert Response.objects.count() == 1
+    assert Response.objects.get().client_key == key and not Response.objects.get().flags
+    # Another page's form is another response (the device's second: marked duplicate).
+    assert _post(client, survey).status_code == 302
+    assert Response.objects.count() == 2
+    # A forged key is ignored, never an error (stored without a key, like the one above).
+    assert _post(client, survey, submission="../../x").status_code == 302
+    assert Response.objects.filter(client_key="").count() == 2
