@@ -16,6 +16,7 @@
   var UNREACHABLE = [0, 502, 503, 504];
   var IMAGE = /^image\/(jpeg|png|webp)$/;
   var MAX_SIDE = 1600, QUALITY = 0.8;
+  var STALL_MS = 30000;
 
   function t(name, values) {
     var text = T["t" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
@@ -162,14 +163,31 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
       xhr.setRequestHeader("X-Theodoi-Send", id || sendId());
-      if (progress) {
-        xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) progress(e.loaded / e.total); });
-      }
-      xhr.onload = function () {
-        ok({ status: xhr.status, location: xhr.getResponseHeader("X-Theodoi-Location"), html: xhr.responseText });
+      // A dropped link may leave a send hanging, not failing: it is given up
+      // when the device says it is offline, or when an upload stops moving.
+      var stalled = null;
+      var stall = function () {
+        clearTimeout(stalled);
+        stalled = setTimeout(function () { xhr.abort(); }, STALL_MS);
       };
-      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { ok({ status: 0 }); };
+      var cut = function () { xhr.abort(); };
+      var finish = function (answer) {
+        clearTimeout(stalled);
+        window.removeEventListener("offline", cut);
+        ok(answer);
+      };
+      window.addEventListener("offline", cut);
+      xhr.upload.addEventListener("progress", function (e) {
+        stall();
+        if (progress && e.lengthComputable) progress(e.loaded / e.total);
+      });
+      xhr.upload.addEventListener("loadend", function () { clearTimeout(stalled); });
+      xhr.onload = function () {
+        finish({ status: xhr.status, location: xhr.getResponseHeader("X-Theodoi-Location"), html: xhr.responseText });
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { finish({ status: 0 }); };
       xhr.send(data);
+      stall();
     });
   }
   function signedOut(answer) { return answer.location && answer.location.indexOf(T.login) === 0; }
