@@ -71,9 +71,7 @@ def test_a_send_refused_or_failed_is_done_when_sent_again(client, world):
 
     client.force_login(world.agency)
     send = {"X-Theodoi-Send": "b" * 32}
-    refused = client.post(
-        "/accounts/password/change/", {"old_password": "wrong"}, headers=send
-    )
+    refused = client.post("/accounts/password/change/", {"old_password": "wrong"}, headers=send)
     assert refused.status_code in (200, 400)
     assert not SentForm.objects.exists()
     odd = client.post("/account/tokens/revoke-all/", headers={"X-Theodoi-Send": "x y"})
