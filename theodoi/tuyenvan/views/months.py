@@ -63,7 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = [(c, by_commune.get(c.pk)) for c in communes]
     # begin home: name what is missing or late (point 7), not "report not sent" for both
     sent_kinds = _sent_kinds([c.pk for c in communes], month)
-    rows = [(c, r, _unsent(sent_kinds.get(c.pk, {}), r)) for c, r in rows]
+    can = access.board_actions(user, month, by_commune, [c.pk for c in communes])
+    rows = [(c, r, _unsent(sent_kinds.get(c.pk, {}), r), can[c.pk]) for c, r in rows]
     # end home
     districts = sorted({c.parent for c in communes if c.parent}, key=lambda d: d.name)
     attending = Meeting.objects.filter(official_links__user=user).select_related("commune")[:24]
