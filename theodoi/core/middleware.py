@@ -92,8 +92,9 @@ def refuse(request: HttpRequest, status: int, limit: int) -> HttpResponse:
             {"limit": limit, "message": messages[status]},
             status=status,
         )
-    # The body was not read: the connection cannot carry another request.
-    response["Connection"] = "close"
+    # No "Connection: close": a WSGI application may not send hop-by-hop headers
+    # (PEP 3333; Django's and wsgiref's servers answer 500 instead, gunicorn drops
+    # it). The server itself discards or closes on the unread body.
     return response
 
 
