@@ -1,5 +1,6 @@
 """Issue 8's points 7 and 10 and the district's bulk approval (built by the home helper)."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -287,3 +288,19 @@ def test_the_board_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(16):
         page = client.get("/tuyenvan/?month=2018-03")
     assert page.status_code == 200
+
+
+def test_the_boards_district_decisions_ask_first_naming_what_happens(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.coordinator)
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    buttons = re.findall(r'<form method="post" action="([^"]+)">.*?<button([^>]*)>', page, re.S)
+    decisions = {url: attrs for url, attrs in buttons if url.endswith(("/accept/", "/close/"))}
+    assert len(decisions) == 4  # two districts, accept and close
+    one = f"/tuyenvan/districts/{tv.district1.pk}/2018-03/"
+    assert 'data-confirm="Chấp nhận tháng 03/2018 của Huyện ủy Một?' in decisions[one + "accept/"]
+    assert (
+        'data-confirm="Khóa sổ tháng 03/2018 cho các xã của Huyện ủy Một?'
+        in (decisions[one + "close/"])
+    )
