@@ -497,7 +497,8 @@ def board_actions(
     per row: fill a missing sheet ("self", "district", "official": the rules of
     ``tuyenvan.change_sheet``), record the conference ("meeting":
     ``change_meeting``), send the monthly submissions ("send":
-    ``send_submission``), resolve flags ("resolve": ``resolve_flag``).
+    ``send_submission``), resolve flags and answer appeals ("resolve":
+    ``resolve_flag``, ``answer_appeal``).
     ``results`` are the month's MonthlyResult rows by commune id (a commune
     without one is open)."""
     from theodoi.tuyenvan.models import MeetingOfficial, MonthlyResult

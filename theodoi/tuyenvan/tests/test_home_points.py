@@ -271,6 +271,8 @@ def test_the_boards_links_agree_with_the_rules(tv):
                 "send": user.has_perm("tuyenvan.send_submission", cm),
                 "resolve": user.has_perm("tuyenvan.resolve_flag", cm),
             }
+            # "resolve" also leads to the appeals to answer: the same rule.
+            assert user.has_perm("tuyenvan.answer_appeal", cm) == expected["resolve"]
             assert can[commune.pk] == {k for k, v in expected.items() if v}, (who, commune)
 
 
@@ -304,3 +306,24 @@ def test_the_boards_district_decisions_ask_first_naming_what_happens(client, tv)
         'data-confirm="Khóa sổ tháng 03/2018 cho các xã của Huyện ủy Một?'
         in (decisions[one + "close/"])
     )
+
+
+def test_a_waiting_appeal_is_said_on_the_board_and_the_month_page(client, tv):
+    """As the district's home says it: on the board and the month page, a link
+    to the explanation page for the district's scorer, plain text for others."""
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.SELF, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district, _2_1=Decimal(5))
+    c21 = Criterion.objects.get(code="2.1")
+    actions.do_file_appeal(tv.commune1a, MONTH, c21, text="Xã đã tổ chức đủ", by=tv.commune)
+    explain = _month_url(tv, suffix="explain/")
+    client.force_login(tv.district)
+    row = _board_row(client.get("/tuyenvan/?month=2018-03").content.decode(), "Xã Một A")
+    assert f'<a class="badge flag" href="{explain}">1 giải trình chờ trả lời ›</a>' in row
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'<a class="badge flag" href="{explain}">1 giải trình chờ trả lời ›</a>' in page
+    client.force_login(tv.viewer)
+    row = _board_row(client.get("/tuyenvan/?month=2018-03").content.decode(), "Xã Một A")
+    assert '<span class="badge flag">1 giải trình chờ trả lời</span>' in row
+    page = client.get(_month_url(tv)).content.decode()
+    assert '<span class="badge flag">1 giải trình chờ trả lời</span>' in page
