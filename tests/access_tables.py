@@ -546,6 +546,19 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
         MONTH_RULE,
         {"commune": "@unit", "month": MONTH, "criterion": "@criterion", "text": "Giải trình"},
     ),
+    f"POST {TV}/appeals/with-file": (
+        {},
+        MONTH_RULE,
+        {
+            "commune": "@unit",
+            "month": MONTH,
+            "criterion": "@criterion",
+            "text": "Giải trình",
+            "file": "@pdf",
+        },
+    ),
+    f"GET {TV}/appeals/{{appeal_id}}": ({"appeal_id": "appeal"}, MONTH_RULE, None),
+    f"GET {TV}/appeals/{{appeal_id}}/file": ({"appeal_id": "appeal"}, MONTH_RULE, None),
     f"POST {TV}/appeals/{{appeal_id}}/answer": (
         {"appeal_id": "appeal"},
         MONTH_RULE,
@@ -772,6 +785,7 @@ SAME_ANSWER: list[tuple[str, str]] = [
     ("reporting:export", f"GET {V1}/exports/{{export_id}}"),
     ("tuyenvan:sheet-view", f"GET {TV}/sheets/{{sheet_id}}"),
     ("tuyenvan:criteria-detail", f"GET {TV}/criteria-sets/{{set_id}}"),
+    ("tuyenvan:appeal-file", f"GET {TV}/appeals/{{appeal_id}}/file"),
     ("tuyenvan_people:roster-detail", f"GET {TV}/roster/{{round_id}}"),
     ("reporting:accept", f"POST {V1}/reports/{{report_id}}/accept"),
     ("tuyenvan:month-action", f"POST {TV}/months/{{action}}"),

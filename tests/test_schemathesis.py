@@ -124,7 +124,14 @@ def test_api_answers_its_own_schema(case: Any, signed_in: tuple[str, Any]) -> No
 # 404. These cases read every object of the twin world's province A (the
 # coordinator's) through each GET operation that takes one, and check the
 # answer against its schema.
-READS = sorted(k for k in API if k.startswith("GET ") and k in OPERATIONS)
+# (A download, such as an appeal's attachment, has no JSON schema to answer.)
+READS = sorted(
+    k
+    for k in API
+    if k.startswith("GET ")
+    and k in OPERATIONS
+    and "content" in OPERATIONS[k].get("responses", {}).get(200, {})
+)
 READ_XFAIL: dict[str, str] = {}
 
 

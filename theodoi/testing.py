@@ -444,6 +444,8 @@ def _twin_side(tag: str) -> Side:
     o["appeal"] = Appeal.objects.create(
         commune=u["commune1a"], month=TWIN_MONTH, criterion=o["criterion"],
         text=f"Giải trình {T}", created_by=commune, created_at=timezone.now(),
+        file=ContentFile(TWIN_PDF, name="giai-trinh.pdf"), file_name="giai-trinh.pdf",
+        file_type="pdf",
     )  # fmt: skip
     o["submission"] = Submission.objects.create(
         sender=u["commune1a"], recipient=u["district1"], month=TWIN_MONTH,

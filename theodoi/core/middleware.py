@@ -1,5 +1,8 @@
 import re
+import time
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -89,8 +92,9 @@ def refuse(request: HttpRequest, status: int, limit: int) -> HttpResponse:
             {"limit": limit, "message": messages[status]},
             status=status,
         )
-    # The body was not read: the connection cannot carry another request.
-    response["Connection"] = "close"
+    # No "Connection: close": a WSGI application may not send hop-by-hop headers
+    # (PEP 3333; Django's and wsgiref's servers answer 500 instead, gunicorn drops
+    # it). The server itself discards or closes on the unread body.
     return response
 
 
@@ -123,24 +127,91 @@ class PrivateRevalidateMiddleware:
 
 
 # begin offline
+SEND_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+SEND_KEPT = timedelta(days=1)
+# A send still being done when its retry comes: the retry waits for it this long.
+SEND_WAIT = 15.0
+
+
 class SendMiddleware:
     """A form sent by offline.js (header ``X-Theodoi-Send``) gets 204 with
     ``X-Theodoi-Location`` instead of a redirect: the script then tells a
     success (go there) from a page with errors (show it), and an answer from a
-    dropped link (keep the form on the device and send it again later)."""
+    dropped link (keep the form on the device and send it again later).
+
+    The header carries the send's id (one per press of the button, kept with a
+    queued send): a send that arrives again under the same id — a retry after a
+    drop that cut only the answer — is answered with where the first one led
+    and is not done twice (a file stored once, a report submitted once)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.headers.get("X-Theodoi-Send") and response.status_code in (301, 302, 303, 307):
+        send_id = request.headers.get("X-Theodoi-Send", "")
+        claim = None
+        if request.method == "POST" and SEND_ID.match(send_id):
+            claim, done = _claim_send(request, send_id)
+            if done is not None:
+                return done
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            if claim is not None:
+                claim.delete()
+            raise
+        if send_id and response.status_code in (301, 302, 303, 307):
+            if claim is not None:
+                claim.location = response["Location"]
+                claim.save(update_fields=["location"])
             sent = HttpResponse(status=204)
             sent["X-Theodoi-Location"] = response["Location"]
             for cookie in response.cookies.values():
                 sent.cookies[cookie.key] = cookie
             return sent
+        if claim is not None:
+            claim.delete()  # not done (errors, refused): sending again does it
         return response
+
+
+def _sent(location: str) -> HttpResponse:
+    sent = HttpResponse(status=204)
+    sent["X-Theodoi-Location"] = location
+    return sent
+
+
+def _claim_send(request: HttpRequest, send_id: str) -> tuple[Any, HttpResponse | None]:
+    """This send's claim, or the answer when the same send was already done."""
+    from django.contrib.auth import SESSION_KEY
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from .models import SentForm
+
+    user_key = str(request.session.get(SESSION_KEY, "")) if hasattr(request, "session") else ""
+    if not user_key:
+        return None, None  # signed out: the view sends to the sign-in page
+    now = timezone.now()
+    SentForm.objects.filter(at__lt=now - SEND_KEPT).delete()
+    waited = 0.0
+    for _attempt in range(int(SEND_WAIT / 0.5) + 4):
+        try:
+            with transaction.atomic():
+                return SentForm.objects.create(user_key=user_key, send_id=send_id, at=now), None
+        except IntegrityError:
+            pass
+        first = SentForm.objects.filter(user_key=user_key, send_id=send_id).first()
+        if first is None:
+            continue  # the first one failed and let go: do it now
+        if first.location:
+            return None, _sent(first.location)
+        if waited >= SEND_WAIT:
+            # The first is taking too long (or its process died): this one does it.
+            SentForm.objects.filter(pk=first.pk, location="").delete()
+            continue
+        time.sleep(0.5)
+        waited += 0.5
+    return None, None
 
 
 # end offline

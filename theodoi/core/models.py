@@ -83,3 +83,27 @@ def revoke_all_tokens(user: Any) -> int:
     """Revoke every API token of ``user``; return how many there were."""
     deleted, _by_model = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+# begin offline
+class SentForm(models.Model):
+    """A form sent by offline.js under its send id (header ``X-Theodoi-Send``):
+    the same send arriving again (a retry after a drop, when the first one had
+    in fact arrived and only the answer was lost) is answered with where the
+    first one led, and not done twice. Kept a day."""
+
+    user_key = models.CharField(max_length=40)
+    send_id = models.CharField(max_length=64)
+    location = models.CharField(max_length=2000, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_key", "send_id"], name="core_sent_form_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_key} · {self.send_id}"
+
+
+# end offline

@@ -182,8 +182,19 @@ def _report_moved(report: Any, step: str, by: Any, reason: str) -> None:
 
 
 def _month_moved(result: Any, step: str, by: Any, reason: str) -> None:
+    messages = month_messages(result, reason)
+    if step not in messages:
+        return
+    users = scope.unit_members(result.commune_id, Role.COMMUNE_REPORTER)
+    if step == "reopen":
+        users += scope.members_reaching(result.commune_id, Role.DISTRICT_SCORER)
+    deliver(users, messages[step], _month_url(result.commune_id, result.month), by=by)
+
+
+def month_messages(result: Any, reason: str = "") -> dict[str, Render]:
+    """The texts told to a commune when its tuyên vận month moves, by step."""
     values = {"commune": result.commune.name, "month": _month(result.month), "reason": reason}
-    messages: dict[str, Render] = {
+    return {
         "approve": lambda: (
             _("The district approved the tuyên vận month %(month)s of %(commune)s.") % values
         ),
@@ -196,12 +207,6 @@ def _month_moved(result: Any, step: str, by: Any, reason: str) -> None:
             _("The tuyên vận month %(month)s of %(commune)s was reopened: %(reason)s") % values
         ),
     }
-    if step not in messages:
-        return
-    users = scope.unit_members(result.commune_id, Role.COMMUNE_REPORTER)
-    if step == "reopen":
-        users += scope.members_reaching(result.commune_id, Role.DISTRICT_SCORER)
-    deliver(users, messages[step], _month_url(result.commune_id, result.month), by=by)
 
 
 # The decision steps told to whoever proposed the document.
@@ -225,6 +230,27 @@ def _proposal_decided(obj: Any, step: Any, by: Any, reason: str) -> None:
         "reject": lambda: _("Your proposal “%(what)s” was refused: %(reason)s") % values,
     }
     deliver([proposer], texts[step.name], url, by=by)
+
+
+def scored_text(month: Any, closes: Any, flags: int) -> str:
+    """The text told to a commune when the district submits its scores."""
+    values = {"month": _month(month), "day": closes.strftime("%d/%m/%Y"), "n": flags}
+    message = (
+        _("The district scored your month %(month)s: explanations are open until %(day)s.") % values
+    )
+    if flags:
+        message += " " + _("%(n)d flag(s) on your commune.") % values
+    return message
+
+
+def received_text(submission: Any) -> str:
+    """The text told to whoever receives a commune's or district's submission."""
+    values = {
+        "kind": submission.get_kind_display(),
+        "sender": submission.sender.name,
+        "month": _month(submission.month),
+    }
+    return _("Received from %(sender)s: %(kind)s, %(month)s.") % values
 
 
 def _connect_tuyenvan() -> None:
@@ -271,27 +297,9 @@ def _connect_tuyenvan() -> None:
             closes = timezone.localdate(instance.submitted_at) + timedelta(
                 days=instance.criteria_set.explanation_days
             )
-            values = {
-                "month": _month(month),
-                "day": closes.strftime("%d/%m/%Y"),
-                "n": flags,
-            }
-
-            def text() -> str:
-                message = (
-                    _(
-                        "The district scored your month %(month)s: "
-                        "explanations are open until %(day)s."
-                    )
-                    % values
-                )
-                if flags:
-                    message += " " + _("%(n)d flag(s) on your commune.") % values
-                return message
-
             deliver(
                 users,
-                text,
+                lambda: scored_text(month, closes, flags),
                 reverse("tuyenvan:explain", args=[commune_id, month.strftime("%Y-%m")]),
                 by=by,
             )
@@ -302,14 +310,9 @@ def _connect_tuyenvan() -> None:
     def _received(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
         if not created or kwargs.get("raw"):
             return
-        values = {
-            "kind": instance.get_kind_display(),
-            "sender": instance.sender.name,
-            "month": _month(instance.month),
-        }
         deliver(
             scope.submission_receivers(instance),
-            lambda: _("Received from %(sender)s: %(kind)s, %(month)s.") % values,
+            lambda: received_text(instance),
             reverse("tuyenvan:submission", args=[instance.pk]),
             by=instance.sent_by,
         )

@@ -462,6 +462,11 @@ def _district(user: Any, today: date) -> Section:
                     OVERDUE,
                     label,
                     url=reverse("tuyenvan:sheet", args=[result.commune_id, key, "district"]),
+                    # Flags (the self-assessment against the officials') wait for the
+                    # district's sheet: said here, as the board shows them.
+                    detail=_("%(n)d flag(s)") % {"n": result.open_flags}
+                    if result.open_flags
+                    else "",
                     when=result.month,
                 )
             )
@@ -502,7 +507,7 @@ def _district(user: Any, today: date) -> Section:
             DECIDE,
             f"{a.commune.name} · {a.month:%m/%Y} · {a.criterion.code}",
             url=reverse("tuyenvan:explain", args=[a.commune_id, _month_key(a.month)])
-            + f"#c{a.criterion_id}",
+            + f"#c-{a.criterion.code}",
             detail=a.text[:140],
             when=a.month,
         )

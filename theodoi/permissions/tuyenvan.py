@@ -356,7 +356,7 @@ def scoring_communes(user: AnyUser, month: date) -> QuerySet[Unit]:
         if c.valid_from <= month and (c.valid_to is None or c.valid_to >= month)
     ]
     by_cluster = [c for c in in_force if c.by_cluster]
-    by_district = communes.filter(pk__in=reach(user, Role.DISTRICT_SCORER)).exclude(
+    by_district = communes.filter(pk__in=_district_scorer_reach(user, month)).exclude(
         parent_id__in=[c.province_id for c in by_cluster]
     )
     assigned: set[int] = set()
@@ -704,6 +704,55 @@ def _also(action: str) -> str | None:
 def _allow(user: AnyUser, action: str, obj: Any) -> None:
     if action != "view":
         require(user, _perm(action), obj)
+
+
+# begin home: the board's badges are links where the viewer may act
+def board_actions(
+    user: AnyUser, month: date, results: dict[int, Any], commune_ids: list[int]
+) -> dict[int, frozenset[str]]:
+    """What the user may do on each commune's month of a board, without a query
+    per row: fill a missing sheet ("self", "district", "official": the rules of
+    ``tuyenvan.change_sheet``), record the conference ("meeting":
+    ``change_meeting``), send the monthly submissions ("send":
+    ``send_submission``), resolve flags and answer appeals ("resolve":
+    ``resolve_flag``, ``answer_appeal``).
+    ``results`` are the month's MonthlyResult rows by commune id (a commune
+    without one is open)."""
+    from theodoi.tuyenvan.models import MeetingOfficial, MonthlyResult
+
+    if not user.is_authenticated:
+        return {c: frozenset() for c in commune_ids}
+    Status = MonthlyResult.Status
+    reporter = reach(user, Role.COMMUNE_REPORTER)
+    # Level 1 under the chain in force that month (district or cluster of communes).
+    scorer = frozenset(
+        scoring_communes(user, month).filter(pk__in=commune_ids).values_list("pk", flat=True)
+    )
+    attended: set[int] = set()
+    if has_role(user, Role.OFFICIAL):
+        attended = set(
+            MeetingOfficial.objects.filter(
+                user=user, meeting__month=month, meeting__commune_id__in=commune_ids
+            ).values_list("meeting__commune_id", flat=True)
+        )
+    found: dict[int, frozenset[str]] = {}
+    for commune_id in commune_ids:
+        result = results.get(commune_id)
+        status = result.status if result is not None else Status.OPEN
+        may: set[str] = set()
+        if commune_id in reporter:
+            may.add("send")
+            if status == Status.OPEN:
+                may |= {"self", "meeting"}
+        if commune_id in scorer and status in (Status.OPEN, Status.APPROVED):
+            may |= {"district", "resolve"}
+        if commune_id in attended and status == Status.OPEN:
+            may.add("official")
+        found[commune_id] = frozenset(may)
+    return found
+
+
+# end home
 
 
 def access_commune_month(

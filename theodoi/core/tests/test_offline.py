@@ -38,6 +38,46 @@ def test_a_send_gets_the_place_to_go_instead_of_a_redirect(client, world):
     assert sent["X-Theodoi-Location"] == "/account/tokens/"
 
 
+def test_the_same_send_arriving_again_is_not_done_twice(client, world):
+    """A retry after a drop that cut only the answer: the first send is not
+    done again, the retry is told where it led."""
+    from theodoi.core.models import ApiToken, SentForm
+
+    client.force_login(world.agency)
+    send = {"X-Theodoi-Send": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+    first = client.post("/account/tokens/revoke-all/", headers=send)
+    assert first.status_code == 204
+    ApiToken.issue(world.agency, "after the first send")
+    again = client.post("/account/tokens/revoke-all/", headers=send)
+    assert again.status_code == 204
+    assert again["X-Theodoi-Location"] == "/account/tokens/"
+    assert ApiToken.objects.filter(user=world.agency).count() == 1  # not revoked again
+    assert SentForm.objects.get().location == "/account/tokens/"
+    # Another press of the button is another send: done.
+    other = client.post("/account/tokens/revoke-all/", headers={"X-Theodoi-Send": "a" * 32})
+    assert other.status_code == 204
+    assert not ApiToken.objects.filter(user=world.agency).exists()
+    # Another user's send under the same id is theirs.
+    client.force_login(world.commune)
+    ApiToken.issue(world.commune)
+    assert client.post("/account/tokens/revoke-all/", headers=send).status_code == 204
+    assert not ApiToken.objects.filter(user=world.commune).exists()
+
+
+def test_a_send_refused_or_failed_is_done_when_sent_again(client, world):
+    """Errors on the page (not a redirect): nothing is kept, the same send
+    fixed and sent again is done; an id that is not one is ignored."""
+    from theodoi.core.models import SentForm
+
+    client.force_login(world.agency)
+    send = {"X-Theodoi-Send": "b" * 32}
+    refused = client.post("/accounts/password/change/", {"old_password": "wrong"}, headers=send)
+    assert refused.status_code in (200, 400)
+    assert not SentForm.objects.exists()
+    odd = client.post("/account/tokens/revoke-all/", headers={"X-Theodoi-Send": "x y"})
+    assert odd.status_code == 204 and not SentForm.objects.exists()
+
+
 def test_signed_in_pages_carry_the_offline_panel(client, world):
     client.force_login(world.commune)
     page = client.get("/").content.decode()

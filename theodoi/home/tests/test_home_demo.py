@@ -127,3 +127,59 @@ def test_the_viewer_and_the_coordinator_count_the_same_overdue_reports(demo, cli
     _user, viewer, _ = _home(client, "viewer")
     overdue = re.search(r"Báo cáo quá hạn chưa gửi: (\d+)", coordinator).group(1)
     assert f"{overdue} báo cáo quá hạn" in viewer
+
+
+def test_the_appeal_line_leads_to_its_row(demo, client):
+    user, _html, _ = _home(client, "tv.huyen")
+    section = next(s for s in todo.sections(user) if s.role == "district")
+    appeal = next(c for li in section.lines for c in li.children if c.text.endswith(" · 1.2"))
+    path, fragment = appeal.url.split("#")
+    assert f'id="{fragment}"' in client.get(path).content.decode()
+
+
+@pytest.mark.parametrize("username", ["district", "tv.huyen"])
+def test_the_districts_home_names_the_flags_the_board_shows(demo, client, username):
+    """Every commune with a flag on the board has it said on the home (under
+    "resolve", or beside its sheet still to score), and no other."""
+    user, _html, _ = _home(client, username)
+    section = next(s for s in todo.sections(user) if s.role == "district")
+    on_home = {
+        child.text.split(" · ")[0]
+        for line in section.lines
+        for child in line.children
+        if "chênh lệch" in child.detail and child.text.endswith("06/2018")
+    }
+    board = client.get("/tuyenvan/?month=2018-06").content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", board, re.S)
+    flagged = {
+        re.search(r">([^<]+)</a>", row).group(1) for row in rows if 'class="badge flag"' in row
+    }
+    assert flagged and on_home == flagged
+
+
+def test_the_demo_tells_each_account_what_happened(demo, client):
+    """The demo's events (written past the signals) are in "Thông báo": the
+    commune heard of its closed month and of the district's June scores, the
+    district of the June reports received and not opened; no e-mail."""
+    from django.core import mail
+
+    from theodoi.reporting.models import Notification
+    from theodoi.tuyenvan.models import Submission
+
+    assert not mail.outbox
+    for username in ("commune", "tv.xa"):
+        texts = list(
+            Notification.objects.filter(user__username=username).values_list("text", "url")
+        )
+        scored = [t for t in texts if t[0].startswith("Huyện đã chấm điểm tháng 06/2018")]
+        assert len(scored) == 1 and scored[0][1].endswith("/2018-06/explain/"), texts
+        assert any("05/2018" in t and "đã khóa sổ" in t for t, _url in texts), texts
+    user, _html, _ = _home(client, "district")
+    unopened = [
+        s for s in Submission.objects.filter(month="2018-06-01", opened_at__isnull=True)
+        if user.has_perm("tuyenvan.open_submission", s)
+    ]  # fmt: skip
+    told = Notification.objects.filter(user=user, text__startswith="Đã nhận từ")
+    assert unopened and told.count() == len(unopened)
+    page = client.get("/reporting/notifications/").content.decode()
+    assert "Đã nhận từ" in page and "2018" in page

@@ -5,10 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from theodoi.core.apikit import (
+    ERRORS,
     LIST_ERRORS,
     WRITE_ERRORS,
     Id,
@@ -20,7 +23,7 @@ from theodoi.core.apikit import (
 )
 from theodoi.permissions import tuyenvan as access
 
-from .. import actions
+from .. import actions, evidence
 from ..models import Appeal, Criterion, Resolution, Score, ScoreSheet, month_key
 
 router = Router(tags=["tuyenvan"])
@@ -48,6 +51,31 @@ class TvAnswerIn(Schema):
     points: Points | None = None
 
 
+class TvAppealFileOut(Schema):
+    """An appeal's attachment: its name as sent, its type (from its content),
+    its size (None when the stored file is missing) and where to download it."""
+
+    name: str
+    content_type: str
+    size: int | None
+    url: str
+
+
+def _attachment(appeal: Appeal) -> TvAppealFileOut | None:
+    if not appeal.file:
+        return None
+    try:
+        size: int | None = appeal.file.size
+    except OSError:
+        size = None
+    return TvAppealFileOut(
+        name=appeal.file_name,
+        content_type=evidence.CONTENT_TYPES.get(appeal.file_type, "application/octet-stream"),
+        size=size,
+        url=reverse("api:tuyenvan_appeal_file", args=[appeal.pk]),
+    )
+
+
 class TvAppealOut(Schema):
     id: int
     commune: int
@@ -61,6 +89,11 @@ class TvAppealOut(Schema):
     outcome: str
     answered_by: int | None
     answered_at: datetime | None
+    file: TvAppealFileOut | None
+
+    @staticmethod
+    def resolve_file(obj: Appeal) -> TvAppealFileOut | None:
+        return _attachment(obj)
 
     @staticmethod
     def resolve_commune(obj: Appeal) -> int:
@@ -114,6 +147,59 @@ def file_appeal(request: HttpRequest, payload: TvAppealIn) -> Any:
         cm.commune, cm.month, criterion, text=payload.text, by=request.user
     )
     return Status(201, appeal)
+
+
+@router.post(
+    "/appeals/with-file",
+    response={201: TvAppealOut, **WRITE_ERRORS},
+    summary="File an explanation with an attachment (multipart: commune, month, criterion, "
+    "text, file): PDF, DOCX, XLSX, PNG or JPEG, within the size limit",
+)
+def file_appeal_with_file(
+    request: HttpRequest, payload: Form[TvAppealIn], file: File[UploadedFile]
+) -> Any:
+    cm = access.access_commune_month(request.user, payload.commune, payload.month, "appeal")
+    criterion = actions.criterion_in_force(cm.commune, cm.month, payload.criterion)
+    appeal = actions.do_file_appeal(
+        cm.commune, cm.month, criterion, text=payload.text, by=request.user, upload=file
+    )
+    return Status(201, appeal)
+
+
+@router.get(
+    "/appeals/{appeal_id}",
+    response={200: TvAppealOut, **ERRORS},
+    summary="One appeal (its attachment, if any, is downloaded at ``file.url``)",
+)
+def get_appeal(request: HttpRequest, appeal_id: Id) -> Any:
+    return access.access_appeal(request.user, appeal_id)
+
+
+@router.get(
+    "/appeals/{appeal_id}/file",
+    response={200: None, **ERRORS},
+    url_name="tuyenvan_appeal_file",
+    summary="Download an appeal's attachment (404 when it has none)",
+)
+def appeal_file(request: HttpRequest, appeal_id: Id) -> Any:
+    appeal = access.access_appeal(request.user, appeal_id)
+    if not appeal.file:
+        raise Http404
+    kind = appeal.file_type
+    try:
+        handle = appeal.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=evidence.CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=True,
+        filename=evidence.download_name(appeal.file_name, kind),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post(

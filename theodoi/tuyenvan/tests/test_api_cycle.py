@@ -289,3 +289,106 @@ def test_a_long_answer_changes_the_score_with_its_start_as_the_reason(client, sc
     assert len(reason) == 100
     assert reason.endswith("…")
     assert answer.startswith(reason[:-1])
+
+
+# Appeals with an attachment -------------------------------------------------------------
+
+
+def _pdf(name="bien-ban.pdf", body=b"%PDF-1.4\n%%EOF\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, "application/pdf")
+
+
+def post_file(client, user, body, upload):
+    client.force_login(user)
+    return client.post(f"{API}/appeals/with-file", {**body, "file": upload})
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("commune", 201), ("district", 403), ("coordinator", 403), ("viewer", 403),
+     ("official", 403), ("agency", 404), ("outsider", 404)],
+)  # fmt: skip
+def test_only_the_commune_files_an_appeal_with_an_attachment(client, scored, who, status):
+    response = post_file(client, getattr(scored, who), appeal_body(scored), _pdf())
+    assert response.status_code == status, response.json()
+    assert Appeal.objects.count() == (1 if status == 201 else 0)
+    if status == 201:
+        body = response.json()
+        assert body["text"] == "Đã kiểm tra 4 tổ" and body["code"] == "5.1"
+        attached = body["file"]
+        assert attached["name"] == "bien-ban.pdf"
+        assert attached["content_type"] == "application/pdf" and attached["size"] == 15
+        assert attached["url"] == f"{API}/appeals/{body['id']}/file"
+        appeal = Appeal.objects.get()
+        assert appeal.file_type == "pdf" and appeal.file.name.endswith(".pdf")
+        assert "bien-ban" not in appeal.file.name  # the name on disk is generated
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: _pdf("x.pdf", b"MZ\x90\x00 not a document"), "PDF"),
+        (lambda: _pdf("empty.pdf", b""), "empty"),
+    ],
+)
+def test_an_attachment_the_checks_refuse_is_said_at_the_file(client, scored, upload, message):
+    response = post_file(client, scored.commune, appeal_body(scored), upload())
+    assert response.status_code == 422, response.json()
+    assert "file" in response.json()["fields"]
+    assert Appeal.objects.count() == 0
+
+
+def test_an_attachment_over_the_limit_is_refused(client, scored, settings):
+    settings.TUYENVAN_EVIDENCE_MAX_BYTES = 1024
+    big = _pdf("lon.pdf", b"%PDF-1.4\n" + b"0" * 2048)
+    response = post_file(client, scored.commune, appeal_body(scored), big)
+    assert response.status_code == 422
+    assert "file" in response.json()["fields"]
+    assert Appeal.objects.count() == 0
+
+
+def test_an_appeal_with_a_file_is_checked_like_one_without(client, scored, monkeypatch):
+    """Outside the window, without text, without a file: refused at the field."""
+    missing = post_file(client, scored.commune, appeal_body(scored, text=""), _pdf())
+    assert missing.status_code == 422 and "text" in missing.json()["fields"]
+    client.force_login(scored.commune)
+    no_file = client.post(f"{API}/appeals/with-file", appeal_body(scored))
+    assert no_file.status_code == 422
+    monkeypatch.setattr("django.conf.settings.THEODOI_TODAY", "2018-05-30")
+    late = post_file(client, scored.commune, appeal_body(scored), _pdf())
+    assert late.status_code == 422 and "text" in late.json()["fields"]
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("commune", 200), ("district", 200), ("coordinator", 200), ("viewer", 200),
+     ("official", 200), ("agency", 404), ("outsider", 404)],
+)  # fmt: skip
+def test_the_attachment_is_read_by_those_who_see_the_month(client, scored, who, status):
+    appeal_id = post_file(client, scored.commune, appeal_body(scored), _pdf()).json()["id"]
+    client.force_login(getattr(scored, who))
+    one = client.get(f"{API}/appeals/{appeal_id}")
+    assert one.status_code == status
+    served = client.get(f"{API}/appeals/{appeal_id}/file")
+    assert served.status_code == status
+    if status == 200:
+        assert one.json()["file"]["name"] == "bien-ban.pdf"
+        assert served["Content-Type"] == "application/pdf"
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert "attachment" in served["Content-Disposition"]
+        # Read to the end (closes the file; see test_offline_forms).
+        assert b"".join(served.streaming_content).startswith(b"%PDF")
+        listed = client.get(f"{API}/appeals?month=2018-03").json()["items"]
+        assert [a["file"]["url"] for a in listed] == [f"{API}/appeals/{appeal_id}/file"]
+    else:
+        assert one.json()["message"] and served.json()["message"]
+
+
+def test_an_appeal_without_a_file_has_none(client, scored):
+    appeal_id = post(client, scored.commune, "/appeals", appeal_body(scored)).json()["id"]
+    assert client.get(f"{API}/appeals/{appeal_id}").json()["file"] is None
+    missing = client.get(f"{API}/appeals/{appeal_id}/file")
+    assert missing.status_code == 404 and missing.json()["message"]

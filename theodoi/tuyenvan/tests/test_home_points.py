@@ -1,6 +1,8 @@
 """Issue 8's points 7 and 10 and the district's bulk approval (built by the home helper)."""
 
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -186,3 +188,142 @@ def test_the_missing_self_assessment_badge_is_a_link_for_the_commune(client, tv)
     client.force_login(tv.viewer)  # who cannot fill it reads a badge, not a link
     page = client.get(_month_url(tv)).content.decode()
     assert f'href="{sheet}"' not in page and "s-missing" in page
+
+
+# -- the board's badges lead to where each is put right -----------------------------
+
+
+def _board_row(page: str, name: str) -> str:
+    row = page[page.index(f">{name}</a>") :]
+    return row[: row.index("</tr>")]
+
+
+def test_the_boards_badges_are_links_for_who_may_act(client, tv):
+    """The commune's missing self-assessment, the district's missing sheet, an
+    unrecorded conference, documents not sent and open flags: each a link to the
+    page where it is done, for who may do it there; plain text for the others."""
+    hold_meeting(tv.commune1a, tv.commune, officials=[tv.official])
+    fill(tv.commune1a, S.DISTRICT, tv.district, _5_1=Decimal(6))
+    fill(tv.commune1a, S.SELF, tv.commune, submit=True)
+    result = MonthlyResult.objects.get(commune=tv.commune1a, month=MONTH)
+    assert "official" in result.missing_sources and result.open_flags
+    from theodoi.tuyenvan import scoring
+
+    scoring.recompute(tv.commune1b, MONTH)
+    b = MonthlyResult.objects.get(commune=tv.commune1b, month=MONTH)
+    assert {"self", "district"} <= set(b.missing_sources) and not b.meeting_held
+    m1a = _month_url(tv)
+    m1b = _month_url(tv, tv.commune1b)
+
+    client.force_login(tv.commune)  # commune 1A's reporter
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    row = _board_row(page, "Xã Một A")
+    assert f'href="{m1a}send/"' in row  # the reports not sent
+    assert f'href="{m1a}explain/"' not in row  # flags are the district's to resolve
+    assert 'class="badge flag"' in row
+
+    client.force_login(tv.district)
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    row_a, row_b = _board_row(page, "Xã Một A"), _board_row(page, "Xã Một B")
+    assert f'<a class="badge flag" href="{m1a}explain/">' in row_a
+    assert f'<a class="badge s-missing" href="{m1b}sheet/district/">' in row_b
+    # Not the district's to fill or send: plain badges.
+    assert f'href="{m1b}sheet/self/"' not in row_b and "Xã tự chấm" in row_b
+    assert f'href="{m1b}meeting/"' not in row_b and f'href="{m1b}send/"' not in row_b
+    assert f'href="{m1a}sheet/official/"' not in row_a
+
+    client.force_login(tv.official)  # attends 1A's conference: its own sheet
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    assert f'<a class="badge s-missing" href="{m1a}sheet/official/">' in page
+
+    client.force_login(tv.viewer)
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    assert "s-missing" in page and '<a class="badge' not in page
+
+
+def test_the_boards_links_agree_with_the_rules(tv):
+    """``board_actions`` (one pass for a whole board) says what the permission
+    rules say, object by object, for every account and commune of the world."""
+    from theodoi.permissions import tuyenvan as access
+    from theodoi.tuyenvan.models import CommuneMonth, ScoreSheet
+
+    hold_meeting(tv.commune1a, tv.commune, officials=[tv.official])
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    actions.do_approve_month(tv.commune1a, MONTH, by=tv.district, close_window=True)
+    communes = [tv.commune1a, tv.commune1b, tv.commune2a]
+    results = {r.commune_id: r for r in MonthlyResult.objects.filter(month=MONTH)}
+    assert results[tv.commune1a.pk].status == MonthlyResult.Status.APPROVED
+    for who in ["commune", "district", "coordinator", "viewer", "official", "agency",
+                "outsider"]:  # fmt: skip
+        user = getattr(tv, who)
+        can = access.board_actions(user, MONTH, results, [c.pk for c in communes])
+        for commune in communes:
+            cm = CommuneMonth(commune, MONTH)
+
+            def sheet(source, official=None, commune=commune):
+                return ScoreSheet(commune=commune, month=MONTH, source=source, official=official)
+
+            expected = {
+                "self": user.has_perm("tuyenvan.change_sheet", sheet(S.SELF)),
+                "district": user.has_perm("tuyenvan.change_sheet", sheet(S.DISTRICT)),
+                "official": user.has_perm("tuyenvan.change_sheet", sheet(S.OFFICIAL, user)),
+                "meeting": user.has_perm("tuyenvan.change_meeting", cm),
+                "send": user.has_perm("tuyenvan.send_submission", cm),
+                "resolve": user.has_perm("tuyenvan.resolve_flag", cm),
+            }
+            # "resolve" also leads to the appeals to answer: the same rule.
+            assert user.has_perm("tuyenvan.answer_appeal", cm) == expected["resolve"]
+            assert can[commune.pk] == {k for k, v in expected.items() if v}, (who, commune)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_board_takes_a_constant_number_of_queries(
+    client, tv, extra, django_assert_max_num_queries
+):
+    from theodoi.testing import make_unit
+    from theodoi.units.models import Unit
+
+    for i in range(extra):
+        make_unit(f"Xã Thêm {i}", Unit.Kind.COMMUNE, tv.district1)
+    client.force_login(tv.district)
+    client.get("/tuyenvan/?month=2018-03")  # warm the session and caches
+    with django_assert_max_num_queries(16):
+        page = client.get("/tuyenvan/?month=2018-03")
+    assert page.status_code == 200
+
+
+def test_the_boards_district_decisions_ask_first_naming_what_happens(client, tv):
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.coordinator)
+    page = client.get("/tuyenvan/?month=2018-03").content.decode()
+    buttons = re.findall(r'<form method="post" action="([^"]+)">.*?<button([^>]*)>', page, re.S)
+    decisions = {url: attrs for url, attrs in buttons if url.endswith(("/accept/", "/close/"))}
+    assert len(decisions) == 4  # two districts, accept and close
+    one = f"/tuyenvan/districts/{tv.district1.pk}/2018-03/"
+    assert 'data-confirm="Chấp nhận tháng 03/2018 của Huyện ủy Một?' in decisions[one + "accept/"]
+    assert (
+        'data-confirm="Khóa sổ tháng 03/2018 cho các xã của Huyện ủy Một?'
+        in (decisions[one + "close/"])
+    )
+
+
+def test_a_waiting_appeal_is_said_on_the_board_and_the_month_page(client, tv):
+    """As the district's home says it: on the board and the month page, a link
+    to the explanation page for the district's scorer, plain text for others."""
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.SELF, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district, _2_1=Decimal(5))
+    c21 = Criterion.objects.get(code="2.1")
+    actions.do_file_appeal(tv.commune1a, MONTH, c21, text="Xã đã tổ chức đủ", by=tv.commune)
+    explain = _month_url(tv, suffix="explain/")
+    client.force_login(tv.district)
+    row = _board_row(client.get("/tuyenvan/?month=2018-03").content.decode(), "Xã Một A")
+    assert f'<a class="badge flag" href="{explain}">1 giải trình chờ trả lời ›</a>' in row
+    page = client.get(_month_url(tv)).content.decode()
+    assert f'<a class="badge flag" href="{explain}">1 giải trình chờ trả lời ›</a>' in page
+    client.force_login(tv.viewer)
+    row = _board_row(client.get("/tuyenvan/?month=2018-03").content.decode(), "Xã Một A")
+    assert '<span class="badge flag">1 giải trình chờ trả lời</span>' in row
+    page = client.get(_month_url(tv)).content.decode()
+    assert '<span class="badge flag">1 giải trình chờ trả lời</span>' in page

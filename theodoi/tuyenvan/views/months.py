@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from theodoi.permissions import tuyenvan as access
 from .. import actions, results, scoring
 from ..forms import MeetingForm, ReasonForm, SubmissionForm
 from ..models import (
+    Appeal,
     ClusterMonth,
     CommuneMonth,
     Meeting,
@@ -85,7 +86,12 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = [(c, by_commune.get(c.pk)) for c in communes]
     # begin home: name what is missing or late (point 7), not "report not sent" for both
     sent_kinds = _sent_kinds([c.pk for c in communes], month)
-    rows = [(c, r, _unsent(sent_kinds.get(c.pk, {}), r)) for c, r in rows]
+    can = access.board_actions(user, month, by_commune, [c.pk for c in communes])
+    waiting = _waiting_appeals(user, [c.pk for c in communes], month)
+    rows = [
+        (c, r, _unsent(sent_kinds.get(c.pk, {}), r), can[c.pk], waiting.get(c.pk, 0))
+        for c, r in rows
+    ]
     # end home
     districts = sorted(
         {c.parent for c in communes if c.parent and c.parent.kind == c.parent.Kind.DISTRICT},
@@ -185,6 +191,10 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             "events": result.events.select_related("by") if result else [],
             # begin home: each expected submission, sent or not (point 7)
             "expected": _expected(cm, result),
+            "waiting_appeals": _waiting_appeals(user, [cm.commune.pk], cm.month).get(
+                cm.commune.pk, 0
+            ),
+            "can_answer": user.has_perm("tuyenvan.answer_appeal", cm),
             # end home
             "can_meeting": user.has_perm("tuyenvan.change_meeting", cm),
             "can_files": user.has_perm("tuyenvan.change_meeting_files", cm),
@@ -214,6 +224,18 @@ def _sent_kinds(commune_ids: list[int], month: date) -> dict[int, dict[str, Any]
     ):
         found.setdefault(sender_id, {})[kind] = first
     return found
+
+
+def _waiting_appeals(user: Any, commune_ids: list[int], month: date) -> dict[int, int]:
+    """Appeals not yet answered, per commune of the month (one query)."""
+    found = access.visible_tuyenvan_appeals(
+        user,
+        Appeal.objects.filter(commune_id__in=commune_ids, month=month, answered_at__isnull=True),
+    )
+    return {
+        row["commune_id"]: row["n"]
+        for row in found.values("commune_id").annotate(n=Count("pk")).order_by()
+    }
 
 
 def _unsent(sent: dict[str, Any], result: MonthlyResult | None) -> list[str]:

@@ -16,6 +16,7 @@
   var UNREACHABLE = [0, 502, 503, 504];
   var IMAGE = /^image\/(jpeg|png|webp)$/;
   var MAX_SIDE = 1600, QUALITY = 0.8;
+  var STALL_MS = 30000;
 
   function t(name, values) {
     var text = T["t" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
@@ -151,19 +152,42 @@
   // -- Sending ----------------------------------------------------------------
   // The server answers a send (X-Theodoi-Send) with 204 and X-Theodoi-Location
   // instead of a redirect, so a success is told from a page with errors.
-  function send(url, data, progress) {
+  // Each press of a button is one send with its own id, kept with a queued
+  // send: when only the answer was lost, sending again is not done twice.
+  function sendId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+  function send(url, data, progress, id) {
     return new Promise(function (ok) {
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
-      xhr.setRequestHeader("X-Theodoi-Send", "1");
-      if (progress) {
-        xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) progress(e.loaded / e.total); });
-      }
-      xhr.onload = function () {
-        ok({ status: xhr.status, location: xhr.getResponseHeader("X-Theodoi-Location"), html: xhr.responseText });
+      xhr.setRequestHeader("X-Theodoi-Send", id || sendId());
+      // A dropped link may leave a send hanging, not failing: it is given up
+      // when the device says it is offline, or when an upload stops moving.
+      var stalled = null;
+      var stall = function () {
+        clearTimeout(stalled);
+        stalled = setTimeout(function () { xhr.abort(); }, STALL_MS);
       };
-      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { ok({ status: 0 }); };
+      var cut = function () { xhr.abort(); };
+      var finish = function (answer) {
+        clearTimeout(stalled);
+        window.removeEventListener("offline", cut);
+        ok(answer);
+      };
+      window.addEventListener("offline", cut);
+      xhr.upload.addEventListener("progress", function (e) {
+        stall();
+        if (progress && e.lengthComputable) progress(e.loaded / e.total);
+      });
+      xhr.upload.addEventListener("loadend", function () { clearTimeout(stalled); });
+      xhr.onload = function () {
+        finish({ status: xhr.status, location: xhr.getResponseHeader("X-Theodoi-Location"), html: xhr.responseText });
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { finish({ status: 0 }); };
       xhr.send(data);
+      stall();
     });
   }
   function signedOut(answer) { return answer.location && answer.location.indexOf(T.login) === 0; }
@@ -290,12 +314,13 @@
       Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
       var done = function () { Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; }); };
       var url = form.getAttribute("action") || location.pathname + location.search;
+      var id = sendId();
       var attempt = function () {
-        send(url, formData(entries), withFiles ? bar(form) : null).then(function (answer) {
+        send(url, formData(entries), withFiles ? bar(form) : null, id).then(function (answer) {
           if (UNREACHABLE.indexOf(answer.status) >= 0) {
             if (offline) {
               keep({ user: T.user, key: form.dataset.offlineForm, label: form.dataset.offlineLabel || document.title,
-                url: url, page: location.pathname, entries: entries, at: Date.now(), state: "waiting" })
+                url: url, page: location.pathname, entries: entries, at: Date.now(), state: "waiting", send: id })
                 .then(function () { note(form, t("queued"), "warn"); render(); done(); })
                 .catch(function () { note(form, t("dropped"), "bad", [[t("retry"), attempt, "retry"]]); done(); });
             } else {
@@ -348,7 +373,7 @@
         var item = items[i];
         if (item.state !== "waiting") { next(i + 1); return; }
         currentVersion(item);
-        send(item.url, formData(item.entries)).then(function (answer) {
+        send(item.url, formData(item.entries), null, item.send).then(function (answer) {
           if (UNREACHABLE.indexOf(answer.status) >= 0) { flushing = false; render(); return; }
           if (signedOut(answer)) { item.state = "signin"; keep(item).then(function () { next(i + 1); }); return; }
           if (answer.location) {
