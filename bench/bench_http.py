@@ -15,6 +15,7 @@ each scenario's requests per second to the floor's.
 
     python -m bench.run --only http                          # 3 rounds × 30 s per scenario
     python -m bench.run --only http --http-duration 5 --http-rounds 1   # a quick look
+    BENCH_HTTP_PORTS=8180-8199 python -m bench.run --only http          # servers on these ports
 """
 
 from __future__ import annotations
