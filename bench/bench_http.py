@@ -15,6 +15,7 @@ each scenario's requests per second to the floor's.
 
     python -m bench.run --only http                          # 3 rounds × 30 s per scenario
     python -m bench.run --only http --http-duration 5 --http-rounds 1   # a quick look
+    BENCH_HTTP_PORTS=8180-8199 python -m bench.run --only http          # servers on these ports
 """
 
 from __future__ import annotations
@@ -61,7 +62,25 @@ class Outcome:
     cpu_ms: float = float("nan")  # the server's own CPU time per answered request
 
 
+_TAKEN: set[int] = set()  # ports of BENCH_HTTP_PORTS given out in this run
+
+
 def _free_port() -> int:
+    """A free port on loopback: the next of ``BENCH_HTTP_PORTS`` ("8180-8199") when
+    set (a machine shared with other servers), else one the system picks."""
+    wanted = os.getenv("BENCH_HTTP_PORTS")
+    if wanted:
+        low, _dash, high = wanted.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            if port not in _TAKEN:
+                _TAKEN.add(port)
+                return port
+        raise RuntimeError(f"no free port in BENCH_HTTP_PORTS={wanted}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -117,11 +117,17 @@ def validate_work_item(task: Task, data: WorkItemData) -> None:
 
 
 def _set_assignments(
-    item: WorkItem, data: WorkItemData, by: AbstractBaseUser | None, reason: str
+    item: WorkItem,
+    data: WorkItemData,
+    by: AbstractBaseUser | None,
+    reason: str,
+    *,
+    created: bool = False,
 ) -> None:
     wanted = {u.pk: Assignment.Role.LEAD for u in data.leads}
     wanted.update({u.pk: Assignment.Role.COORDINATING for u in data.coordinating})
-    existing = {a.unit_id: a for a in item.assignments.all()}
+    # A work item just created has none: no query for them.
+    existing = {} if created else {a.unit_id: a for a in item.assignments.all()}
     for unit_id, assignment in existing.items():
         if unit_id not in wanted:
             _attribute(assignment, by, reason)
@@ -161,7 +167,7 @@ def do_create_work_item(
     )
     _attribute(item, by, reason)
     item.save()
-    _set_assignments(item, data, by, reason)
+    _set_assignments(item, data, by, reason, created=True)
     return item
 
 

@@ -487,10 +487,10 @@ def work_item_dicts(
     return out
 
 
-def work_item_dict(item: WorkItem) -> dict[str, Any]:
-    """WorkItemOut's JSON for a work item loaded with ``_work_items()`` (no query)."""
+def _item_row(item: WorkItem) -> dict[str, Any]:
+    """A work item as a ``.values(*ITEM_FIELDS)`` row (its task and field loaded with it)."""
     task = item.task
-    row = {
+    return {
         "id": item.pk,
         "number": item.number,
         "title": item.title,
@@ -507,6 +507,10 @@ def work_item_dict(item: WorkItem) -> dict[str, Any]:
         "coordination_note": item.coordination_note,
         "position": item.position,
     }
+
+
+def work_item_dict(item: WorkItem) -> dict[str, Any]:
+    """WorkItemOut's JSON for a work item loaded with ``_work_items()`` (no query)."""
     assignments = [
         (
             item.pk,
@@ -520,7 +524,14 @@ def work_item_dict(item: WorkItem) -> dict[str, Any]:
         )
         for a in item.assignments.all()
     ]
-    return work_item_dicts([row], clock.today(), assignments)[0]
+    return work_item_dicts([_item_row(item)], clock.today(), assignments)[0]
+
+
+def saved_work_item_dict(item: WorkItem) -> dict[str, Any]:
+    """WorkItemOut's JSON for a work item plans.actions just saved: its fields and
+    task as they are in memory (what was written), its assignments read back in
+    the list's order (1 query instead of reading the work item again)."""
+    return work_item_dicts([_item_row(item)], clock.today())[0]
 
 
 def _page(items: QuerySet[WorkItem], paging: Pagination.Input) -> dict[str, Any]:
@@ -587,7 +598,7 @@ def _resolve_units(
 ) -> list[Unit]:
     """The units with these ids the caller may see; an error for any other id."""
     wanted = list(dict.fromkeys(ids))
-    found = permissions.visible_units(request.auth, Unit.objects.filter(pk__in=wanted)).in_bulk()
+    found = permissions.visible_units_by_id(request.auth, wanted)  # perf
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         errors.setdefault(name, []).append(
@@ -634,7 +645,7 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     )
     _check_all(task, data, errors)
     item = do_create_work_item(task, data, by=user, reason=payload.reason)
-    return json_response(work_item_dict(_work_items().get(pk=item.pk)), status=201)  # perf
+    return json_response(saved_work_item_dict(item), status=201)  # perf
 
 
 @router.patch(
@@ -688,4 +699,4 @@ def update_work_item(
                 "current": _work_items().get(pk=item.pk),
             },
         )
-    return json_response(work_item_dict(_work_items().get(pk=item.pk)))  # perf
+    return json_response(saved_work_item_dict(item))  # perf

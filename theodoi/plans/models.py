@@ -246,6 +246,11 @@ class Field(models.Model):
         return self.name
 
 
+def numbered(number: str, title: str) -> str:
+    """How a task or a work item is printed: "3. Title", or the title without a number."""
+    return f"{number}. {title}" if number else title
+
+
 class Task(models.Model):
     """A task (nhiệm vụ) of a plan, made of work items."""
 
@@ -267,7 +272,7 @@ class Task(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return numbered(self.number, self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:task", args=[self.pk])
@@ -337,7 +342,7 @@ class WorkItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return numbered(self.number, self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:work-item", args=[self.pk])

@@ -85,3 +85,27 @@ def test_a_plan_is_visible_inside_its_province_only(world, persona, may_view):
     user = getattr(world, persona)
     assert user.has_perm("plans.view_plan", plan) is may_view
     assert permissions.plans.visible_plans(user).filter(pk=plan.pk).exists() is may_view
+
+
+# begin perf
+@pytest.mark.parametrize("persona", ["coordinator", "agency", "district", "commune"])
+def test_visible_units_by_id_is_visible_units(world, persona):
+    """The API's unit lookup checks ids against the reach in Python: the same units
+    as the visible_units scope, of either province, with no query for none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from theodoi.units.models import Unit
+
+    user = getattr(world, persona)
+    ids = [world.commune1a.pk, world.bdv.pk, world.other_province.pk, world.commune2a.pk, 10**12]
+    expected = permissions.visible_units(user, Unit.objects.filter(pk__in=ids)).in_bulk()
+    assert permissions.visible_units_by_id(user, ids) == expected
+    permissions.reach(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert permissions.visible_units_by_id(user, []) == {}
+        assert permissions.visible_units_by_id(user, [world.other_province.pk]) == {}
+    assert not queries.captured_queries
+
+
+# end perf
