@@ -255,7 +255,6 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     # (``answerable_point``); no account rule applies. Checked by
     # ``test_a_survey_link_reaches_its_survey_only``.
     "surveys:answer": ({"token": "=survey-link"}, None),
-    "surveys:published-list": ({}, None),
     # Published results: public by the survey's workflow state (``public_results``).
     "surveys:published": ({"pk": "survey"}, None),
     "surveys:thanks": ({"token": "=survey-link"}, None),
