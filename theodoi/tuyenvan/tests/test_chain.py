@@ -339,3 +339,21 @@ def test_a_june_2025_district_month_is_accepted_by_btg_after_the_switch(client, 
     answer = client.post(f"{API}/districts/accept", body, content_type="application/json")
     assert answer.status_code == 200, answer.content
     assert MonthlyResult.objects.get(commune=w.commune1a, month=JUNE).status == "accepted"
+
+
+def test_a_provinces_administrator_sets_its_chain_and_clusters_only(client, reform):
+    w = reform.w
+    w.admin.is_staff = True
+    w.admin.save(update_fields=["is_staff"])
+    client.force_login(w.admin)
+    clusters = client.get("/admin/tuyenvan/communecluster/").content.decode()
+    assert "Cụm 1" in clusters and "Cụm 2" in clusters
+    assert "Cụm K" not in clusters
+    assert client.get(
+        f"/admin/tuyenvan/communecluster/{reform.other_cluster.pk}/change/"
+    ).status_code in (302, 403, 404)
+    chains = client.get("/admin/tuyenvan/scoringchain/")
+    assert chains.status_code == 200
+    # The province's two chains (until and from 1/7/2025), not the other province's.
+    assert {c.province_id for c in chains.context["cl"].result_list} == {w.province.pk}
+    assert chains.context["cl"].result_count == 2
