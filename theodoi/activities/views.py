@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -445,13 +446,20 @@ def _target_form(request: HttpRequest, target: Target) -> TargetForm:
     )
 
 
-def _save_target(request: HttpRequest, form: TargetForm, target: Target) -> HttpResponse | None:
-    """Save a valid form as the target (new or over the version read); None with errors."""
+def _save_versioned(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[..., Any],
+    done: str,
+    where: Callable[[Any], tuple[Any, ...]],
+) -> HttpResponse | None:
+    """Save a valid form's object (new, or over the version read) through its action;
+    None with the errors at their fields, a stale read said above the form."""
     if not form.is_valid():
         return None
-    creating = target.pk is None
+    creating = form.instance.pk is None
     try:
-        saved = actions.do_save_target(
+        saved = save(
             form.instance,
             version=None if creating else form.cleaned_data.get("version") or 0,
             by=request.user,
@@ -463,8 +471,19 @@ def _save_target(request: HttpRequest, form: TargetForm, target: Target) -> Http
     except Stale as stale:
         form.add_error(None, str(stale))
         return None
-    messages.success(request, _("The target is saved."))
-    return redirect(saved.get_absolute_url())
+    messages.success(request, done)
+    return redirect(*where(saved))
+
+
+def _save_target(request: HttpRequest, form: TargetForm, target: Target) -> HttpResponse | None:
+    """Save a valid form as the target (new or over the version read); None with errors."""
+    return _save_versioned(
+        request,
+        form,
+        actions.do_save_target,
+        _("The target is saved."),
+        lambda saved: (saved.get_absolute_url(),),
+    )
 
 
 @login_required
@@ -550,24 +569,13 @@ def _member_form(request: HttpRequest, member: NetworkMember) -> MemberForm:
 
 
 def _save_member(request: HttpRequest, form: MemberForm, member: NetworkMember) -> Any:
-    if not form.is_valid():
-        return None
-    creating = member.pk is None
-    try:
-        saved = actions.do_save_member(
-            form.instance,
-            version=None if creating else form.cleaned_data.get("version") or 0,
-            by=request.user,
-            reason=form.cleaned_data.get("reason") or ("created" if creating else ""),
-        )
-    except ValidationError as error:
-        _form_errors(form, error)
-        return None
-    except Stale as stale:
-        form.add_error(None, str(stale))
-        return None
-    messages.success(request, _("The register is saved."))
-    return redirect("activities:network", saved.network)
+    return _save_versioned(
+        request,
+        form,
+        actions.do_save_member,
+        _("The register is saved."),
+        lambda saved: ("activities:network", saved.network),
+    )
 
 
 @login_required
