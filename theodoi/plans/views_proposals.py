@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -146,9 +147,10 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
         }
         # A field left empty keeps the work item's value.
         values = {k: v for k, v in values.items() if v not in ("", None, [])}
-        try:
+
+        def propose() -> ChangeProposal:
             unit = proposing_unit(request.user, plan, item, leads=leads)
-            proposal = do_propose(
+            return do_propose(
                 plan,
                 unit=unit,
                 by=request.user,
@@ -160,17 +162,10 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
                 values=values,
                 units=by_id,
             )
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("Proposal sent."))
-            return redirect(proposal)
+
+        sent = _sent(request, form, propose)
+        if sent is not None:
+            return sent
     return render(request, "plans/proposal_form.html", {"plan": plan, "form": form, "item": item})
 
 
@@ -218,24 +213,18 @@ def _task_proposal_new(request: HttpRequest, plan: Plan) -> HttpResponse:
             # A change may empty the description or the coordinating units.
             values.setdefault("description", "")
             values.setdefault("coordinating", [])
-        try:
+
+        def propose() -> ChangeProposal:
             unit = proposing_unit(user, plan, leads=leads, task=task)
-            proposal = do_propose(
+            return do_propose(
                 plan, unit=unit, by=user, kind=data["kind"], reason=data["reason"],
                 effective_from=data["effective_from"], task=task, values=values,
                 units={u.pk: u for u in units}, subject=ChangeProposal.Subject.TASK,
             )  # fmt: skip
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("Proposal sent."))
-            return redirect(proposal)
+
+        sent = _sent(request, form, propose)
+        if sent is not None:
+            return sent
     return render(
         request, "plans/proposal_form.html",
         {"plan": plan, "form": form, "item": None, "task": task, "subject": "task"},
@@ -418,3 +407,23 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     return redirect("plans:versions", plan.pk)
+
+
+def _sent(
+    request: HttpRequest, form: Any, propose: Callable[[], ChangeProposal]
+) -> HttpResponse | None:
+    """Send a proposal; None on a refusal, with the reasons at their fields."""
+    try:
+        proposal = propose()
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    else:
+        messages.success(request, _("Proposal sent."))
+        return redirect(proposal)
+    return None
