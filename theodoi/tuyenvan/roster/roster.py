@@ -645,7 +645,9 @@ class _Problem:
                         node(("need", n)), node(("day", oi, conf.day)), 1, self._cost(oi, ci)
                     )
                     choice_arcs[arc] = (oi, ci)
-        days = {key for key in nodes if key[0] == "day"}
+        # In the order the nodes were made (a set of tuples holding a str would follow
+        # the process's hash seed, and the flow's choice among equal rosters with it).
+        days = [key for key in nodes if key[0] == "day"]
         for _tag, oi, day in days:
             flow.add_arc_with_capacity_and_unit_cost(
                 nodes[("day", oi, day)], node(("month", oi, month_start(day))), 1, 0
@@ -762,7 +764,12 @@ class _Problem:
                 model.add_hint(var, key in hint)
         solver = cp_model.CpSolver()
         seconds = SOLVER_SECONDS if pool[0] == PROVINCIAL else SOLVER_SECONDS / 5
-        solver.parameters.max_time_in_seconds = seconds if optimise else 3.0
+        # The limit is the solver's deterministic time, so one set of inputs gives one
+        # roster whatever the machine's load (the demo and its tests rely on it); the
+        # wall-clock limit is only a safety net for a machine far slower than ours.
+        budget = seconds if optimise else 3.0
+        solver.parameters.max_deterministic_time = budget
+        solver.parameters.max_time_in_seconds = 10 * budget
         solver.parameters.num_workers = SOLVER_WORKERS
         if SOLVER_WORKERS == 1:
             # One worker with the full linear relaxation proves these
