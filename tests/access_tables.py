@@ -26,7 +26,7 @@ PARAMS: dict[str, str] = {
     "indicator_id": "indicator",
     "field_id": "field",
     "criterion_id": "criterion",
-    "cluster_id": "cluster",
+    "cluster_id": "commune_cluster",
     "month": "=" + MONTH,
 }
 
@@ -581,7 +581,7 @@ API: dict[str, tuple[dict[str, str], tuple[str, str], dict | list | None]] = {
     f"POST {TV}/clusters/{{action}}": (
         {"action": "=accept"},
         ("tuyenvan.view_results", "province"),
-        {"cluster": "@cluster", "month": MONTH},
+        {"cluster": "@commune_cluster", "month": MONTH},
     ),
     f"GET {TV}/meetings/{{meeting_id}}/files": ({"meeting_id": "meeting"}, MONTH_RULE, None),
     f"POST {TV}/meetings/{{meeting_id}}/files": (

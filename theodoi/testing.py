@@ -325,10 +325,11 @@ def _twin_side(tag: str) -> Side:
     # begin chain: a cluster of communes (the access test's object; no chain makes it act)
     from theodoi.tuyenvan.models import CommuneCluster
 
-    o["cluster"] = CommuneCluster.objects.create(
+    # (``commune_cluster``: "cluster" is the side's thi đua cluster.)
+    o["commune_cluster"] = CommuneCluster.objects.create(
         province=u["province"], name=f"Cụm {T} Một", valid_from=date(2018, 1, 1)
     )
-    o["cluster"].communes.set([u["commune1a"], u["commune1b"]])
+    o["commune_cluster"].communes.set([u["commune1a"], u["commune1b"]])
     # end chain
     o["membership"] = Membership.objects.get(user=commune)
 
