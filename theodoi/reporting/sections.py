@@ -370,6 +370,42 @@ def outlook(data: Consolidated) -> list[Block]:
         return _outlook(data)
 
 
+def _due_by_structure(items: dict[int, Any], leads: dict[int, list[Unit]]) -> list[Block]:
+    """The work items due next, as the plan is built: a heading per field, a line per
+    task. A task with one item due names it; with several it names their numbers, the
+    leads of all of them and the latest deadline, so that Part V stays a page, not a
+    copy of the plan's annex."""
+    tasks: dict[int, list[Any]] = defaultdict(list)
+    for item in items.values():
+        tasks[item.task_id].append(item)
+    fields: dict[int, list[list[Any]]] = defaultdict(list)
+    for group in tasks.values():
+        fields[group[0].task.field_id].append(group)
+    blocks: list[Block] = []
+    for letter, groups in zip("abcdđeghiklmnopqrstuvxy", fields.values(), strict=False):
+        blocks.append(Block("h3", f"{letter}) {groups[0][0].task.field.name}"))
+        for group in groups:
+            units: list[Unit] = []
+            for item in group:
+                units.extend(u for u in leads[item.pk] if u not in units)
+            if len(group) == 1:
+                item = group[0]
+                blocks.append(
+                    Block("bullet", f"{item} (chủ trì: {_names(units)}; hạn {item.end:%d/%m/%Y}).")
+                )
+                continue
+            codes = ", ".join(item.number or item.title for item in group)
+            last = max(item.end for item in group)
+            blocks.append(
+                Block(
+                    "bullet",
+                    f"{_capital(str(group[0].task))}: {len(group)} nhóm công việc ({codes});"
+                    f" chủ trì: {_names(units)}; hạn chậm nhất {last:%d/%m/%Y}.",
+                )
+            )
+    return blocks
+
+
 def _outlook(data: Consolidated) -> list[Block]:
     period = data.period
     start, end, title = next_window(period)
@@ -411,10 +447,7 @@ def _outlook(data: Consolidated) -> list[Block]:
                 f" ({start:%d/%m/%Y} - {end:%d/%m/%Y})",
             )
         )
-        for pk, item in items.items():
-            blocks.append(
-                Block("bullet", f"{item} (chủ trì: {_names(leads[pk])}; hạn {item.end:%d/%m/%Y}).")
-            )
+        blocks.extend(_due_by_structure(items, leads))
     overdue = data.overdue()
     if overdue:
         number += 1
@@ -446,9 +479,12 @@ def _outlook(data: Consolidated) -> list[Block]:
                 )
             )
         proposed = {(p.unit_id, p.work_item_id) for p in pending}
+        asking: dict[Any, list[Unit]] = defaultdict(list)
         for line in adjust:
             if (line.unit.pk, line.work_item.pk) not in proposed:
-                blocks.append(Block("bullet", f"{line.work_item} (đề nghị của {line.unit.name})."))
+                asking[line.work_item].append(line.unit)
+        for work_item, units in asking.items():
+            blocks.append(Block("bullet", f"{work_item} (đề nghị của {_names(units)})."))
     for source in OUTLOOK_SOURCES:
         more = source(period)
         if more:

@@ -10,7 +10,7 @@ from docx import Document
 from theodoi.core.workflow import Stale
 from theodoi.reporting import actions, consolidation, sections
 from theodoi.reporting.models import ReportSection
-from theodoi.testing import make_user
+from theodoi.testing import make_user, make_work_item
 from theodoi.units.models import Membership
 
 from .test_consolidation import filled  # noqa: F401 (a fixture)
@@ -120,6 +120,35 @@ def test_outlook_names_the_work_due_next_and_the_overdue(both):
     assert not any(str(both.item1) in t for t in texts[due:overdue])
     # Overdue: BDV's item 2 as reported, commune 1A's item 3 that nobody reported.
     assert any(str(both.item3) in t and "Xã Một A" in t for t in texts[overdue:])
+
+
+def test_outlook_groups_the_work_due_next_by_field_and_task(both):
+    """Part V follows the plan's structure: a heading per field, one line per task;
+    a task with several items due names their numbers, all their leads and the
+    latest deadline instead of repeating every item."""
+    w = both.world
+    for number, (lead, end) in enumerate(
+        [(w.bdv, date(2018, 9, 30)), (w.sotttt, date(2018, 11, 30))], start=1
+    ):
+        item = make_work_item(
+            both.plan,
+            lead=lead,
+            field="Công tác dân vận",
+            task="Nhiệm vụ tiếp theo",
+            title=f"Việc {number}",
+            start=date(2018, 7, 1),
+            end=end,
+        )
+        item.number = f"2.1.{number}"
+        item.save()
+    texts = _texts(sections.outlook(consolidation.build(both.h1)))
+    assert ("h3", "a) Công tác dân vận") in texts
+    assert (
+        "bullet",
+        "Nhiệm vụ tiếp theo: 2 nhóm công việc (2.1.1, 2.1.2); chủ trì: Ban Dân vận Tỉnh ủy,"
+        " Sở Thông tin và Truyền thông; hạn chậm nhất 30/11/2018.",
+    ) in texts
+    assert not any("Việc 1" in t for _, t in texts)
 
 
 def test_outlook_sources_plug_in(both):
