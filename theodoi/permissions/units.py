@@ -101,6 +101,12 @@ def access_unit(user: AnyUser, pk: Any, action: str = "view") -> Unit:
     return fetch(user, queryset, pk, "units.view_unit", _perm(action, "unit"))
 
 
+def readable_unit_ids(user: AnyUser, ids: list[int]) -> set[int]:
+    """Of ``ids``, the units whose page the user may open (``units.view_unit``): a page
+    links to a parent, predecessor or successor only then, and names it otherwise."""
+    return {pk for pk in ids if reaches_history(user, pk)}
+
+
 def handover_successors(user: AnyUser, unit: Unit) -> list[Any]:
     """The lineage links from ``unit`` to successors the user administers: the
     work goes only where the administrator acts."""

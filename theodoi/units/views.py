@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from theodoi import permissions
 from theodoi.core.history import build_entries, records, render_history
-from theodoi.permissions.units import access_unit, handover_successors
+from theodoi.permissions.units import access_unit, handover_successors, readable_unit_ids
 
 from .handover import KINDS, HandoverError, hand_over
 from .models import Membership, Unit, UnitHandover, normalize_name, strip_diacritics
@@ -70,9 +70,19 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     children = unit.children.order_by("position", "name")
     lineage = {
-        "before": unit.predecessor_links.select_related("predecessor"),
-        "after": unit.successor_links.select_related("successor"),
+        "before": list(unit.predecessor_links.select_related("predecessor")),
+        "after": list(unit.successor_links.select_related("successor")),
     }
+    ancestors = list(unit.ancestors())
+    handovers = list(
+        UnitHandover.objects.filter(Q(predecessor=unit) | Q(successor=unit)).select_related(
+            "predecessor", "successor", "by"
+        )
+    )
+    linked = [a.pk for a in ancestors]
+    linked += [link.predecessor_id for link in lineage["before"]]
+    linked += [link.successor_id for link in lineage["after"]]
+    linked += [pk for h in handovers for pk in (h.predecessor_id, h.successor_id)]
     can_see_members = request.user.has_perm("units.view_memberships", unit)
     memberships = (
         Membership.objects.filter(unit=unit)
@@ -88,13 +98,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "children": children,
             "lineage": lineage,
-            "ancestors": unit.ancestors(),
+            "ancestors": ancestors,
+            "readable": readable_unit_ids(request.user, linked),
             "memberships": memberships,
             "may_hand_over": bool(lineage_after_ids(unit))
             and request.user.has_perm("units.hand_over_unit", unit),
-            "handovers": UnitHandover.objects.filter(
-                Q(predecessor=unit) | Q(successor=unit)
-            ).select_related("predecessor", "successor", "by"),
+            "handovers": handovers,
         },
     )
 

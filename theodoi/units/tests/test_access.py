@@ -71,3 +71,16 @@ def test_page_and_api_answer_alike(client, world):
         client.force_login(getattr(world, persona))
         for url in [f"/units/{unit.pk}/", f"/units/{unit.pk}/history/", f"/api/v1/units/{unit.pk}"]:
             assert client.get(url).status_code == expected, (persona, url)
+
+
+def test_a_unit_page_links_only_to_the_units_its_reader_may_open(client, world):
+    """The crumbs name the province and district above a commune; a commune's staff
+    may not open those pages, so they are named, not linked (a link would be a 404)."""
+    client.force_login(world.commune)
+    html = client.get(f"/units/{world.commune1a.pk}/").content.decode()
+    assert world.district1.name in html
+    assert f'href="/units/{world.district1.pk}/"' not in html
+    assert f'href="/units/{world.province.pk}/"' not in html
+    client.force_login(world.coordinator)
+    html = client.get(f"/units/{world.commune1a.pk}/").content.decode()
+    assert f'href="/units/{world.district1.pk}/"' in html
