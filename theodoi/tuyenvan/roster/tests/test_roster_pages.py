@@ -347,3 +347,40 @@ def test_my_assignments_queries_do_not_grow(client, world, officials):
         counts.append(len(ctx))
     assert len(response.context["upcoming"]) + len(response.context["past"]) > 6
     assert counts[0] == counts[1]
+
+
+def test_past_assignments_link_to_the_sheet_only_while_it_can_be_filed(client, world):
+    """The observation sheet is filed while the commune's month is open; after that
+    the row links to the sheet as filed, or says it was not (a link would be a 403)."""
+    from theodoi.testing import make_criteria_set, make_roster_entry
+    from theodoi.tuyenvan.models import Meeting, MeetingOfficial, MonthlyResult
+
+    make_roster_entry(world.province, world.commune1a, world.official, date(2018, 3, 12))
+    meeting = Meeting.objects.create(
+        commune=world.commune1a,
+        month=date(2018, 3, 1),
+        held_on=date(2018, 3, 12),
+        place="Hội trường xã",
+        chair="Bí thư",
+        topics="Tuyên truyền",
+        participants=30,
+    )
+    MeetingOfficial.objects.create(meeting=meeting, user=world.official)
+    edit = f'href="/tuyenvan/communes/{world.commune1a.pk}/2018-03/sheet/official/"'
+    login(client, world.official)
+    assert edit in client.get("/tuyenvan/people/roster/mine/").content.decode()
+    MonthlyResult.objects.create(
+        commune=world.commune1a,
+        district=world.district1,
+        province=world.province,
+        month=date(2018, 3, 1),
+        criteria_set=make_criteria_set(world),
+        status=MonthlyResult.Status.CLOSED,
+    )
+    html = client.get("/tuyenvan/people/roster/mine/").content.decode()
+    assert edit not in html
+    assert "Chưa gửi phiếu; tháng đã khóa" in html
+    assert (
+        client.get(f"/tuyenvan/communes/{world.commune1a.pk}/2018-03/sheet/official/").status_code
+        == 403
+    )

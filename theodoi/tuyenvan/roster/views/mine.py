@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import DateField, Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,8 +35,24 @@ def _with_recorded_meeting(entries: QuerySet[RosterEntry], user: Any) -> QuerySe
         tuyenvan_meetings__month=OuterRef("month_start"),
         tuyenvan_meetings__official_links__user=user,
     )
+    # Past the commune's open month the sheet can no longer be filed (the
+    # access layer's ``tv_open_for_commune``): the row then links to the sheet
+    # as filed, or says it was not.
+    moved_on = Unit.objects.filter(
+        pk=OuterRef("commune_id"),
+        tuyenvan_results__month=OuterRef("month_start"),
+        tuyenvan_results__status__in=["approved", "accepted", "closed"],
+    )
+    filed = Unit.objects.filter(
+        pk=OuterRef("commune_id"),
+        tuyenvan_sheets__month=OuterRef("month_start"),
+        tuyenvan_sheets__official=user,
+    ).values("tuyenvan_sheets__pk")[:1]
     return entries.annotate(
-        month_start=TruncMonth("day", output_field=DateField()), attended=Exists(recorded)
+        month_start=TruncMonth("day", output_field=DateField()),
+        attended=Exists(recorded),
+        closed=Exists(moved_on),
+        filed_sheet=Subquery(filed),
     )
 
 
