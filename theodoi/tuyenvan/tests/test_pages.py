@@ -101,6 +101,18 @@ def test_an_official_reaches_only_the_conferences_it_attends(client, tv):
     assert client.get(month_url(tv, suffix="sheet/district/")).status_code == 403
 
 
+def test_the_rankings_button_is_shown_to_those_who_may_open_them(client, tv):
+    """An attending official has no ranking to open (404): no button leads there."""
+    for who, shown in [("official", False), ("district", True), ("coordinator", True)]:
+        login(client, getattr(tv, who))
+        html = client.get("/tuyenvan/").content.decode()
+        assert ('href="/tuyenvan/rankings/' in html) is shown, who
+        if shown:
+            assert client.get("/tuyenvan/rankings/").status_code == 200, who
+    login(client, tv.official)
+    assert client.get("/tuyenvan/rankings/").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("who", "source", "status"),
     [

@@ -110,6 +110,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "district_id": district_id,
             "attending": attending,
             "can_criteria": user.has_perm("tuyenvan.add_criteriaset"),
+            # An attending official reads its conferences, not a ranking (404 there).
+            "can_rank": access.default_ranking_scope(user) is not None,
             "district_actions": [
                 (d, can_accept, can_close)
                 for d in districts
