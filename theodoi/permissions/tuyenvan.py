@@ -641,6 +641,14 @@ def visible_ranking_scopes(user: AnyUser) -> QuerySet[Unit]:
     )
 
 
+def may_open_rankings(user: AnyUser) -> bool:
+    """Whether a ranking page is for the user at all, without a query (for menus): a
+    scorer, coordinator or viewer, or a commune reporter for its own district. An
+    attending official only is not (``access_ranking`` answers 404)."""
+    readers = set(TV_READ_ROLES) - {Role.COMMUNE_REPORTER}
+    return any(m.role in readers for m in memberships(user)) or bool(tv_ranking_districts(user))
+
+
 def default_ranking_scope(user: AnyUser) -> Unit | None:
     """The widest province or district whose ranking the user may open, if any."""
     ids = reach(user, *TV_READ_ROLES)

@@ -111,7 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "attending": attending,
             "can_criteria": user.has_perm("tuyenvan.add_criteriaset"),
             # An attending official reads its conferences, not a ranking (404 there).
-            "can_rank": access.default_ranking_scope(user) is not None,
+            "can_rank": access.may_open_rankings(user),
             "district_actions": [
                 (d, can_accept, can_close)
                 for d in districts
