@@ -23,6 +23,7 @@ from theodoi.permissions import (
     is_coordinator,
     reach,
     reaches,
+    reaches_history,
 )
 from theodoi.units.models import Unit
 
@@ -105,8 +106,11 @@ def coordinates_programme(user: AnyUser, obj: Any) -> bool:
 
 @rules.predicate
 def can_see_programme(user: AnyUser, obj: Any) -> bool:
+    """As a plan (``can_see_plan_of``): the committees the user works under, its
+    reach, and those its units succeeded (the new Tỉnh ủy reads Đề án 17 of the
+    old one, whose plans it already lists)."""
     issuer_id = _programme_of(obj).issuer_id
-    return issuer_id in home_ids(user) or reaches(user, issuer_id)
+    return issuer_id in home_ids(user) or reaches_history(user, issuer_id)
 
 
 # begin proposals

@@ -114,3 +114,26 @@ def test_page_and_api_refuse_a_change_alike(client, world, things):
         assert api.json()["message"]
     item.refresh_from_db()
     assert item.title != "x"
+
+
+def test_a_successor_reads_the_programme_of_the_plans_it_inherits(world, things):
+    """The new province's staff list the old province's plans (``history_reach``); the
+    programme those plans belong to opens for them too, read-only, and for no one else."""
+    from datetime import date
+
+    from theodoi.testing import make_unit, make_user
+    from theodoi.units.models import Membership, Unit, UnitLineage
+
+    new = make_unit("Tỉnh Mới", Unit.Kind.PROVINCE, active_from=date(2025, 7, 1))
+    UnitLineage.objects.create(
+        predecessor=world.province, successor=new, event="merged", effective=date(2025, 7, 1)
+    )
+    reader = make_user("lanhdao-moi", Membership.Role.VIEWER, new)
+    plan = things["plan"][1]
+    programme = things["programme"][1]
+    assert access.visible_plans(reader).filter(pk=plan.pk).exists()
+    assert access.access_programme(reader, programme.pk) == programme
+    with pytest.raises(PermissionDenied):
+        access.access_programme(reader, programme.pk, "change")
+    with pytest.raises(Http404):
+        access.access_programme(world.outsider, programme.pk)
