@@ -11,7 +11,7 @@ from theodoi import permissions
 from theodoi.core.history import build_entries, records, render_history
 from theodoi.permissions.units import access_unit, handover_successors
 
-from .handover import KINDS, HandoverError, hand_over
+from .handover import HandoverError, hand_over
 from .models import Membership, Unit, UnitHandover, normalize_name, strip_diacritics
 
 
@@ -147,6 +147,7 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "preview": preview,
             "summary": _summary(preview) if preview else "",
+            "rows": preview.rows() if preview else [],
             "reason": reason,
             "error": error,
         },
@@ -155,11 +156,10 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _summary(result: object) -> str:
-    moved = getattr(result, "moved", {})
-    return _(
-        "%(memberships)d memberships, %(plans)d plans, %(assignments)d open assignments, "
-        "%(reports)d unsent reports"
-    ) % {kind: len(moved.get(kind, [])) for kind in KINDS}
+    """What moved, kind by kind (only the kinds where something moved)."""
+    rows = result.rows() if hasattr(result, "rows") else []
+    parts = [f"{row['moved']} {row['label']}" for row in rows if row["moved"]]
+    return ", ".join(parts) or _("nothing")
 
 
 @login_required
