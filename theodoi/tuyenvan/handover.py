@@ -59,11 +59,12 @@ def tuyenvan_step(result: HandoverResult) -> None:
         result.stamp(chain).save()
         _with_successor(following, result)
         result.stamp(following).save()
-        moved.append(following.pk)
+        # The chain's own id (the continuation's is new: a preview could not name it).
+        moved.append(chain.pk)
     result.move("scoring_chains", moved)
     result.keep(
         "scoring_chains",
-        named.count() - len(moved),
+        named.exclude(pk__in=moved).filter(valid_to__lt=day).count(),
         _(
             "The months before the effective day stay scored and accepted under the chain that "
             "named the old body."
