@@ -125,7 +125,8 @@ def former_district(communes: list[Unit]) -> dict[int, Unit]:
             votes[link.successor_id][district.pk] += 1
             districts[district.pk] = district
     return {
-        commune_id: districts[counter.most_common(1)[0][0]] for commune_id, counter in votes.items()
+        commune_id: districts[counter.most_common(1)[0][0]]
+        for commune_id, counter in votes.items()
     }
 
 
@@ -241,7 +242,9 @@ def build_plan(province: Unit, ban: Unit, communes: list[Unit]) -> Plan:
             expected_output="Báo cáo kết quả",
             position=number,
         )
-        Assignment.objects.create(work_item=item, unit=ban, role=Assignment.Role.LEAD, **progress)
+        Assignment.objects.create(
+            work_item=item, unit=ban, role=Assignment.Role.LEAD, **progress
+        )
         for commune in communes[:3] if number == 2 else []:
             Assignment.objects.create(
                 work_item=item, unit=commune, role=Assignment.Role.COORDINATING
@@ -267,7 +270,9 @@ def build_accounts(
     people["commune"] = ctx.account(
         "xa.2026", R.COMMUNE_REPORTER, home, full_name="Hoàng Thị Hải Yến"
     )
-    people["viewer"] = ctx.account("lanhdao.2026", R.VIEWER, province, full_name="Giàng Seo Vư")
+    people["viewer"] = ctx.account(
+        "lanhdao.2026", R.VIEWER, province, full_name="Giàng Seo Vư"
+    )
     # begin handover: the new Tỉnh ủy's administrator hands the 2018 bans' open work
     # to the merged ban (a unit's page → "Hand over open work").
     people["admin"] = ctx.account("quantri.2026", R.ADMIN, province, full_name="Lý Văn Thào")
