@@ -5,7 +5,8 @@ end on or after the effective day pass to the successor (the units valid at a
 period's end report for it); where the successor already has one, the old
 draft's entries for work items the successor's lacks are moved into it and the
 old draft is removed. Sent and decided reports, and those of periods that
-ended before, stay the old body's.
+ended before, stay the old body's. Inspections of the body stay its own, and
+so do their follow-ups; the open ones are counted (not handed over yet).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from theodoi.units.handover import HandoverResult, register
 
-from .models import ProgressEntry, ProgressReport
+from .models import FollowUp, ProgressEntry, ProgressReport
 
 
 def reports_step(result: HandoverResult) -> None:
@@ -53,5 +54,25 @@ def reports_step(result: HandoverResult) -> None:
         ),
     )
 
+    open_follow_ups = FollowUp.objects.filter(
+        inspection__unit=result.predecessor, closed_on__isnull=True
+    )
+    result.keep(
+        "inspection_follow_ups",
+        open_follow_ups.count(),
+        _(
+            "Inspections stay the inspected unit's, with their follow-ups, open ones too: close or "
+            "carry them over by hand (not handed over yet)."
+        ),
+    )
 
-register("reporting", reports_step, kinds={"reports": gettext_lazy("unsent reports")}, order=20)
+
+register(
+    "reporting",
+    reports_step,
+    kinds={
+        "reports": gettext_lazy("unsent reports"),
+        "inspection_follow_ups": gettext_lazy("open follow-ups of inspections"),
+    },
+    order=20,
+)

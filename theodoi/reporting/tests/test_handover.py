@@ -54,6 +54,7 @@ def test_unsent_reports_move_sent_and_earlier_ones_stay(world, reform, work):
     assert _unit(work["draft"]) == reform.ban
     assert _unit(work["early"]) == world.btg
     assert done.kept["reports"] == 1 and done.notes["reports"]
+    assert done.kept["inspection_follow_ups"] == 0  # counted, and said to stay
     assert HANDOVER_REASON[:40] in work["draft"].history.first().history_change_reason
     handover_preview_and_run(world.bdv, reform.ban, make_handover_admin(reform))
     assert _unit(work["sent"]) == world.bdv
