@@ -138,6 +138,7 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
         except HandoverError as problem:
             error = str(problem)
             preview = hand_over(unit, chosen.successor, reason="-", by=request.user, dry_run=True)
+    all_rows = preview.rows() if preview else []
     return render(
         request,
         "units/handover.html",
@@ -147,7 +148,10 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "preview": preview,
             "summary": _summary(preview) if preview else "",
-            "rows": preview.rows() if preview else [],
+            "rows": [r for r in all_rows if r["moved"] or r["kept"]],
+            "nothing_of": ", ".join(
+                r["label"] for r in all_rows if not r["moved"] and not r["kept"]
+            ),
             "reason": reason,
             "error": error,
         },
