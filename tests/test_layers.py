@@ -80,3 +80,37 @@ def test_no_app_imports_another_apps_views():
                 if _app_of(target) != _app_of(module):
                     offenders.append(f"{module} imports {target}")
     assert not offenders, "\n".join(sorted(set(offenders)))
+
+
+# begin handover
+def test_units_imports_no_other_app():
+    """The units app is the base the others stand on: the handover registry in it
+    imports no app; each app registers its own step (``theodoi/<app>/handover.py``)."""
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")} - {"units", "core"}
+    offenders = []
+    for path in (ROOT / "units").rglob("*.py"):
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "theodoi" and len(parts) > 1 and parts[1] in apps:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_app_with_a_handover_step_registers_it():
+    from theodoi.units.handover import steps
+
+    registered = {step.name for step in steps()}
+    with_step = {p.parent.name for p in ROOT.glob("*/handover.py")}
+    assert with_step <= registered, with_step - registered
+
+
+# end handover

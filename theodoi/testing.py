@@ -786,3 +786,55 @@ def make_reform(world: World) -> Reform:
 
 
 # end reform ---------------------------------------------------------------------------
+
+
+# begin handover ---------------------------------------------------------------------
+# A ceased body's open work handed to its successor (theodoi.units.handover): the
+# checks every app's test_handover.py makes on its own step.
+
+HANDOVER_REASON = "Quyết định 01-QĐ/TU hợp nhất Ban Tuyên giáo và Ban Dân vận Tỉnh ủy"
+
+
+def make_handover_admin(reform: Reform) -> User:
+    """An administrator of the new Tỉnh ủy: the only kind of account that hands over."""
+    existing = User.objects.filter(username="admin_2025").first()
+    return existing or make_user("admin_2025", Membership.Role.ADMIN, reform.province)
+
+
+def handover_preview_and_run(predecessor: Unit, successor: Unit, by: User) -> tuple[Any, Any]:
+    """The preview, then the handover itself: the two must say the same."""
+    from theodoi.units.handover import hand_over
+
+    preview = hand_over(predecessor, successor, reason=HANDOVER_REASON, by=by, dry_run=True)
+    done = hand_over(predecessor, successor, reason=HANDOVER_REASON, by=by)
+    assert (preview.moved, preview.kept, preview.notes) == (done.moved, done.kept, done.notes)
+    return preview, done
+
+
+def handover_failing_at_the_end(monkeypatch: Any) -> None:
+    """Register a last step that fails: the whole handover must then move nothing."""
+    from theodoi.units import handover
+
+    def fail(result: Any) -> None:
+        raise RuntimeError("the last step failed")
+
+    monkeypatch.setitem(
+        handover._STEPS, "zz_fails", handover.Registered("zz_fails", fail, {}, 10_000)
+    )
+
+
+def handover_refusals(world: World, reform: Reform) -> None:
+    """Neither the old province's administrator, nor a coordinator of the successor,
+    nor another province's administrator may hand over to the merged ban."""
+    from theodoi.units.handover import HandoverError, hand_over
+
+    outsider_admin = make_user("admin_other", Membership.Role.ADMIN, world.other_province)
+    for who in (world.admin, reform.ban_staff, outsider_admin):
+        try:
+            hand_over(world.btg, reform.ban, reason=HANDOVER_REASON, by=who)
+        except HandoverError:
+            continue
+        raise AssertionError(f"{who} handed over")
+
+
+# end handover -----------------------------------------------------------------------

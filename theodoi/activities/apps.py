@@ -12,3 +12,8 @@ class ActivitiesConfig(AppConfig):
         # The targets computed from the records: coordinators set them, staff follow them.
         ("activities:targets", _("Targets"), None),
     ]
+
+    def ready(self) -> None:
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -9,3 +9,8 @@ class BudgetsConfig(AppConfig):
 
     # For every signed-in account: the plans whose detailed plans it may file or read.
     nav_items = [("budgets:index", _("Budgets"), None)]
+
+    def ready(self) -> None:
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -273,6 +273,10 @@ def build_accounts(
     people["viewer"] = ctx.account(
         "lanhdao.2026", R.VIEWER, province, full_name="Giàng Seo Vư"
     )
+    # begin handover: the new Tỉnh ủy's administrator hands the 2018 bans' open work
+    # to the merged ban (a unit's page → "Hand over open work").
+    people["admin"] = ctx.account("quantri.2026", R.ADMIN, province, full_name="Lý Văn Thào")
+    # end handover
     people["scorer_of"] = {
         commune_id: scorer_id
         for cluster in clusters

@@ -17,3 +17,6 @@ class DirectionsConfig(AppConfig):
 
         if outlook not in sections.OUTLOOK_SOURCES:
             sections.OUTLOOK_SOURCES.append(outlook)
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

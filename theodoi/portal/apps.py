@@ -16,3 +16,6 @@ class PortalConfig(AppConfig):
         from . import cache
 
         cache.connect()
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -6,3 +6,8 @@ class RegisterConfig(AppConfig):
     name = "theodoi.register"
     label = "register"
     verbose_name = _("Document register")
+
+    def ready(self) -> None:
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

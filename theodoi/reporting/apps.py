@@ -22,3 +22,12 @@ class ReportingConfig(AppConfig):
         from . import proposal_notices  # noqa: F401
 
         # end proposals
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        self._register_handover()
+        # end handover
+
+    # begin handover
+    def _register_handover(self) -> None:
+        from . import handover  # noqa: F401
+
+    # end handover

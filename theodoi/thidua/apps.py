@@ -14,3 +14,6 @@ class ThiduaConfig(AppConfig):
         from . import components
 
         components.register_builtin()
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -9,3 +9,8 @@ class TuyenvanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     nav_items = [("tuyenvan:index", _("Tuyên vận"), None)]
+
+    def ready(self) -> None:
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -1,43 +1,47 @@
 """Handing a ceased body's open work to the body that succeeded it.
 
 When the Ban Tuyên giáo and the Ban Dân vận became the Ban Tuyên giáo và Dân
-vận Tỉnh ủy (1 July 2025), an administrator hands each old ban's open work to
-the merged ban, with a reason (the unit's handover page, or
-``theodoi hand-over``). What moves, and what does not:
+vận Tỉnh ủy (1 July 2025), an administrator of the successor hands each old
+ban's open work to the merged ban, with a reason (the unit's handover page, or
+``theodoi hand-over``).
 
-- **memberships** of the old body move to the successor (same role and
-  title); one already held there is not duplicated. The successor keeps its
-  own head: a moved head stays head only if the successor has none yet.
-- **plans** it coordinates (``Plan.owner``) that still run on the effective
-  day (their year is not over) pass to the successor; earlier plans stay
-  its own. The issuing body of a plan never changes: it issued it.
-- **assignments** it holds that are still open (not done, not cancelled) in
-  those running plans pass to the successor; where the successor already
-  takes part in the same work item, the two become one (a lead part wins
-  over a coordinating one). Closed assignments and those of earlier plans
-  stay.
-- **reports** it has not sent yet (draft or returned) for periods that end on
-  or after the effective day pass to the successor (the units valid at a
-  period's end report for it); where the successor already has one, the
-  old draft's entries for work items the successor's lacks are moved into it
-  and the old draft is removed. Sent and decided reports, and those of
-  periods that ended before, stay the old body's.
+This module is the registry and the runner; it imports no other app. Each app
+that holds work of a unit registers a *step* (``theodoi/<app>/handover.py``,
+registered from its ``AppConfig.ready``) that moves that app's open work and
+says what stays and why. The units app's own step moves the memberships (a
+moved head stays head only if the successor has none yet).
 
-Nothing is re-attributed: a 2018 report stays the Ban Tuyên giáo's. Every
-changed row's history records the person and the reason; a ``UnitHandover``
-keeps what moved (ids by kind) and counts what stayed.
+The rules every step follows:
+
+- only **open** work moves (what the app calls open: a running plan, an
+  unsent report, a draft survey, a follow-up not closed…); closed work stays
+  the old body's, so a 2018 report stays the Ban Tuyên giáo's and a document
+  dated before the handover still names the body that issued it;
+- every changed row's history records the person and the reason (the
+  reason is cut to simple-history's 100 characters there; ``UnitHandover``
+  keeps it whole);
+- all steps run in **one transaction**: if one fails, nothing moves;
+- the **preview is the same run rolled back**: what it shows is what happens.
+
+A ``UnitHandover`` keeps what moved (ids by kind), how much stayed and why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Membership, Unit, UnitHandover, UnitLineage
+
+# simple-history's ``history_change_reason`` is a CharField(max_length=100).
+HISTORY_REASON_MAX = 100
 
 
 class HandoverError(ValueError):
@@ -46,12 +50,17 @@ class HandoverError(ValueError):
 
 @dataclass
 class HandoverResult:
+    """What a handover moved (ids by kind) and what stayed (counts and why, by kind)."""
+
     predecessor: Unit
     successor: Unit
     effective: date
     moved: dict[str, list[int]] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     record: UnitHandover | None = None
+    by: Any = None
+    why: str = ""
 
     def count(self, kind: str) -> int:
         return len(self.moved.get(kind, []))
@@ -60,13 +69,84 @@ class HandoverResult:
     def anything(self) -> bool:
         return any(self.moved.values())
 
+    # What the steps call -------------------------------------------------------
+
+    def stamp(self, obj: Any) -> Any:
+        """Mark ``obj``'s next history row with the person and the (cut) reason."""
+        obj._history_user = self.by
+        obj._change_reason = self.why
+        return obj
+
+    def move(self, kind: str, ids: list[int]) -> None:
+        self.moved.setdefault(kind, []).extend(ids)
+
+    def keep(self, kind: str, count: int, why: str = "") -> None:
+        """``count`` rows of ``kind`` stay the old body's; ``why`` says which and why."""
+        self.moved.setdefault(kind, [])
+        self.kept[kind] = self.kept.get(kind, 0) + count
+        if why:
+            self.notes[kind] = str(why)
+
+    # What the preview and the record show --------------------------------------
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per kind, in the registry's order: label, moved, stayed, why."""
+        return describe(self.moved, self.kept, self.notes)
+
     def __str__(self) -> str:
         moved = ", ".join(f"{len(ids)} {kind}" for kind, ids in self.moved.items())
         kept = ", ".join(f"{n} {kind}" for kind, n in self.kept.items() if n)
         return f"moved: {moved}; kept: {kept or 'nothing'}"
 
 
-KINDS = ("memberships", "plans", "assignments", "reports")
+Step = Callable[[HandoverResult], None]
+
+
+@dataclass
+class Registered:
+    name: str
+    run: Step
+    kinds: dict[str, str | Promise]
+    order: int
+
+
+_STEPS: dict[str, Registered] = {}
+
+
+def register(name: str, run: Step, *, kinds: dict[str, str | Promise], order: int = 100) -> None:
+    """Register an app's step (idempotent by name): ``run(result)`` moves that
+    app's open work with ``result.stamp``/``move``/``keep``; ``kinds`` labels the
+    kinds it reports, for the preview."""
+    _STEPS[name] = Registered(name, run, kinds, order)
+
+
+def steps() -> list[Registered]:
+    return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))
+
+
+def kind_labels() -> dict[str, str]:
+    return {kind: str(label) for step in steps() for kind, label in step.kinds.items()}
+
+
+def describe(
+    moved: dict[str, list[int]], kept: dict[str, int], notes: dict[str, str]
+) -> list[dict[str, Any]]:
+    labels = kind_labels()
+    order = list(labels) + [k for k in {**moved, **kept} if k not in labels]
+    rows = []
+    for kind in order:
+        if kind not in moved and kind not in kept and kind not in notes:
+            continue
+        rows.append(
+            {
+                "kind": kind,
+                "label": labels.get(kind, kind),
+                "moved": len(moved.get(kind, [])),
+                "kept": kept.get(kind, 0),
+                "why": notes.get(kind, ""),
+            }
+        )
+    return rows
 
 
 def successors_of(unit: Unit) -> list[UnitLineage]:
@@ -74,9 +154,29 @@ def successors_of(unit: Unit) -> list[UnitLineage]:
     return list(unit.successor_links.select_related("successor").order_by("effective", "pk"))
 
 
-def _stamp(obj: Any, by: Any, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason
+def history_reason(successor: Unit, reason: str) -> str:
+    """The reason as history rows carry it: at most 100 characters."""
+    text = _("Handover to %(successor)s: %(reason)s") % {
+        "successor": successor.name,
+        "reason": reason,
+    }
+    if len(text) <= HISTORY_REASON_MAX:
+        return text
+    return text[: HISTORY_REASON_MAX - 1].rstrip() + "…"
+
+
+def _check_actor(by: Any, successor: Unit) -> None:
+    """Only an administrator of the successor hands work to it (the command
+    without ``--by`` runs as the operator)."""
+    if by is None or getattr(by, "is_superuser", False):
+        return
+    from theodoi.permissions import Role, reaches
+
+    if not getattr(by, "is_authenticated", False) or not reaches(by, successor.pk, Role.ADMIN):
+        raise HandoverError(
+            _("Only an administrator of %(successor)s can hand work over to it.")
+            % {"successor": successor.name}
+        )
 
 
 def hand_over(
@@ -91,8 +191,9 @@ def hand_over(
     """Hand ``predecessor``'s open work to ``successor`` (see the module's rules).
 
     The successor must be recorded as the predecessor's successor (a lineage
-    link); ``effective`` defaults to that link's date. All or nothing. With
-    ``dry_run`` nothing is saved: the result says what would move.
+    link); ``effective`` defaults to that link's date. ``by``, when given, must
+    administer the successor. All steps or none. With ``dry_run`` the very same
+    run is rolled back: the result says what would move and what would stay.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -105,39 +206,44 @@ def hand_over(
             _("%(successor)s is not recorded as a successor of %(predecessor)s.")
             % {"successor": successor.name, "predecessor": predecessor.name}
         )
-    effective = effective or link.effective
-    result = HandoverResult(predecessor, successor, effective, {k: [] for k in KINDS}, {})
-    why = _("Handover to %(successor)s: %(reason)s") % {
-        "successor": successor.name,
-        "reason": reason,
-    }
+    _check_actor(by, successor)
+    result = HandoverResult(
+        predecessor,
+        successor,
+        effective or link.effective,
+        by=by if getattr(by, "pk", None) else None,
+        why=history_reason(successor, reason),
+    )
     with transaction.atomic():
-        _memberships(result, by, why)
-        _plans(result, by, why)
-        _assignments(result, by, why)
-        _reports(result, by, why)
+        for step in steps():
+            step.run(result)
         if dry_run:
             transaction.set_rollback(True)
         elif result.anything:
             result.record = UnitHandover.objects.create(
                 predecessor=predecessor,
                 successor=successor,
-                effective=effective,
+                effective=result.effective,
                 reason=reason,
-                by=by if getattr(by, "pk", None) else None,
+                by=result.by,
                 moved=result.moved,
                 kept=result.kept,
+                notes=result.notes,
             )
     return result
 
 
-def _memberships(result: HandoverResult, by: Any, why: str) -> None:
+# The units app's own step: who works where --------------------------------------
+
+
+def memberships_step(result: HandoverResult) -> None:
     successor = result.successor
     held = set(Membership.objects.filter(unit=successor).values_list("user_id", "role"))
     has_head = Membership.objects.filter(unit=successor, is_head=True).exists()
+    moved = []
     for m in Membership.objects.filter(unit=result.predecessor).order_by("-is_head", "pk"):
-        result.moved["memberships"].append(m.pk)
-        _stamp(m, by, why)
+        moved.append(m.pk)
+        result.stamp(m)
         if (m.user_id, m.role) in held:
             m.delete()  # the same role is held at the successor already
         else:
@@ -147,84 +253,12 @@ def _memberships(result: HandoverResult, by: Any, why: str) -> None:
             has_head = has_head or m.is_head
             m.save()
             held.add((m.user_id, m.role))
+    result.move("memberships", moved)
 
 
-def _plans(result: HandoverResult, by: Any, why: str) -> None:
-    from theodoi.plans.models import Plan
-
-    owned = Plan.objects.filter(owner=result.predecessor)
-    for plan in owned.filter(year__gte=result.effective.year).order_by("pk"):
-        plan.owner = result.successor
-        _stamp(plan, by, why)
-        plan.save()
-        result.moved["plans"].append(plan.pk)
-    result.kept["plans"] = owned.filter(year__lt=result.effective.year).count()
-
-
-def _assignments(result: HandoverResult, by: Any, why: str) -> None:
-    from theodoi.plans.models import Assignment
-
-    mine = Assignment.objects.filter(unit=result.predecessor)
-    running = mine.filter(
-        status__in=Assignment.Status.OPEN,  # type: ignore[attr-defined]
-        work_item__task__plan__year__gte=result.effective.year,
-    ).select_related("work_item")
-    theirs = {
-        a.work_item_id: a
-        for a in Assignment.objects.filter(
-            unit=result.successor, work_item_id__in=running.values("work_item_id")
-        )
-    }
-    moved_ids = []
-    for assignment in running.order_by("pk"):
-        moved_ids.append(assignment.pk)
-        other = theirs.get(assignment.work_item_id)
-        _stamp(assignment, by, why)
-        if other is None:
-            assignment.unit = result.successor
-            assignment.save()
-            continue
-        # The successor takes part already: one part, the lead one if either leads.
-        if assignment.role == Assignment.Role.LEAD and other.role != Assignment.Role.LEAD:
-            other.role = Assignment.Role.LEAD
-            other.status = assignment.status
-            other.percent_done = assignment.percent_done
-            assignment.delete()
-            _stamp(other, by, why)
-            other.save()
-        else:
-            assignment.delete()
-    result.moved["assignments"] = moved_ids
-    result.kept["assignments"] = mine.count()
-
-
-def _reports(result: HandoverResult, by: Any, why: str) -> None:
-    from theodoi.reporting.models import ProgressEntry, ProgressReport
-
-    mine = ProgressReport.objects.filter(unit=result.predecessor)
-    pending = mine.filter(
-        state__in=ProgressReport.EDITABLE, period__end__gte=result.effective
-    ).order_by("pk")
-    theirs = {
-        r.period_id: r
-        for r in ProgressReport.objects.filter(
-            unit=result.successor, period_id__in=pending.values("period_id")
-        )
-    }
-    moved_ids = []
-    for report in pending:
-        moved_ids.append(report.pk)
-        other = theirs.get(report.period_id)
-        _stamp(report, by, why)
-        if other is None:
-            report.unit = result.successor
-            report.save()
-            continue
-        have = set(other.entries.values_list("work_item_id", flat=True))
-        for entry in ProgressEntry.objects.filter(report=report).exclude(work_item_id__in=have):
-            entry.report = other
-            _stamp(entry, by, why)
-            entry.save()
-        report.delete()
-    result.moved["reports"] = moved_ids
-    result.kept["reports"] = mine.count()
+register(
+    "units",
+    memberships_step,
+    kinds={"memberships": gettext_lazy("memberships")},
+    order=0,
+)

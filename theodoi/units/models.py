@@ -384,11 +384,12 @@ class UnitHandover(models.Model):
     """An administrator's handover of a ceased body's open work to its successor.
 
     The merged Ban Tuyên giáo và Dân vận takes over the Ban Tuyên giáo's and the
-    Ban Dân vận's memberships, running plans, open assignments and pending
-    reports (``theodoi.units.handover``). Nothing closed moves: a 2018 report
-    stays the Ban Tuyên giáo's. ``moved`` keeps the ids of what moved, by kind,
-    so a document dated before the handover still names the body that issued
-    it; every moved row's own history carries the reason and the person.
+    Ban Dân vận's open work of every kind the apps register
+    (``theodoi.units.handover``). Nothing closed moves: a 2018 report stays the
+    Ban Tuyên giáo's. ``moved`` keeps the ids of what moved, by kind, so a
+    document dated before the handover still names the body that issued it;
+    ``kept`` counts what stayed and ``notes`` says why; every moved row's own
+    history carries the reason and the person.
     """
 
     predecessor = models.ForeignKey(
@@ -413,6 +414,7 @@ class UnitHandover(models.Model):
     at = models.DateTimeField(_("handed over at"), auto_now_add=True)
     moved = models.JSONField(_("what moved"), default=dict)
     kept = models.JSONField(_("what stayed"), default=dict)
+    notes = models.JSONField(_("what stayed, and why"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("handover")
@@ -421,3 +423,13 @@ class UnitHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective:%d/%m/%Y})"
+
+    def rows(self) -> list[dict[str, object]]:
+        """What moved and what stayed, by kind, labelled (the registry's order)."""
+        from .handover import describe
+
+        return describe(self.moved, self.kept, self.notes)
+
+    def summary(self) -> str:
+        """``"2 memberships, 1 plans, …"``: the kinds where something moved."""
+        return ", ".join(f"{r['moved']} {r['label']}" for r in self.rows() if r["moved"])

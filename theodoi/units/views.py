@@ -11,7 +11,7 @@ from theodoi import permissions
 from theodoi.core.history import build_entries, records, render_history
 from theodoi.permissions.units import access_unit, handover_successors, readable_unit_ids
 
-from .handover import KINDS, HandoverError, hand_over
+from .handover import HandoverError, hand_over
 from .models import Membership, Unit, UnitHandover, normalize_name, strip_diacritics
 
 
@@ -147,6 +147,7 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
         except HandoverError as problem:
             error = str(problem)
             preview = hand_over(unit, chosen.successor, reason="-", by=request.user, dry_run=True)
+    all_rows = preview.rows() if preview else []
     return render(
         request,
         "units/handover.html",
@@ -156,6 +157,10 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "preview": preview,
             "summary": _summary(preview) if preview else "",
+            "rows": [r for r in all_rows if r["moved"] or r["kept"]],
+            "nothing_of": ", ".join(
+                r["label"] for r in all_rows if not r["moved"] and not r["kept"]
+            ),
             "reason": reason,
             "error": error,
         },
@@ -164,11 +169,10 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _summary(result: object) -> str:
-    moved = getattr(result, "moved", {})
-    return _(
-        "%(memberships)d memberships, %(plans)d plans, %(assignments)d open assignments, "
-        "%(reports)d unsent reports"
-    ) % {kind: len(moved.get(kind, [])) for kind in KINDS}
+    """What moved, kind by kind (only the kinds where something moved)."""
+    rows = result.rows() if hasattr(result, "rows") else []
+    parts = [f"{row['moved']} {row['label']}" for row in rows if row["moved"]]
+    return ", ".join(parts) or _("nothing")
 
 
 @login_required

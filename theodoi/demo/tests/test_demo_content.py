@@ -337,6 +337,15 @@ def test_the_2026_era_beside_2018(loaded, client, settings):
     # The 2018 demo is untouched: its plan, its months, its clock.
     assert MonthlyResult.objects.filter(province=old).count() == 6 * 151
     assert "2026 era" in loaded and "tgdv.scorer" in loaded
+    # begin handover
+    assert "quantri.2026" in loaded
+    admin = User.objects.get(username="quantri.2026")
+    client.force_login(admin)
+    old_ban = Unit.objects.get(key="lc2018:agency:BTG")
+    page = client.get(f"/units/{old_ban.pk}/handover/")
+    assert page.status_code == 200 and "Ban Tuyên giáo và Dân vận" in page.content.decode()
+    client.logout()
+    # end handover
     # The commune reporter's 2026 commune shows its 2018 predecessors' months.
     reporter = User.objects.get(username="xa.2026")
     commune = reporter.memberships.get().unit

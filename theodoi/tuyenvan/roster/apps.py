@@ -21,3 +21,8 @@ class TuyenvanRosterConfig(AppConfig):
         ("tuyenvan_people:roster-list", _("Roster"), None),
         ("tuyenvan_people:board-registry", _("Boards"), None),
     ]
+
+    def ready(self) -> None:
+        # begin handover: this app's part of a unit's handover (theodoi.units.handover)
+        from . import handover  # noqa: F401
+        # end handover

@@ -15,7 +15,15 @@ from theodoi.permissions.reporting import access_report, visible_reports
 from theodoi.permissions.units import access_unit
 from theodoi.plans.models import Assignment
 from theodoi.reporting.models import ProgressReport, ReportingPeriod
-from theodoi.testing import make_plan, make_reform, make_user, make_work_item
+from theodoi.testing import (
+    handover_failing_at_the_end,
+    handover_preview_and_run,
+    handover_refusals,
+    make_plan,
+    make_reform,
+    make_user,
+    make_work_item,
+)
 from theodoi.units.handover import HandoverError, hand_over
 from theodoi.units.models import Membership, UnitHandover
 
@@ -31,6 +39,12 @@ def _period(plan, code, start, end):
 @pytest.fixture
 def reform(world):
     return make_reform(world)
+
+
+@pytest.fixture
+def admin_2025(reform):
+    """An administrator of the new Tỉnh ủy: the successor is in its reach."""
+    return make_user("admin_2025", "admin", reform.province)
 
 
 @pytest.fixture
@@ -64,8 +78,8 @@ def work(world, reform):
     }
 
 
-def test_the_open_work_moves_and_history_stays(world, reform, work):
-    result = hand_over(world.btg, reform.ban, reason=REASON, by=world.admin)
+def test_the_open_work_moves_and_history_stays(world, reform, work, admin_2025):
+    result = hand_over(world.btg, reform.ban, reason=REASON, by=admin_2025)
 
     work["running"].refresh_from_db()
     work["old"].refresh_from_db()
@@ -82,14 +96,18 @@ def test_the_open_work_moves_and_history_stays(world, reform, work):
     assert membership.unit == reform.ban
     record = membership.history.first()
     assert REASON in record.history_change_reason
-    assert record.history_user == world.admin
+    assert record.history_user == admin_2025
     plan_record = work["running"].history.first()
     assert REASON in plan_record.history_change_reason
     handover = UnitHandover.objects.get()
-    assert handover.by == world.admin and handover.reason == REASON
+    assert handover.by == admin_2025 and handover.reason == REASON
     assert handover.effective == date(2025, 7, 1)
     assert handover.moved["plans"] == [work["running"].pk]
-    assert result.kept == {"plans": 1, "assignments": 0, "reports": 1}
+    assert {k: result.kept[k] for k in ("plans", "assignments", "reports")} == {
+        "plans": 1,
+        "assignments": 0,
+        "reports": 1,
+    }
 
 
 def test_both_bans_become_one_part_in_a_shared_item(world, reform, work):
@@ -127,12 +145,55 @@ def test_a_reason_and_a_recorded_successor_are_needed(world, reform):
         hand_over(world.btg, world.sotttt, reason=REASON)  # no lineage link
 
 
-def test_the_command(world, reform, work, capsys):
-    call_command("hand_over", world.btg.key, reform.ban.key, reason=REASON, by=world.admin.username)
+def test_the_command(world, reform, work, admin_2025, capsys):
+    with pytest.raises(CommandError):  # the old province's administrator: not the successor's
+        call_command(
+            "hand_over", world.btg.key, reform.ban.key, reason=REASON, by=world.admin.username
+        )
+    call_command("hand_over", world.btg.key, reform.ban.key, reason=REASON, by=admin_2025.username)
     assert "Handed over" in capsys.readouterr().out
-    assert UnitHandover.objects.get().by == world.admin
+    assert UnitHandover.objects.get().by == admin_2025
     with pytest.raises(CommandError):
         call_command("hand_over", world.btg.key, world.sotttt.key, reason=REASON)
+
+
+# The registry: one transaction, a preview that is the run, a reason that fits ------------
+
+
+def test_only_an_administrator_of_the_successor_hands_over(world, reform, work):
+    handover_refusals(world, reform)
+    assert Membership.objects.get(user=world.coordinator).unit == world.btg
+    assert not UnitHandover.objects.exists()
+
+
+def test_the_preview_is_the_run(world, reform, work, admin_2025):
+    preview, done = handover_preview_and_run(world.btg, reform.ban, admin_2025)
+    assert preview.count("memberships") == 1
+    assert preview.rows() == done.rows()
+    record = UnitHandover.objects.get()
+    assert record.notes == done.notes and record.rows() == done.rows()
+    assert "reports" in record.notes  # what stays is said, with why
+    assert "registered_documents" in record.kept  # nothing moves there, and it says so
+
+
+def test_a_failing_step_moves_nothing(world, reform, work, admin_2025, monkeypatch):
+    handover_failing_at_the_end(monkeypatch)
+    with pytest.raises(RuntimeError):
+        hand_over(world.btg, reform.ban, reason=REASON, by=admin_2025)
+    assert Membership.objects.get(user=world.coordinator).unit == world.btg
+    work["running"].refresh_from_db()
+    assert work["running"].owner == world.btg
+    assert ProgressReport.objects.get(pk=work["h2_draft"].pk).unit == world.btg
+    assert not UnitHandover.objects.exists()
+
+
+def test_a_long_reason_is_cut_in_history_and_whole_on_the_record(world, reform, work, admin_2025):
+    reason = "Quyết định số 01-QĐ/TU ngày 30/6/2025 của Ban Thường vụ Tỉnh ủy " * 4
+    hand_over(world.btg, reform.ban, reason=reason, by=admin_2025)
+    record = Membership.objects.get(user=world.coordinator).history.first()
+    assert len(record.history_change_reason) <= 100
+    assert record.history_change_reason.endswith("…")
+    assert UnitHandover.objects.get().reason == reason.strip()
 
 
 # Reach across the boundary ------------------------------------------------------------
@@ -176,8 +237,10 @@ def test_no_reach_forwards_nor_to_another_province(world, reform, work):
 # The page ---------------------------------------------------------------------------
 
 
-def test_the_page_previews_refuses_without_reason_and_hands_over(client, world, reform, work):
-    admin = make_user("admin_2025", "admin", reform.province)  # of the new Tỉnh ủy
+def test_the_page_previews_refuses_without_reason_and_hands_over(
+    client, world, reform, work, admin_2025
+):
+    admin = admin_2025  # of the new Tỉnh ủy
     client.force_login(admin)
     url = f"/units/{world.btg.pk}/handover/"
     page = client.get(url)
