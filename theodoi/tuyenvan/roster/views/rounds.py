@@ -25,8 +25,22 @@ from theodoi.units.models import Unit
 from .. import actions
 from ..forms import RoundForm, RoundSettingsForm, UnavailabilityForm, UnpublishForm
 from ..models import RosterRound, Unavailability, month_end
-from ..roster import conference_days, round_communes, round_officials, violations
-from .common import add_errors, by_month, chosen_district, districts_of, entries_of
+from ..roster import (
+    Grouping,
+    conference_days,
+    round_communes,
+    round_grouping,
+    round_officials,
+    violations,
+)
+from .common import (
+    add_errors,
+    by_month,
+    chosen_cluster,
+    chosen_district,
+    districts_of,
+    entries_of,
+)
 
 
 @login_required
@@ -110,9 +124,13 @@ def _grouped(entries: list[Any], group: str) -> list[tuple[Any, list[Any]]]:
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
     can_change = request.user.has_perm("tuyenvan_people.change_rosterround", rnd)
+    grouping = round_grouping(rnd)
     districts = districts_of(rnd.province)
     district = chosen_district(request, districts)
+    cluster = chosen_cluster(request, grouping)
     entries, month, week, text = _filtered_entries(request, rnd, district)
+    if cluster is not None:
+        entries = entries.filter(commune__in=cluster.commune_ids)
     group = request.GET.get("group") if request.GET.get("group") in GROUPS else "week"
     order = ("commune__name", "day") if group == "commune" else ("day", "commune__name")
     page = Paginator(entries.order_by(*order, "kind", "pk"), ROSTER_PAGE).get_page(
@@ -122,7 +140,10 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     context: dict[str, Any] = {
         "round": rnd,
-        "groups": _grouped(list(page.object_list), group),
+        "grouping": grouping,
+        "cluster": cluster,
+        "preference": rnd.preference_report(),
+        "groups": _grouped(grouping.label_entries(page.object_list), group),
         "group": group,
         "page": page,
         "query": query.urlencode(),
@@ -134,9 +155,7 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can_change,
         "districts": districts,
         "district": district,
-        "communes": Unit.objects.filter(parent=district, kind=Unit.Kind.COMMUNE).order_by("name")
-        if district
-        else [],
+        "communes": _filter_communes(district, cluster),
         "commune_id": request.GET.get("commune", ""),
     }
     if can_change:
@@ -148,6 +167,15 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).select_related("user")
         context["unpublish_form"] = UnpublishForm()
     return render(request, "tuyenvan_people/roster_detail.html", context)
+
+
+def _filter_communes(district: Unit | None, cluster: Any) -> Any:
+    """The communes to choose from once a district (or a cluster) is chosen."""
+    if district is not None:
+        return Unit.objects.filter(parent=district, kind=Unit.Kind.COMMUNE).order_by("name")
+    if cluster is not None:
+        return Unit.objects.filter(pk__in=cluster.commune_ids).order_by("name")
+    return []
 
 
 def _round_weeks(rnd: RosterRound, month: date | None) -> list[date]:
@@ -253,9 +281,23 @@ def _date_cell(raw: str, month: date) -> tuple[date | None, str | None]:
 def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
     """The communes' conference days for the round's months, one district at a time."""
     rnd = access.access_round(request.user, pk, "change")
+    grouping = round_grouping(rnd)
     districts = districts_of(rnd.province)
     district = chosen_district(request, districts) or (districts[0] if districts else None)
-    communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
+    cluster = None
+    if grouping.by_cluster:
+        # No district tier: one cluster at a time (the communes in none, all together).
+        district = None
+        cluster = chosen_cluster(request, grouping) or (
+            grouping.clusters[0] if grouping.clusters else None
+        )
+        communes = [
+            c
+            for c in round_communes(rnd)
+            if (c.pk in cluster.commune_ids if cluster else c.pk not in grouping.cluster_of)
+        ]
+    else:
+        communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
     days = conference_days(rnd, communes)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -279,7 +321,11 @@ def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
                     _("%(n)s conference dates saved; generate the roster again to use them.")
                     % {"n": len(changes)},
                 )
-                return redirect(f"{request.path}?district={district.pk}")
+                if cluster is not None:
+                    return redirect(f"{request.path}?cluster={cluster.pk}")
+                return redirect(
+                    f"{request.path}?district={district.pk}" if district else request.path
+                )
         if "__all__" in errors:
             messages.error(request, errors["__all__"])
     rows = [
@@ -300,7 +346,14 @@ def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tuyenvan_people/roster_dates.html",
-        {"round": rnd, "districts": districts, "district": district, "rows": rows},
+        {
+            "round": rnd,
+            "districts": districts,
+            "district": district,
+            "grouping": grouping,
+            "cluster": cluster,
+            "rows": rows,
+        },
         status=422 if errors else 200,
     )
 
@@ -339,12 +392,26 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_print(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
+    grouping = round_grouping(rnd)
     district = chosen_district(request, districts_of(rnd.province))
+    cluster = chosen_cluster(request, grouping)
+    entries = grouping.label_entries(_in_cluster(entries_of(rnd, district), cluster))
     return render(
         request,
         "tuyenvan_people/roster_print.html",
-        {"round": rnd, "district": district, "months": by_month(entries_of(rnd, district))},
+        {
+            "round": rnd,
+            "district": district or cluster,
+            "grouping": grouping,
+            "months": by_month(entries),
+        },
     )
+
+
+def _in_cluster(entries: list[Any], cluster: Any) -> list[Any]:
+    if cluster is None:
+        return entries
+    return [e for e in entries if e.commune_id in cluster.commune_ids]
 
 
 def _name(user: Any) -> str:
@@ -354,17 +421,20 @@ def _name(user: Any) -> str:
 @login_required
 def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
+    grouping: Grouping = round_grouping(rnd)
     district = chosen_district(request, districts_of(rnd.province))
+    cluster = chosen_cluster(request, grouping)
     wb = new_workbook()
     columns = [
         Column(_("Date"), 12, "DD/MM/YYYY"),
         Column(_("Commune"), 26),
-        Column(_("District"), 24),
+        Column(grouping.label, 24),
         Column(_("Official"), 24),
         Column(_("Kind"), 18),
         Column(_("Why"), 60),
     ]
-    for month, entries in by_month(entries_of(rnd, district)):
+    labelled = grouping.label_entries(_in_cluster(entries_of(rnd, district), cluster))
+    for month, entries in by_month(labelled):
         add_table_sheet(
             wb,
             _("Month %(m)s-%(y)s") % {"m": month.month, "y": month.year},
@@ -373,7 +443,7 @@ def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 (
                     e.day,
                     e.commune.name,
-                    e.commune.parent.name,
+                    e.group_name,
                     _name(e.official),
                     e.get_kind_display(),
                     e.explanation,
