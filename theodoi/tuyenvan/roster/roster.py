@@ -1263,12 +1263,17 @@ class Grouping:
 
 
 def round_grouping(rnd: RosterRound) -> Grouping:
+    return province_grouping(rnd.province, rnd.start, rnd.end)
+
+
+def province_grouping(province: Unit, start: date, end: date | None = None) -> Grouping:
+    """The grouping of the province's communes by the chain in force at ``start``."""
     from theodoi.tuyenvan.models import ScoringChain
 
-    chain = ScoringChain.objects.in_force(rnd.province, rnd.start)
+    chain = ScoringChain.objects.in_force(province, month_start(start))
     if not (chain and chain.by_cluster):
         return Grouping(False)
-    clusters = round_clusters(rnd.province, rnd.start, rnd.end)
+    clusters = round_clusters(province, start, end or start)
     cluster_of = {}
     for cluster in reversed(clusters):
         for commune_id in cluster.commune_ids:

@@ -127,3 +127,27 @@ def test_the_round_page_labels_by_cluster_not_district(
         other = client.get(f"/tuyenvan/people/roster/{rnd.pk}/{path}")
         assert other.status_code == 200, path
         assert "huyện" not in other.content.decode().lower(), path
+
+
+def test_settings_officials_and_boards_pages_speak_of_clusters(province, client, settings):
+    _p, communes, _users, _clusters = province
+    settings.THEODOI_TODAY = date(2026, 2, 10)
+    rnd = _round(_p)
+    client.force_login(User.objects.create_superuser("cl.admin", "a@example.invalid", "x"))
+    pages = {
+        "settings": f"/tuyenvan/people/roster/{rnd.pk}/settings/",
+        "officials": "/tuyenvan/people/roster/officials/",
+        "boards": "/tuyenvan/people/boards/",
+    }
+    for what, url in pages.items():
+        response = client.get(url)
+        text = response.content.decode()
+        assert response.status_code == 200, what
+        assert "huyện" not in text.lower(), what
+    officials = client.get(pages["officials"]).content.decode()
+    assert "Cụm số 1" in officials
+    boards = client.get(pages["boards"]).content.decode()
+    assert "Cụm số 4" in boards and communes[23].name in boards
+    # Saving the officials page leaves the cluster province's officials alone.
+    response = client.post(pages["officials"], {"reason": "Kiểm tra"})
+    assert response.status_code == 302

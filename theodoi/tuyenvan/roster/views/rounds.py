@@ -367,6 +367,13 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(rnd)
     # A copy: the form's cleaning writes on its instance, the page shows the round as saved.
     form = RoundSettingsForm(request.POST or None, instance=copy.copy(rnd))
+    if round_grouping(rnd).by_cluster:
+        # No district tier: no district officials; the preference is for clusters.
+        for name in ("district_frequency", "district_monthly_limit"):
+            del form.fields[name]
+        form.fields["prefer_district"].label = _(
+            "prefer officials assigned to the commune's cluster"
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
