@@ -138,6 +138,7 @@ def test_settings_officials_and_boards_pages_speak_of_clusters(province, client,
         "settings": f"/tuyenvan/people/roster/{rnd.pk}/settings/",
         "officials": "/tuyenvan/people/roster/officials/",
         "boards": "/tuyenvan/people/boards/",
+        "rounds": "/tuyenvan/people/roster/",
     }
     for what, url in pages.items():
         response = client.get(url)

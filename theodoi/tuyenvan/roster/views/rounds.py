@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi import permissions
+from theodoi.core import clock
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.permissions import roster as access
 from theodoi.units.models import Unit
@@ -28,9 +29,11 @@ from ..models import RosterRound, Unavailability, month_end
 from ..roster import (
     Grouping,
     conference_days,
+    province_grouping,
     round_communes,
     round_grouping,
     round_officials,
+    rounds_groupings,
     violations,
 )
 from .common import (
@@ -50,7 +53,16 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         permissions.require(request.user, "tuyenvan_people.add_rosterround")
     if can_add:
-        form = RoundForm(request.POST or None, provinces=access.round_provinces(request.user))
+        provinces = access.round_provinces(request.user)
+        form = RoundForm(request.POST or None, provinces=provinces)
+        today = clock.today()
+        if provinces and all(province_grouping(p, today).by_cluster for p in provinces):
+            # Only provinces without a district tier: no district officials to ask for.
+            for name in ("district_frequency", "district_monthly_limit"):
+                del form.fields[name]
+            form.fields["prefer_district"].label = _(
+                "prefer officials assigned to the commune's cluster"
+            )
         if request.method == "POST" and form.is_valid():
             try:
                 rnd = actions.do_create_round(by=request.user, **form.cleaned_data)
@@ -59,12 +71,19 @@ def roster_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Round created. Generate its roster."))
                 return redirect(rnd)
-    rounds = access.visible_rounds(request.user, RosterRound.objects.select_related("province"))
+    rounds = list(
+        access.visible_rounds(request.user, RosterRound.objects.select_related("province"))
+    )
+    groupings = rounds_groupings(rounds)
+    for rnd in rounds:
+        rnd.by_cluster = groupings[rnd.pk].by_cluster
     return render(
         request,
         "tuyenvan_people/roster_list.html",
         {
             "rounds": rounds,
+            # Only provinces without a district tier: no district column, no district wording.
+            "all_cluster": bool(rounds) and all(r.by_cluster for r in rounds),
             "form": form,
             "is_official": request.user.has_perm("tuyenvan_people.view_my_roster"),
         },
