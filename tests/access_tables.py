@@ -90,6 +90,7 @@ PAGES: dict[str, tuple[dict[str, str], tuple[str, str] | None]] = {
     "units:detail": ({"pk": "unit"}, ("units.view_unit", "unit")),
     "units:history": ({"pk": "unit"}, ("units.view_unit", "unit")),
     "units:handover": ({"pk": "unit"}, ("units.view_unit", "unit")),
+    "units:rename": ({"pk": "unit"}, ("units.view_unit", "unit")),
     "plans:programme": ({"pk": "programme"}, PROGRAMME),
     "plans:programme-edit": ({"pk": "programme"}, PROGRAMME),
     "plans:programme-history": ({"pk": "programme"}, PROGRAMME),

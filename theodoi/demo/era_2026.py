@@ -15,7 +15,11 @@ and the Ban Dân vận merged into the Ban Tuyên giáo và Dân vận Tỉnh �
   of the clusters (cụm xã) they are assigned to and the merged ban accepts;
 - a small 2026 plan of the merged ban with a few work items;
 - January 2026 scored and closed, February 2026 open (the month being scored
-  on the era's today, 16/03/2026).
+  on the era's today, 16/03/2026);
+- the attendance roster of Q1 2026: twelve province officials (of the merged
+  ban, the Ban Tổ chức, the Văn phòng Tỉnh ủy and the Ủy ban MTTQ tỉnh), each
+  assigned to one or two clusters, rostered to the 99 communes' conferences,
+  preferring each official's own clusters (``build_roster``).
 
 The 2018 demo is untouched; the era is seen with ``THEODOI_TODAY=2026-03-16``
 (``theodoi demo --era 2026``).
@@ -79,6 +83,37 @@ TOPICS = {
 }
 
 
+# The province officials attending the communes' conferences in 2026:
+# (unit key suffix, unit name, short name, usernames and full names).
+ROSTER_UNITS = [
+    ("BTC", "Ban Tổ chức Tỉnh ủy", "Ban TC"),
+    ("VPTU", "Văn phòng Tỉnh ủy", "VPTU"),
+    ("MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "UBMTTQ"),
+]
+ROSTER_OFFICIALS = [
+    # (username, unit code, full name)
+    ("official.tgdv1", "BTGDV", "Sùng A Páo"),
+    ("official.tgdv2", "BTGDV", "Nguyễn Thị Hồng Nhung"),
+    ("official.tgdv3", "BTGDV", "Đỗ Quang Huy"),
+    ("official.tgdv4", "BTGDV", "Lò Thị Mai"),
+    ("official.btc1", "BTC", "Trần Văn Chiến"),
+    ("official.btc2", "BTC", "Hoàng Thị Lan"),
+    ("official.btc3", "BTC", "Giàng Seo Dín"),
+    ("official.vptu1", "VPTU", "Phạm Minh Tuấn"),
+    ("official.vptu2", "VPTU", "Vũ Thị Hương"),
+    ("official.mttq1", "MTTQ", "Bàn Văn Sơn"),
+    ("official.mttq2", "MTTQ", "Lý Thị Chi"),
+    ("official.mttq3", "MTTQ", "Nông Văn Cường"),
+]
+ROSTER_ABSENCES = [
+    # (username, first day, last day, reason): they leave a few communes of their
+    # cluster to officials of other clusters, which the round's report explains.
+    ("official.tgdv1", date(2026, 1, 5), date(2026, 1, 16), "Học lớp bồi dưỡng"),
+    ("official.btc2", date(2026, 2, 9), date(2026, 2, 20), "Đi công tác Hà Nội"),
+    ("official.mttq1", date(2026, 3, 2), date(2026, 3, 13), "Nghỉ phép"),
+]
+
+
 def _aware(day: date, hour: int = 9) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
@@ -125,8 +160,7 @@ def former_district(communes: list[Unit]) -> dict[int, Unit]:
             votes[link.successor_id][district.pk] += 1
             districts[district.pk] = district
     return {
-        commune_id: districts[counter.most_common(1)[0][0]]
-        for commune_id, counter in votes.items()
+        commune_id: districts[counter.most_common(1)[0][0]] for commune_id, counter in votes.items()
     }
 
 
@@ -242,9 +276,7 @@ def build_plan(province: Unit, ban: Unit, communes: list[Unit]) -> Plan:
             expected_output="Báo cáo kết quả",
             position=number,
         )
-        Assignment.objects.create(
-            work_item=item, unit=ban, role=Assignment.Role.LEAD, **progress
-        )
+        Assignment.objects.create(work_item=item, unit=ban, role=Assignment.Role.LEAD, **progress)
         for commune in communes[:3] if number == 2 else []:
             Assignment.objects.create(
                 work_item=item, unit=commune, role=Assignment.Role.COORDINATING
@@ -270,9 +302,7 @@ def build_accounts(
     people["commune"] = ctx.account(
         "xa.2026", R.COMMUNE_REPORTER, home, full_name="Hoàng Thị Hải Yến"
     )
-    people["viewer"] = ctx.account(
-        "lanhdao.2026", R.VIEWER, province, full_name="Giàng Seo Vư"
-    )
+    people["viewer"] = ctx.account("lanhdao.2026", R.VIEWER, province, full_name="Giàng Seo Vư")
     # begin handover: the new Tỉnh ủy's administrator hands the 2018 bans' open work
     # to the merged ban (a unit's page → "Hand over open work").
     people["admin"] = ctx.account("quantri.2026", R.ADMIN, province, full_name="Lý Văn Thào")
@@ -404,6 +434,71 @@ def build_months(province: Unit, communes: list[Unit], people: dict[str, object]
     ResultEvent.objects.bulk_create(events, batch_size=2000)
 
 
+def build_roster(
+    ctx: DemoContext, province: Unit, ban: Unit, clusters: list[CommuneCluster]
+) -> None:
+    """Q1 2026's roster: twelve province officials, each preferred for its clusters'
+    communes (one or two clusters each), every commune visited once in the quarter."""
+    from theodoi.tuyenvan.roster.models import RosterRound, Unavailability
+    from theodoi.tuyenvan.roster.roster import generate_roster
+
+    units = {"BTGDV": ban}
+    for position, (code, name, short) in enumerate(ROSTER_UNITS, start=20):
+        units[code] = Unit.objects.create(
+            key=f"vn2025:{PROVINCE_CODE}:agency:{code}",
+            code=code,
+            name=name,
+            short_name=short,
+            kind=Unit.Kind.PARTY_AGENCY,
+            place="Lào Cai",
+            parent=province,
+            position=position,
+            active_from=imports.REFORM_DAY,
+        )
+    before = len(ctx.accounts)
+    officials = {
+        username: ctx.account(username, R.OFFICIAL, units[code], full_name=full_name)
+        for username, code, full_name in ROSTER_OFFICIALS
+    }
+    Membership.objects.filter(user__in=officials.values(), role=R.OFFICIAL).update(
+        title="Cán bộ dự hội nghị"
+    )
+    # One line per unit in the accounts list (official.tgdv1…4), as in 2018.
+    del ctx.accounts[before:]
+    label = str(R.OFFICIAL.label)
+    for code, unit in units.items():
+        names = [u for u, c, _n in ROSTER_OFFICIALS if c == code]
+        ctx.accounts.append((f"{names[0]}…{names[-1][-1]}", label, unit.name))
+    # Cluster j to official j (mod 12): the larger share of clusters gets two.
+    people = list(officials.values())
+    for j, cluster in enumerate(clusters):
+        cluster.officials.add(people[j % len(people)])
+    Unavailability.objects.bulk_create(
+        [
+            Unavailability(user=officials[u], start=first, end=last, reason=reason)
+            for u, first, last, reason in ROSTER_ABSENCES
+        ]
+    )
+    rnd = RosterRound.objects.create(
+        province=province,
+        period=RosterRound.Period.QUARTER,
+        start=date(2026, 1, 1),
+        provincial_frequency=RosterRound.Frequency.QUARTERLY,
+        district_frequency=RosterRound.Frequency.NONE,
+        provincial_monthly_limit=5,
+        note="Các xã, phường trực thuộc tỉnh: cán bộ tỉnh dự hội nghị tuyên vận "
+        "theo cụm xã được phân công.",
+    )
+    with fixed_today(TODAY):
+        result = generate_roster(rnd)
+    if not result.ok:
+        ctx.stdout.write(f"Roster {rnd.title} (2026): {'; '.join(result.problems)}\n")
+        return
+    rnd.status = RosterRound.Status.PUBLISHED
+    rnd.published_at = rnd.generated_at
+    rnd.save(update_fields=["status", "published_at"])
+
+
 def load(ctx: DemoContext) -> None:
     """Add the 2026 era to a loaded 2018 demo (its accounts listed apart)."""
     before = len(ctx.accounts)
@@ -418,5 +513,6 @@ def load(ctx: DemoContext) -> None:
     people = build_accounts(ctx, province, ban, clusters, home)
     build_plan(province, ban, communes)
     build_months(province, communes, people)
+    build_roster(ctx, province, ban, clusters)
     ctx.era_accounts = ctx.accounts[before:]
     del ctx.accounts[before:]

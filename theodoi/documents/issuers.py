@@ -101,15 +101,17 @@ def issuer_on(unit: Unit, day: date, *, prefer: Iterable[int] = ()) -> Issuer:
 
     body = unit_on(unit, day, prefer=prefer)
     parent = body.parent if body.parent_id else None
+    # A body renamed without becoming a new unit carries the name of the day (UnitName).
+    name = body.name_on(day)
     if body.kind in Unit.ADVISORY_KINDS and parent is not None:
         return Issuer(
             body,
-            parent.name.upper(),
-            short_issuer_name(body),
+            parent.name_on(day).upper(),
+            _COMMITTEE_SUFFIX.sub("", name).upper(),
             body.symbol or "",
             place_of(body, parent),
         )
-    return Issuer(body, "", body.name.upper(), body.symbol or "", place_of(body))
+    return Issuer(body, "", name.upper(), body.symbol or "", place_of(body))
 
 
 def propaganda_ban_on(province: Unit, day: date) -> Issuer:

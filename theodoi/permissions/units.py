@@ -67,6 +67,19 @@ def unit_in_admin_history(user: AnyUser, unit: Unit) -> bool:
 # Handing a ceased body's open work to its successor: an administrator of the
 # successor (the old body is then in its history reach) or of both.
 rules.add_perm("units.hand_over_unit", unit_in_admin_history)
+
+
+@rules.predicate
+def province_in_admin_reach(user: AnyUser, unit: Unit) -> bool:
+    """The user administers the unit's province (renaming a body is the province's)."""
+    province = unit
+    while province.kind != Unit.Kind.PROVINCE and province.parent_id:
+        province = province.parent
+    return province.kind == Unit.Kind.PROVINCE and reaches(user, province, Role.ADMIN)
+
+
+# Renaming a unit (it stays the same unit): an administrator of its province.
+rules.add_perm("units.rename_unit", province_in_admin_reach)
 rules.add_perm("units.view_membership", membership_in_admin_reach)
 rules.add_perm("units.change_membership", membership_in_admin_reach)
 rules.add_perm("units.delete_membership", membership_in_admin_reach)
@@ -95,7 +108,7 @@ def access_unit(user: AnyUser, pk: Any, action: str = "view") -> Unit:
     """The unit ``pk`` if in the user's reach (else 404) and ``action`` allowed (else 403).
 
     Actions: ``view``, ``change``, ``view_work_of_unit``, ``view_memberships``,
-    ``hand_over_unit``.
+    ``hand_over_unit``, ``rename_unit``.
     """
     queryset = Unit.objects.select_related("parent")
     return fetch(user, queryset, pk, "units.view_unit", _perm(action, "unit"))

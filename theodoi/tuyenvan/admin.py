@@ -22,4 +22,4 @@ class CommuneClusterAdmin(WithinReach, SimpleHistoryAdmin):
     list_display = ["name", "province", "valid_from", "valid_to"]
     search_fields = ["name"]
     raw_id_fields = ["province"]
-    filter_horizontal = ["communes", "scorers"]
+    filter_horizontal = ["communes", "scorers", "officials"]

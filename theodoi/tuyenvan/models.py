@@ -817,7 +817,17 @@ class CommuneCluster(models.Model):
         blank=True,
         verbose_name=_("assigned scorers"),
     )
-    history = HistoricalRecords(m2m_fields=[communes, scorers])
+    officials = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="roster_clusters",
+        blank=True,
+        verbose_name=_("attending officials"),
+        help_text=_(
+            "Province officials preferred for the conferences of the cluster's communes "
+            "in the attendance roster."
+        ),
+    )
+    history = HistoricalRecords(m2m_fields=[communes, scorers, officials])
 
     objects = ClusterQuerySet.as_manager()
 

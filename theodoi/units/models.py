@@ -250,6 +250,22 @@ class Unit(TreeNode):
             self.active_to is None or self.active_to >= day
         )
 
+    def names_on(self, day: date) -> list[str]:
+        """The unit's name valid on ``day`` first (a former name from ``UnitName``
+        when the body was renamed after it), then its other names, latest first."""
+        former = list(self.former_names.all())
+        current = self.name
+        for row in former:
+            if (row.valid_from is None or row.valid_from <= day) and row.valid_to >= day:
+                current = row.name
+                break
+        others = [self.name] + [row.name for row in reversed(former)]
+        return [current] + [n for n in dict.fromkeys(others) if n != current]
+
+    def name_on(self, day: date) -> str:
+        """The name the unit bore on ``day`` (its name now when never renamed since)."""
+        return self.names_on(day)[0]
+
     def structure_within(self, start: date, end: date) -> str:
         """Which structure the unit belongs to, for a row of a ranking or a rate over
         [start, end] that a reform cuts: "until 30/06/2025" for a unit that ended
@@ -433,3 +449,39 @@ class UnitHandover(models.Model):
     def summary(self) -> str:
         """``"2 memberships, 1 plans, …"``: the kinds where something moved."""
         return ", ".join(f"{r['moved']} {r['label']}" for r in self.rows() if r["moved"])
+
+
+class UnitName(models.Model):
+    """A name a unit bore before a rename that did not make it a new unit (the body
+    goes on: same members, same work); ``Unit.name`` is its name since the last
+    rename. ``valid_from`` empty: since the unit began."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"))
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["unit", "valid_to"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_name_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (→ {self.valid_to:%d/%m/%Y})"

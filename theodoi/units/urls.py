@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.unit_detail, name="detail"),
     path("<int:pk>/history/", views.unit_history, name="history"),
     path("<int:pk>/handover/", views.unit_handover, name="handover"),
+    path("<int:pk>/rename/", views.unit_rename, name="rename"),
 ]

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from theodoi.permissions.units import access_unit, handover_successors, readable
 
 from .handover import HandoverError, hand_over
 from .models import Membership, Unit, UnitHandover, normalize_name, strip_diacritics
+from .renames import do_rename_unit
 
 
 def _day(value: str) -> date | None:
@@ -103,6 +105,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "may_hand_over": bool(lineage_after_ids(unit))
             and request.user.has_perm("units.hand_over_unit", unit),
+            "may_rename": request.user.has_perm("units.rename_unit", unit),
+            "former_names": unit.former_names.order_by("-valid_to"),
             "handovers": handovers,
         },
     )
@@ -165,6 +169,56 @@ def unit_handover(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+def _iso_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@login_required
+def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename the unit from a date (it stays the same unit), with a reason."""
+    unit = access_unit(request.user, pk, "rename_unit")
+    values = {"name": unit.name, "on": "", "reason": "", "expected_name": unit.name}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        on = _iso_day(values["on"]) or _day(values["on"])
+        if on is None:
+            errors["on"] = [_("Enter a date.")]
+        else:
+            try:
+                do_rename_unit(
+                    unit,
+                    name=values["name"],
+                    on=on,
+                    reason=values["reason"],
+                    by=request.user,
+                    expected_name=values["expected_name"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    errors = exc.message_dict
+                else:
+                    errors["__all__"] = exc.messages
+            else:
+                messages.success(request, _("Renamed; documents dated before keep the old name."))
+                return redirect("units:detail", unit.pk)
+    return render(
+        request,
+        "units/rename.html",
+        {
+            "unit": unit,
+            "values": values,
+            "errors": errors,
+            "form_errors": errors.get("__all__", []),
+            "former": unit.former_names.select_related("created_by").order_by("-valid_to"),
+        },
+        status=422 if errors else 200,
     )
 
 

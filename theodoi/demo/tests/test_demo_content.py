@@ -364,3 +364,27 @@ def test_the_2026_era_beside_2018(loaded, client, settings):
 
 
 # end era 2026
+
+
+# begin era 2026 roster
+def test_the_2026_roster_prefers_each_officials_clusters(loaded, client):
+    """Q1 2026: twelve province officials rostered to the 99 communes, published,
+    every hard rule kept, most assignments within the official's own clusters."""
+    from datetime import date
+
+    from theodoi.tuyenvan.roster.models import RosterRound
+    from theodoi.tuyenvan.roster.roster import violations
+
+    rnd = RosterRound.objects.get(province__key="vn2025:15", start=date(2026, 1, 1))
+    assert rnd.status == RosterRound.Status.PUBLISHED
+    assert rnd.entries.values("commune").distinct().count() == 99
+    assert rnd.entries.values("official").distinct().count() == 12
+    assert violations(rnd) == []
+    report = rnd.preference_report()
+    assert report.by_cluster and report.total == 99
+    assert report.respected >= 80 and report.misses
+    assert all(miss.reasons for miss in report.misses)
+    client.force_login(User.objects.get(username="tgdv.coordinator"))
+    page = client.get(rnd.get_absolute_url()).content.decode()
+    assert "Cụm" in page and "huyện" not in page.lower()
+# end era 2026 roster

@@ -134,6 +134,13 @@ class RosterRound(models.Model):
             return _("Quarter %(q)s/%(year)s") % {"q": quarter, "year": self.start.year}
         return _("Month %(m)s/%(year)s") % {"m": self.start.month, "year": self.start.year}
 
+    def preference_report(self) -> object:
+        """How many provincial assignments kept to the official's cluster (or
+        followed district), and why the others did not (``roster.PreferenceReport``)."""
+        from .roster import preference_report
+
+        return preference_report(self)
+
     @property
     def months(self) -> list[date]:
         count = 3 if self.period == self.Period.QUARTER else 1

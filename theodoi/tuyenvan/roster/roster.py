@@ -14,10 +14,14 @@ monthly conference, with OR-Tools CP-SAT, under the round's rules:
    including the months just before and after the round (other rounds);
 7. district officials attend only their own district's communes.
 
-Preferred (soft): provincial officials who follow the commune's district, and
-an even load. Before solving, simple counts find the usual impossible cases
-and say which rule cannot be met; if the solver still finds no roster, the
-rules are relaxed one at a time to name the one at fault.
+Preferred (soft): provincial officials who follow the commune's district, or
+(without a district tier) who are assigned to the commune's cluster (cụm xã,
+``CommuneCluster.officials``), and an even load. Each assignment outside the
+preference costs ``PREFERENCE_COST`` more; ``preference_report(round)`` says
+which assignments kept to it and why the others could not. Before solving,
+simple counts find the usual impossible cases and say which rule cannot be
+met; if the solver still finds no roster, the rules are relaxed one at a time
+to name the one at fault.
 
 With "at least once a quarter" in a one-month round, each commune not yet
 visited in its quarter is due in a month of the quarter set by its position
@@ -83,6 +87,8 @@ KINDS = (PROVINCIAL, DISTRICT)
 SOLVER_SECONDS = float(getattr(settings, "TUYENVAN_ROSTER_SECONDS", 4.0))
 RELATIVE_GAP = 0.02
 SOLVER_WORKERS = int(getattr(settings, "TUYENVAN_ROSTER_WORKERS", 1))
+# What an assignment outside the official's district or cluster costs beyond 1.
+PREFERENCE_COST = 4
 
 
 @dataclass
@@ -92,10 +98,19 @@ class Official:
     unit: Unit
     district_id: int | None  # own district (district officials) or followed district
     unavailable: list[tuple[date, date]] = field(default_factory=list)
+    # The communes of the clusters the official is assigned to (no district tier).
+    cluster_communes: frozenset[int] = frozenset()
 
     @property
     def name(self) -> str:
         return self.user.get_full_name() or self.user.username
+
+    def prefers(self, commune: Unit) -> bool:
+        """The commune is in the official's followed district or in one of its clusters."""
+        if self.kind != PROVINCIAL:
+            return False
+        followed = self.district_id is not None and self.district_id == commune.parent_id
+        return followed or commune.pk in self.cluster_communes
 
     def free_on(self, day: date) -> bool:
         return not any(start <= day <= end for start, end in self.unavailable)
@@ -147,6 +162,23 @@ def round_officials(rnd: RosterRound) -> list[Official]:
     return province_officials(rnd.province, rnd.start, rnd.end)
 
 
+def round_clusters(province: Unit, start: date, end: date) -> list[Any]:
+    """The province's clusters of communes valid in the period, with their
+    communes' and officials' ids (``commune_ids``, ``official_ids``)."""
+    from theodoi.tuyenvan.models import CommuneCluster
+
+    clusters = list(
+        CommuneCluster.objects.filter(province=province, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .prefetch_related("communes", "officials")
+        .order_by("position", "name", "pk")
+    )
+    for cluster in clusters:
+        cluster.commune_ids = frozenset(c.pk for c in cluster.communes.all())
+        cluster.official_ids = frozenset(u.pk for u in cluster.officials.all())
+    return clusters
+
+
 def province_officials(province: Unit, start: date, end: date) -> list[Official]:
     """Accounts with the official role in the province: district officials are
     members of a district committee (or of a body under it), the others are
@@ -167,6 +199,10 @@ def province_officials(province: Unit, start: date, end: date) -> list[Official]
         user__in=members.values("user"), end__gte=start, start__lte=end
     ).values_list("user_id", "start", "end"):
         away[user_id].append((first, last))
+    cluster_communes: dict[int, set[int]] = defaultdict(set)
+    for cluster in round_clusters(province, start, end):
+        for user_id in cluster.official_ids:
+            cluster_communes[user_id] |= cluster.commune_ids
     officials: dict[int, Official] = {}
     for m in members:
         if m.user_id in officials:
@@ -180,7 +216,14 @@ def province_officials(province: Unit, start: date, end: date) -> list[Official]
             continue
         else:
             kind, district_id = PROVINCIAL, follows.get(m.user_id)
-        officials[m.user_id] = Official(m.user, kind, unit, district_id, away[m.user_id])
+        officials[m.user_id] = Official(
+            m.user,
+            kind,
+            unit,
+            district_id,
+            away[m.user_id],
+            frozenset(cluster_communes[m.user_id]) if kind == PROVINCIAL else frozenset(),
+        )
     return list(officials.values())
 
 
@@ -580,7 +623,7 @@ class _Problem:
                     ):
                         continue
                     rank = (
-                        self.officials[oi].district_id != conf.commune.parent_id,
+                        not self.officials[oi].prefers(conf.commune),
                         load[(oi, conf.month)],
                         ci,
                         oi,
@@ -599,15 +642,12 @@ class _Problem:
         return chosen
 
     def _cost(self, oi: int, ci: int) -> int:
-        """An assignment's cost in the objective: 1, plus 4 for a provincial
-        official who does not follow the commune's district (when preferred)."""
+        """An assignment's cost in the objective: 1, plus ``PREFERENCE_COST`` for a
+        provincial official who neither follows the commune's district nor is
+        assigned to its cluster (when the round prefers them)."""
         off, conf = self.officials[oi], self.conferences[ci]
-        if (
-            self.rnd.prefer_district
-            and off.kind == PROVINCIAL
-            and off.district_id != conf.commune.parent_id
-        ):
-            return 5
+        if self.rnd.prefer_district and off.kind == PROVINCIAL and not off.prefers(conf.commune):
+            return 1 + PREFERENCE_COST
         return 1
 
     def _flow(self, pool: tuple[str, int | None], keys: list[tuple[int, int]]) -> set | None:
@@ -834,9 +874,11 @@ def _explain(
     limit: int,
     need_period: str | None,
     district_names: dict[int, str],
+    cluster_names: dict[int, str] | None = None,
 ) -> str:
     parts = []
     same = off.district_id == conf.commune.parent_id
+    cluster = (cluster_names or {}).get(conf.commune.pk)
     if off.kind == DISTRICT:
         parts.append(
             _("%(name)s is an official of %(unit)s (the commune's own district)")
@@ -850,6 +892,16 @@ def _explain(
                 "unit": off.unit.name,
                 "district": district_names[conf.commune.parent_id],
             }
+        )
+    elif cluster and conf.commune.pk in off.cluster_communes:
+        parts.append(
+            _("%(name)s (%(unit)s) is assigned to %(cluster)s (preferred: same cluster)")
+            % {"name": off.name, "unit": off.unit.name, "cluster": cluster}
+        )
+    elif cluster:
+        parts.append(
+            _("%(name)s (%(unit)s): no official assigned to %(cluster)s was free within the rules")
+            % {"name": off.name, "unit": off.unit.name, "cluster": cluster}
         )
     else:
         parts.append(
@@ -911,6 +963,11 @@ def generate_roster(rnd: RosterRound) -> RosterResult:
     need_period = {(ci, need.kind): need.period for need in needs for ci in need.conferences}
     loads: dict[tuple[int, date], int] = defaultdict(int)
     district_names = {c.parent_id: c.parent.name for c in communes}
+    cluster_names = {
+        commune_id: cluster.name
+        for cluster in reversed(round_clusters(rnd.province, rnd.start, rnd.end))
+        for commune_id in cluster.commune_ids
+    }
     entries = []
     for oi, ci in sorted(chosen, key=lambda k: (conferences[k[1]].day, k[1], k[0])):
         off, conf = officials[oi], conferences[ci]
@@ -930,6 +987,7 @@ def generate_roster(rnd: RosterRound) -> RosterResult:
                     problem.limit[off.kind],
                     need_period.get((ci, off.kind)),
                     district_names,
+                    cluster_names,
                 ),
             )
         )
@@ -1062,4 +1120,197 @@ def violations(rnd: RosterRound) -> list[Violation]:
                     (e.pk,),
                 )
             )
+    return found
+
+
+# The preference of officials for their district or cluster -------------------------
+
+
+@dataclass
+class PreferenceMiss:
+    """An assignment outside the official's district or cluster, and why."""
+
+    entry: RosterEntry
+    preferred: str  # the cluster or district whose officials were preferred
+    reasons: list[str]
+
+
+@dataclass
+class PreferenceReport:
+    by_cluster: bool
+    total: int = 0
+    respected: int = 0
+    misses: list[PreferenceMiss] = field(default_factory=list)
+
+    @property
+    def applies(self) -> bool:
+        """Whether any provincial assignment was subject to a preference."""
+        return self.total > 0
+
+
+def _official_name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def preference_report(rnd: RosterRound) -> PreferenceReport:
+    """How many provincial assignments went to an official of the commune's cluster
+    (or followed district), and for each of the others why none of them attends:
+    unavailable, at another conference that day, at the monthly limit, at the
+    commune the month before or after, or kept for an even load. A few queries
+    whatever the round's size."""
+    from theodoi.tuyenvan.models import ScoringChain
+
+    chain = ScoringChain.objects.in_force(rnd.province, rnd.start)
+    report = PreferenceReport(by_cluster=bool(chain and chain.by_cluster))
+    if not rnd.prefer_district:
+        return report
+    officials = {o.user.pk: o for o in round_officials(rnd)}
+    clusters = round_clusters(rnd.province, rnd.start, rnd.end)
+    cluster_of: dict[int, Any] = {}
+    for cluster in reversed(clusters):
+        for commune_id in cluster.commune_ids:
+            cluster_of[commune_id] = cluster
+    entries = list(
+        rnd.entries.filter(kind=PROVINCIAL)
+        .select_related("official", "commune__parent", "edited_by")
+        .order_by("day", "commune__name", "pk")
+    )
+    busy: dict[tuple[int, date], list[RosterEntry]] = defaultdict(list)
+    load: dict[tuple[int, date], int] = defaultdict(int)
+    visits: set[tuple[int, int, date]] = set()
+    for e in rnd.entries.select_related("commune"):
+        busy[(e.official_id, e.day)].append(e)
+        load[(e.official_id, e.month)] += 1
+        visits.add((e.official_id, e.commune_id, e.month))
+    for o, c, _k, d in neighbour_entries(rnd):
+        visits.add((o, c, month_start(d)))
+    limit = rnd.provincial_monthly_limit
+    for e in entries:
+        commune = e.commune
+        preferred = [o for o in officials.values() if o.kind == PROVINCIAL and o.prefers(commune)]
+        cluster = cluster_of.get(commune.pk)
+        group = cluster.name if cluster is not None else commune.parent.name
+        nobody_follows = not any(o.district_id for o in officials.values() if o.kind == PROVINCIAL)
+        if not preferred and cluster is None and not report.by_cluster and nobody_follows:
+            continue  # 2018 with no official following a district: no preference
+        report.total += 1
+        if e.official_id in {o.user.pk for o in preferred}:
+            report.respected += 1
+            continue
+        reasons = []
+        if e.edit_reason:
+            reasons.append(_("changed by hand: %(reason)s") % {"reason": e.edit_reason})
+        if not preferred:
+            reasons.append(
+                _("no official is assigned to %(group)s") % {"group": group}
+                if cluster is not None or report.by_cluster
+                else _("no official follows %(group)s") % {"group": group}
+            )
+        for o in preferred:
+            uid = o.user.pk
+            if not o.free_on(e.day):
+                why = _("unavailable that day")
+            elif busy.get((uid, e.day)):
+                why = _("at %(commune)s's conference that day") % {
+                    "commune": busy[(uid, e.day)][0].commune.name
+                }
+            elif load[(uid, e.month)] >= limit:
+                why = _("already at %(n)s/%(limit)s conferences in the month") % {
+                    "n": load[(uid, e.month)],
+                    "limit": limit,
+                }
+            elif rnd.no_repeat and (
+                (uid, commune.pk, add_months(e.month, -1)) in visits
+                or (uid, commune.pk, add_months(e.month, 1)) in visits
+            ):
+                why = _("attends this commune in the month before or after")
+            else:
+                why = _("kept for the other communes within an even load")
+            reasons.append(f"{o.name}: {why}")
+        report.misses.append(PreferenceMiss(e, group, reasons))
+    return report
+
+
+# How the roster's communes are grouped (district, or cluster without a district tier)
+
+
+@dataclass
+class Grouping:
+    """The grouping of a round's communes in force: districts (2018) or, when the
+    scoring chain is by cluster, the province's clusters of communes; a commune
+    in no cluster is "directly under the province"."""
+
+    by_cluster: bool
+    clusters: list[Any] = field(default_factory=list)
+    cluster_of: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return _("Cluster") if self.by_cluster else _("District")
+
+    def name_of(self, commune: Unit) -> str:
+        if not self.by_cluster:
+            return commune.parent.name if commune.parent else ""
+        cluster = self.cluster_of.get(commune.pk)
+        return cluster.name if cluster is not None else str(_("Directly under the province"))
+
+    def label_entries(self, entries: Any) -> list[RosterEntry]:
+        """The entries, each with ``group_name``: its commune's district or cluster."""
+        entries = list(entries)
+        for e in entries:
+            e.group_name = self.name_of(e.commune)
+        return entries
+
+
+def round_grouping(rnd: RosterRound) -> Grouping:
+    return province_grouping(rnd.province, rnd.start, rnd.end)
+
+
+def province_grouping(province: Unit, start: date, end: date | None = None) -> Grouping:
+    """The grouping of the province's communes by the chain in force at ``start``."""
+    from theodoi.tuyenvan.models import ScoringChain
+
+    chain = ScoringChain.objects.in_force(province, month_start(start))
+    if not (chain and chain.by_cluster):
+        return Grouping(False)
+    clusters = round_clusters(province, start, end or start)
+    cluster_of = {}
+    for cluster in reversed(clusters):
+        for commune_id in cluster.commune_ids:
+            cluster_of[commune_id] = cluster
+    return Grouping(True, clusters, cluster_of)
+
+
+def rounds_groupings(rounds: list[RosterRound]) -> dict[int, Grouping]:
+    """Each round's grouping, in a number of queries that does not grow with the
+    rounds (one for the chains, and the clusters of each province by cluster)."""
+    from theodoi.tuyenvan.models import ScoringChain
+
+    chains = list(ScoringChain.objects.filter(province_id__in={r.province_id for r in rounds}))
+    clusters: dict[int, list[Any]] = {}
+    found: dict[int, Grouping] = {}
+    for rnd in rounds:
+        in_force = max(
+            (
+                c
+                for c in chains
+                if c.province_id == rnd.province_id
+                and c.valid_from <= rnd.start
+                and (c.valid_to is None or c.valid_to >= rnd.start)
+            ),
+            key=lambda c: c.valid_from,
+            default=None,
+        )
+        if not (in_force and in_force.by_cluster):
+            found[rnd.pk] = Grouping(False)
+            continue
+        if rnd.province_id not in clusters:
+            clusters[rnd.province_id] = round_clusters(rnd.province, date.min, date.max)
+        valid = [
+            c
+            for c in clusters[rnd.province_id]
+            if c.valid_from <= rnd.end and (c.valid_to is None or c.valid_to >= rnd.start)
+        ]
+        cluster_of = {cid: c for c in reversed(valid) for cid in c.commune_ids}
+        found[rnd.pk] = Grouping(True, valid, cluster_of)
     return found

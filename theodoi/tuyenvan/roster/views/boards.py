@@ -29,6 +29,7 @@ from ..forms import (
     TeamMemberFormSet,
 )
 from ..models import Board, BoardMember, RulesDocument, Team, TeamMember
+from ..roster import round_clusters
 from .common import first_error
 
 
@@ -61,7 +62,11 @@ def board_registry(request: HttpRequest) -> HttpResponse:
         rows = [
             {"district": d, "communes": communes.get(d.pk, 0), **summary[d.pk]} for d in districts
         ]
-        return render(request, "tuyenvan_people/board_summary.html", {"rows": rows})
+        return render(
+            request,
+            "tuyenvan_people/board_summary.html",
+            {"rows": rows, "cluster_sections": _direct_communes(request.user, units, today)},
+        )
     shown = [district, *units.filter(parent=district, kind=Unit.Kind.COMMUNE)]
     boards = {
         b.unit_id: b
@@ -85,6 +90,46 @@ def board_registry(request: HttpRequest) -> HttpResponse:
         "tuyenvan_people/board_registry.html",
         {"district": district, "rows": rows, "districts": districts},
     )
+
+
+def _direct_communes(user: Any, units: Any, today: Any) -> list[tuple[str, list[dict]]]:
+    """Without a district tier: the communes directly under a province, by the
+    province's clusters of communes (cụm xã), each with its board's gaps."""
+    communes = list(
+        units.filter(kind=Unit.Kind.COMMUNE, parent__kind=Unit.Kind.PROVINCE)
+        .active_on(today)
+        .select_related("parent")
+        .order_by("parent__position", "position", "name")
+    )
+    if not communes:
+        return []
+    boards = {
+        b.unit_id: b
+        for b in access.visible_boards(user, Board.objects.with_gaps().filter(unit__in=communes))
+    }
+    editable = access.board_editable_unit_ids(user)
+    group_of: dict[int, str] = {}
+    order: dict[str, int] = {}
+    for province in {c.parent for c in communes}:
+        for cluster in reversed(round_clusters(province, today, today)):
+            order[cluster.name] = cluster.position
+            for commune_id in cluster.commune_ids:
+                group_of[commune_id] = cluster.name
+    sections: dict[str, list[dict]] = defaultdict(list)
+    for commune in communes:
+        board = boards.get(commune.pk)
+        name = group_of.get(commune.pk) or _("%(province)s (directly under the province)") % {
+            "province": commune.parent.name
+        }
+        sections[name].append(
+            {
+                "unit": commune,
+                "board": board,
+                "gaps": board.gap_labels(today) if board else [_("No board registered")],
+                "can_edit": commune.pk in editable,
+            }
+        )
+    return sorted(sections.items(), key=lambda item: (order.get(item[0], 10**6), item[0]))
 
 
 def _board_history(board: Board) -> list[Any]:
@@ -136,6 +181,9 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rules": board.rules.all(),
             "teams": teams,
             "is_commune": board.unit.kind == Unit.Kind.COMMUNE,
+            # No district tier: the commune's registry is the province's, by cluster.
+            "under_province": board.unit.parent is not None
+            and board.unit.parent.kind == Unit.Kind.PROVINCE,
             "can_change": request.user.has_perm("tuyenvan_people.change_board", board),
             "history": _board_history(board),
         },

@@ -32,6 +32,14 @@ def chosen_district(request: HttpRequest, districts: list[Unit]) -> Unit | None:
     return next((d for d in districts if str(d.pk) == wanted), None)
 
 
+def chosen_cluster(request: HttpRequest, grouping: Any) -> Any:
+    """The cluster asked for (``?cluster=``) among the round's, when grouped by cluster."""
+    if not grouping.by_cluster:
+        return None
+    wanted = request.GET.get("cluster", "")
+    return next((c for c in grouping.clusters if str(c.pk) == wanted), None)
+
+
 def by_month(entries: list[RosterEntry]) -> list[tuple[Any, list[RosterEntry]]]:
     return [(month, list(group)) for month, group in groupby(entries, key=lambda e: e.month)]
 

@@ -20,6 +20,7 @@ from theodoi.units.models import Unit
 from .. import actions
 from ..forms import UnavailabilityForm
 from ..models import RosterEntry
+from ..roster import rounds_groupings
 from .common import add_errors
 
 
@@ -83,6 +84,11 @@ def my_roster(request: HttpRequest) -> HttpResponse:
         .with_places()
         .order_by("day")
     )
+    # Each round's communes by its grouping: districts, or clusters without a district tier.
+    groupings = rounds_groupings(list({e.round_id: e.round for e in entries}.values()))
+    for e in entries:
+        e.group_name = groupings[e.round_id].name_of(e.commune)
+    by_cluster = bool(groupings) and all(g.by_cluster for g in groupings.values())
     return render(
         request,
         "tuyenvan_people/my_roster.html",
@@ -92,5 +98,6 @@ def my_roster(request: HttpRequest) -> HttpResponse:
             "form": form,
             "unavailabilities": request.user.unavailabilities.filter(end__gte=today),
             "today": today,
+            "group_label": _("Cluster") if by_cluster else _("District"),
         },
     )

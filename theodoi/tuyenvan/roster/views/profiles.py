@@ -16,7 +16,7 @@ from theodoi.permissions import roster as access
 from .. import actions
 from ..forms import ReasonForm
 from ..models import RosterEntry
-from ..roster import province_officials
+from ..roster import province_grouping, province_officials
 from .common import districts_of
 
 
@@ -32,8 +32,15 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
             for o in province_officials(province, today, today)
             if o.kind == RosterEntry.Kind.PROVINCIAL
         ]
+        grouping = province_grouping(province, today)
         sections.append(
-            {"province": province, "districts": districts_of(province), "officials": officials}
+            {
+                "province": province,
+                "districts": [] if grouping.by_cluster else districts_of(province),
+                "officials": officials,
+                # Without a district tier: the clusters each official is assigned to.
+                "clusters": grouping.clusters if grouping.by_cluster else None,
+            }
         )
     errors: dict[str, str] = {}
     reason_form = ReasonForm(request.POST or None)
@@ -42,6 +49,8 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
             errors["reason"] = reason_form.errors["reason"][0]
         changes = {}
         for section in sections:
+            if section["clusters"] is not None:
+                continue  # assigned to clusters, not following a district
             by_id = {str(d.pk): d for d in section["districts"]}
             for official in section["officials"]:
                 name = f"follows-{official.user.pk}"
@@ -73,12 +82,20 @@ def officials_follow(request: HttpRequest) -> HttpResponse:
                 if errors
                 else str(o.district_id or ""),
                 "error": errors.get(f"follows-{o.user.pk}"),
+                "clusters": [
+                    c.name for c in section["clusters"] or [] if o.user.pk in c.official_ids
+                ],
             }
             for o in section["officials"]
         ]
     return render(
         request,
         "tuyenvan_people/officials.html",
-        {"sections": sections, "reason_error": errors.get("reason")},
+        {
+            "sections": sections,
+            "reason_error": errors.get("reason"),
+            # Every province without a district tier: the page speaks of clusters only.
+            "by_cluster": bool(sections) and all(s["clusters"] is not None for s in sections),
+        },
         status=422 if errors else 200,
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi import permissions
+from theodoi.core import clock
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.permissions import roster as access
 from theodoi.units.models import Unit
@@ -25,8 +26,24 @@ from theodoi.units.models import Unit
 from .. import actions
 from ..forms import RoundForm, RoundSettingsForm, UnavailabilityForm, UnpublishForm
 from ..models import RosterRound, Unavailability, month_end
-from ..roster import conference_days, round_communes, round_officials, violations
-from .common import add_errors, by_month, chosen_district, districts_of, entries_of
+from ..roster import (
+    Grouping,
+    conference_days,
+    province_grouping,
+    round_communes,
+    round_grouping,
+    round_officials,
+    rounds_groupings,
+    violations,
+)
+from .common import (
+    add_errors,
+    by_month,
+    chosen_cluster,
+    chosen_district,
+    districts_of,
+    entries_of,
+)
 
 
 @login_required
@@ -36,7 +53,16 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         permissions.require(request.user, "tuyenvan_people.add_rosterround")
     if can_add:
-        form = RoundForm(request.POST or None, provinces=access.round_provinces(request.user))
+        provinces = access.round_provinces(request.user)
+        form = RoundForm(request.POST or None, provinces=provinces)
+        today = clock.today()
+        if provinces and all(province_grouping(p, today).by_cluster for p in provinces):
+            # Only provinces without a district tier: no district officials to ask for.
+            for name in ("district_frequency", "district_monthly_limit"):
+                del form.fields[name]
+            form.fields["prefer_district"].label = _(
+                "prefer officials assigned to the commune's cluster"
+            )
         if request.method == "POST" and form.is_valid():
             try:
                 rnd = actions.do_create_round(by=request.user, **form.cleaned_data)
@@ -45,12 +71,19 @@ def roster_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Round created. Generate its roster."))
                 return redirect(rnd)
-    rounds = access.visible_rounds(request.user, RosterRound.objects.select_related("province"))
+    rounds = list(
+        access.visible_rounds(request.user, RosterRound.objects.select_related("province"))
+    )
+    groupings = rounds_groupings(rounds)
+    for rnd in rounds:
+        rnd.by_cluster = groupings[rnd.pk].by_cluster
     return render(
         request,
         "tuyenvan_people/roster_list.html",
         {
             "rounds": rounds,
+            # Only provinces without a district tier: no district column, no district wording.
+            "all_cluster": bool(rounds) and all(r.by_cluster for r in rounds),
             "form": form,
             "is_official": request.user.has_perm("tuyenvan_people.view_my_roster"),
         },
@@ -110,9 +143,13 @@ def _grouped(entries: list[Any], group: str) -> list[tuple[Any, list[Any]]]:
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
     can_change = request.user.has_perm("tuyenvan_people.change_rosterround", rnd)
+    grouping = round_grouping(rnd)
     districts = districts_of(rnd.province)
     district = chosen_district(request, districts)
+    cluster = chosen_cluster(request, grouping)
     entries, month, week, text = _filtered_entries(request, rnd, district)
+    if cluster is not None:
+        entries = entries.filter(commune__in=cluster.commune_ids)
     group = request.GET.get("group") if request.GET.get("group") in GROUPS else "week"
     order = ("commune__name", "day") if group == "commune" else ("day", "commune__name")
     page = Paginator(entries.order_by(*order, "kind", "pk"), ROSTER_PAGE).get_page(
@@ -122,7 +159,10 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     context: dict[str, Any] = {
         "round": rnd,
-        "groups": _grouped(list(page.object_list), group),
+        "grouping": grouping,
+        "cluster": cluster,
+        "preference": rnd.preference_report(),
+        "groups": _grouped(grouping.label_entries(page.object_list), group),
         "group": group,
         "page": page,
         "query": query.urlencode(),
@@ -134,9 +174,7 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can_change,
         "districts": districts,
         "district": district,
-        "communes": Unit.objects.filter(parent=district, kind=Unit.Kind.COMMUNE).order_by("name")
-        if district
-        else [],
+        "communes": _filter_communes(district, cluster),
         "commune_id": request.GET.get("commune", ""),
     }
     if can_change:
@@ -148,6 +186,15 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).select_related("user")
         context["unpublish_form"] = UnpublishForm()
     return render(request, "tuyenvan_people/roster_detail.html", context)
+
+
+def _filter_communes(district: Unit | None, cluster: Any) -> Any:
+    """The communes to choose from once a district (or a cluster) is chosen."""
+    if district is not None:
+        return Unit.objects.filter(parent=district, kind=Unit.Kind.COMMUNE).order_by("name")
+    if cluster is not None:
+        return Unit.objects.filter(pk__in=cluster.commune_ids).order_by("name")
+    return []
 
 
 def _round_weeks(rnd: RosterRound, month: date | None) -> list[date]:
@@ -253,9 +300,23 @@ def _date_cell(raw: str, month: date) -> tuple[date | None, str | None]:
 def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
     """The communes' conference days for the round's months, one district at a time."""
     rnd = access.access_round(request.user, pk, "change")
+    grouping = round_grouping(rnd)
     districts = districts_of(rnd.province)
     district = chosen_district(request, districts) or (districts[0] if districts else None)
-    communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
+    cluster = None
+    if grouping.by_cluster:
+        # No district tier: one cluster at a time (the communes in none, all together).
+        district = None
+        cluster = chosen_cluster(request, grouping) or (
+            grouping.clusters[0] if grouping.clusters else None
+        )
+        communes = [
+            c
+            for c in round_communes(rnd)
+            if (c.pk in cluster.commune_ids if cluster else c.pk not in grouping.cluster_of)
+        ]
+    else:
+        communes = [c for c in round_communes(rnd) if district and c.parent_id == district.pk]
     days = conference_days(rnd, communes)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -279,7 +340,11 @@ def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
                     _("%(n)s conference dates saved; generate the roster again to use them.")
                     % {"n": len(changes)},
                 )
-                return redirect(f"{request.path}?district={district.pk}")
+                if cluster is not None:
+                    return redirect(f"{request.path}?cluster={cluster.pk}")
+                return redirect(
+                    f"{request.path}?district={district.pk}" if district else request.path
+                )
         if "__all__" in errors:
             messages.error(request, errors["__all__"])
     rows = [
@@ -300,7 +365,14 @@ def roster_dates(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tuyenvan_people/roster_dates.html",
-        {"round": rnd, "districts": districts, "district": district, "rows": rows},
+        {
+            "round": rnd,
+            "districts": districts,
+            "district": district,
+            "grouping": grouping,
+            "cluster": cluster,
+            "rows": rows,
+        },
         status=422 if errors else 200,
     )
 
@@ -314,6 +386,13 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(rnd)
     # A copy: the form's cleaning writes on its instance, the page shows the round as saved.
     form = RoundSettingsForm(request.POST or None, instance=copy.copy(rnd))
+    if round_grouping(rnd).by_cluster:
+        # No district tier: no district officials; the preference is for clusters.
+        for name in ("district_frequency", "district_monthly_limit"):
+            del form.fields[name]
+        form.fields["prefer_district"].label = _(
+            "prefer officials assigned to the commune's cluster"
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
@@ -339,12 +418,26 @@ def roster_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_print(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
+    grouping = round_grouping(rnd)
     district = chosen_district(request, districts_of(rnd.province))
+    cluster = chosen_cluster(request, grouping)
+    entries = grouping.label_entries(_in_cluster(entries_of(rnd, district), cluster))
     return render(
         request,
         "tuyenvan_people/roster_print.html",
-        {"round": rnd, "district": district, "months": by_month(entries_of(rnd, district))},
+        {
+            "round": rnd,
+            "district": district or cluster,
+            "grouping": grouping,
+            "months": by_month(entries),
+        },
     )
+
+
+def _in_cluster(entries: list[Any], cluster: Any) -> list[Any]:
+    if cluster is None:
+        return entries
+    return [e for e in entries if e.commune_id in cluster.commune_ids]
 
 
 def _name(user: Any) -> str:
@@ -354,17 +447,20 @@ def _name(user: Any) -> str:
 @login_required
 def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = access.access_round(request.user, pk)
+    grouping: Grouping = round_grouping(rnd)
     district = chosen_district(request, districts_of(rnd.province))
+    cluster = chosen_cluster(request, grouping)
     wb = new_workbook()
     columns = [
         Column(_("Date"), 12, "DD/MM/YYYY"),
         Column(_("Commune"), 26),
-        Column(_("District"), 24),
+        Column(grouping.label, 24),
         Column(_("Official"), 24),
         Column(_("Kind"), 18),
         Column(_("Why"), 60),
     ]
-    for month, entries in by_month(entries_of(rnd, district)):
+    labelled = grouping.label_entries(_in_cluster(entries_of(rnd, district), cluster))
+    for month, entries in by_month(labelled):
         add_table_sheet(
             wb,
             _("Month %(m)s-%(y)s") % {"m": month.month, "y": month.year},
@@ -373,7 +469,7 @@ def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 (
                     e.day,
                     e.commune.name,
-                    e.commune.parent.name,
+                    e.group_name,
                     _name(e.official),
                     e.get_kind_display(),
                     e.explanation,
