@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from theodoi.documents.party import format_vn_number
+from theodoi.tuyenvan.wording import BY_DISTRICT, Wording
 
 register = template.Library()
 
@@ -28,13 +27,16 @@ def monthkey(value: Any) -> str:
 
 
 @register.filter
-def source_label(code: str) -> str:
-    return {
-        "self": _("Commune self-assessment"),
-        "district": pgettext("score source", "District scorer"),
-        "official": _("Attending official"),
-        "system": _("System"),
-    }.get(str(code), str(code))
+def source_label(code: str, words: Wording | None = None) -> str:
+    """A score source's name, in the words of the month's chain when given
+    (``s|source_label:words``: "Huyện chấm" in 2018, "Cụm chấm" in 2026)."""
+    return str((words or BY_DISTRICT).source_label(code))
+
+
+@register.filter
+def result_status(status: str, words: Wording | None = None) -> str:
+    """A month's status in the words of its chain (``result.status|result_status:words``)."""
+    return str((words or BY_DISTRICT).status_label(status, "—"))
 
 
 @register.filter
