@@ -125,3 +125,23 @@ def propaganda_ban_on(province: Unit, day: date) -> Issuer:
 
 def _is_propaganda_ban(unit: Unit) -> bool:
     return "tuyên giáo" in unit.name.casefold() or (unit.short_name or "").upper().startswith("BTG")
+
+
+# The kinds of unit that are Party committees (a document's "cấp ủy" line).
+COMMITTEE_KINDS = frozenset({Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.PARTY_COMMITTEE})
+
+
+def committee_name(unit: Unit, day: date) -> str:
+    """The committee heading ``unit``'s documents dated ``day``, in caps, as it was
+    then: "TỈNH ỦY LÀO CAI" for the Ban Tuyên giáo in 2018 and for the Ban Tuyên
+    giáo và Dân vận in 2026 (each its own Tỉnh ủy), a district's own Huyện ủy."""
+    committee = unit_on(unit, day)
+    while committee.kind not in COMMITTEE_KINDS and committee.parent_id:
+        committee = committee.parent
+    return unit_on(committee, day).name.upper()
+
+
+def archive_mark(symbol: str) -> str:
+    """The body's mark on the "Lưu VP, …" line: "BTGTU" → "BTG", "BTGDVTU" → "BTGDV"."""
+    mark = (symbol or "").strip().upper()
+    return mark.removesuffix("TU") if mark.endswith("TU") and len(mark) > 2 else mark or "BTG"

@@ -80,3 +80,41 @@ def test_a_month_after_the_reform_speaks_of_the_cluster(client, reform):
     assert "Cụm chấm" in page
     assert "Huyện chấm" not in page
     assert "trong huyện" not in page
+
+
+def test_2026_rankings_show_the_cluster_or_directly_under_the_province(reform):
+    from theodoi.tuyenvan import results
+
+    from .test_chain import _ready
+
+    for commune in (reform.x1, reform.x3):
+        _ready(commune, reform)
+    reform.cluster2.communes.clear()  # Phường Mới Ba in no cluster
+    ranked = results.rank_communes(reform.w.province, results.month_period(AUGUST))
+    parents = {r.name: r.parent_name for r in ranked}
+    assert parents["Xã Mới Một"] == "Cụm 1"
+    with translation.override("vi"):
+        ranked = results.rank_communes(reform.w.province, results.month_period(AUGUST))
+    assert {r.name: r.parent_name for r in ranked}["Phường Mới Ba"] == "trực thuộc tỉnh"
+
+
+def test_the_2026_bulletin_ranks_clusters_not_districts(reform, settings):
+    import io
+
+    from docx import Document
+
+    from theodoi.tuyenvan.documents import bulletin_docx
+
+    from .test_chain import _ready
+
+    for commune in (reform.x1, reform.x3):
+        _ready(commune, reform)
+    new = Document(io.BytesIO(bulletin_docx(reform.w.province, AUGUST)))
+    text = " ".join(
+        [p.text for p in new.paragraphs]
+        + [c.text for t in new.tables for row in t.rows for c in row.cells]
+    )
+    assert "XẾP HẠNG CÁC CỤM XÃ" in text and "HUYỆN, THÀNH PHỐ" not in text
+    assert "Cụm 1" in text and "Cụm 2" in text
+    assert "Các huyện ủy" not in text and "Các đảng ủy xã, phường" in text
+    assert "cấp huyện" not in text
