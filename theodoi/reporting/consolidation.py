@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db.models import Prefetch
+from django.utils import translation
 
 from theodoi.core import clock
 from theodoi.documents.issuers import handed_over_from, issuer_on
@@ -102,7 +103,14 @@ class Consolidated:
         for line in self.lines:
             groups[line.unit.pk].append(line)
             units[line.unit.pk] = line.unit
-        return [self._row(units[k].name, groups[k]) for k in _ordered(units)]
+        return [self._row(self._labelled(units[k]), groups[k]) for k in _ordered(units)]
+
+    def _labelled(self, unit: Unit) -> str:
+        """The unit's name; with its structure ("từ 01/07/2025") when the period
+        spans a reform that the unit began or ended in (always in Vietnamese)."""
+        with translation.override("vi"):
+            structure = unit.structure_within(self.period.start, self.period.end)
+        return f"{unit.name} ({structure})" if structure else unit.name
 
     def by_field(self) -> list[list[object]]:
         groups: dict[str, list[Line]] = defaultdict(list)
