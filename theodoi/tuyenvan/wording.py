@@ -138,6 +138,12 @@ class Wording:
         )
 
     @property
+    def submit_first(self) -> Any:
+        return self._pick(
+            _("Submit the district's sheet first."), _("Submit the cluster scorer's sheet first.")
+        )
+
+    @property
     def read_scores(self) -> Any:
         """The commune's home; ``%(month)s``."""
         return self._pick(
