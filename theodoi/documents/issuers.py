@@ -104,7 +104,7 @@ def issuer_on(unit: Unit, day: date, *, prefer: Iterable[int] = ()) -> Issuer:
     if body.kind in Unit.ADVISORY_KINDS and parent is not None:
         return Issuer(
             body,
-            parent.name.upper(),
+            committee_name(parent, day),
             short_issuer_name(body),
             body.symbol or "",
             place_of(body, parent),
@@ -131,14 +131,28 @@ def _is_propaganda_ban(unit: Unit) -> bool:
 COMMITTEE_KINDS = frozenset({Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.PARTY_COMMITTEE})
 
 
+_PROVINCE_NAME = re.compile(r"^Tỉnh\s+(?!ủy\b|uỷ\b)", re.IGNORECASE)
+
+
+def committee_title(unit: Unit, day: date) -> str:
+    """The Party committee of ``unit`` on ``day`` as a sentence names it: "Tỉnh ủy
+    Lào Cai" (a province recorded by its administrative name, "Tỉnh Lào Cai", is
+    named by its committee), a district's own "Huyện ủy …"."""
+    committee = unit_on(unit, day)
+    while committee.kind not in COMMITTEE_KINDS and committee.parent_id:
+        committee = committee.parent
+    committee = unit_on(committee, day)
+    name = committee.name.strip()
+    if committee.kind == Unit.Kind.PROVINCE:
+        name = _PROVINCE_NAME.sub("Tỉnh ủy ", name, count=1)
+    return name
+
+
 def committee_name(unit: Unit, day: date) -> str:
     """The committee heading ``unit``'s documents dated ``day``, in caps, as it was
     then: "TỈNH ỦY LÀO CAI" for the Ban Tuyên giáo in 2018 and for the Ban Tuyên
     giáo và Dân vận in 2026 (each its own Tỉnh ủy), a district's own Huyện ủy."""
-    committee = unit_on(unit, day)
-    while committee.kind not in COMMITTEE_KINDS and committee.parent_id:
-        committee = committee.parent
-    return unit_on(committee, day).name.upper()
+    return committee_title(unit, day).upper()
 
 
 def archive_mark(symbol: str) -> str:

@@ -21,7 +21,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from theodoi.core import clock
-from theodoi.documents.issuers import handed_over_from, issuer_on
+from theodoi.documents.issuers import committee_name, handed_over_from, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
 from theodoi.documents.xlsx import (
     Column,
@@ -382,7 +382,7 @@ def to_docx(
     owner = period.plan.owner
     issuer = issuer_on(owner, day, prefer=handed_over_from(owner, "plans", period.plan_id))
     body = issuer.unit
-    superior = body.parent.name.upper() if body.parent_id else ""
+    superior = committee_name(body.parent, day) if body.parent_id else ""
     place = body.place or (body.parent.place if body.parent_id else "")
     symbol = body.symbol or "BTGTU"
     doc = PartyDocument(

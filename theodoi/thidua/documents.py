@@ -12,7 +12,7 @@ from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from theodoi.core import clock
-from theodoi.documents.issuers import propaganda_ban_on
+from theodoi.documents.issuers import committee_title, propaganda_ban_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, place_of
 
 from .models import EmulationYear, Level, Proposal
@@ -47,7 +47,7 @@ def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
         "TỜ TRÌNH",
         f"Đề nghị khen thưởng thành tích thi đua năm {year.year}",
     )
-    doc.paragraph(f"Kính gửi: Ban Thường vụ {province.name}", indent=False)
+    doc.paragraph(f"Kính gửi: Ban Thường vụ {committee_title(province, today)}", indent=False)
     doc.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     closed = f" (khóa sổ ngày {year.closed_at:%d/%m/%Y})" if year.closed_at else ""
     doc.paragraph(

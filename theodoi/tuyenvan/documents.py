@@ -169,7 +169,8 @@ def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any 
     )
     doc.heading("I. TÌNH HÌNH CHUNG")
     doc.paragraph(
-        f"Trong tháng, {held}/{total} xã, phường, thị trấn tổ chức hội nghị tuyên vận; "
+        f"Trong tháng, {held}/{total} {'xã, phường' if by_cluster else 'xã, phường, thị trấn'} "
+        "tổ chức hội nghị tuyên vận; "
         f"{found.filter(total__isnull=False).count()} đơn vị có kết quả chấm điểm của "
         f"{'cán bộ phụ trách cụm xã' if by_cluster else 'cấp huyện'}; "
         f"{found.filter(open_flags__gt=0).count()} đơn vị còn chênh lệch điểm chưa xử lý."

@@ -158,3 +158,14 @@ def test_the_survey_report_is_headed_by_its_owner_on_the_reports_date(world, ref
     assert "-BC/BTGTU" in _letterhead(old) and "Lưu VP, BTG." in _closing(old)
     assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in _letterhead(new) and "-BC/BTGDVTU" in _letterhead(new)
     assert "Lưu VP, BTGDV." in _closing(new)
+
+
+def test_a_province_named_administratively_is_headed_by_its_tinh_uy(world, reform):
+    from theodoi.documents.issuers import committee_name, committee_title
+
+    reform.province.name = "Tỉnh Lào Cai"
+    reform.province.save()
+    assert committee_name(reform.ban, NEW) == "TỈNH ỦY LÀO CAI"
+    assert committee_title(reform.province, NEW) == "Tỉnh ủy Lào Cai"
+    assert issuer_on(reform.ban, NEW).superior == "TỈNH ỦY LÀO CAI"
+    assert committee_name(world.btg, OLD) == "TỈNH ỦY THỬ NGHIỆM"  # already a committee's name
