@@ -134,6 +134,12 @@ COMMITTEE_KINDS = frozenset({Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.P
 _PROVINCE_NAME = re.compile(r"^Tỉnh\s+(?!ủy\b|uỷ\b)", re.IGNORECASE)
 
 
+def province_committee(name: str) -> str:
+    """A province's name as its committee's: "Tỉnh Lào Cai" → "Tỉnh ủy Lào Cai"
+    (a name that already is a committee's is kept)."""
+    return _PROVINCE_NAME.sub("Tỉnh ủy ", name.strip(), count=1)
+
+
 def committee_title(unit: Unit, day: date) -> str:
     """The Party committee of ``unit`` on ``day`` as a sentence names it: "Tỉnh ủy
     Lào Cai" (a province recorded by its administrative name, "Tỉnh Lào Cai", is
@@ -144,7 +150,7 @@ def committee_title(unit: Unit, day: date) -> str:
     committee = unit_on(committee, day)
     name = committee.name.strip()
     if committee.kind == Unit.Kind.PROVINCE:
-        name = _PROVINCE_NAME.sub("Tỉnh ủy ", name, count=1)
+        name = province_committee(name)
     return name
 
 

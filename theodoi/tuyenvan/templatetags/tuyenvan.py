@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from theodoi.documents.issuers import province_committee
 from theodoi.documents.party import format_vn_number
 from theodoi.tuyenvan.wording import BY_DISTRICT, Wording
 
@@ -37,6 +38,17 @@ def source_label(code: str, words: Wording | None = None) -> str:
 def result_status(status: str, words: Wording | None = None) -> str:
     """A month's status in the words of its chain (``result.status|result_status:words``)."""
     return str((words or BY_DISTRICT).status_label(status, "—"))
+
+
+@register.filter
+def recipient_label(unit: Any) -> str:
+    """Where a submission went: a province by its committee ("Tỉnh ủy Lào Cai",
+    not the administrative "Tỉnh Lào Cai" of the 2026 structure), else its label."""
+    if unit is None:
+        return ""
+    if unit.kind == unit.Kind.PROVINCE:
+        return province_committee(unit.name)
+    return str(unit.label)
 
 
 @register.filter

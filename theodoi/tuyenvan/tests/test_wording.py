@@ -118,3 +118,14 @@ def test_the_2026_bulletin_ranks_clusters_not_districts(reform, settings):
     assert "Cụm 1" in text and "Cụm 2" in text
     assert "Các huyện ủy" not in text and "Các đảng ủy xã, phường" in text
     assert "cấp huyện" not in text
+
+
+def test_a_report_sent_to_the_province_names_its_committee():
+    from theodoi.tuyenvan.templatetags.tuyenvan import recipient_label
+
+    assert recipient_label(Unit(name="Tỉnh Lào Cai", kind=Unit.Kind.PROVINCE)) == "Tỉnh ủy Lào Cai"
+    assert recipient_label(Unit(name="Tỉnh ủy Lào Cai", kind=Unit.Kind.PROVINCE)) == (
+        "Tỉnh ủy Lào Cai"
+    )
+    district = Unit(name="Huyện ủy Bát Xát", short_name="HU Bát Xát", kind=Unit.Kind.DISTRICT)
+    assert recipient_label(district) == "HU Bát Xát"
