@@ -79,9 +79,9 @@ class DemoContext:
         if created:
             user.password = self.password_hash
             user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=user, unit=unit, role=role, defaults={"is_head": is_head}
         )
-        label = str(Membership.Role(role).label)
+        label = membership.get_role_display()
         self.accounts.append((username, label, unit.name))
         return user

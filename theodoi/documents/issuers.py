@@ -106,7 +106,7 @@ def issuer_on(unit: Unit, day: date, *, prefer: Iterable[int] = ()) -> Issuer:
     if body.kind in Unit.ADVISORY_KINDS and parent is not None:
         return Issuer(
             body,
-            parent.name_on(day).upper(),
+            committee_name(parent, day),
             _COMMITTEE_SUFFIX.sub("", name).upper(),
             body.symbol or "",
             place_of(body, parent),
@@ -127,3 +127,43 @@ def propaganda_ban_on(province: Unit, day: date) -> Issuer:
 
 def _is_propaganda_ban(unit: Unit) -> bool:
     return "tuyên giáo" in unit.name.casefold() or (unit.short_name or "").upper().startswith("BTG")
+
+
+# The kinds of unit that are Party committees (a document's "cấp ủy" line).
+COMMITTEE_KINDS = frozenset({Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.PARTY_COMMITTEE})
+
+
+_PROVINCE_NAME = re.compile(r"^Tỉnh\s+(?!ủy\b|uỷ\b)", re.IGNORECASE)
+
+
+def province_committee(name: str) -> str:
+    """A province's name as its committee's: "Tỉnh Lào Cai" → "Tỉnh ủy Lào Cai"
+    (a name that already is a committee's is kept)."""
+    return _PROVINCE_NAME.sub("Tỉnh ủy ", name.strip(), count=1)
+
+
+def committee_title(unit: Unit, day: date) -> str:
+    """The Party committee of ``unit`` on ``day`` as a sentence names it: "Tỉnh ủy
+    Lào Cai" (a province recorded by its administrative name, "Tỉnh Lào Cai", is
+    named by its committee), a district's own "Huyện ủy …"."""
+    committee = unit_on(unit, day)
+    while committee.kind not in COMMITTEE_KINDS and committee.parent_id:
+        committee = committee.parent
+    committee = unit_on(committee, day)
+    name = committee.name_on(day).strip()
+    if committee.kind == Unit.Kind.PROVINCE:
+        name = province_committee(name)
+    return name
+
+
+def committee_name(unit: Unit, day: date) -> str:
+    """The committee heading ``unit``'s documents dated ``day``, in caps, as it was
+    then: "TỈNH ỦY LÀO CAI" for the Ban Tuyên giáo in 2018 and for the Ban Tuyên
+    giáo và Dân vận in 2026 (each its own Tỉnh ủy), a district's own Huyện ủy."""
+    return committee_title(unit, day).upper()
+
+
+def archive_mark(symbol: str) -> str:
+    """The body's mark on the "Lưu VP, …" line: "BTGTU" → "BTG", "BTGDVTU" → "BTGDV"."""
+    mark = (symbol or "").strip().upper()
+    return mark.removesuffix("TU") if mark.endswith("TU") and len(mark) > 2 else mark or "BTG"

@@ -192,16 +192,16 @@ def _month_moved(result: Any, step: str, by: Any, reason: str) -> None:
 
 
 def month_messages(result: Any, reason: str = "") -> dict[str, Render]:
-    """The texts told to a commune when its tuyên vận month moves, by step."""
+    """The texts told to a commune when its tuyên vận month moves, by step, in the
+    words of the month's chain (the district, or the cluster's scorers)."""
+    from theodoi.tuyenvan.wording import wording_for
+
     values = {"commune": result.commune.name, "month": _month(result.month), "reason": reason}
+    words = wording_for(result.commune_id, result.month)
     return {
-        "approve": lambda: (
-            _("The district approved the tuyên vận month %(month)s of %(commune)s.") % values
-        ),
-        "return": lambda: (
-            _("The district took back its approval of %(month)s (%(commune)s): %(reason)s") % values
-        ),
-        "accept": lambda: _("BTG accepted the tuyên vận month %(month)s of %(commune)s.") % values,
+        "approve": lambda: words.told_approved % values,
+        "return": lambda: words.told_returned % values,
+        "accept": lambda: words.told_accepted % values,
         "close": lambda: _("The tuyên vận month %(month)s of %(commune)s is closed.") % values,
         "reopen": lambda: (
             _("The tuyên vận month %(month)s of %(commune)s was reopened: %(reason)s") % values
@@ -232,12 +232,13 @@ def _proposal_decided(obj: Any, step: Any, by: Any, reason: str) -> None:
     deliver([proposer], texts[step.name], url, by=by)
 
 
-def scored_text(month: Any, closes: Any, flags: int) -> str:
-    """The text told to a commune when the district submits its scores."""
+def scored_text(month: Any, closes: Any, flags: int, words: Any = None) -> str:
+    """The text told to a commune when the district (or the cluster's scorer,
+    ``words`` of the month's chain) submits its scores."""
+    from theodoi.tuyenvan.wording import BY_DISTRICT
+
     values = {"month": _month(month), "day": closes.strftime("%d/%m/%Y"), "n": flags}
-    message = (
-        _("The district scored your month %(month)s: explanations are open until %(day)s.") % values
-    )
+    message = (words or BY_DISTRICT).told_scored % values
     if flags:
         message += " " + _("%(n)d flag(s) on your commune.") % values
     return message
@@ -291,15 +292,17 @@ def _connect_tuyenvan() -> None:
 
         def after() -> None:
             from theodoi.tuyenvan.models import MonthlyResult
+            from theodoi.tuyenvan.wording import wording_for
 
             result = MonthlyResult.objects.filter(commune_id=commune_id, month=month).first()
+            words = wording_for(commune_id, month)
             flags = result.open_flags if result else 0
             closes = timezone.localdate(instance.submitted_at) + timedelta(
                 days=instance.criteria_set.explanation_days
             )
             deliver(
                 users,
-                lambda: scored_text(month, closes, flags),
+                lambda: scored_text(month, closes, flags, words),
                 reverse("tuyenvan:explain", args=[commune_id, month.strftime("%Y-%m")]),
                 by=by,
             )

@@ -260,6 +260,7 @@ def _commune(user: Any, today: date) -> Section:
         Submission,
     )
     from theodoi.tuyenvan.scoring import EXPECTED_SUBMISSIONS
+    from theodoi.tuyenvan.wording import wording_for
 
     communes = list(scope.role_units(user, Role.COMMUNE_REPORTER, Unit.Kind.COMMUNE)[:20])
     ids = [c.pk for c in communes]
@@ -368,8 +369,7 @@ def _commune(user: Any, today: date) -> Section:
                     lines.append(
                         Line(
                             DECIDE,
-                            _("Read the district's scores of %(month)s; explain or appeal")
-                            % values,
+                            wording_for(commune, month, user).read_scores % values,
                             url=reverse("tuyenvan:explain", args=[commune.pk, key]),
                             detail=_("the explanation window is open until %(day)s")
                             % {"day": _d(closes)},

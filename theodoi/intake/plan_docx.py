@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from theodoi.core import clock
+from theodoi.documents.issuers import archive_mark, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
 from theodoi.plans.models import Assignment, Plan, WorkItem
 from theodoi.units.models import Unit, UnitGroup
@@ -77,12 +79,15 @@ def _written_units(units: list[Unit], groups: list[tuple[str, set[int]]]) -> str
 
 def plan_docx(plan: Plan, *, place: str = "") -> bytes:
     """The plan as an issued Kế hoạch (.docx) with its appendix of tasks."""
-    issuer = plan.issuer
+    # The issuing body as it was on the plan's date (a ban under its Tỉnh ủy; the
+    # Ban Tuyên giáo in 2018, the Ban Tuyên giáo và Dân vận after the merger).
+    day = plan.issued_on or clock.today()
+    issuer = issuer_on(plan.issuer, day)
     letterhead = Letterhead(
-        superior="",
-        issuer=issuer.name.upper(),
+        superior=issuer.superior,
+        issuer=issuer.name,
         number=plan.number,
-        place=place or issuer.place or issuer.name,
+        place=place or issuer.place or issuer.unit.name,
         date=plan.issued_on,
     )
     document = PartyDocument(letterhead, "Kế hoạch", plan.title)
@@ -100,10 +105,17 @@ def plan_docx(plan: Plan, *, place: str = "") -> bytes:
         "Các cơ quan, đơn vị được phân công chủ trì chủ động xây dựng kế hoạch cụ thể, báo cáo "
         "kết quả định kỳ 06 tháng, 01 năm về cơ quan thường trực."
     )
-    document.closing(
-        ["- Ban Thường vụ Tỉnh ủy,", "- Như phần III,", "- Lưu Văn phòng Tỉnh ủy."],
-        Signature(authority="T/M BAN THƯỜNG VỤ", position="PHÓ BÍ THƯ"),
-    )
+    if issuer.superior:  # a ban's plan: its head signs, its office keeps a copy
+        document.closing(
+            ["- Thường trực Tỉnh ủy (để b/c),", "- Như phần III,",
+             f"- Lưu VP, {archive_mark(issuer.symbol)}."],
+            Signature(authority="", position="TRƯỞNG BAN"),
+        )  # fmt: skip
+    else:
+        document.closing(
+            ["- Ban Thường vụ Tỉnh ủy,", "- Như phần III,", "- Lưu Văn phòng Tỉnh ủy."],
+            Signature(authority="T/M BAN THƯỜNG VỤ", position="PHÓ BÍ THƯ"),
+        )
     document.document.add_page_break()
     document.heading("PHỤ LỤC")
     document.paragraph(

@@ -18,9 +18,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db.models import Prefetch
+from django.utils import translation
 
 from theodoi.core import clock
-from theodoi.documents.issuers import handed_over_from, issuer_on
+from theodoi.documents.issuers import committee_name, handed_over_from, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature
 from theodoi.documents.xlsx import (
     Column,
@@ -102,7 +103,14 @@ class Consolidated:
         for line in self.lines:
             groups[line.unit.pk].append(line)
             units[line.unit.pk] = line.unit
-        return [self._row(units[k].name, groups[k]) for k in _ordered(units)]
+        return [self._row(self._labelled(units[k]), groups[k]) for k in _ordered(units)]
+
+    def _labelled(self, unit: Unit) -> str:
+        """The unit's name; with its structure ("từ 01/07/2025") when the period
+        spans a reform that the unit began or ended in (always in Vietnamese)."""
+        with translation.override("vi"):
+            structure = unit.structure_within(self.period.start, self.period.end)
+        return f"{unit.name} ({structure})" if structure else unit.name
 
     def by_field(self) -> list[list[object]]:
         groups: dict[str, list[Line]] = defaultdict(list)
@@ -374,7 +382,7 @@ def to_docx(
     owner = period.plan.owner
     issuer = issuer_on(owner, day, prefer=handed_over_from(owner, "plans", period.plan_id))
     body = issuer.unit
-    superior = body.parent.name.upper() if body.parent_id else ""
+    superior = committee_name(body.parent, day) if body.parent_id else ""
     place = body.place or (body.parent.place if body.parent_id else "")
     symbol = body.symbol or "BTGTU"
     doc = PartyDocument(

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from theodoi.core import clock
+from theodoi.documents.issuers import archive_mark, committee_name, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, format_vn_number
 
 from . import analysis, charts, stats
@@ -34,7 +35,6 @@ def _figure(estimate: stats.Estimate) -> tuple[str, str]:
 
 def report_docx(survey: Survey) -> bytes:
     owner = survey.owner
-    parent = owner.parent
     questionnaire = analysis.Questionnaire.load(survey)
     everything = analysis.Filters()
     data = analysis.totals(survey, everything)
@@ -43,13 +43,22 @@ def report_docx(survey: Survey) -> bytes:
     points = list(survey.points.all())
     split = analysis.breakdown(survey, questionnaire, everything, "point", "vi", points, data)
     title = survey.title_in("vi")
+    # The owner as it was on the report's date, under its committee of that date
+    # ("TỈNH ỦY LÀO CAI / BAN TUYÊN GIÁO" in 2018, "… / BAN TUYÊN GIÁO VÀ DÂN VẬN" after).
+    today = clock.today()
+    issuer = issuer_on(owner, today)
+    body = issuer.unit
+    superior = issuer.superior or (
+        committee_name(body.parent, today) if body.parent_id else body.name.upper()
+    )
+    name = issuer.name if issuer.superior else body.name.upper()
     doc = PartyDocument(
         Letterhead(
-            (parent.name if parent else owner.name).upper(),
-            owner.name.upper(),
-            f"{survey.pk}-BC/{owner.symbol or 'BTG'}",
-            owner.place or (parent.place if parent else "") or "",
-            clock.today(),
+            superior,
+            name,
+            f"{survey.pk}-BC/{body.symbol or 'BTG'}",
+            body.place or (body.parent.place if body.parent_id else "") or issuer.place,
+            today,
         ),
         "BÁO CÁO",
         f"Kết quả {title[:1].lower()}{title[1:]}",
@@ -157,7 +166,11 @@ def report_docx(survey: Survey) -> bytes:
             doc.bullet(f"{text} ({n} ý kiến)")
     doc.paragraph("")
     doc.closing(
-        ["Thường trực Tỉnh ủy (b/c);", "Sở Văn hóa, Thể thao và Du lịch;", "Lưu VP, BTG."],
+        [
+            "Thường trực Tỉnh ủy (b/c);",
+            "Sở Văn hóa, Thể thao và Du lịch;",
+            f"Lưu VP, {archive_mark(body.symbol)}.",
+        ],
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
     return doc.to_bytes()

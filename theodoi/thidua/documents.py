@@ -5,12 +5,14 @@ Always in Vietnamese, as Party documents are; built with ``theodoi.documents.par
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from theodoi.core import clock
-from theodoi.documents.issuers import propaganda_ban_on
+from theodoi.documents.issuers import committee_title, propaganda_ban_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, place_of
 
 from .models import EmulationYear, Level, Proposal
@@ -45,7 +47,7 @@ def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
         "TỜ TRÌNH",
         f"Đề nghị khen thưởng thành tích thi đua năm {year.year}",
     )
-    doc.paragraph(f"Kính gửi: Ban Thường vụ {province.name}", indent=False)
+    doc.paragraph(f"Kính gửi: Ban Thường vụ {committee_title(province, today)}", indent=False)
     doc.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     closed = f" (khóa sổ ngày {year.closed_at:%d/%m/%Y})" if year.closed_at else ""
     doc.paragraph(
@@ -54,6 +56,8 @@ def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
         "tuyên vận của các xã, việc khắc phục sau kiểm tra), "
         f"{issuer.name} kính đề nghị Ban Thường vụ khen thưởng các tập thể sau:"
     )
+    # A year cut by the reform: each collective says its structure ("đến 30/06/2025").
+    start, end = date(year.year, 1, 1), date(year.year, 12, 31)
     bang = sum(1 for p in proposals if p.award == Proposal.Award.BANG_KHEN)
     giay = len(proposals) - bang
     number = 0
@@ -69,7 +73,7 @@ def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
             [
                 [
                     n,
-                    p.name,
+                    _row_name(p, start, end),
                     p.rank,
                     Decimal(p.score),
                     AWARD_VI[p.award],
@@ -91,3 +95,13 @@ def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
     return doc.to_bytes()
+
+
+def _row_name(proposal: Proposal, start: date, end: date) -> str:
+    """The collective's name, with its structure when the year spans a reform."""
+    unit = proposal.unit
+    if unit is None:
+        return proposal.name
+    with translation.override("vi"):
+        structure = unit.structure_within(start, end)
+    return f"{proposal.name} ({structure})" if structure else proposal.name

@@ -399,7 +399,11 @@ def proposals(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def proposals_docx(request: HttpRequest, pk: int) -> HttpResponse:
     year = access.access_year(request.user, pk, "proposals")
-    found = list(Proposal.objects.filter(emulation_year=year).order_by("level", "rank", "name"))
+    found = list(
+        Proposal.objects.filter(emulation_year=year)
+        .select_related("unit")
+        .order_by("level", "rank", "name")
+    )
     data = build_docx(year, found)
     response = HttpResponse(
         data,

@@ -45,6 +45,7 @@ from .models import (
     ScoreSheet,
     Submission,
 )
+from .wording import wording_for
 
 Status = MonthlyResult.Status
 
@@ -384,7 +385,7 @@ def do_resolve_flag(
         commune=commune, month=month, source=ScoreSheet.Source.DISTRICT
     ).first()
     if sheet is None or not sheet.is_submitted:
-        raise ValidationError({"points": _("Submit the district's sheet first.")})
+        raise ValidationError({"points": wording_for(commune, month).submit_first})
     score = sheet.scores.filter(criterion=criterion).first()
     if score is None:
         raise ValidationError({"criterion": _("The district does not score this criterion.")})
@@ -489,7 +490,8 @@ def do_answer_appeal(appeal: Appeal, *, answer: str, points: Any = None, by: Use
         commune=appeal.commune, month=appeal.month, source=ScoreSheet.Source.DISTRICT
     ).first()
     if sheet is None:
-        raise ValidationError({"answer": _("Submit the district's sheet first.")})
+        words = wording_for(appeal.commune_id, appeal.month)
+        raise ValidationError({"answer": words.submit_first})
     score = sheet.scores.filter(criterion=appeal.criterion).first()
     try:
         new_points = _parse_points(points)
@@ -526,7 +528,7 @@ def _result(commune: Unit, month: date) -> MonthlyResult:
 def _ready(result: MonthlyResult) -> None:
     problems = []
     if result.district_total is None:
-        problems.append(_("the district's sheet is not submitted"))
+        problems.append(str(wording_for(result.commune_id, result.month).not_submitted))
     if result.open_flags:
         problems.append(_("%(n)d discrepancy(ies) are not resolved") % {"n": result.open_flags})
     if Appeal.objects.filter(

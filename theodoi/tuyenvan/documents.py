@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import translation
 
 from theodoi.core import clock
-from theodoi.documents.issuers import propaganda_ban_on
+from theodoi.documents.issuers import archive_mark, committee_name, propaganda_ban_on
 from theodoi.documents.party import (
     Letterhead,
     PartyDocument,
@@ -23,7 +23,7 @@ from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbo
 from theodoi.units.models import Unit
 
 from . import results
-from .models import Meeting, MeetingOfficial, MonthlyResult
+from .models import Meeting, MeetingOfficial, MonthlyResult, ScoringChain
 
 
 def _vn(value: Decimal | None) -> str:
@@ -39,12 +39,16 @@ def _percent(n: int, total: int) -> str:
     return format_vn_number(Decimal(100 * n) / total, 1) if total else ""
 
 
-def _by_district(found: list[MonthlyResult], *, with_total: bool) -> list[str]:
-    """ "Huyện ủy X: Xã A, Xã B." lines, one per district, in the given order."""
+def _by_district(
+    found: list[MonthlyResult], *, with_total: bool, groups: dict[int, str] | None = None
+) -> list[str]:
+    """ "Huyện ủy X: Xã A, Xã B." lines, one per district (or per cluster of
+    communes: ``groups``, commune → its cluster's name), in the given order."""
     grouped: dict[str, list[str]] = {}
     for r in found:
         name = f"{r.commune.name} ({_vn(r.total)} điểm)" if with_total else r.commune.name
-        grouped.setdefault(r.district.name, []).append(name)
+        group = groups.get(r.commune_id, "Trực thuộc tỉnh") if groups is not None else None
+        grouped.setdefault(group or r.district.name, []).append(name)
     return [f"{district}: {', '.join(names)}." for district, names in grouped.items()]
 
 
@@ -136,7 +140,15 @@ def section_number(district: Unit, month: date, *, issue: bool = False, by: Any 
 
 def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any = None) -> bytes:
     period = results.month_period(month)
-    districts = results.rank_districts(province, period)
+    # The chain in force for the month: districts ranked in 2018, clusters of
+    # communes after the reform (no district tier).
+    chain = ScoringChain.objects.in_force(province, month)
+    by_cluster = chain is not None and chain.by_cluster
+    if by_cluster:
+        _level, districts = results.rank(province, period, "cluster")
+        clusters = {c: name for c, (_pk, name) in results.cluster_groups(province, period).items()}
+    else:
+        districts = results.rank_districts(province, period)
     bands = results.band_distribution(province, month)
     found = results.results_within(province, period)
     total = found.count()
@@ -157,8 +169,10 @@ def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any 
     )
     doc.heading("I. TÌNH HÌNH CHUNG")
     doc.paragraph(
-        f"Trong tháng, {held}/{total} xã, phường, thị trấn tổ chức hội nghị tuyên vận; "
-        f"{found.filter(total__isnull=False).count()} đơn vị có kết quả chấm điểm của cấp huyện; "
+        f"Trong tháng, {held}/{total} {'xã, phường' if by_cluster else 'xã, phường, thị trấn'} "
+        "tổ chức hội nghị tuyên vận; "
+        f"{found.filter(total__isnull=False).count()} đơn vị có kết quả chấm điểm của "
+        f"{'cán bộ phụ trách cụm xã' if by_cluster else 'cấp huyện'}; "
         f"{found.filter(open_flags__gt=0).count()} đơn vị còn chênh lệch điểm chưa xử lý."
     )
     doc.heading("II. KẾT QUẢ XẾP LOẠI")
@@ -169,14 +183,22 @@ def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any 
         widths_cm=[1.5, 8, 3.5, 3.5],
         total_row=["", "Tổng cộng", counted, "100" if counted else ""],
     )
-    doc.heading("III. XẾP HẠNG CÁC HUYỆN, THÀNH PHỐ")
-    doc.paragraph(
-        "Điểm của huyện là bình quân điểm các xã trong tháng; bằng điểm thì cùng hạng, "
-        "xếp trước đơn vị có ít tiêu chí bị trừ điểm hơn.",
-        italic=True,
-    )
+    if by_cluster:
+        doc.heading("III. XẾP HẠNG CÁC CỤM XÃ")
+        doc.paragraph(
+            "Điểm của cụm là bình quân điểm các xã, phường trong cụm trong tháng; bằng điểm "
+            "thì cùng hạng, xếp trước cụm có ít tiêu chí bị trừ điểm hơn.",
+            italic=True,
+        )
+    else:
+        doc.heading("III. XẾP HẠNG CÁC HUYỆN, THÀNH PHỐ")
+        doc.paragraph(
+            "Điểm của huyện là bình quân điểm các xã trong tháng; bằng điểm thì cùng hạng, "
+            "xếp trước đơn vị có ít tiêu chí bị trừ điểm hơn.",
+            italic=True,
+        )
     doc.table(
-        ["Hạng", "Đơn vị", "Điểm bình quân", "Xếp loại", "Số xã"],
+        ["Hạng", "Cụm xã" if by_cluster else "Đơn vị", "Điểm bình quân", "Xếp loại", "Số xã"],
         [[r.rank, r.name, _pts(r.score), r.band_label, r.months] for r in districts],
         widths_cm=[1.6, 6.4, 3, 3.5, 2],
     )
@@ -193,20 +215,25 @@ def _bulletin_docx(province: Unit, month: date, *, issue: bool = False, by: Any 
     )
     if weak:
         doc.heading(f"{next(numerals)}. ĐƠN VỊ CẦN QUAN TÂM")
+        groups = clusters if by_cluster else None
         no_meeting = [r for r in weak if not r.eligible]
         low = [r for r in weak if r.eligible]
         if no_meeting:
             doc.paragraph("Không tổ chức hội nghị tuyên vận (không đủ điều kiện xếp loại):")
-            for line in _by_district(no_meeting, with_total=False):
+            for line in _by_district(no_meeting, with_total=False, groups=groups):
                 doc.bullet(line)
         if low:
             doc.paragraph("Xếp loại Yếu:")
-            for line in _by_district(low, with_total=True):
+            for line in _by_district(low, with_total=True, groups=groups):
                 doc.bullet(line)
     doc.paragraph("")
     doc.closing(
         # begin budgets: "Nơi nhận" lines as HD 36 writes them: commas, a full stop last.
-        ["Thường trực Tỉnh ủy (để b/c),", "Các huyện ủy, thành ủy,", "Lưu VP, BTG."],
+        [
+            "Thường trực Tỉnh ủy (để b/c),",
+            "Các đảng ủy xã, phường," if by_cluster else "Các huyện ủy, thành ủy,",
+            f"Lưu VP, {archive_mark(ban.symbol)}.",
+        ],
         # end budgets
         Signature("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", ""),
     )
@@ -307,13 +334,17 @@ def district_section_docx(section: DistrictSection) -> bytes:
     district = section.district
     province = district.parent
     number = section_number(district, section.month)  # budgets: reserved when sent
+    today = clock.today()
+    ban_name = propaganda_ban_on(province, today).unit.name if province else "Ban Tuyên giáo"
+    # The committees as they were on the section's date (issuers.committee_name).
+    above = committee_name(province, today).replace("TỈNH ỦY", "TỈNH") if province else ""
     doc = PartyDocument(
         Letterhead(
-            f"ĐẢNG BỘ {province.name.upper().replace('TỈNH ỦY', 'TỈNH')}" if province else "",
-            district.name.upper(),
+            f"ĐẢNG BỘ {above}" if above else "",
+            committee_name(district, today),
             number,
             place_of(district, province),
-            clock.today(),
+            today,
         ),
         "BÁO CÁO",
         f"Công tác tuyên vận tháng {section.month.month} năm {section.month.year}",
@@ -330,7 +361,10 @@ def district_section_docx(section: DistrictSection) -> bytes:
     )
     doc.paragraph("")
     doc.closing(
-        ["Ban Tuyên giáo Tỉnh ủy (để b/c),", "Lưu Văn phòng Huyện ủy."],
+        [
+            f"{ban_name} (để b/c),",
+            "Lưu Văn phòng Huyện ủy.",
+        ],
         Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", ""),
     )
     return doc.to_bytes()

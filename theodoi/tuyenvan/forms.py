@@ -90,6 +90,14 @@ class SubmissionForm(forms.Form):
     )
     file = forms.FileField(label=_("File"), required=False)
 
+    def __init__(self, *args: Any, words: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if words is not None:  # the chain of the month: to the district, or to the province
+            self.fields["kind"].choices = [
+                (Submission.Kind.REPORT, words.report_to),
+                (Submission.Kind.DOCUMENTS, words.documents_to),
+            ]
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -134,10 +134,15 @@ def rank_communes(within: Unit, period: Period) -> list[Ranked]:
     rows = (
         results_within(within, period)
         .filter(total__isnull=False, eligible=True)
-        .values("commune_id", "commune__name", "district__name")
+        .values("commune_id", "commune__name", "district__name", "district__kind")
         .annotate(score=Avg("total"), ded=Sum("deductions"), n=Count("pk"))
         .order_by()
     )
+    rows = list(rows)
+    # A commune directly under the province (after 2025) is shown with its cluster
+    # of communes, or "directly under the province", never the province as a district.
+    under_province = any(r["district__kind"] == Unit.Kind.PROVINCE for r in rows)
+    clusters = cluster_groups(within, period) if under_province else {}
     ranked = [
         Ranked(
             unit_id=r["commune_id"],
@@ -145,7 +150,11 @@ def rank_communes(within: Unit, period: Period) -> list[Ranked]:
             score=Decimal(str(r["score"])).quantize(Decimal("0.01")),
             deductions=r["ded"] or 0,
             months=r["n"],
-            parent_name=r["district__name"],
+            parent_name=(
+                clusters.get(r["commune_id"], (0, str(_("directly under the province"))))[1]
+                if r["district__kind"] == Unit.Kind.PROVINCE
+                else r["district__name"]
+            ),
         )
         for r in rows
     ]

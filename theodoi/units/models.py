@@ -351,6 +351,15 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
+    def get_role_display(self) -> str:
+        """The role's label; a scorer in a body other than a district scores the
+        communes of clusters ("Cán bộ chấm điểm (cụm xã)", ``tuyenvan.wording``)."""
+        if self.role != self.Role.DISTRICT_SCORER:
+            return str(self.Role(self.role).label)
+        from theodoi.tuyenvan.wording import role_label
+
+        return str(role_label(self.role, self.unit.kind))
+
 
 class UnitGroup(models.Model):
     """A named set of units assigned together, e.g. 'Các huyện ủy, thành ủy'."""

@@ -88,7 +88,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_see_members = request.user.has_perm("units.view_memberships", unit)
     memberships = (
         Membership.objects.filter(unit=unit)
-        .select_related("user")
+        .select_related("user", "unit")
         .order_by("role", "user__username")
         if can_see_members
         else None

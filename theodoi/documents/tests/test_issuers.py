@@ -95,3 +95,77 @@ def test_a_long_issuer_name_breaks_before_va():
     assert issuer_lines("Ban Tuyên giáo và Dân vận") == ["BAN TUYÊN GIÁO", "VÀ DÂN VẬN"]
     assert issuer_lines("Ban Tuyên giáo") == ["BAN TUYÊN GIÁO"]
     assert issuer_lines("Ban Dân vận\nTỉnh ủy") == ["BAN DÂN VẬN", "TỈNH ỦY"]
+
+
+def _closing(content: bytes) -> str:
+    """Every paragraph's text (the "Nơi nhận" lines are in the closing table)."""
+    doc = Document(io.BytesIO(content))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return " ".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_committee_heading_follows_the_date(world, reform):
+    from theodoi.documents.issuers import archive_mark, committee_name
+
+    assert committee_name(world.btg, OLD) == "TỈNH ỦY THỬ NGHIỆM"
+    assert committee_name(reform.ban, NEW) == "TỈNH ỦY THỬ NGHIỆM"
+    assert committee_name(reform.ban, OLD) == "TỈNH ỦY THỬ NGHIỆM"  # the old ban's own
+    assert committee_name(world.district1, OLD) == "HUYỆN ỦY MỘT"
+    assert committee_name(world.commune1a, OLD) == "HUYỆN ỦY MỘT"
+    assert committee_name(reform.commune, NEW) == "TỈNH ỦY THỬ NGHIỆM"
+    assert (archive_mark("BTGTU"), archive_mark("BTGDVTU"), archive_mark("")) == (
+        "BTG",
+        "BTGDV",
+        "BTG",
+    )
+
+
+def test_a_plan_docx_is_headed_by_its_issuer_on_the_plans_date(world, reform):
+    from theodoi.intake.plan_docx import plan_docx
+
+    plan = make_plan(world, year=2018)
+    plan.issuer, plan.issued_on, plan.number = world.btg, date(2018, 1, 5), "5-KH/BTGTU"
+    plan.save()
+    old = _letterhead(plan_docx(plan))
+    assert "TỈNH ỦY THỬ NGHIỆM" in old and "BAN TUYÊN GIÁO" in old and "VÀ DÂN VẬN" not in old
+    assert "Lưu VP, BTG." in _closing(plan_docx(plan))
+    # The same body issuing after the merger is the merged ban under the new Tỉnh ủy.
+    plan.issued_on, plan.number = NEW, "12-KH/BTGDVTU"
+    plan.save()
+    new = _letterhead(plan_docx(plan))
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in new
+    assert "Lưu VP, BTGDV." in _closing(plan_docx(plan))
+    # A Tỉnh ủy's plan keeps its 2018 header and closing.
+    plan.issuer, plan.issued_on = world.province, OLD
+    plan.save()
+    head = _letterhead(plan_docx(plan))
+    assert head.startswith("TỈNH ỦY THỬ NGHIỆM") and "Lưu Văn phòng Tỉnh ủy." in _closing(
+        plan_docx(plan)
+    )
+
+
+def test_the_survey_report_is_headed_by_its_owner_on_the_reports_date(world, reform):
+    from theodoi.surveys.report import report_docx
+    from theodoi.surveys.tests.factories import make_survey
+
+    survey = make_survey(world)
+    with fixed_today(OLD):
+        old = report_docx(survey)
+    with fixed_today(NEW):
+        new = report_docx(survey)
+    assert "TỈNH ỦY THỬ NGHIỆM" in _letterhead(old)
+    assert "BAN TUYÊN GIÁO" in _letterhead(old) and "VÀ DÂN VẬN" not in _letterhead(old)
+    assert "-BC/BTGTU" in _letterhead(old) and "Lưu VP, BTG." in _closing(old)
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in _letterhead(new) and "-BC/BTGDVTU" in _letterhead(new)
+    assert "Lưu VP, BTGDV." in _closing(new)
+
+
+def test_a_province_named_administratively_is_headed_by_its_tinh_uy(world, reform):
+    from theodoi.documents.issuers import committee_name, committee_title
+
+    reform.province.name = "Tỉnh Lào Cai"
+    reform.province.save()
+    assert committee_name(reform.ban, NEW) == "TỈNH ỦY LÀO CAI"
+    assert committee_title(reform.province, NEW) == "Tỉnh ủy Lào Cai"
+    assert issuer_on(reform.ban, NEW).superior == "TỈNH ỦY LÀO CAI"
+    assert committee_name(world.btg, OLD) == "TỈNH ỦY THỬ NGHIỆM"  # already a committee's name

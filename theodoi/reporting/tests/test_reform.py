@@ -102,3 +102,37 @@ def test_the_period_page_and_the_document_state_the_rule(client, spanning):
     assert "thôi hoạt động trong kỳ" in body
     assert "Ban Tuyên giáo Tỉnh ủy, đến ngày 30/06/2025, nay là Ban Tuyên giáo và Dân vận" in body
     assert "có 2 cơ quan, đơn vị phải báo cáo" in body
+
+
+def _annex_rows(content: bytes) -> list[str]:
+    return [
+        row.cells[0].text for table in Document(io.BytesIO(content)).tables for row in table.rows
+    ]
+
+
+def test_the_consolidated_rows_say_their_structure_across_the_reform(spanning):
+    from openpyxl import load_workbook
+
+    world, reform, plan, h1, _h2, year = spanning
+    make_work_item(plan, lead=reform.ban, start=date(2025, 7, 1), end=date(2025, 12, 31))
+    data = consolidation.build(year)
+    label = "Ban Tuyên giáo và Dân vận Tỉnh ủy (từ 01/07/2025)"
+    assert label in _annex_rows(consolidation.to_docx(data, today=TODAY))
+    sheet = load_workbook(io.BytesIO(consolidation.to_xlsx(data)))["Theo đơn vị"]
+    assert label in [c.value for c in sheet["A"]]
+    # A period within one structure labels nothing.
+    rows = _annex_rows(consolidation.to_docx(consolidation.build(h1), today=date(2025, 7, 6)))
+    assert world.btg.name in rows and not any("(đến" in r or "(từ" in r for r in rows)
+
+
+def test_the_2026_consolidated_report_is_the_merged_bans(spanning):
+    _world, _reform, _plan, _h1, h2, _year = spanning
+    content = consolidation.to_docx(consolidation.build(h2), today=TODAY)
+    doc = Document(io.BytesIO(content))
+    head = " ".join(c.text for row in doc.tables[0].rows for c in row.cells)
+    assert "VÀ DÂN VẬN" in head and "-BC/BTGDVTU" in head
+    text = " ".join(
+        [p.text for p in doc.paragraphs]
+        + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    )
+    assert "Lưu VP" in text and "huyện" not in text.lower()

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from theodoi.documents.issuers import province_committee
 from theodoi.documents.party import format_vn_number
+from theodoi.tuyenvan.wording import BY_DISTRICT, Wording
 
 register = template.Library()
 
@@ -28,13 +28,27 @@ def monthkey(value: Any) -> str:
 
 
 @register.filter
-def source_label(code: str) -> str:
-    return {
-        "self": _("Commune self-assessment"),
-        "district": pgettext("score source", "District scorer"),
-        "official": _("Attending official"),
-        "system": _("System"),
-    }.get(str(code), str(code))
+def source_label(code: str, words: Wording | None = None) -> str:
+    """A score source's name, in the words of the month's chain when given
+    (``s|source_label:words``: "Huyện chấm" in 2018, "Cụm chấm" in 2026)."""
+    return str((words or BY_DISTRICT).source_label(code))
+
+
+@register.filter
+def result_status(status: str, words: Wording | None = None) -> str:
+    """A month's status in the words of its chain (``result.status|result_status:words``)."""
+    return str((words or BY_DISTRICT).status_label(status, "—"))
+
+
+@register.filter
+def recipient_label(unit: Any) -> str:
+    """Where a submission went: a province by its committee ("Tỉnh ủy Lào Cai",
+    not the administrative "Tỉnh Lào Cai" of the 2026 structure), else its label."""
+    if unit is None:
+        return ""
+    if unit.kind == unit.Kind.PROVINCE:
+        return province_committee(unit.name)
+    return str(unit.label)
 
 
 @register.filter

@@ -18,6 +18,8 @@ from theodoi.permissions import tuyenvan as access
 
 from .. import actions, scoring
 from ..models import CommuneMonth, ScoreFile, ScoreSheet
+from ..templatetags.tuyenvan import pts
+from ..wording import wording_for
 from .files import _serve
 
 Source = ScoreSheet.Source
@@ -60,11 +62,15 @@ def _render_explanation(
             line.files = files.get(line.criterion.pk, {})  # type: ignore[attr-defined]
     opens, closes = actions.appeal_window(cm.commune, cm.month)
     today = clock.today()
+    words = wording_for(cm.commune, cm.month, user)
+    threshold = explained.criteria_set.discrepancy_threshold if explained is not None else None
     return render(
         request,
         "tuyenvan/explanation.html",
         {
             "cm": cm,
+            "words": words,
+            "rule": words.rule % {"t": pts(threshold)},
             "explained": explained,
             "window": (opens, closes),
             "window_open": opens is not None and closes is not None and opens <= today <= closes,
@@ -124,7 +130,7 @@ def file_appeal(
         )
     except ValidationError as error:
         return _render_explanation(request, cm, {criterion.code: error.messages}, 400)
-    messages.success(request, _("The explanation is sent to the district."))
+    messages.success(request, wording_for(cm.commune, cm.month, request.user).explanation_sent)
     return redirect(_row_url(cm, criterion.code))
 
 

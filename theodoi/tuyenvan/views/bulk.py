@@ -18,6 +18,7 @@ from theodoi.permissions import tuyenvan as access
 
 from .. import actions
 from ..models import MonthlyResult, ScoreSheet, month_key
+from ..wording import BY_DISTRICT, wording_for
 
 
 @login_required
@@ -75,11 +76,13 @@ def bulk_approve(request: HttpRequest, month: str) -> HttpResponse:
         if opens <= today <= closes:
             windows[sheet.commune_id] = closes
     rows = []
+    # The chain of the month: the district's sheet, or the cluster scorer's.
+    words = wording_for(communes[0], the_month, request.user) if communes else BY_DISTRICT
     for commune in communes:
         result = results.get(commune.pk)
         problems = []
         if result is None or result.district_total is None:
-            problems.append(_("the district's sheet is not submitted"))
+            problems.append(str(words.not_submitted))
         elif result.open_flags:
             problems.append(_("%(n)d flag(s) to resolve") % {"n": result.open_flags})
         rows.append(
@@ -96,5 +99,5 @@ def bulk_approve(request: HttpRequest, month: str) -> HttpResponse:
     return render(
         request,
         "tuyenvan/bulk_approve.html",
-        {"month": the_month, "key": month_key(the_month), "rows": rows},
+        {"month": the_month, "key": month_key(the_month), "rows": rows, "words": words},
     )

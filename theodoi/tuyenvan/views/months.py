@@ -36,6 +36,7 @@ from ..models import (
     Submission,
     month_key,
 )
+from ..wording import BY_DISTRICT, Wording, wording_for
 from .common import default_month, month_url, query_value, show_errors
 
 Source = ScoreSheet.Source
@@ -125,6 +126,8 @@ def index(request: HttpRequest) -> HttpResponse:
             ],
             "clusters": clusters,
             "cluster_id": cluster_id,
+            # The board speaks of the chain in force for its communes that month.
+            "words": wording_for(communes[0], month, user) if communes else BY_DISTRICT,
             "cluster_actions": [
                 (
                     c,
@@ -174,6 +177,7 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
     )
     if is_attending and user.has_perm("tuyenvan.change_sheet", _probe(cm, Source.OFFICIAL, user)):
         own_sources.append(Source.OFFICIAL)
+    words = wording_for(cm.commune, cm.month, user)
     rank = None
     if result and result.total is not None and cm.commune.parent:
         ranking = results.rank_communes(cm.commune.parent, results.month_period(cm.month))
@@ -183,6 +187,9 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
         "tuyenvan/month.html",
         {
             "cm": cm,
+            "words": words,
+            "in_province": bool(cm.commune.parent)
+            and cm.commune.parent.kind == cm.commune.parent.Kind.PROVINCE,
             "commune": cm.commune,
             "meeting": meeting,
             "sheets": sheets,
@@ -205,7 +212,7 @@ def month_page(request: HttpRequest, commune_id: int, month: str) -> HttpRespons
             # begin home: approving inside the explanation window closes it (point 10)
             "window_closes": actions.window_open_until(cm.commune, cm.month),
             # end home
-            "submission_form": SubmissionForm(),
+            "submission_form": SubmissionForm(words=words),
             "reason_form": ReasonForm(),
         },
     )
@@ -411,16 +418,19 @@ def month_action(request: HttpRequest, commune_id: int, month: str, action: str)
     except ValidationError as error:
         show_errors(request, error)
     else:
-        messages.success(request, month_done_message(action))
+        words = wording_for(cm.commune, cm.month, request.user)
+        messages.success(request, month_done_message(action, words))
     return redirect(month_url(cm) + "#approval")
 
 
-def month_done_message(action: str) -> str:
-    """What a month's step did, said plainly (not one "Done." for all)."""
+def month_done_message(action: str, words: Wording | None = None) -> str:
+    """What a month's step did, said plainly (not one "Done." for all), in the
+    words of the month's chain (``words``; the district's when not given)."""
+    words = words or BY_DISTRICT
     done = {
         "approve": _("The month is approved: the result goes to the province."),
         "close": _("The month is closed: the result is final and published."),
-        "return": _("The approval is taken back: the month is with the district again."),
+        "return": words.taken_back,
         "reopen": _("The month is reopened: its result is provisional until it is closed again."),
     }
     return str(done.get(action, _("Done.")))

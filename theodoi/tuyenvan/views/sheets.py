@@ -18,6 +18,7 @@ from theodoi.permissions import tuyenvan as access
 
 from .. import actions
 from ..models import CommuneMonth, Criterion, Score, ScoreSheet
+from ..wording import wording_for
 from .common import month_url
 
 Source = ScoreSheet.Source
@@ -159,6 +160,7 @@ def sheet_edit(request: HttpRequest, commune_id: int, month: str, source: str) -
         "tuyenvan/sheet_form.html",
         {
             "cm": cm,
+            "words": wording_for(cm.commune, cm.month, request.user),
             "sheet": sheet,
             "rows": _sheet_rows(
                 sheet, cm, request.POST if request.method == "POST" else None, errors, stale
@@ -180,4 +182,13 @@ def sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("criterion__group__position", "criterion__position")
     )
     cm = CommuneMonth(sheet.commune, sheet.month)
-    return render(request, "tuyenvan/sheet.html", {"cm": cm, "sheet": sheet, "scores": scores})
+    return render(
+        request,
+        "tuyenvan/sheet.html",
+        {
+            "cm": cm,
+            "words": wording_for(sheet.commune_id, sheet.month, request.user),
+            "sheet": sheet,
+            "scores": scores,
+        },
+    )
