@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import empty
 
 from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_and_history_ids
 
@@ -32,6 +33,16 @@ AnyUser = AbstractBaseUser | AnonymousUser
 # Roles that act on the subtree of the committee their unit serves.
 ACTING_ROLES = frozenset({Role.COORDINATOR, Role.VIEWER, Role.ADMIN, Role.DISTRICT_SCORER})
 ALL_ROLES = frozenset(Role)
+
+
+def user_cache(user: AnyUser) -> dict[str, Any]:
+    """Where what is computed once per user is kept: the user object's own
+    attributes, the same whether called with ``request.user`` (a lazy wrapper)
+    or with the user it wraps (what ``user.has_perm`` passes the rules)."""
+    wrapped = user.__dict__.get("_wrapped")
+    if wrapped is not None and wrapped is not empty:
+        return wrapped.__dict__
+    return user.__dict__
 
 
 def memberships(user: AnyUser) -> list[Membership]:
@@ -62,7 +73,7 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     wanted_roles = frozenset(wanted) or ALL_ROLES
-    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault("_theodoi_reach", {})
+    cache: dict[frozenset[str], frozenset[int]] = user_cache(user).setdefault("_theodoi_reach", {})
     if wanted_roles not in cache:
         if user.is_superuser:
             cache[wanted_roles] = frozenset(Unit.objects.values_list("pk", flat=True))
@@ -80,9 +91,9 @@ def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[in
     """The subtrees of ``roots`` and, in the same query, those plus the units they
     came from (``history_reach``)."""
     # begin perf: role sets with the same roots (all roles, coordinator) walk once
-    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
-        user.__dict__.setdefault("_theodoi_subtrees", {})
-    )
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = user_cache(
+        user
+    ).setdefault("_theodoi_subtrees", {})
     key = frozenset(roots)
     if key not in subtrees:
         subtrees[key] = subtree_and_history_ids(key)
