@@ -60,3 +60,50 @@ def test_a_request_reads_the_scoring_chains_once_whichever_user_object_asks(tv):
         assert _chains(lazy._wrapped) == first
         assert _chains(lazy) == first
     assert len(again.captured_queries) == 0
+
+
+# The template loop {% ranking_rows %} replaced, kept to compare the HTML with.
+RANKING_LOOP = (
+    '{% load i18n tuyenvan %}{% for r in ranked %}\n      <tr><td class="num'
+    '"><strong>{{ r.rank }}</strong></td>\n        <td>{% if level == "commu'
+    'ne" %}{% if r.unit_id in openable %}<a href="{% url \'tuyenvan:trend\' r'
+    '.unit_id %}?year={{ period.start.year }}">{{ r.name }}</a>{% else %}{{'
+    ' r.name }}{% endif %}{% if within.kind != "district" %}<br><small clas'
+    's="muted">{{ r.parent_name }}</small>{% endif %}{% elif level == "dist'
+    'rict" %}<a href="?period={{ period.key }}&amp;level=commune&amp;within'
+    '={{ r.unit_id }}">{{ r.name }}</a>{% else %}{{ r.name }}{% endif %}</t'
+    'd>\n        <td class="num"><strong>{{ r.score|pts }}</strong> {% if r.'
+    'band %}<span class="badge b-{{ r.band }}">{{ r.band_label }}</span>{% '
+    'endif %}<div class="bar"><span style="width: {{ r.score|barwidth:max_s'
+    'core }}%"></span></div></td>\n        <td class="num">{{ r.deductions }'
+    '}</td></tr>\n    {% empty %}<tr><td colspan="4" class="muted">{% transl'
+    'ate "No result for this period yet." %}</td></tr>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "query",
+    ["period=2018-03", "period=2018-Q1", "period=2018-03&level=district", "period=2018-07"],
+)
+def test_the_ranking_rows_are_the_html_of_the_template_loop(client, tv, language, query):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    for i in range(3):
+        commune = make_unit(f"Xã <Thêm> & {i}", Unit.Kind.COMMUNE, tv.district2)
+        hold_meeting(commune, tv.commune)
+        fill(commune, S.DISTRICT, tv.district)
+    hold_meeting(tv.commune1a, tv.commune)
+    fill(tv.commune1a, S.DISTRICT, tv.district)
+    client.force_login(tv.coordinator)
+    client.cookies["django_language"] = language
+    response = client.get(f"/tuyenvan/rankings/?{query}")
+    assert response.status_code == 200
+    names = ("ranked", "level", "within", "period", "openable", "max_score")
+    context = {name: response.context[name] for name in names}
+    with translation.override(language):
+        loop = Template(RANKING_LOOP).render(Context(context))
+        tag = Template("{% load tuyenvan %}{% ranking_rows %}").render(Context(context))
+    assert tag == loop
+    assert tag in response.content.decode()
