@@ -98,25 +98,30 @@ def _server_env(database_url: str, port: int) -> dict[str, str]:
         "WEB_CONCURRENCY": os.getenv("WEB_CONCURRENCY", "2"),
         "DB_CONN_MAX_AGE": "60",
         "THEODOI_TODAY": env.TODAY,
-        "THEODOI_DATA": str(env.OUT_DIR / "data"),
+        # The data folder holds the secret key: the fixtures' session must be valid here.
+        "THEODOI_DATA": os.getenv("THEODOI_DATA") or str(env.OUT_DIR / "data"),
         "DEBUG": "False",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 
 
 def _start(command: list[str], environ: dict[str, str], port: int, probe: str) -> subprocess.Popen:
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
-        command,
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, stopped as one
-    )
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server.
+    log = env.OUT_DIR / f"server-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            command,
+            cwd=ROOT,
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, stopped as one
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-3000:]}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2):
                 return proc
