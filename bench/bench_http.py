@@ -16,6 +16,7 @@ each scenario's requests per second to the floor's.
     python -m bench.run --only http                          # 3 rounds × 30 s per scenario
     python -m bench.run --only http --http-duration 5 --http-rounds 1   # a quick look
     BENCH_HTTP_PORTS=8180-8199 python -m bench.run --only http          # servers on these ports
+    python -m bench.run --only http --http-scenario "page:"             # the pages round only
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class Scenario:
     auth: str  # "token", "session" or "none"
     method: str = "GET"
     body: str = ""
+    # A repeat visit: sends the page's ETag (read once before the rounds) as If-None-Match.
+    repeat: bool = False
+    etag: str = ""
 
 
 @dataclass
@@ -94,25 +98,30 @@ def _server_env(database_url: str, port: int) -> dict[str, str]:
         "WEB_CONCURRENCY": os.getenv("WEB_CONCURRENCY", "2"),
         "DB_CONN_MAX_AGE": "60",
         "THEODOI_TODAY": env.TODAY,
-        "THEODOI_DATA": str(env.OUT_DIR / "data"),
+        # The data folder holds the secret key: the fixtures' session must be valid here.
+        "THEODOI_DATA": os.getenv("THEODOI_DATA") or str(env.OUT_DIR / "data"),
         "DEBUG": "False",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 
 
 def _start(command: list[str], environ: dict[str, str], port: int, probe: str) -> subprocess.Popen:
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
-        command,
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, stopped as one
-    )
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server.
+    log = env.OUT_DIR / f"server-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            command,
+            cwd=ROOT,
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, stopped as one
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-3000:]}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2):
                 return proc
@@ -186,6 +195,11 @@ def _headers(scenario: Scenario, fixtures: dict) -> dict[str, str]:
         headers["Authorization"] = f"Bearer {fixtures['token']}"
     elif scenario.auth == "session":
         headers["Cookie"] = f"{fixtures['cookie_name']}={fixtures['session']}"
+        if fixtures.get("csrf"):
+            # A browser keeps the CSRF cookie: the pages' tokens mask the same secret.
+            headers["Cookie"] += f"; {fixtures['csrf_cookie_name']}={fixtures['csrf']}"
+    if scenario.etag:
+        headers["If-None-Match"] = scenario.etag
     if scenario.body:
         headers["Content-Type"] = "application/json"
     return headers
@@ -355,6 +369,9 @@ def scenarios(f: dict) -> list[Scenario]:
         Scenario("API: create a work item", "/api/v1/work-items", "token", "POST", create),
         Scenario("page: plan matrix", f"/plans/{f['plan']}/matrix/", "session"),
         Scenario("page: plan tree", f"/plans/{f['plan']}/", "session"),
+        Scenario(
+            "page: plan tree, repeat visit (304)", f"/plans/{f['plan']}/", "session", repeat=True
+        ),
     ]
     if f.get("commune"):
         found += [
@@ -366,6 +383,24 @@ def scenarios(f: dict) -> list[Scenario]:
             Scenario("page: rankings", f"/tuyenvan/rankings/?period={f['month']}", "session"),
         ]
     return found
+
+
+def _read_etags(base: str, found: list[Scenario], fixtures: dict) -> None:
+    """The ETag a repeat visit sends: the page's own, read once from the server."""
+    for scenario in found:
+        if scenario.repeat:
+            url, headers = base + scenario.path, _headers(scenario, fixtures)
+            request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                scenario.etag = response.headers.get("ETag", "")
+
+
+def chosen(found: list[Scenario], ctx: Context) -> list[Scenario]:
+    """The scenarios ``--http-scenario`` asks for (a name containing one of the texts)."""
+    wanted = [text.casefold() for text in ctx.options.get("http_scenarios") or ()]
+    if not wanted:
+        return found
+    return [s for s in found if any(text in s.name.casefold() for text in wanted)]
 
 
 def _median_round(rounds: list[tuple[Outcome, float]]) -> tuple[Outcome, float]:
@@ -420,8 +455,10 @@ def run_engine(engine: str, ctx: Context) -> list[list[object]]:
         )
         # Rounds are interleaved (each round runs the floor and every scenario once),
         # so a busy moment of this shared machine weighs on the floor and the app alike.
+        found = chosen(scenarios(fixtures), ctx)
+        _read_etags(f"http://127.0.0.1:{app_port}", found, fixtures)
         targets = [(floor_scenario, floor_port, floor.pid)] + [
-            (s, app_port, app.pid) for s in scenarios(fixtures)
+            (s, app_port, app.pid) for s in found
         ]
         measured: dict[str, list[tuple[Outcome, float]]] = {s.name: [] for s, _p, _pid in targets}
         for _round in range(rounds):
@@ -461,12 +498,31 @@ def _row(engine: str, s: Scenario, o: Outcome, pss: float, floor_rps: float) -> 
     ]
 
 
+def worst_pages(rows: list[list[object]]) -> list[str]:
+    """Per engine, the page (a first visit) furthest from the floor."""
+    notes = []
+    for engine in dict.fromkeys(str(row[0]) for row in rows):
+        pages = [
+            row
+            for row in rows
+            if row[0] == engine and str(row[1]).startswith("page:") and "repeat" not in str(row[1])
+        ]
+        if pages and all(row[8] for row in pages):
+            worst = min(pages, key=lambda row: float(str(row[8])))
+            notes.append(
+                f"The worst page on {engine}: {str(worst[1]).removeprefix('page: ')} "
+                f"({worst[8]}× the floor, {worst[6]} ms of CPU a request)."
+            )
+    return notes
+
+
 @benchmark("http", "theodoi serve under load (wrk) beside a bare Django floor, both engines")
 def bench_http(ctx: Context) -> Report:
     rows: list[list[object]] = []
     for engine in ctx.options.get("http_engines") or ("postgres", "sqlite"):
         rows += run_engine(engine, ctx)
     tool = "wrk" if shutil.which("wrk") else "the Python load generator (wrk not installed)"
+    worst = worst_pages(rows)
     return Report(
         "http",
         "HTTP under load: theodoi serve and the bare Django floor",
@@ -497,5 +553,6 @@ def bench_http(ctx: Context) -> Report:
             "CPU ms/req: the server's processes' CPU time (user + system, from /proc) during the "
             "round over the requests answered; steadier than req/s on a shared machine. On "
             "PostgreSQL the database server's own CPU is not in it.",
+            *worst,
         ],
     )

@@ -56,6 +56,9 @@ def main() -> None:
     user = User.objects.get(username=f"p{province.code}-coordinator")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    # A browser's CSRF cookie, as after its first page (the pages' ETags depend on it).
+    client.get(f"/plans/{plan.pk}/")
+    csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
     issued = ApiToken.issue(user)
     key = issued[1] if isinstance(issued, tuple) else issued
     fixtures = {
@@ -68,6 +71,8 @@ def main() -> None:
         "token": key,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "csrf": csrf.value if csrf else "",
     }
     try:
         from datetime import date

@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> None:
         choices=["postgres", "sqlite"],
         help="http: only this engine (repeatable)",
     )
+    parser.add_argument(
+        "--http-scenario",
+        action="append",
+        metavar="TEXT",
+        help="http: only the scenarios whose name contains TEXT (repeatable; the floor always "
+        'runs), e.g. --http-scenario "page:"',
+    )
     args = parser.parse_args(argv)
     if args.list:
         for b in core.REGISTRY.values():
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
             "http_rounds": args.http_rounds,
             "http_connections": args.http_connections,
             "http_engines": args.http_engine,
+            "http_scenarios": args.http_scenario,
         },
     )
     env.OUT_DIR.mkdir(parents=True, exist_ok=True)

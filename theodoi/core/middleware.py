@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import re
 import time
 from collections.abc import Callable
@@ -6,10 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import _unmask_cipher_token
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 
@@ -99,6 +103,11 @@ def refuse(request: HttpRequest, status: int, limit: int) -> HttpResponse:
 
 
 # begin perf
+# A CSRF token as Django writes it in a page: 64 letters and digits (a mask and
+# the masked secret), wherever a template put it (form field, hx-headers, meta).
+CSRF_TOKEN_IN_PAGE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
 class PrivateRevalidateMiddleware:
     """What a repeat visit may reuse: every answer is the caller's own.
 
@@ -109,6 +118,13 @@ class PrivateRevalidateMiddleware:
     keeps its copy but asks first; no shared cache stores it) and varies them on
     the caller (``Authorization`` for bearer tokens; Django adds ``Cookie`` when
     the session is read), unless the view set its own caching.
+
+    An HTML page carries a CSRF token masked anew on every request, so its bytes
+    never repeat: its ETag (:func:`page_etag`) is a keyed hash of the page with
+    the tokens taken out, the CSRF secret they mask (a new secret, after a
+    sign-in, makes the old copy's forms invalid, so it is a new ETag), the user
+    and the language. A page that showed messages (a flash shown once) gets no
+    ETag and is not stored (``no-store``): a 304 never stands for it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -116,11 +132,55 @@ class PrivateRevalidateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method in ("GET", "HEAD") and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "private, no-cache"
         if request.path_info.startswith("/api/"):
             patch_vary_headers(response, ("Authorization",))
+        if request.method not in ("GET", "HEAD") or "Cache-Control" in response.headers:
+            return response
+        if _showed_messages(request):
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+        response.headers["Cache-Control"] = "private, no-cache"
+        if _is_page(response) and not response.has_header("ETag"):
+            etag = page_etag(request, response.content)
+            response.headers["ETag"] = etag
+            # (ConditionalGetMiddleware answers a GET's 304 too; a HEAD's only here.)
+            return get_conditional_response(request, etag=etag, response=response)
         return response
+
+
+def _is_page(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+def _showed_messages(request: HttpRequest) -> bool:
+    """Whether this request displayed Django messages (they are gone after it)."""
+    storage = getattr(request, "_messages", None)
+    if storage is None or not getattr(storage, "used", False):
+        return False
+    return bool(getattr(storage, "_loaded_data", None))
+
+
+def page_etag(request: HttpRequest, content: bytes) -> str:
+    """The ETag of a page: what the page says, not the CSRF tokens' masks."""
+    secret = request.META.get("CSRF_COOKIE") or ""
+
+    def token_out(match: re.Match[bytes]) -> bytes:
+        token = match.group(0).decode("ascii")
+        return b"<csrf>" if secret and _unmask_cipher_token(token) == secret else match.group(0)
+
+    # The user as far as the request already knows it (no query for a page
+    # that never looked: then the page does not depend on who it is).
+    user = getattr(request, "user", None)
+    user_id = "" if getattr(user, "_wrapped", None) is empty else getattr(user, "pk", "")
+    digest = hmac.new(settings.SECRET_KEY.encode(), digestmod=hashlib.sha256)
+    for part in (str(user_id), getattr(request, "LANGUAGE_CODE", ""), secret):
+        digest.update(part.encode() + b"\0")
+    digest.update(CSRF_TOKEN_IN_PAGE.sub(token_out, content))
+    return f'"{digest.hexdigest()[:32]}"'
 
 
 # end perf

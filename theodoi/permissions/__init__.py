@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import empty
 
 from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_and_history_ids
 
@@ -32,6 +33,17 @@ AnyUser = AbstractBaseUser | AnonymousUser
 # Roles that act on the subtree of the committee their unit serves.
 ACTING_ROLES = frozenset({Role.COORDINATOR, Role.VIEWER, Role.ADMIN, Role.DISTRICT_SCORER})
 ALL_ROLES = frozenset(Role)
+
+
+def user_cache(user: AnyUser) -> dict[str, Any]:
+    """Where what is computed once per user is kept: the user object's own
+    attributes, the same whether called with ``request.user`` (a lazy wrapper)
+    or with the user it wraps (what ``user.has_perm`` passes the rules)."""
+    if "_wrapped" not in user.__dict__:
+        return user.__dict__
+    if user.__dict__["_wrapped"] is empty:
+        getattr(user, "pk", None)  # the lazy user is loaded (it is once anything asked)
+    return user.__dict__["_wrapped"].__dict__
 
 
 def memberships(user: AnyUser) -> list[Membership]:

@@ -124,7 +124,10 @@ def can_see_programme(user: AnyUser, obj: Any) -> bool:
 def plan_issued(user: AnyUser, obj: Any) -> bool:
     from theodoi.plans.proposals import is_issued
 
-    return is_issued(_plan_of(obj).pk)
+    plan = _plan_of(obj)
+    # The plan page's versions card already read the plan's versions: no second look.
+    known = plan.__dict__.get("_theodoi_issued")
+    return known if known is not None else is_issued(plan.pk)
 
 
 @rules.predicate

@@ -38,6 +38,7 @@ from theodoi.permissions import (
     reach,
     reaches,
     require,
+    user_cache,
 )
 from theodoi.units.models import Unit, subtree_ids
 
@@ -246,10 +247,10 @@ def _chains(user: AnyUser) -> list[Any]:
     """Every recorded scoring chain (a few rows a province), read once per user object."""
     from theodoi.tuyenvan.models import ScoringChain
 
-    cached = user.__dict__.get("_tv_all_chains")
+    cached = user_cache(user).get("_tv_all_chains")
     if cached is None:
         cached = list(ScoringChain.objects.order_by("-valid_from"))
-        user.__dict__["_tv_all_chains"] = cached
+        user_cache(user)["_tv_all_chains"] = cached
     return cached
 
 
@@ -268,7 +269,7 @@ def chain_for(user: AnyUser, unit_id: int, month: date) -> Any:
     ]
     if not chains:
         return None
-    cache: dict[int, frozenset[int]] = user.__dict__.setdefault("_tv_ancestors", {})
+    cache: dict[int, frozenset[int]] = user_cache(user).setdefault("_tv_ancestors", {})
     if unit_id not in cache:
         cache[unit_id] = ancestor_ids([unit_id])
     return next((c for c in chains if c.province_id in cache[unit_id]), None)
@@ -297,7 +298,7 @@ def cluster_communes(user: AnyUser, month: date, chain: Any) -> frozenset[int]:
         user.is_superuser or _member_of(user, chain.scorer_id, Role.DISTRICT_SCORER)
     ):
         return frozenset()
-    cache: dict[tuple[int, date], frozenset[int]] = user.__dict__.setdefault("_tv_clusters", {})
+    cache: dict[tuple[int, date], frozenset[int]] = user_cache(user).setdefault("_tv_clusters", {})
     key = (chain.pk, month)
     if key not in cache:
         cache[key] = frozenset(
@@ -319,7 +320,9 @@ def _district_scorer_reach(user: AnyUser, month: date) -> frozenset[int]:
         for m in memberships(user)
         if m.role == Role.DISTRICT_SCORER and m.unit.is_active_on(month)
     )
-    cache: dict[frozenset[int], frozenset[int]] = user.__dict__.setdefault("_tv_scorer_reach", {})
+    cache: dict[frozenset[int], frozenset[int]] = user_cache(user).setdefault(
+        "_tv_scorer_reach", {}
+    )
     if roots not in cache:
         cache[roots] = subtree_ids(roots)
     return cache[roots]

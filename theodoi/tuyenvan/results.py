@@ -189,12 +189,14 @@ def _bands(rows: list[Ranked], within: Unit, period: Period, *, by_commune: bool
     """A month's commune keeps its stored band (eligibility included); other
     scores are banded by the set in force at the period's end."""
     if by_commune and period.is_month:
-        stored = dict(
-            results_within(within, period).values_list("commune_id", "band_label").order_by()
-        )
-        codes = dict(results_within(within, period).values_list("commune_id", "band").order_by())
+        stored = {
+            commune_id: (band, label)
+            for commune_id, band, label in results_within(within, period)
+            .values_list("commune_id", "band", "band_label")
+            .order_by()
+        }
         for row in rows:
-            row.band, row.band_label = codes.get(row.unit_id, ""), stored.get(row.unit_id, "")
+            row.band, row.band_label = stored.get(row.unit_id, ("", ""))
         return
     criteria_set = _criteria_set(within, period)
     if criteria_set is None:

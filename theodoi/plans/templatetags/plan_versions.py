@@ -23,6 +23,7 @@ def plan_versions_card(context: dict[str, Any], plan: Any) -> dict[str, Any]:
         .defer("snapshot")
         .order_by("-number")[:5]
     )
+    plan._theodoi_issued = bool(versions)  # what the permissions below ask (plan_issued)
     return {
         "plan": plan,
         "versions": versions,
