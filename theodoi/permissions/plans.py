@@ -13,6 +13,7 @@ from typing import Any
 
 import rules
 from django.db.models import QuerySet
+from django.http import Http404
 
 from theodoi.permissions import (
     AnyUser,
@@ -20,7 +21,9 @@ from theodoi.permissions import (
     fetch,
     history_reach,
     home_ids,
+    home_or_history_reach,
     is_coordinator,
+    parse_id,
     reach,
     reaches,
 )
@@ -34,8 +37,9 @@ def visible_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> Query
     queryset = Plan.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.is_superuser:
         return queryset
-    # history_reach: the plans of the committees the user's units succeeded (reading).
-    return queryset.filter(issuer_id__in=home_ids(user) | history_reach(user))
+    # history_reach: the plans of the committees the user's units succeeded (reading),
+    # as a sub-query of the list's own (perf: no round trip for the reach first).
+    return queryset.filter(issuer_id__in=home_or_history_reach(user))
 
 
 def visible_work_items(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -250,4 +254,11 @@ def access_work_item(
         queryset = WorkItem.objects.select_related(
             "task__plan__issuer", "task__plan__owner", "task__field"
         )
+    if action == "view":
+        # perf: "plans.view_workitem" (can_see_plan_of) checked by the query itself,
+        # the same rule as visible_work_items: no round trip for the reach.
+        found = visible_work_items(user, queryset).filter(pk=parse_id(pk)).first()
+        if found is None:
+            raise Http404
+        return found
     return fetch(user, queryset, pk, "plans.view_workitem", _perm(action, "workitem"))
