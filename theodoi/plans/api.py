@@ -534,6 +534,32 @@ def saved_work_item_dict(item: WorkItem) -> dict[str, Any]:
     return work_item_dicts([_item_row(item)], clock.today())[0]
 
 
+def created_work_item_dict(item: WorkItem, data: WorkItemData) -> dict[str, Any]:
+    """WorkItemOut's JSON for a work item plans.actions just created from ``data``:
+    its assignments are the units given, new (the model's defaults), in the list's
+    order (leads first, then by unit position and name) — sorted here when the
+    positions decide it, read back (``saved_work_item_dict``) when two units of a
+    role share a position and the database's collation of names would."""
+    rows = []
+    for role, units in ((LEAD, data.leads), (COORDINATING, data.coordinating)):
+        if len({u.position for u in units}) != len(units):
+            return saved_work_item_dict(item)
+        for unit in sorted(units, key=lambda u: u.position):
+            rows.append(
+                (
+                    item.pk,
+                    unit.pk,
+                    unit.code,
+                    unit.name,
+                    role,
+                    Assignment.Status.NOT_STARTED.value,
+                    0,
+                    None,
+                )
+            )
+    return work_item_dicts([_item_row(item)], clock.today(), rows)[0]
+
+
 def _page(items: QuerySet[WorkItem], paging: Pagination.Input) -> dict[str, Any]:
     """One page of ``items`` and the count of all, in one query (a window count)
     unless the page is past the end."""
@@ -594,11 +620,17 @@ def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) ->
 
 
 def _resolve_units(
-    request: HttpRequest, ids: list[int], name: str, errors: dict[str, list[str]]
+    request: HttpRequest,
+    ids: list[int],
+    name: str,
+    errors: dict[str, list[str]],
+    found: dict[int, Unit] | None = None,
 ) -> list[Unit]:
-    """The units with these ids the caller may see; an error for any other id."""
+    """The units with these ids the caller may see; an error for any other id.
+    ``found``: the visible units already looked up (``visible_units_by_id``)."""
     wanted = list(dict.fromkeys(ids))
-    found = permissions.visible_units_by_id(request.auth, wanted)  # perf
+    if found is None:
+        found = permissions.visible_units_by_id(request.auth, wanted)  # perf
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         errors.setdefault(name, []).append(
@@ -633,6 +665,8 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     except PermissionDenied:
         raise PermissionDenied(_("Only the plan's coordinators may add work items.")) from None
     errors: dict[str, list[str]] = {}
+    # perf: the leads and the coordinating units in one query
+    found = permissions.visible_units_by_id(user, [*payload.leads, *payload.coordinating])
     data = WorkItemData(
         title=payload.title,
         start=payload.start,
@@ -640,12 +674,12 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
         number=payload.number,
         expected_output=payload.expected_output,
         coordination_note=payload.coordination_note,
-        leads=_resolve_units(request, payload.leads, "leads", errors),
-        coordinating=_resolve_units(request, payload.coordinating, "coordinating", errors),
+        leads=_resolve_units(request, payload.leads, "leads", errors, found),
+        coordinating=_resolve_units(request, payload.coordinating, "coordinating", errors, found),
     )
     _check_all(task, data, errors)
     item = do_create_work_item(task, data, by=user, reason=payload.reason)
-    return json_response(saved_work_item_dict(item), status=201)  # perf
+    return json_response(created_work_item_dict(item, data), status=201)  # perf
 
 
 @router.patch(
@@ -667,13 +701,19 @@ def update_work_item(
     def value(name: str) -> Any:
         return getattr(payload, name) if name in given else getattr(item, name)
 
+    # perf: the leads and the coordinating units given in one query
+    sent = [
+        *(payload.leads if "leads" in given else []),
+        *(payload.coordinating if "coordinating" in given else []),
+    ]
+    found = permissions.visible_units_by_id(user, sent)
     leads = (
-        _resolve_units(request, payload.leads, "leads", errors)
+        _resolve_units(request, payload.leads, "leads", errors, found)
         if "leads" in given
         else _units(item, LEAD)
     )
     coordinating = (
-        _resolve_units(request, payload.coordinating, "coordinating", errors)
+        _resolve_units(request, payload.coordinating, "coordinating", errors, found)
         if "coordinating" in given
         else _units(item, COORDINATING)
     )

@@ -694,3 +694,42 @@ def test_a_repeat_list_costs_a_304_and_never_crosses_users(client, world, items)
 
 
 # end perf
+
+
+@pytest.mark.parametrize("positions", ["distinct", "shared"])
+def test_a_create_answers_its_units_in_the_list_order(
+    client, world, item, positions, django_assert_num_queries
+):
+    """A create answers from what it wrote without reading its assignments back when
+    the units' positions order them; units sharing a position (the database's
+    collation of names decides) are read back. Either way: what WorkItemOut makes
+    of the work item read again."""
+    from theodoi.plans.api import WorkItemOut, _work_items
+
+    units = [world.btg, world.bdv, world.sotttt, world.district1, world.district2]
+    for n, unit in enumerate(units):
+        unit.position = (len(units) - n) if positions == "distinct" else 7
+        unit.save()
+    body = _body(
+        world,
+        item,
+        leads=[world.sotttt.pk, world.btg.pk],
+        coordinating=[world.district1.pk, world.bdv.pk, world.district2.pk],
+    )
+    client.force_login(world.coordinator)
+    # The session, its account and memberships; the task with its plan, the reach
+    # and whether the plan is issued; the reach walked (twice: this coordinator
+    # has another role); the units (one query); the work item's
+    # number; the work item, its assignments and their history (5 units: 12 rows); the
+    # assignments read back only when positions are shared.
+    with django_assert_num_queries(22 if positions == "distinct" else 23):
+        created = _post(client, "/api/v1/work-items", body)
+    assert created.status_code == 201, created.content
+    got = created.json()
+    expected = WorkItemOut.from_orm(_work_items().get(pk=got["id"])).model_dump(mode="json")
+    assert got == expected and list(got) == list(expected)
+    assert [u["id"] for u in got["leads"]] == (
+        [world.sotttt.pk, world.btg.pk]
+        if positions == "distinct"
+        else [u["id"] for u in got["leads"]]
+    )
