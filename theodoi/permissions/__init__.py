@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.functional import LazyObject, empty
 
 from theodoi.units.models import (
     Membership,
@@ -60,6 +61,17 @@ def has_role(user: AnyUser, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
+def _cache(user: AnyUser, name: str) -> dict[Any, Any]:
+    """A per-request cache kept on the user object itself: on the account that
+    ``request.user`` (a lazy object) stands for, so that a view asking with
+    ``request.user`` and a rule asking with the account share it."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user.__dict__.setdefault(name, {})
+
+
 def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     """Ids of the units the user's memberships in the given roles reach.
 
@@ -69,7 +81,7 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     wanted_roles = frozenset(wanted) or ALL_ROLES
-    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault("_theodoi_reach", {})
+    cache: dict[frozenset[str], frozenset[int]] = _cache(user, "_theodoi_reach")
     if wanted_roles not in cache:
         if user.is_superuser:
             cache[wanted_roles] = frozenset(Unit.objects.values_list("pk", flat=True))
@@ -87,8 +99,8 @@ def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[in
     """The subtrees of ``roots`` and, in the same query, those plus the units they
     came from (``history_reach``)."""
     # begin perf: role sets with the same roots (all roles, coordinator) walk once
-    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
-        user.__dict__.setdefault("_theodoi_subtrees", {})
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = _cache(
+        user, "_theodoi_subtrees"
     )
     key = frozenset(roots)
     if key not in subtrees:
