@@ -266,7 +266,8 @@ def access_work_item(
     user: AnyUser, pk: Any, action: str = "view", *, queryset: QuerySet[Any] | None = None
 ) -> Any:
     """A work item. Actions: ``view``, ``change``, ``delete``. ``queryset`` (of work
-    items) loads more with it."""
+    items) loads more with it; for ``view``, it may be a ``.values()`` query (the
+    row is returned)."""
     from theodoi.plans.models import WorkItem
 
     if queryset is None:
