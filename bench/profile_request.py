@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
 from bench import env
 
@@ -31,6 +32,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--session", action="store_true", help="sign in with the cookie")
+    parser.add_argument(
+        "--create", action="store_true", help="POST /api/v1/work-items as the bench's create"
+    )
     args = parser.parse_args()
     fixtures = json.loads(
         subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -54,17 +58,30 @@ def main() -> None:
         client.cookies[fixtures["cookie_name"]] = fixtures["session"]
     else:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {fixtures['token']}"
-    response = client.get(path, **headers)
+    if args.create:
+        from bench.bench_http import scenarios
+
+        create = next(s for s in scenarios(fixtures) if s.method == "POST")
+        path = create.path
+
+        def send() -> Any:
+            return client.post(path, create.body, content_type="application/json", **headers)
+    else:
+
+        def send() -> Any:
+            return client.get(path, **headers)
+
+    response = send()
     print(f"{path}: {response.status_code}, {len(response.content) / 1024:.1f} KB")
     walls, cpus = [], []
     for _ in range(args.runs):
         w, c = time.perf_counter(), time.process_time()
-        client.get(path, **headers)
+        send()
         walls.append((time.perf_counter() - w) * 1000)
         cpus.append((time.process_time() - c) * 1000)
     print(f"median wall {statistics.median(walls):.1f} ms, CPU {statistics.median(cpus):.1f} ms")
     with CaptureQueriesContext(connection) as queries:
-        client.get(path, **headers)
+        send()
     total = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     print(f"{len(queries)} queries, {total:.1f} ms of SQL")
     for q in queries.captured_queries:
@@ -72,7 +89,7 @@ def main() -> None:
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(20):
-        client.get(path, **headers)
+        send()
     profile.disable()
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -20,14 +20,50 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from .apikit import ERRORS, LIST_ERRORS, ErrorOut, Id, Pagination, ShortText, paginate
-from .models import ApiToken
+from .models import ApiToken, _digest
 
 LAST_USED_PRECISION = timedelta(minutes=5)
 
 
+# The token's fields, read beside each membership row of its account.
+_TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
+
+
+def _token_with_memberships(key: str) -> ApiToken | None:
+    """The live token of ``key`` with its account and the account's memberships and
+    their units, in one query (perf: the token, then the memberships, were two round
+    trips before every API request); a second query only for an account with no
+    membership."""
+    from django.db.models import F
+
+    from theodoi import permissions
+    from theodoi.units.models import Membership
+
+    rows = list(
+        # The same conditions as ApiToken.objects.matching(key), in one filter() so
+        # that they and the annotations below share one join of the tokens.
+        Membership.objects.filter(
+            user__api_tokens__digest=_digest(key),
+            user__api_tokens__expires__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .select_related("user", "unit")
+        .annotate(**{f"token_{name}": F(f"user__api_tokens__{name}") for name in _TOKEN_FIELDS})
+    )
+    if not rows:
+        return ApiToken.objects.matching(key).select_related("user").first()
+    user = rows[0].user
+    found = ApiToken.from_db(
+        ApiToken.objects.db, _TOKEN_FIELDS, [getattr(rows[0], f"token_{n}") for n in _TOKEN_FIELDS]
+    )
+    ApiToken.user.field.set_cached_value(found, user)
+    permissions.remember_memberships(user, rows)
+    return found
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.matching(token).select_related("user").first()
+        found = _token_with_memberships(token)
         if found is None:
             return None
         # Record use at most every few minutes: a read must not take the

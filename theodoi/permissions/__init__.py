@@ -22,10 +22,17 @@ import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.functional import empty
 
-from theodoi.units.models import Membership, Unit, ancestor_ids, subtree_and_history_ids
+from theodoi.units.models import (
+    Membership,
+    Unit,
+    ancestor_ids,
+    home_or_history_sql,
+    subtree_and_history_ids,
+)
 
 Role = Membership.Role
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -65,6 +72,13 @@ def has_role(user: AnyUser, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
+def _cache(user: AnyUser, name: str) -> dict[Any, Any]:
+    """A per-request cache kept on the user object itself (``user_cache``): on the
+    account that ``request.user`` (a lazy object) stands for, so that a view asking
+    with ``request.user`` and a rule asking with the account share it."""
+    return user_cache(user).setdefault(name, {})
+
+
 def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     """Ids of the units the user's memberships in the given roles reach.
 
@@ -74,7 +88,7 @@ def reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     wanted_roles = frozenset(wanted) or ALL_ROLES
-    cache: dict[frozenset[str], frozenset[int]] = user.__dict__.setdefault("_theodoi_reach", {})
+    cache: dict[frozenset[str], frozenset[int]] = _cache(user, "_theodoi_reach")
     if wanted_roles not in cache:
         if user.is_superuser:
             cache[wanted_roles] = frozenset(Unit.objects.values_list("pk", flat=True))
@@ -92,8 +106,8 @@ def _walk(user: AnyUser, roots: list[int]) -> tuple[frozenset[int], frozenset[in
     """The subtrees of ``roots`` and, in the same query, those plus the units they
     came from (``history_reach``)."""
     # begin perf: role sets with the same roots (all roles, coordinator) walk once
-    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = (
-        user.__dict__.setdefault("_theodoi_subtrees", {})
+    subtrees: dict[frozenset[int], tuple[frozenset[int], frozenset[int]]] = _cache(
+        user, "_theodoi_subtrees"
     )
     key = frozenset(roots)
     if key not in subtrees:
@@ -134,6 +148,31 @@ def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
         if m.role in wanted_roles
     ]
     return _walk(user, roots)[1]
+
+
+def home_or_history_reach(user: AnyUser) -> Any:
+    """``home_ids(user) | history_reach(user)`` for a list's ``__in`` filter, as a
+    sub-query the database runs with the list (no query of its own, no list of a
+    province's unit ids sent back): what a plan's issuer must be for the user to
+    see it. Empty for a user with no membership; every unit for a superuser."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return Unit.objects.values("pk")
+    mine = memberships(user)
+    if not mine:
+        return []
+    roots = [m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id for m in mine]
+    sql, params = home_or_history_sql(roots, [m.unit_id for m in mine])
+    return RawSQL(sql, params)  # noqa: S611 - built from quoted names and placeholders
+
+
+def remember_memberships(user: AnyUser, found: list[Membership]) -> None:
+    """Keep ``found`` (all of the user's memberships, with their units, loaded with
+    the account, e.g. by the API's token look-up) as ``memberships(user)``."""
+    for m in found:
+        Membership.user.field.set_cached_value(m, user)
+    user._theodoi_memberships = found  # type: ignore[union-attr]
 
 
 def reaches_history(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:

@@ -509,29 +509,37 @@ def _item_row(item: WorkItem) -> dict[str, Any]:
     }
 
 
-def work_item_dict(item: WorkItem) -> dict[str, Any]:
-    """WorkItemOut's JSON for a work item loaded with ``_work_items()`` (no query)."""
-    assignments = [
-        (
-            item.pk,
-            a.unit_id,
-            a.unit.code,
-            a.unit.name,
-            a.role,
-            a.status,
-            a.percent_done,
-            a.completed_on,
-        )
-        for a in item.assignments.all()
-    ]
-    return work_item_dicts([_item_row(item)], clock.today(), assignments)[0]
-
-
 def saved_work_item_dict(item: WorkItem) -> dict[str, Any]:
     """WorkItemOut's JSON for a work item plans.actions just saved: its fields and
     task as they are in memory (what was written), its assignments read back in
     the list's order (1 query instead of reading the work item again)."""
     return work_item_dicts([_item_row(item)], clock.today())[0]
+
+
+def created_work_item_dict(item: WorkItem, data: WorkItemData) -> dict[str, Any]:
+    """WorkItemOut's JSON for a work item plans.actions just created from ``data``:
+    its assignments are the units given, new (the model's defaults), in the list's
+    order (leads first, then by unit position and name) — sorted here when the
+    positions decide it, read back (``saved_work_item_dict``) when two units of a
+    role share a position and the database's collation of names would."""
+    rows = []
+    for role, units in ((LEAD, data.leads), (COORDINATING, data.coordinating)):
+        if len({u.position for u in units}) != len(units):
+            return saved_work_item_dict(item)
+        for unit in sorted(units, key=lambda u: u.position):
+            rows.append(
+                (
+                    item.pk,
+                    unit.pk,
+                    unit.code,
+                    unit.name,
+                    role,
+                    Assignment.Status.NOT_STARTED.value,
+                    0,
+                    None,
+                )
+            )
+    return work_item_dicts([_item_row(item)], clock.today(), rows)[0]
 
 
 def _page(items: QuerySet[WorkItem], paging: Pagination.Input) -> dict[str, Any]:
@@ -589,16 +597,24 @@ def list_work_items(
 @router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
 def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     # begin perf
-    return json_response(work_item_dict(access_work_item(request.auth, id, queryset=_work_items())))
+    # The work item as a row (no model objects), its visibility checked in its query.
+    row = access_work_item(request.auth, id, queryset=WorkItem.objects.values(*ITEM_FIELDS))
+    return json_response(work_item_dicts([row], clock.today())[0])
     # end perf
 
 
 def _resolve_units(
-    request: HttpRequest, ids: list[int], name: str, errors: dict[str, list[str]]
+    request: HttpRequest,
+    ids: list[int],
+    name: str,
+    errors: dict[str, list[str]],
+    found: dict[int, Unit] | None = None,
 ) -> list[Unit]:
-    """The units with these ids the caller may see; an error for any other id."""
+    """The units with these ids the caller may see; an error for any other id.
+    ``found``: the visible units already looked up (``visible_units_by_id``)."""
     wanted = list(dict.fromkeys(ids))
-    found = permissions.visible_units_by_id(request.auth, wanted)  # perf
+    if found is None:
+        found = permissions.visible_units_by_id(request.auth, wanted)  # perf
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         errors.setdefault(name, []).append(
@@ -633,6 +649,8 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     except PermissionDenied:
         raise PermissionDenied(_("Only the plan's coordinators may add work items.")) from None
     errors: dict[str, list[str]] = {}
+    # perf: the leads and the coordinating units in one query
+    found = permissions.visible_units_by_id(user, [*payload.leads, *payload.coordinating])
     data = WorkItemData(
         title=payload.title,
         start=payload.start,
@@ -640,12 +658,12 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
         number=payload.number,
         expected_output=payload.expected_output,
         coordination_note=payload.coordination_note,
-        leads=_resolve_units(request, payload.leads, "leads", errors),
-        coordinating=_resolve_units(request, payload.coordinating, "coordinating", errors),
+        leads=_resolve_units(request, payload.leads, "leads", errors, found),
+        coordinating=_resolve_units(request, payload.coordinating, "coordinating", errors, found),
     )
     _check_all(task, data, errors)
     item = do_create_work_item(task, data, by=user, reason=payload.reason)
-    return json_response(saved_work_item_dict(item), status=201)  # perf
+    return json_response(created_work_item_dict(item, data), status=201)  # perf
 
 
 @router.patch(
@@ -667,13 +685,19 @@ def update_work_item(
     def value(name: str) -> Any:
         return getattr(payload, name) if name in given else getattr(item, name)
 
+    # perf: the leads and the coordinating units given in one query
+    sent = [
+        *(payload.leads if "leads" in given else []),
+        *(payload.coordinating if "coordinating" in given else []),
+    ]
+    found = permissions.visible_units_by_id(user, sent)
     leads = (
-        _resolve_units(request, payload.leads, "leads", errors)
+        _resolve_units(request, payload.leads, "leads", errors, found)
         if "leads" in given
         else _units(item, LEAD)
     )
     coordinating = (
-        _resolve_units(request, payload.coordinating, "coordinating", errors)
+        _resolve_units(request, payload.coordinating, "coordinating", errors, found)
         if "coordinating" in given
         else _units(item, COORDINATING)
     )

@@ -322,15 +322,61 @@ def test_list_queries_do_not_grow(client, world, plan, django_assert_num_queries
             task=f"Nhiệm vụ {n % 3}",
         )
     client.force_login(world.coordinator)
-    # 7: the page and its count are one query (a window count).
-    with django_assert_num_queries(7):
+    # 5: the session, its account, the memberships, the page with its count (a window
+    # count; the caller's reach a sub-query of it), the assignments.
+    with django_assert_num_queries(5):
         assert client.get("/api/v1/work-items").json()["count"] == size
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):  # the count and the page, the reach in each
         assert client.get("/api/v1/plans").json()["count"] == 1
     with django_assert_num_queries(10):
         client.get(f"/api/v1/plans/{plan.pk}")
     with django_assert_num_queries(9):
         client.get(f"/api/v1/plans/{plan.pk}/matrix")
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_token_requests_take_three_queries(client, world, plan, django_assert_num_queries, size):
+    """With a bearer token: the token with its account, memberships and units (one
+    query), the work items with the caller's reach as a sub-query, their assignments."""
+    for _n in range(size):
+        make_work_item(plan, lead=[world.bdv, world.district1], coordinating=world.btg)
+    item = WorkItem.objects.filter(task__plan=plan).first()
+    ApiToken.objects.all().delete()
+    _token, key = ApiToken.issue(world.coordinator)
+    headers = {"Authorization": f"Bearer {key}"}
+    client.get("/api/v1/work-items", headers=headers)  # records the token's first use
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/work-items", {"unit": world.bdv.pk}, headers=headers).json()
+    assert body["count"] == size
+    with django_assert_num_queries(3):
+        got = client.get(f"/api/v1/work-items/{item.pk}", headers=headers)
+    assert got.json()["id"] == item.pk
+    # Outside the caller's reach: 404 in as many queries.
+    _token, outsider = ApiToken.issue(world.outsider)
+    headers = {"Authorization": f"Bearer {outsider}"}
+    client.get("/api/v1/work-items", headers=headers)
+    with django_assert_num_queries(2):
+        assert client.get(f"/api/v1/work-items/{item.pk}", headers=headers).status_code == 404
+
+
+def test_a_token_of_an_account_without_memberships_still_signs_in(client, world):
+    from django.contrib.auth.models import User
+
+    lonely = User.objects.create_user("lonely", password="x-password-123")
+    _token, key = ApiToken.issue(lonely)
+    response = client.get("/api/v1/auth/whoami", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert response.json()["roles"] == []
+    assert (
+        client.get("/api/v1/work-items", headers={"Authorization": f"Bearer {key}"}).json()["count"]
+        == 0
+    )
+    lonely.is_active = False
+    lonely.save()
+    assert (
+        client.get("/api/v1/auth/whoami", headers={"Authorization": f"Bearer {key}"}).status_code
+        == 401
+    )
 
 
 # Work items: writing -----------------------------------------------------------
@@ -648,3 +694,41 @@ def test_a_repeat_list_costs_a_304_and_never_crosses_users(client, world, items)
 
 
 # end perf
+
+
+@pytest.mark.parametrize("positions", ["distinct", "shared"])
+def test_a_create_answers_its_units_in_the_list_order(
+    client, world, item, positions, django_assert_num_queries
+):
+    """A create answers from what it wrote without reading its assignments back when
+    the units' positions order them; units sharing a position (the database's
+    collation of names decides) are read back. Either way: what WorkItemOut makes
+    of the work item read again."""
+    from theodoi.plans.api import WorkItemOut, _work_items
+
+    units = [world.btg, world.bdv, world.sotttt, world.district1, world.district2]
+    for n, unit in enumerate(units):
+        unit.position = (len(units) - n) if positions == "distinct" else 7
+        unit.save()
+    body = _body(
+        world,
+        item,
+        leads=[world.sotttt.pk, world.btg.pk],
+        coordinating=[world.district1.pk, world.bdv.pk, world.district2.pk],
+    )
+    client.force_login(world.coordinator)
+    # The session, its account and memberships; the task with its plan, the reach
+    # and whether the plan is issued; the reach walked; the units (one query); the work item's
+    # number; the work item, its assignments and their history (5 units: 12 rows); the
+    # assignments read back only when positions are shared.
+    with django_assert_num_queries(21 if positions == "distinct" else 22):
+        created = _post(client, "/api/v1/work-items", body)
+    assert created.status_code == 201, created.content
+    got = created.json()
+    expected = WorkItemOut.from_orm(_work_items().get(pk=got["id"])).model_dump(mode="json")
+    assert got == expected and list(got) == list(expected)
+    assert [u["id"] for u in got["leads"]] == (
+        [world.sotttt.pk, world.btg.pk]
+        if positions == "distinct"
+        else [u["id"] for u in got["leads"]]
+    )
