@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from theodoi.documents.issuers import province_committee
 from theodoi.documents.party import format_vn_number
