@@ -49,9 +49,9 @@ class Wording:
     @property
     def scorer_role(self) -> Any:
         """The scorer's role: "Cán bộ chấm điểm cấp huyện" / "Cán bộ chấm điểm (cụm xã)"."""
-        return self._pick(
-            _("District scorer"), pgettext_lazy("role", "Scorer (cluster of communes)")
-        )
+        from theodoi.units.models import CLUSTER_SCORER_LABEL
+
+        return self._pick(_("District scorer"), CLUSTER_SCORER_LABEL)
 
     @property
     def scoring(self) -> Any:
@@ -264,13 +264,3 @@ def wording_for(unit: Any, month: date, user: Any = None) -> Wording:
         .first()
     )
     return for_level(chain)
-
-
-def role_label(role: str, unit_kind: str) -> Any:
-    """A membership's role: a scorer in a body that is not a district scores by
-    cluster ("Cán bộ chấm điểm (cụm xã)"); every other role its usual label."""
-    from theodoi.units.models import Membership, Unit
-
-    if role == Membership.Role.DISTRICT_SCORER and unit_kind != Unit.Kind.DISTRICT:
-        return BY_CLUSTER.scorer_role
-    return Membership.Role(role).label

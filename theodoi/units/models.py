@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
@@ -400,12 +401,20 @@ class Membership(models.Model):
 
     def get_role_display(self) -> str:
         """The role's label; a scorer in a body other than a district scores the
-        communes of clusters ("Cán bộ chấm điểm (cụm xã)", ``tuyenvan.wording``)."""
-        if self.role != self.Role.DISTRICT_SCORER:
-            return str(self.Role(self.role).label)
-        from theodoi.tuyenvan.wording import role_label
-
+        communes of clusters ("Cán bộ chấm điểm (cụm xã)"; the tuyên vận words of
+        the cluster chain use the same label)."""
         return str(role_label(self.role, self.unit.kind))
+
+
+CLUSTER_SCORER_LABEL = pgettext_lazy("role", "Scorer (cluster of communes)")
+
+
+def role_label(role: str, unit_kind: str) -> str:
+    """A membership's role: a scorer in a body that is not a district scores by
+    cluster ("Cán bộ chấm điểm (cụm xã)"); every other role its usual label."""
+    if role == Membership.Role.DISTRICT_SCORER and unit_kind != Unit.Kind.DISTRICT:
+        return CLUSTER_SCORER_LABEL
+    return Membership.Role(role).label
 
 
 class UnitGroup(models.Model):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from theodoi.tuyenvan.wording import BY_CLUSTER, BY_DISTRICT, role_label, wording_for
-from theodoi.units.models import Membership, Unit
+from theodoi.tuyenvan.wording import BY_CLUSTER, BY_DISTRICT, wording_for
+from theodoi.units.models import Membership, Unit, role_label
 
 from .test_chain import AUGUST, JUNE, Reform
 
