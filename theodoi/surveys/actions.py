@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -223,6 +224,19 @@ def do_publish_results(survey: Survey, *, by: Any, version: int | None = None) -
 # Questionnaire -----------------------------------------------------------------------
 
 
+def questionnaire_changed(survey: Survey) -> None:
+    """Move the survey's ``updated_at`` strictly forward: cached forms of the old state go.
+
+    The public page's compiled questionnaire and rendered form are keyed by the
+    survey's state (``compiled.state_key``); every change of a section, a
+    question or a version calls this, in the change's transaction.
+    """
+    row = Survey.objects.select_for_update().only("updated_at").get(pk=survey.pk)
+    stamp = max(timezone.now(), row.updated_at + timedelta(microseconds=1))
+    Survey.objects.filter(pk=survey.pk).update(updated_at=stamp)
+    survey.updated_at = stamp
+
+
 def _editable(survey: Survey) -> None:
     if survey.state == Survey.State.PUBLISHED:
         raise ValidationError(
@@ -240,6 +254,7 @@ def do_add_section(survey: Survey, *, by: Any, title: dict[str, str]) -> Section
     section = Section(survey=survey, title=texts, position=last + 1)
     _attribute(section, by, "section added")
     section.save()
+    questionnaire_changed(survey)
     return section
 
 
@@ -273,6 +288,7 @@ def do_add_question(
     first = QuestionVersion.objects.create(question=question, number=1, created_by=by, **cleaned)
     question.current = first
     question.save(update_fields=["current"])
+    questionnaire_changed(survey)
     return question
 
 
@@ -303,6 +319,7 @@ def do_edit_question(
         current.save()
         _attribute(locked_q, by, f"v{current.number} edited before any answer")
         locked_q.save()
+        questionnaire_changed(survey)
         return current
     new = QuestionVersion.objects.create(
         question=locked_q, number=current.number + 1, created_by=by, **cleaned
@@ -311,6 +328,7 @@ def do_edit_question(
     _attribute(locked_q, by, f"v{new.number}: answers exist for v{current.number}")
     locked_q.save(update_fields=["current"])
     Survey.objects.filter(pk=survey.pk).update(revision=F("revision") + 1)
+    questionnaire_changed(survey)
     return new
 
 
