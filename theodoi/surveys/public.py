@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -73,6 +74,7 @@ def _questions(survey: Survey) -> tuple[Question, ...]:
 CSRF_SLOT = "tdsvCSRFslot7e1f"
 FORM_TOKEN_SLOT = "tdsvFORMslot7e1f"
 SUBMISSION_SLOT = "tdsvSUBMslot7e1f"
+POINT_SLOT = "tdsvPOINTslot7e1f"
 
 
 def _labels(texts: list[dict[str, Any]], language: str) -> list[dict[str, str]]:
@@ -133,16 +135,14 @@ def _blank_page(request: HttpRequest, point: CollectionPoint, language: str) -> 
     """A respondent's blank form: the page of this state and language, with this visit's tokens.
 
     The key holds everything the page shows that can change (the questionnaire's
-    state, the survey's settings version and time, the point, both languages);
-    the CSRF token, form token and submission key are this request's own.
+    state, the survey's settings version and time, whether the point asks for a
+    code, both languages); the point's token, the CSRF token, form token and
+    submission key are put in for each request.
     """
     survey = point.survey
     key = (
         compiled.state_key(survey),
         survey.version,
-        point.pk,
-        point.token,
-        point.name,
         point.requires_code,
         language,
         translation.get_language(),
@@ -153,7 +153,8 @@ def _blank_page(request: HttpRequest, point: CollectionPoint, language: str) -> 
         html = page.content.decode()
         compiled.keep_page(key, html)
     html = (
-        html.replace(CSRF_SLOT, get_token(request), 1)
+        html.replace(POINT_SLOT, point.token, 1)
+        .replace(CSRF_SLOT, get_token(request), 1)
         .replace(FORM_TOKEN_SLOT, _form_token(point), 1)
         .replace(SUBMISSION_SLOT, secrets.token_hex(16), 1)
     )
@@ -241,6 +242,7 @@ def _render_page(
     }
     if slots:  # rendered once for many visitors: no request, the tokens left as slots
         context["csrf_token"] = CSRF_SLOT
+        context["point"] = SimpleNamespace(token=POINT_SLOT, requires_code=point.requires_code)
         return HttpResponse(render_to_string("surveys/answer.html", context))
     response = render(request, "surveys/answer.html", context, status=status)
     return _with_device(request, response, interviewer)

@@ -250,6 +250,7 @@ def test_the_cached_form_shows_a_new_version_and_a_new_question_at_once(
     # Each visitor's tokens are their own, put into the cached page.
     token = re.compile(r'name="(form_token|submission|csrfmiddlewaretoken)" value="([^"]+)"')
     assert len(token.findall(again)) == 3 and "slot7e1f" not in again
+    assert f'data-key="tdsv:{point_of(survey).token}:1"' in again
     assert token.findall(again)[2] != token.findall(first)[2]
     _post(client, survey)  # answered: the next edit makes version 2
     question = Question.objects.get(survey=survey, code="overall")
