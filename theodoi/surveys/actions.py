@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -418,10 +418,9 @@ def do_submit_response(
     duplicate and reused-code flags are decided here, under the row locks.
     """
     flags = set(flags or ())
-    if client_key:
-        sent = Response.objects.filter(survey_id=point.survey_id, client_key=client_key).first()
-        if sent is not None:  # the same form sent again: stored once
-            return sent
+    sent, seen = _earlier_response(point.survey_id, client_key, device)
+    if sent is not None:  # the same form sent again: stored once
+        return Response.objects.get(pk=sent)
     if code is not None:
         code = OneTimeCode.objects.select_for_update().get(pk=code.pk)
         if code.used_at is not None:
@@ -429,28 +428,33 @@ def do_submit_response(
         else:
             code.used_at = clock.now()
             code.save(update_fields=["used_at"])
-    if device and Response.objects.filter(survey_id=point.survey_id, device=device).exists():
+    if seen:
         flags.add(Flag.DUPLICATE)
-    try:
-        with transaction.atomic():  # a savepoint: a resend racing this one loses cleanly
-            response = _create_response(
-                point,
-                language,
-                revision,
-                interviewer,
-                seconds,
-                device,
-                code,
-                contact,
-                flags,
-                client_key,
-            )
-    except IntegrityError:
-        if not client_key:
-            raise
+    response = _create_response(
+        point, language, revision, interviewer, seconds, device, code, contact, flags, client_key
+    )
+    if response.pk is None:  # a resend racing this one was stored first
         return Response.objects.get(survey_id=point.survey_id, client_key=client_key)
     response_rows(response, values, versions)
     return response
+
+
+def _earlier_response(survey_id: int, client_key: str, device: str) -> tuple[int | None, bool]:
+    """(the id of this form's response if it was stored, whether the device answered before).
+
+    One query for both checks (the public page's hot path).
+    """
+    table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {table} WHERE survey_id = %s AND client_key = %s "  # noqa: S608
+            f"AND client_key <> '' LIMIT 1), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE survey_id = %s "
+            f"AND device = %s AND device <> '' LIMIT 1) AS d)",
+            [survey_id, client_key or "", survey_id, device or ""],
+        )
+        sent, seen = cursor.fetchone()
+    return sent, bool(seen)
 
 
 def _create_response(
@@ -465,7 +469,12 @@ def _create_response(
     flags: set[str],
     client_key: str,
 ) -> Response:
-    return Response.objects.create(
+    """Insert the response in one statement; its ``pk`` stays None when the form's key was taken.
+
+    ``ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite) stands for a savepoint:
+    a resend racing this one makes no row here instead of an IntegrityError.
+    """
+    response = Response(
         survey_id=point.survey_id,
         client_key=client_key,
         point=point,
@@ -480,6 +489,20 @@ def _create_response(
         contact=contact[:200],
         **{FLAG_FIELDS[Flag(f)]: True for f in flags},
     )
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id",
+            [f.get_db_prep_save(getattr(response, f.attname), connection) for f in fields],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        response.pk = row[0]
+        response._state.adding = False
+    return response
 
 
 def response_rows(
@@ -506,7 +529,43 @@ def response_rows(
             rows.append(Answer(text=value, **base))
         else:
             rows.append(Answer(number=float(value), **base))
-    Answer.objects.bulk_create(rows)
+    _insert_answers(rows)
+
+
+ANSWER_COLUMNS = ("response_id", "question_id", "version_id", "item", "choice", "number", "text")
+
+
+def _insert_answers(rows: list[Answer]) -> None:
+    """One INSERT for a response's answers (PostgreSQL: arrays UNNESTed; else executemany)."""
+    if not rows:
+        return
+    values = [
+        (
+            row.response_id,
+            row.question_id,
+            row.version_id,
+            row.item,
+            row.choice,
+            None if row.number is None else float(row.number),
+            row.text,
+        )
+        for row in rows
+    ]
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = ", ".join(ANSWER_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = ("bigint", "bigint", "bigint", "text", "text", "double precision", "text")
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})",  # noqa: S608
+                [list(column) for column in zip(*values, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})",  # noqa: S608
+                values,
+            )
 
 
 __all__ = [
