@@ -62,6 +62,15 @@ def _recreate(database: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _drop(database: str) -> None:
+    import psycopg
+
+    url = urlparse(database)
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.path.lstrip("/")}" WITH (FORCE)')
+
+
 def build(points: int) -> tuple[int, list[str]]:
     """The Sa Pa questionnaire, open, with ``points`` points; (survey id, tokens)."""
     from django.core.management import call_command
