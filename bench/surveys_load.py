@@ -38,6 +38,7 @@ import time
 from urllib.parse import urlencode, urlparse
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/theodoi_surveys_bench"
+PER_MINUTE = 20  # theodoi.surveys.public.PER_MINUTE_CEILING
 
 
 def _setup(database: str) -> None:
@@ -59,6 +60,15 @@ def _recreate(database: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop(database: str) -> None:
+    import psycopg
+
+    url = urlparse(database)
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.path.lstrip("/")}" WITH (FORCE)')
 
 
 def build(points: int) -> tuple[int, list[str]]:
@@ -122,7 +132,8 @@ def client(
     """Answer as visitors until ``until``: GET the page, POST the answer; report each POST."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    accepted = refused = failed = 0
+    accepted = failed = 0
+    refused: dict[str, int] = {}
     latencies: list[float] = []
     while time.time() < until:
         token = rng.choice(tokens)
@@ -138,8 +149,16 @@ def client(
             )
             form_token = re.search(r'name="form_token" value="([^"]+)"', html)[1]
             csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+            # The form's own key, as a browser sends it (a resend is stored once).
+            submission = re.search(r'name="submission" value="([^"]+)"', html)[1]
             body = urlencode(
-                {**ANSWER, "form_token": form_token, "lang": "en", "csrfmiddlewaretoken": csrf}
+                {
+                    **ANSWER,
+                    "form_token": form_token,
+                    "submission": submission,
+                    "lang": "en",
+                    "csrfmiddlewaretoken": csrf,
+                }
             )
             started = time.perf_counter()
             conn.request(
@@ -158,12 +177,21 @@ def client(
             if response.status == 302:
                 accepted += 1
             else:
-                refused += 1
+                reason = REASONS.get(response.status, f"HTTP {response.status}")
+                refused[reason] = refused.get(reason, 0) + 1
         except Exception:  # a failed request is counted, not fatal
             failed += 1
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     out.put((accepted, refused, failed, latencies))
+
+
+REASONS = {
+    429: "429: past the per-minute ceiling of a point and address",
+    400: "400: form token missing, expired or of another point",
+    403: "403: CSRF",
+    200: "200: the form shown again with errors",
+}
 
 
 def _ticks(pid: int) -> int:
@@ -283,29 +311,46 @@ def load_run(args: argparse.Namespace, survey_id: int, tokens: list[str]) -> Non
         server.terminate()
         server.wait()
     accepted = sum(r[0] for r in results)
-    refused = sum(r[1] for r in results)
+    refused: dict[str, int] = {}
+    for r in results:
+        for reason, n in r[1].items():
+            refused[reason] = refused.get(reason, 0) + n
     failed = sum(r[2] for r in results)
     latencies = [x for r in results for x in r[3]] or [0.0]
-    from theodoi.surveys.models import Response
+    from theodoi.surveys.models import FLAG_FIELDS, Response
 
     stored = Response.objects.filter(survey_id=survey_id).count()
+    marked = {
+        flag: Response.objects.filter(survey_id=survey_id, **{field: True}).count()
+        for flag, field in FLAG_FIELDS.items()
+    }
     print("| measure | value |\n| --- | ---: |")
     print(f"| clients × seconds | {args.clients} × {args.seconds} |")
     print(f"| gunicorn workers | {args.workers} |")
     print(f"| accepted submissions | {accepted} |")
     print(f"| accepted per second | {accepted / elapsed:.1f} |")
-    print(f"| refused (4xx) / failed | {refused} / {failed} |")
+    print(f"| collection points (answers spread over them) | {args.points} |")
+    print(f"| refused | {sum(refused.values())} |")
+    for reason, n in sorted(refused.items()):
+        print(f"| — {reason} | {n} |")
+    print(f"| failed (no answer from the server) | {failed} |")
     print(
         f"| POST latency median / p95 / p99 (ms) | {statistics.median(latencies) * 1000:.0f} / "
         f"{percentile(latencies, 0.95) * 1000:.0f} / {percentile(latencies, 0.99) * 1000:.0f} |"
     )
     print(f"| stored responses (must equal accepted) | {stored} |")
+    print(f"| stored and marked, by mark | {', '.join(f'{k}: {v}' for k, v in marked.items())} |")
     per = max(accepted, 1)
     print(
-        f"| CPU ms per submission (page GET + POST): gunicorn / PostgreSQL | "
+        f"| CPU ms per visitor (page GET + POST): gunicorn / PostgreSQL | "
         f"{1000 * cpu_server / per:.1f} / {1000 * cpu_db / per:.1f} |"
     )
     print(f"| load average (1 min) before / after | {load_before[0]:.1f} / {load_after[0]:.1f} |")
+    print(
+        f"\nThe page refuses more than {PER_MINUTE} answers a minute from one address at one "
+        f"point (429) and every client here is 127.0.0.1: the answers are spread over "
+        f"{args.points} points (--points)."
+    )
     if stored != accepted:
         raise SystemExit(f"LOST ANSWERS: {accepted} accepted, {stored} stored")
 

@@ -61,9 +61,7 @@ def reads_published_survey(user: AnyUser, obj: Any) -> bool:
         return False
     home = home_ids(user)
     return (
-        reaches(user, survey.owner_id)
-        or survey.owner_id in home
-        or survey.owner.parent_id in home
+        reaches(user, survey.owner_id) or survey.owner_id in home or survey.owner.parent_id in home
     )
 
 
@@ -186,17 +184,59 @@ def answerable_point(token: str) -> Any:
     Http404 for an unknown or inactive point and for a draft survey; the
     caller tells an open survey from a closed one (``collecting(point)``).
     """
-    from theodoi.surveys.models import CollectionPoint, Survey
-
     if not isinstance(token, str) or not token.isascii() or len(token) > 32:
         raise Http404
-    point = (
-        CollectionPoint.objects.select_related("survey")
-        .filter(token=token, active=True)
-        .exclude(survey__state=Survey.State.DRAFT)
-        .first()
-    )
+    point = _point_by_token(token)
     if point is None:
         raise Http404
     return point
 
+
+_TOKEN_SENTINEL = "\x00token\x00"
+_POINT_SQL: dict[str, tuple[str, list[Any], dict[int, Any]]] = {}
+
+
+def _point_query(token: str) -> QuerySet[Any]:
+    from theodoi.surveys.models import CollectionPoint, Survey
+
+    return (
+        CollectionPoint.objects.select_related("survey")
+        .filter(token=token, active=True)
+        .exclude(survey__state=Survey.State.DRAFT)
+        .order_by()[:1]
+    )
+
+
+def _point_by_token(token: str) -> Any:
+    """The point (with its survey) of ``_point_query``, its SQL compiled once per process.
+
+    The public page asks this on every request; building the query through the
+    ORM each time cost more than running it.
+    """
+    from django.db import connections, router
+
+    from theodoi.surveys.models import CollectionPoint, Survey
+
+    db = router.db_for_read(CollectionPoint)
+    compiled = _POINT_SQL.get(db)
+    if compiled is None:
+        compiler = _point_query(_TOKEN_SENTINEL).using(db).query.get_compiler(using=db)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([col for col, _alias, _name in compiler.select])
+        compiled = _POINT_SQL[db] = (sql, list(params), converters)
+    sql, params, converters = compiled
+    point_fields = [f.attname for f in CollectionPoint._meta.concrete_fields]
+    survey_fields = [f.attname for f in Survey._meta.concrete_fields]
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token if p == _TOKEN_SENTINEL else p for p in params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    point = CollectionPoint.from_db(db, point_fields, values[: len(point_fields)])
+    point.survey = Survey.from_db(db, survey_fields, values[len(point_fields) :])
+    return point

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -223,6 +224,19 @@ def do_publish_results(survey: Survey, *, by: Any, version: int | None = None) -
 # Questionnaire -----------------------------------------------------------------------
 
 
+def questionnaire_changed(survey: Survey) -> None:
+    """Move the survey's ``updated_at`` strictly forward: cached forms of the old state go.
+
+    The public page's compiled questionnaire and rendered form are keyed by the
+    survey's state (``compiled.state_key``); every change of a section, a
+    question or a version calls this, in the change's transaction.
+    """
+    row = Survey.objects.select_for_update().only("updated_at").get(pk=survey.pk)
+    stamp = max(timezone.now(), row.updated_at + timedelta(microseconds=1))
+    Survey.objects.filter(pk=survey.pk).update(updated_at=stamp)
+    survey.updated_at = stamp
+
+
 def _editable(survey: Survey) -> None:
     if survey.state == Survey.State.PUBLISHED:
         raise ValidationError(
@@ -240,6 +254,7 @@ def do_add_section(survey: Survey, *, by: Any, title: dict[str, str]) -> Section
     section = Section(survey=survey, title=texts, position=last + 1)
     _attribute(section, by, "section added")
     section.save()
+    questionnaire_changed(survey)
     return section
 
 
@@ -273,6 +288,7 @@ def do_add_question(
     first = QuestionVersion.objects.create(question=question, number=1, created_by=by, **cleaned)
     question.current = first
     question.save(update_fields=["current"])
+    questionnaire_changed(survey)
     return question
 
 
@@ -303,6 +319,7 @@ def do_edit_question(
         current.save()
         _attribute(locked_q, by, f"v{current.number} edited before any answer")
         locked_q.save()
+        questionnaire_changed(survey)
         return current
     new = QuestionVersion.objects.create(
         question=locked_q, number=current.number + 1, created_by=by, **cleaned
@@ -311,6 +328,7 @@ def do_edit_question(
     _attribute(locked_q, by, f"v{new.number}: answers exist for v{current.number}")
     locked_q.save(update_fields=["current"])
     Survey.objects.filter(pk=survey.pk).update(revision=F("revision") + 1)
+    questionnaire_changed(survey)
     return new
 
 
@@ -400,10 +418,9 @@ def do_submit_response(
     duplicate and reused-code flags are decided here, under the row locks.
     """
     flags = set(flags or ())
-    if client_key:
-        sent = Response.objects.filter(survey_id=point.survey_id, client_key=client_key).first()
-        if sent is not None:  # the same form sent again: stored once
-            return sent
+    sent, seen = _earlier_response(point.survey_id, client_key, device)
+    if sent is not None:  # the same form sent again: stored once
+        return Response.objects.get(pk=sent)
     if code is not None:
         code = OneTimeCode.objects.select_for_update().get(pk=code.pk)
         if code.used_at is not None:
@@ -411,28 +428,33 @@ def do_submit_response(
         else:
             code.used_at = clock.now()
             code.save(update_fields=["used_at"])
-    if device and Response.objects.filter(survey_id=point.survey_id, device=device).exists():
+    if seen:
         flags.add(Flag.DUPLICATE)
-    try:
-        with transaction.atomic():  # a savepoint: a resend racing this one loses cleanly
-            response = _create_response(
-                point,
-                language,
-                revision,
-                interviewer,
-                seconds,
-                device,
-                code,
-                contact,
-                flags,
-                client_key,
-            )
-    except IntegrityError:
-        if not client_key:
-            raise
+    response = _create_response(
+        point, language, revision, interviewer, seconds, device, code, contact, flags, client_key
+    )
+    if response.pk is None:  # a resend racing this one was stored first
         return Response.objects.get(survey_id=point.survey_id, client_key=client_key)
     response_rows(response, values, versions)
     return response
+
+
+def _earlier_response(survey_id: int, client_key: str, device: str) -> tuple[int | None, bool]:
+    """(the id of this form's response if it was stored, whether the device answered before).
+
+    One query for both checks (the public page's hot path).
+    """
+    table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {table} WHERE survey_id = %s AND client_key = %s "  # noqa: S608
+            f"AND client_key <> '' LIMIT 1), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE survey_id = %s "
+            f"AND device = %s AND device <> '' LIMIT 1) AS d)",
+            [survey_id, client_key or "", survey_id, device or ""],
+        )
+        sent, seen = cursor.fetchone()
+    return sent, bool(seen)
 
 
 def _create_response(
@@ -447,7 +469,12 @@ def _create_response(
     flags: set[str],
     client_key: str,
 ) -> Response:
-    return Response.objects.create(
+    """Insert the response in one statement; its ``pk`` stays None when the form's key was taken.
+
+    ``ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite) stands for a savepoint:
+    a resend racing this one makes no row here instead of an IntegrityError.
+    """
+    response = Response(
         survey_id=point.survey_id,
         client_key=client_key,
         point=point,
@@ -462,6 +489,20 @@ def _create_response(
         contact=contact[:200],
         **{FLAG_FIELDS[Flag(f)]: True for f in flags},
     )
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id",
+            [f.get_db_prep_save(getattr(response, f.attname), connection) for f in fields],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        response.pk = row[0]
+        response._state.adding = False
+    return response
 
 
 def response_rows(
@@ -488,7 +529,43 @@ def response_rows(
             rows.append(Answer(text=value, **base))
         else:
             rows.append(Answer(number=float(value), **base))
-    Answer.objects.bulk_create(rows)
+    _insert_answers(rows)
+
+
+ANSWER_COLUMNS = ("response_id", "question_id", "version_id", "item", "choice", "number", "text")
+
+
+def _insert_answers(rows: list[Answer]) -> None:
+    """One INSERT for a response's answers (PostgreSQL: arrays UNNESTed; else executemany)."""
+    if not rows:
+        return
+    values = [
+        (
+            row.response_id,
+            row.question_id,
+            row.version_id,
+            row.item,
+            row.choice,
+            None if row.number is None else float(row.number),
+            row.text,
+        )
+        for row in rows
+    ]
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = ", ".join(ANSWER_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = ("bigint", "bigint", "bigint", "text", "text", "double precision", "text")
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})",  # noqa: S608
+                [list(column) for column in zip(*values, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})",  # noqa: S608
+                values,
+            )
 
 
 __all__ = [

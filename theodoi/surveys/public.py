@@ -19,26 +19,26 @@ a cookie, each marking (never dropping) what it suspects:
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from theodoi.permissions.surveys import access_point, answerable_point
 
-from . import actions
+from . import actions, compiled
 from .models import CONTENT_LANGUAGES, CollectionPoint, Flag, Question, Survey, tr
 from .questions import NOT_APPLICABLE, OTHER, read_answers
 
@@ -65,12 +65,16 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
-def _questions(survey: Survey) -> list[Question]:
-    return list(
-        Question.objects.filter(survey=survey, current__isnull=False).select_related(
-            "section", "current"
-        )
-    )
+def _questions(survey: Survey) -> tuple[Question, ...]:
+    return compiled.questionnaire(survey).questions
+
+
+# The blank page, rendered once per questionnaire state, point and language; the
+# per-visitor parts are put in its place on each request.
+CSRF_SLOT = "tdsvCSRFslot7e1f"
+FORM_TOKEN_SLOT = "tdsvFORMslot7e1f"
+SUBMISSION_SLOT = "tdsvSUBMslot7e1f"
+POINT_SLOT = "tdsvPOINTslot7e1f"
 
 
 def _labels(texts: list[dict[str, Any]], language: str) -> list[dict[str, str]]:
@@ -87,6 +91,87 @@ def _render_form(
     notice: str = "",
     status: int = 200,
     interviewer: Any = None,
+) -> HttpResponse:
+    blank = (
+        values is None
+        and not errors
+        and not notice
+        and status == 200
+        and interviewer is None
+        and not (request.method == "GET" and request.GET.get("saved") == "1")
+    )
+    if blank:
+        return _blank_page(request, point, language)
+    return _render_page(
+        request,
+        point,
+        language,
+        values=values,
+        errors=errors,
+        notice=notice,
+        status=status,
+        interviewer=interviewer,
+    )
+
+
+def _with_device(request: HttpRequest, response: HttpResponse, interviewer: Any) -> HttpResponse:
+    if interviewer is None and not request.COOKIES.get(DEVICE_COOKIE):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _form_token(point: CollectionPoint) -> str:
+    return signing.dumps({"p": point.pk, "t": int(time.time())}, salt=FORM_SALT)
+
+
+def _blank_page(request: HttpRequest, point: CollectionPoint, language: str) -> HttpResponse:
+    """A respondent's blank form: the page of this state and language, with this visit's tokens.
+
+    The key holds everything the page shows that can change (the questionnaire's
+    state, the survey's settings version and time, whether the point asks for a
+    code, both languages); the point's token, the CSRF token, form token and
+    submission key are put in for each request.
+    """
+    survey = point.survey
+    key = (
+        compiled.state_key(survey),
+        survey.version,
+        point.requires_code,
+        language,
+        translation.get_language(),
+    )
+    html = compiled.PAGES.get(key)
+    if html is None:
+        page = _render_page(request, point, language, slots=True)
+        html = page.content.decode()
+        compiled.keep_page(key, html)
+    html = (
+        html.replace(POINT_SLOT, point.token, 1)
+        .replace(CSRF_SLOT, get_token(request), 1)
+        .replace(FORM_TOKEN_SLOT, _form_token(point), 1)
+        .replace(SUBMISSION_SLOT, secrets.token_hex(16), 1)
+    )
+    return _with_device(request, HttpResponse(html), None)
+
+
+def _render_page(
+    request: HttpRequest,
+    point: CollectionPoint,
+    language: str,
+    *,
+    values: Any = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+    interviewer: Any = None,
+    slots: bool = False,
 ) -> HttpResponse:
     survey = point.survey
     errors = errors or {}
@@ -129,8 +214,6 @@ def _render_form(
                 "error": errors.get(question.code, ""),
             }
         )
-    token = signing.dumps({"p": point.pk, "t": int(time.time())}, salt=FORM_SALT)
-    questions_html = _blank_questions(sections, language) if values is None and not errors else ""
     context = {
         "point": point,
         "survey": survey,
@@ -140,10 +223,11 @@ def _render_form(
         "privacy": tr(survey.privacy, language) if survey.privacy else "",
         "languages": [(c, CONTENT_LANGUAGES.get(c, c)) for c in survey.languages],
         "sections": sections,
-        "questions_html": questions_html,
-        "form_token": token,
+        "form_token": FORM_TOKEN_SLOT if slots else _form_token(point),
         # Kept when the page shows the form again (errors): a resend stays one response.
-        "submission": _submission_key(values) or secrets.token_hex(16),
+        "submission": (
+            SUBMISSION_SLOT if slots else _submission_key(values) or secrets.token_hex(16)
+        ),
         "errors": errors,
         "error_count": len(errors) + bool(notice),
         "notice": notice,
@@ -156,45 +240,18 @@ def _render_form(
         "interviewer": interviewer,
         "saved": request.method == "GET" and request.GET.get("saved") == "1",
     }
+    if slots:  # rendered once for many visitors: no request, the tokens left as slots
+        context["csrf_token"] = CSRF_SLOT
+        context["point"] = SimpleNamespace(token=POINT_SLOT, requires_code=point.requires_code)
+        return HttpResponse(render_to_string("surveys/answer.html", context))
     response = render(request, "surveys/answer.html", context, status=status)
-    if interviewer is None and not request.COOKIES.get(DEVICE_COOKIE):
-        response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(24),
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
+    return _with_device(request, response, interviewer)
 
 
 def _submission_key(values: Any) -> str:
     """The form's own key as sent (32 hex digits), or ""."""
     key = str(values.get("submission", "")) if values is not None else ""
     return key if len(key) == 32 and all(c in "0123456789abcdef" for c in key) else ""
-
-
-def _blank_questions(sections: list[dict[str, Any]], language: str) -> str:
-    """The questions of a blank form as HTML, rendered once per content and language.
-
-    The key is a digest of everything the questions show (texts, options,
-    conditions, in the page's language), so an edit of the questionnaire makes a
-    new key: nothing can be served stale. Each visitor's page still gets its own
-    form token, CSRF token and device cookie around it.
-    """
-    digest = hashlib.blake2b(
-        repr((translation.get_language(), language, sections)).encode(), digest_size=16
-    ).hexdigest()
-    key = f"surveys:questions:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "surveys/_questions.html",
-            {"sections": sections, "scale": (1, 2, 3, 4, 5), "na": NOT_APPLICABLE, "other": OTHER},
-        )
-        cache.set(key, html, 3600)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 def _closed(request: HttpRequest, point: CollectionPoint, language: str) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from theodoi.surveys import actions
 from theodoi.surveys.models import Answer, Response
 
-from .factories import GOOD, make_survey, point_of
+from .factories import GOOD, label, make_survey, point_of
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,51 @@ def test_the_same_form_sent_twice_is_stored_once(client, world):
     # A forged key is ignored, never an error (stored without a key, like the one above).
     assert _post(client, survey, submission="../../x").status_code == 302
     assert Response.objects.filter(client_key="").count() == 2
+
+
+def test_the_cached_form_shows_a_new_version_and_a_new_question_at_once(
+    client, world, django_assert_max_num_queries
+):
+    from theodoi.surveys.models import Question
+
+    survey = make_survey(world)
+    url = _url(survey) + "?lang=en"
+    first = client.get(url).content.decode()
+    assert "Overall satisfaction?" in first
+    with django_assert_max_num_queries(1):  # the point; the form comes from the cache
+        again = client.get(url).content.decode()
+    # Each visitor's tokens are their own, put into the cached page.
+    token = re.compile(r'name="(form_token|submission|csrfmiddlewaretoken)" value="([^"]+)"')
+    assert len(token.findall(again)) == 3 and "slot7e1f" not in again
+    assert f'data-key="tdsv:{point_of(survey).token}:1"' in again
+    assert token.findall(again)[2] != token.findall(first)[2]
+    _post(client, survey)  # answered: the next edit makes version 2
+    question = Question.objects.get(survey=survey, code="overall")
+    actions.do_edit_question(
+        question,
+        by=world.coordinator,
+        spec={**question.current.meaning(), "text": label("Hài lòng?", "Happy with the trip?")},
+    )
+    page = client.get(_url(survey) + "?lang=en").content.decode()
+    assert "Happy with the trip?" in page and "Overall satisfaction?" not in page
+    # An edit in place (no answer yet) and a question added show at once too.
+    section = survey.sections.first()
+    actions.do_add_question(
+        survey,
+        by=world.coordinator,
+        section=section,
+        code="age",
+        spec={"kind": "number", "text": label("Tuổi?", "Your age?"), "minimum": 1, "maximum": 120},
+    )
+    assert "Your age?" in client.get(_url(survey) + "?lang=en").content.decode()
+    age = Question.objects.get(survey=survey, code="age")
+    actions.do_edit_question(
+        age,
+        by=world.coordinator,
+        spec={**age.current.meaning(), "text": label("Tuổi bạn?", "How old are you?")},
+    )
+    page = client.get(_url(survey) + "?lang=en").content.decode()
+    assert "How old are you?" in page and "Your age?" not in page
+    # The answers are read against the new questionnaire as well.
+    response = _post(client, survey, {**GOOD, "q_age": "300"})
+    assert response.status_code == 200 and "q_age" in response.content.decode()
