@@ -26,13 +26,7 @@ def activities_step(result: HandoverResult) -> None:
     old, new, day = result.predecessor, result.successor, result.effective
 
     targets = Target.objects.filter(unit=old)
-    moved = []
-    for target in targets.filter(end__gte=day).order_by("pk"):
-        target.unit = new
-        target.version += 1
-        result.stamp(target).save()
-        moved.append(target.pk)
-    result.move("activity_targets", moved)
+    result.reassign("activity_targets", targets.filter(end__gte=day).order_by("pk"), unit=new)
     result.keep(
         "activity_targets",
         targets.count(),
@@ -43,13 +37,8 @@ def activities_step(result: HandoverResult) -> None:
     )
 
     members = NetworkMember.objects.filter(unit=old)
-    moved = []
-    for member in members.filter(Q(term_end__isnull=True) | Q(term_end__gte=day)).order_by("pk"):
-        member.unit = new
-        member.version += 1
-        result.stamp(member).save()
-        moved.append(member.pk)
-    result.move("network_members", moved)
+    in_term = members.filter(Q(term_end__isnull=True) | Q(term_end__gte=day)).order_by("pk")
+    result.reassign("network_members", in_term, unit=new)
     result.keep(
         "network_members",
         members.count(),
@@ -60,8 +49,7 @@ def activities_step(result: HandoverResult) -> None:
     moved = []
     for activity in owned.filter(start__gte=day).order_by("pk"):
         activity.owner = new
-        activity.version += 1
-        result.stamp(activity).save()
+        result.save(activity)
         if activity.units.filter(pk=old.pk).exists():
             activity.units.remove(old)
             activity.units.add(new)

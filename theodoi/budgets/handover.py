@@ -28,8 +28,7 @@ def budgets_step(result: HandoverResult) -> None:
         if detailed.plan_id in theirs:
             continue
         detailed.unit = result.successor
-        detailed.version += 1
-        result.stamp(detailed).save()
+        result.save(detailed)
         moved.append(detailed.pk)
     result.move("detailed_plans", moved)
     result.keep(

@@ -21,12 +21,7 @@ def directions_step(result: HandoverResult) -> None:
     old, new = result.predecessor, result.successor
 
     items = FollowUpItem.objects.filter(unit=old)
-    moved = []
-    for item in items.filter(closed_on__isnull=True).order_by("pk"):
-        item.unit = new
-        result.stamp(item).save()
-        moved.append(item.pk)
-    result.move("follow_ups", moved)
+    result.reassign("follow_ups", items.filter(closed_on__isnull=True).order_by("pk"), unit=new)
     result.keep(
         "follow_ups",
         items.count(),
@@ -40,8 +35,7 @@ def directions_step(result: HandoverResult) -> None:
             matter.raised_by = new
         if matter.committee_id == old.pk:
             matter.committee = new
-        matter.version += 1
-        result.stamp(matter).save()
+        result.save(matter)
         moved.append(matter.pk)
     result.move("matters", moved)
     result.keep(

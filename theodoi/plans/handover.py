@@ -24,7 +24,7 @@ def plans_step(result: HandoverResult) -> None:
     moved = []
     for plan in owned.filter(year__gte=result.effective.year).order_by("pk"):
         plan.owner = result.successor
-        result.stamp(plan).save()
+        result.save(plan)
         moved.append(plan.pk)
     result.move("plans", moved)
     result.keep(
@@ -57,7 +57,7 @@ def _assignments(result: HandoverResult) -> None:
         result.stamp(assignment)
         if other is None:
             assignment.unit = result.successor
-            assignment.save()
+            result.save(assignment)
             continue
         # The successor takes part already: one part, the lead one if either leads.
         if assignment.role == Assignment.Role.LEAD and other.role != Assignment.Role.LEAD:
@@ -65,7 +65,7 @@ def _assignments(result: HandoverResult) -> None:
             other.status = assignment.status
             other.percent_done = assignment.percent_done
             assignment.delete()
-            result.stamp(other).save()
+            result.save(other)
         else:
             assignment.delete()
     result.move("assignments", moved_ids)

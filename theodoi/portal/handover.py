@@ -27,8 +27,7 @@ def portal_step(result: HandoverResult) -> None:
         if section is None:
             continue
         article.category = section
-        article.version += 1
-        result.stamp(article).save()
+        result.save(article)
         moved.append(article.pk)
     result.move("portal_drafts", moved)
     result.keep(

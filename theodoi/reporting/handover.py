@@ -37,12 +37,12 @@ def reports_step(result: HandoverResult) -> None:
         result.stamp(report)
         if other is None:
             report.unit = result.successor
-            report.save()
+            result.save(report)
             continue
         have = set(other.entries.values_list("work_item_id", flat=True))
         for entry in ProgressEntry.objects.filter(report=report).exclude(work_item_id__in=have):
             entry.report = other
-            result.stamp(entry).save()
+            result.save(entry)
         report.delete()
     result.move("reports", moved_ids)
     result.keep(

@@ -17,14 +17,10 @@ from .models import Survey
 
 def surveys_step(result: HandoverResult) -> None:
     owned = Survey.objects.filter(owner=result.predecessor)
-    moved = []
     open_states = (Survey.State.DRAFT, Survey.State.OPEN)
-    for survey in owned.filter(state__in=open_states).order_by("pk"):
-        survey.owner = result.successor
-        survey.version += 1
-        result.stamp(survey).save()
-        moved.append(survey.pk)
-    result.move("surveys", moved)
+    result.reassign(
+        "surveys", owned.filter(state__in=open_states).order_by("pk"), owner=result.successor
+    )
     result.keep(
         "surveys",
         owned.count(),

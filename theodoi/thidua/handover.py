@@ -26,8 +26,7 @@ def thidua_step(result: HandoverResult) -> None:
     moved = []
     running = clusters.filter(Q(year_to__isnull=True) | Q(year_to__gte=year))
     for cluster in running.exclude(members=new).order_by("pk"):
-        cluster.version += 1
-        result.stamp(cluster).save()
+        result.save(cluster)
         cluster.members.add(new)
         moved.append(cluster.pk)
     result.move("thidua_clusters", moved)
@@ -45,7 +44,7 @@ def thidua_step(result: HandoverResult) -> None:
     for proposal in proposals.filter(emulation_year__state=EmulationYear.State.OPEN).order_by("pk"):
         proposal.unit = new
         proposal.name = new.name
-        result.stamp(proposal).save()
+        result.save(proposal)
         moved.append(proposal.pk)
     result.move("proposals", moved)
     result.keep(

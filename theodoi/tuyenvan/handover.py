@@ -43,7 +43,7 @@ def tuyenvan_step(result: HandoverResult) -> None:
     for chain in running.order_by("valid_from", "pk"):
         if chain.valid_from >= day:
             _with_successor(chain, result)
-            result.stamp(chain).save()
+            result.save(chain)
             moved.append(chain.pk)
             continue
         following = ScoringChain(
@@ -56,9 +56,9 @@ def tuyenvan_step(result: HandoverResult) -> None:
             basis=chain.basis,
         )
         chain.valid_to = day - timedelta(days=1)
-        result.stamp(chain).save()
+        result.save(chain)
         _with_successor(following, result)
-        result.stamp(following).save()
+        result.save(following)
         # The chain's own id (the continuation's is new: a preview could not name it).
         moved.append(chain.pk)
     result.move("scoring_chains", moved)
@@ -75,7 +75,7 @@ def tuyenvan_step(result: HandoverResult) -> None:
     moved = []
     in_force = clusters.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     for cluster in in_force.exclude(communes=result.successor).order_by("pk"):
-        result.stamp(cluster).save()
+        result.save(cluster)
         cluster.communes.add(result.successor)
         moved.append(cluster.pk)
     result.move("tuyenvan_clusters", moved)

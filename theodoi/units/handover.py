@@ -28,12 +28,13 @@ A ``UnitHandover`` keeps what moved (ids by kind), how much stayed and why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,15 @@ HISTORY_REASON_MAX = 100
 
 class HandoverError(ValueError):
     """The handover cannot be done as asked (the message says why, translated)."""
+
+
+def _versioned(obj: Any) -> bool:
+    """Whether ``obj`` keeps an edit version (``version``, an integer the pages check)."""
+    try:
+        field_ = obj._meta.get_field("version")
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field_, models.IntegerField)
 
 
 @dataclass
@@ -76,6 +86,25 @@ class HandoverResult:
         obj._history_user = self.by
         obj._change_reason = self.why
         return obj
+
+    def save(self, obj: Any) -> None:
+        """Save ``obj`` as the handover's change: the person and the (cut) reason on
+        its history row, and its next version where it keeps one, so that a form
+        opened before the handover is refused on saving instead of writing over it."""
+        if _versioned(obj):
+            obj.version += 1
+        self.stamp(obj).save()
+
+    def reassign(self, kind: str, rows: Iterable[Any], **values: Any) -> None:
+        """Give each of ``rows`` the ``values`` (``unit=successor``), save it as the
+        handover's change (``save``) and count it as moved under ``kind``."""
+        ids = []
+        for obj in rows:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            self.save(obj)
+            ids.append(obj.pk)
+        self.move(kind, ids)
 
     def move(self, kind: str, ids: list[int]) -> None:
         self.moved.setdefault(kind, []).extend(ids)
@@ -115,7 +144,7 @@ _STEPS: dict[str, Registered] = {}
 
 def register(name: str, run: Step, *, kinds: dict[str, str | Promise], order: int = 100) -> None:
     """Register an app's step (idempotent by name): ``run(result)`` moves that
-    app's open work with ``result.stamp``/``move``/``keep``; ``kinds`` labels the
+    app's open work with ``result.reassign``/``save``/``move``/``keep``; ``kinds`` labels the
     kinds it reports, for the preview."""
     _STEPS[name] = Registered(name, run, kinds, order)
 

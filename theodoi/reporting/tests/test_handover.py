@@ -66,3 +66,14 @@ def test_refused_and_all_or_nothing(world, reform, work, monkeypatch):
     with pytest.raises(RuntimeError):
         hand_over(world.btg, reform.ban, reason=HANDOVER_REASON, by=make_handover_admin(reform))
     assert _unit(work["draft"]) == world.btg
+
+
+def test_a_moved_report_takes_its_next_version(world, reform, work):
+    """A report form opened by the old body's reporter before the handover carries
+    the old version: saving it is refused as stale, not written over the move."""
+    before = work["draft"].version
+    handover_preview_and_run(world.btg, reform.ban, make_handover_admin(reform))
+    work["draft"].refresh_from_db()
+    assert work["draft"].version == before + 1
+    work["early"].refresh_from_db()
+    assert work["early"].version == before  # what stays is not touched

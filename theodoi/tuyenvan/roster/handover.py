@@ -30,7 +30,7 @@ def roster_step(result: HandoverResult) -> None:
     if not Board.objects.filter(unit=new).exists():
         for board in boards:
             board.unit = new
-            result.stamp(board).save()
+            result.save(board)
             moved.append(board.pk)
     result.move("tuyenvan_boards", moved)
     result.keep(
@@ -46,7 +46,7 @@ def roster_step(result: HandoverResult) -> None:
         if team.village_name in theirs:
             continue
         team.commune = new
-        result.stamp(team).save()
+        result.save(team)
         moved.append(team.pk)
     result.move("tuyenvan_teams", moved)
     result.keep(
