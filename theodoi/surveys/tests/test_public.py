@@ -129,7 +129,14 @@ def test_a_human_pace_is_not_marked(client, world):
     assert stored.flags == [] and stored.seconds == 95
 
 
-def test_the_hourly_limit_marks_and_the_minute_ceiling_refuses(client, world):
+def test_the_hourly_limit_marks_and_the_minute_ceiling_refuses(client, world, monkeypatch):
+    from types import SimpleNamespace
+
+    from theodoi.surveys import public
+
+    # The limits count in clock minutes and hours: a fixed instant, 30 s into a minute
+    # and 13 minutes into an hour, so that no run crosses a window's edge.
+    monkeypatch.setattr(public, "time", SimpleNamespace(time=lambda: 1_700_000_010.0))
     survey = make_survey(world)
     point = point_of(survey)
     point.hourly_limit = 2
@@ -139,8 +146,6 @@ def test_the_hourly_limit_marks_and_the_minute_ceiling_refuses(client, world):
         assert _post(client, survey).status_code == 302
     assert [r.flags for r in Response.objects.order_by("pk")] == [[], [], ["rate"]]
     cache.clear()
-    from theodoi.surveys import public
-
     statuses = []
     for _ in range(public.PER_MINUTE_CEILING + 1):
         statuses.append(_post(client, survey).status_code)
