@@ -98,6 +98,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "query": query,
             "may_manage": may_manage,
+            # Proposals are the province staff's (a district scorer reads the ranking only).
+            "may_see_proposals": access.may(request.user, "proposals", province),
             "reopen_form": ReasonForm(initial={"version": year.version if year else None}),
         },
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -172,3 +173,16 @@ def test_close_page_and_proposals_docx(setup, today):
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     viewer = client_for(w.viewer).get(f"/thidua/years/{year.pk}/proposals/")
     assert viewer.status_code == 200 and w.bdv.name in viewer.content.decode()
+
+
+def test_the_proposals_link_is_shown_to_those_who_may_open_it(setup, today):
+    """A district scorer reads the ranking but not the province's commendation
+    proposals (403 there): the ranking page does not lead there."""
+    w = setup.world
+    for user, shown in [(w.coordinator, True), (w.district, False)]:
+        client = client_for(user)
+        text = client.get("/thidua/", {"period": "2018-H1"}).content.decode()
+        links = re.findall(r'href="(/thidua/years/\d+/proposals/)"', text)
+        assert bool(links) is shown, user
+        for link in links:
+            assert client.get(link).status_code == 200
