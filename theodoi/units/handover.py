@@ -91,7 +91,7 @@ class HandoverResult:
         """Save ``obj`` as the handover's change: the person and the (cut) reason on
         its history row, and its next version where it keeps one, so that a form
         opened before the handover is refused on saving instead of writing over it."""
-        if _versioned(obj):
+        if _versioned(obj) and not obj._state.adding:  # a new row starts at its own
             obj.version += 1
         self.stamp(obj).save()
 
