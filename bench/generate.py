@@ -146,6 +146,21 @@ def reset_database(database_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def create_database(database_url: str) -> None:
+    """Create the bench database if it does not exist yet (a fresh machine)."""
+    if database_url.startswith("sqlite"):
+        return
+    import psycopg
+
+    parsed = urlparse(database_url)
+    name = parsed.path.lstrip("/")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if found is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def _state(status: str, percent: int = 0, completed_on: date | None = None) -> dict[str, Any]:
     return {"status": status, "percent_done": percent, "completed_on": completed_on}
 
@@ -919,6 +934,8 @@ def ensure(
     began = time.perf_counter()
     if reset:
         reset_database(url)
+    else:
+        create_database(url)
     env.configure(url)
     from django.core.management import call_command
 
