@@ -21,3 +21,12 @@ def world(db):
     from theodoi.testing import make_world
 
     return make_world()
+
+
+@pytest.fixture
+def reform(world):
+    """The world after the 2025 reform: the merged ban succeeding both bans (each
+    app's handover tests)."""
+    from theodoi.testing import make_reform
+
+    return make_reform(world)

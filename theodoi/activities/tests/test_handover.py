@@ -14,14 +14,8 @@ from theodoi.testing import (
     handover_preview_and_run,
     handover_refusals,
     make_handover_admin,
-    make_reform,
 )
 from theodoi.units.handover import hand_over
-
-
-@pytest.fixture
-def reform(world):
-    return make_reform(world)
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ from theodoi.testing import (
     handover_refusals,
     make_handover_admin,
     make_plan,
-    make_reform,
     make_work_item,
 )
 from theodoi.units.handover import hand_over
-
-
-@pytest.fixture
-def reform(world):
-    return make_reform(world)
 
 
 @pytest.fixture

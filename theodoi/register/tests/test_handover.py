@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from theodoi.register.models import RegisteredDocument
 from theodoi.testing import (
     handover_preview_and_run,
     handover_refusals,
     make_handover_admin,
-    make_reform,
 )
-
-
-@pytest.fixture
-def reform(world):
-    return make_reform(world)
 
 
 def test_registered_documents_stay_and_the_preview_says_so(world, reform):

@@ -20,7 +20,6 @@ from theodoi.testing import (
     handover_preview_and_run,
     handover_refusals,
     make_plan,
-    make_reform,
     make_user,
     make_work_item,
 )
@@ -35,10 +34,6 @@ def _period(plan, code, start, end):
         plan=plan, kind="half", code=code, title=code, start=start, end=end, due=end
     )
 
-
-@pytest.fixture
-def reform(world):
-    return make_reform(world)
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from theodoi.testing import (
     handover_failing_at_the_end,
     handover_preview_and_run,
     make_handover_admin,
-    make_reform,
 )
 from theodoi.tuyenvan.roster.models import Board, BoardMember, Team
 from theodoi.units.handover import hand_over
-
-
-@pytest.fixture
-def reform(world):
-    return make_reform(world)
 
 
 @pytest.fixture
