@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from .apikit import ERRORS, LIST_ERRORS, ErrorOut, Id, Pagination, ShortText, paginate
 from .models import ApiToken, _digest
+from .prepared import Prepared, slot
 
 LAST_USED_PRECISION = timedelta(minutes=5)
 
@@ -29,35 +30,75 @@ LAST_USED_PRECISION = timedelta(minutes=5)
 _TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
 
 
-def _token_with_memberships(key: str) -> ApiToken | None:
-    """The live token of ``key`` with its account and the account's memberships and
-    their units, in one query (perf: the token, then the memberships, were two round
-    trips before every API request); a second query only for an account with no
-    membership."""
+def _token_rows() -> Any:
+    """The live token of a key (slot ``digest``, ``now``) beside each membership of its
+    account, with the account and the unit: every row's fields as one tuple."""
+    from django.contrib.auth import get_user_model
     from django.db.models import F
 
-    from theodoi import permissions
-    from theodoi.units.models import Membership
+    from theodoi.units.models import Membership, Unit
 
-    rows = list(
+    user_fields = [f.attname for f in get_user_model()._meta.concrete_fields]
+    unit_fields = [f.attname for f in Unit._meta.concrete_fields]
+    membership_fields = [f.attname for f in Membership._meta.concrete_fields]
+    return (
         # The same conditions as ApiToken.objects.matching(key), in one filter() so
         # that they and the annotations below share one join of the tokens.
         Membership.objects.filter(
-            user__api_tokens__digest=_digest(key),
-            user__api_tokens__expires__gt=timezone.now(),
+            user__api_tokens__digest=slot("digest", str),
+            user__api_tokens__expires__gt=slot("now", datetime),
             user__is_active=True,
         )
-        .select_related("user", "unit")
         .annotate(**{f"token_{name}": F(f"user__api_tokens__{name}") for name in _TOKEN_FIELDS})
+        .values_list(
+            *membership_fields,
+            *(f"user__{name}" for name in user_fields),
+            *(f"unit__{name}" for name in unit_fields),
+            *(f"token_{name}" for name in _TOKEN_FIELDS),
+        )
     )
+
+
+_TOKEN_LOOKUP = Prepared(_token_rows, model=ApiToken)
+
+
+def _token_with_memberships(key: str) -> ApiToken | None:
+    """The live token of ``key`` with its account and the account's memberships and
+    their units, in one prepared query (perf: the token, then the memberships, were
+    two round trips before every API request, and building the query through the
+    ORM cost more than running it); a second query only for an account with no
+    membership."""
+    from django.contrib.auth import get_user_model
+
+    from theodoi import permissions
+    from theodoi.units.models import Membership, Unit
+
+    rows = _TOKEN_LOOKUP.rows(digest=_digest(key), now=timezone.now())
     if not rows:
         return ApiToken.objects.matching(key).select_related("user").first()
-    user = rows[0].user
-    found = ApiToken.from_db(
-        ApiToken.objects.db, _TOKEN_FIELDS, [getattr(rows[0], f"token_{n}") for n in _TOKEN_FIELDS]
-    )
+    db = ApiToken.objects.db
+    User = get_user_model()
+    cuts = [
+        ("membership", Membership, [f.attname for f in Membership._meta.concrete_fields]),
+        ("user", User, [f.attname for f in User._meta.concrete_fields]),
+        ("unit", Unit, [f.attname for f in Unit._meta.concrete_fields]),
+        ("token", ApiToken, _TOKEN_FIELDS),
+    ]
+    user = found = None
+    kept: list[Membership] = []
+    for row in rows:
+        made: dict[str, Any] = {}
+        at = 0
+        for name, model, fields in cuts:
+            made[name] = model.from_db(db, fields, row[at : at + len(fields)])
+            at += len(fields)
+        if user is None:
+            user, found = made["user"], made["token"]
+        membership = made["membership"]
+        Membership.unit.field.set_cached_value(membership, made["unit"])
+        kept.append(membership)
     ApiToken.user.field.set_cached_value(found, user)
-    permissions.remember_memberships(user, rows)
+    permissions.remember_memberships(user, kept)
     return found
 
 

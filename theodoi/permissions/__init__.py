@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.functional import empty
 
+from theodoi.core.prepared import IdList, slot
 from theodoi.units.models import (
     Membership,
     Unit,
@@ -155,15 +156,42 @@ def home_or_history_reach(user: AnyUser) -> Any:
     sub-query the database runs with the list (no query of its own, no list of a
     province's unit ids sent back): what a plan's issuer must be for the user to
     see it. Empty for a user with no membership; every unit for a superuser."""
+    kind, values = reach_shape(user)
+    return reach_subquery(kind, values)
+
+
+def reach_shape(user: AnyUser) -> tuple[str, dict[str, Any]]:
+    """The kind of ``home_or_history_reach(user)`` ("none", "all" or "walk") and the
+    values its sub-query takes: a :class:`~theodoi.core.prepared.Prepared` query
+    is compiled once per kind and run with the values."""
     if not user.is_authenticated:
-        return []
+        return "none", {}
     if user.is_superuser:
-        return Unit.objects.values("pk")
+        return "all", {}
     mine = memberships(user)
     if not mine:
+        return "none", {}
+    roots = {m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id for m in mine}
+    return "walk", {
+        "reach_roots": IdList(sorted(roots)),
+        "reach_homes": IdList(sorted({m.unit_id for m in mine})),
+    }
+
+
+def reach_subquery(kind: str, values: dict[str, Any] | None = None) -> Any:
+    """The sub-query of ``reach_shape``'s ``kind``: with ``values``, for this user;
+    without, with :func:`~theodoi.core.prepared.slot` placeholders (inside a
+    Prepared query's builder)."""
+    if kind == "all":
+        return Unit.objects.values("pk")
+    if kind == "none":
         return []
-    roots = [m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id for m in mine]
-    sql, params = home_or_history_sql(roots, [m.unit_id for m in mine])
+    if values is None:
+        values = {
+            "reach_roots": slot("reach_roots", IdList),
+            "reach_homes": slot("reach_homes", IdList),
+        }
+    sql, params = home_or_history_sql(values["reach_roots"], values["reach_homes"])
     return RawSQL(sql, params)  # noqa: S611 - built from quoted names and placeholders
 
 

@@ -97,9 +97,9 @@ def filing_units(user: AnyUser, plan: Any) -> QuerySet[Unit]:
     units (or every unit, for the plan's coordinators), among the plan's lead units."""
     from theodoi.plans.models import Assignment
 
-    leads = Assignment.objects.filter(
-        work_item__task__plan=plan, role=Assignment.Role.LEAD
-    ).values("unit_id")
+    leads = Assignment.objects.filter(work_item__task__plan=plan, role=Assignment.Role.LEAD).values(
+        "unit_id"
+    )
     units = Unit.objects.filter(pk__in=leads)
     if reaches(user, plan.owner_id, Role.COORDINATOR):
         return units

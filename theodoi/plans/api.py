@@ -31,12 +31,12 @@ from theodoi.core.apikit import (
     json_response,
     paginate,
 )
+from theodoi.core.prepared import IdList, Prepared, id_list_subquery, slot
 from theodoi.permissions.plans import (
     access_plan,
     access_task,
     access_work_item,
     visible_plans,
-    visible_work_items,
 )
 from theodoi.units.models import Unit
 
@@ -400,6 +400,7 @@ ASSIGNMENT_FIELDS = (
     "percent_done",
     "completed_on",
 )
+PAGE_FIELDS = (*ITEM_FIELDS, "total_count")
 
 
 def work_item_dicts(
@@ -453,11 +454,7 @@ def work_item_dicts(
     units: dict[int, dict[str, Any]] = {}
     lead_statuses: dict[int, set[str]] = {}
     if assignments is None:
-        assignments = (
-            Assignment.objects.filter(work_item_id__in=list(by_id))
-            .order_by("-role", "unit__position", "unit__name")
-            .values_list(*ASSIGNMENT_FIELDS)
-        )
+        assignments = item_assignments(list(by_id))
     for item_id, unit_id, code, name, role, status, percent, completed in assignments:
         unit = units.get(unit_id)
         if unit is None:
@@ -542,18 +539,65 @@ def created_work_item_dict(item: WorkItem, data: WorkItemData) -> dict[str, Any]
     return work_item_dicts([_item_row(item)], clock.today(), rows)[0]
 
 
-def _page(items: QuerySet[WorkItem], paging: Pagination.Input) -> dict[str, Any]:
-    """One page of ``items`` and the count of all, in one query (a window count)
-    unless the page is past the end."""
-    size = paging.page_size or Pagination.DEFAULT_PAGE_SIZE
-    offset = (paging.page - 1) * size
-    rows = list(
-        items.annotate(total_count=Window(Count("pk"))).values(*ITEM_FIELDS, "total_count")[
-            offset : offset + size
-        ]
+def _list_query(
+    kind: str,
+    plan: bool,
+    due_before: bool,
+    unit: bool,
+    status: str | None,
+    size: int | None,
+    offset: int,
+) -> QuerySet[Any]:
+    """The work items ``GET /work-items`` lists, for one shape of its filters (which
+    are given, and for ``status`` the deadline filter or "any"), page size and
+    offset; the values in :func:`~theodoi.core.prepared.slot` placeholders."""
+    items = permissions.plans.work_items_in_reach(WorkItem.objects.all(), kind).order_by(
+        "end", "task__plan_id", "task__position", "position", "pk"
     )
-    count = rows[0]["total_count"] if rows else (items.count() if offset else 0)
-    return {"items": work_item_dicts(rows, clock.today()), "count": count}
+    if plan:
+        items = items.filter(task__plan_id=slot("plan"))
+    if due_before:
+        items = items.filter(end__lte=slot("due_before", date))
+    if unit or status:
+        assignments = Assignment.objects.all()
+        if unit:
+            assignments = assignments.filter(unit_id=slot("unit"))
+        if status in DEADLINE_FILTERS:
+            assignments = assignments.filter(role=LEAD, status__in=Assignment.Status.OPEN)
+            if status == Assignment.Deadline.OVERDUE:
+                assignments = assignments.filter(work_item__end__lt=slot("today", date))
+            else:
+                assignments = assignments.filter(
+                    work_item__end__gte=slot("today", date), work_item__end__lte=slot("soon", date)
+                )
+        elif status:
+            assignments = assignments.filter(status=slot("status", str))
+            if not unit:
+                assignments = assignments.filter(role=LEAD)
+        items = items.filter(pk__in=assignments.values("work_item_id"))
+    if size is None:
+        return items
+    # The page and the count of all in one query (a window count).
+    return items.annotate(total_count=Window(Count("pk"))).values_list(*ITEM_FIELDS, "total_count")[
+        offset : offset + size
+    ]
+
+
+_LIST = Prepared(_list_query, model=WorkItem)
+_ASSIGNMENTS = Prepared(
+    lambda: (
+        Assignment.objects.filter(work_item_id__in=id_list_subquery(slot("ids", IdList)))
+        .order_by("-role", "unit__position", "unit__name")
+        .values_list(*ASSIGNMENT_FIELDS)
+    ),
+    model=Assignment,
+)
+
+
+def item_assignments(item_ids: list[int]) -> list[tuple[Any, ...]]:
+    """The assignments of these work items as ASSIGNMENT_FIELDS tuples, in the list's
+    order (leads first, then by unit position and name): one prepared query."""
+    return _ASSIGNMENTS.rows(ids=IdList(item_ids))
 
 
 @router.get(
@@ -564,43 +608,43 @@ def _page(items: QuerySet[WorkItem], paging: Pagination.Input) -> dict[str, Any]
 def list_work_items(
     request: HttpRequest, filters: Query[WorkItemFilters], paging: Query[Pagination.Input]
 ) -> HttpResponse:
-    items = visible_work_items(request.auth, WorkItem.objects.all()).order_by(
-        "end", "task__plan_id", "task__position", "position", "pk"
+    # perf: one prepared query per shape of the filters (no ORM building per request)
+    kind, values = permissions.reach_shape(request.auth)
+    today = clock.today()
+    status = filters.status
+    shape = (
+        kind,
+        bool(filters.plan),
+        bool(filters.due_before),
+        bool(filters.unit),
+        status if status in DEADLINE_FILTERS else ("any" if status else None),
     )
-    # end perf
-    if filters.plan:
-        items = items.filter(task__plan_id=filters.plan)
-    if filters.due_before:
-        items = items.filter(end__lte=filters.due_before)
-    if filters.unit or filters.status:
-        assignments = Assignment.objects.all()
-        if filters.unit:
-            assignments = assignments.filter(unit_id=filters.unit)
-        if filters.status in DEADLINE_FILTERS:
-            today = clock.today()
-            assignments = assignments.filter(role=LEAD, status__in=Assignment.Status.OPEN)
-            if filters.status == Assignment.Deadline.OVERDUE:
-                assignments = assignments.filter(work_item__end__lt=today)
-            else:
-                soon = today + timedelta(days=Assignment.DUE_SOON_DAYS)
-                assignments = assignments.filter(
-                    work_item__end__gte=today, work_item__end__lte=soon
-                )
-        elif filters.status:
-            assignments = assignments.filter(status=filters.status)
-            if not filters.unit:
-                assignments = assignments.filter(role=LEAD)
-        items = items.filter(pk__in=assignments.values("work_item_id"))
-    return json_response(_page(items, paging))
+    values.update(
+        plan=filters.plan,
+        due_before=filters.due_before,
+        unit=filters.unit,
+        status=status,
+        today=today,
+        soon=today + timedelta(days=Assignment.DUE_SOON_DAYS),
+    )
+    size = paging.page_size or Pagination.DEFAULT_PAGE_SIZE
+    offset = (paging.page - 1) * size
+    rows = [
+        dict(zip(PAGE_FIELDS, row, strict=True))
+        for row in _LIST.rows((*shape, size, offset), **values)
+    ]
+    if rows:
+        count = rows[0]["total_count"]
+    else:
+        count = _LIST.queryset((*shape, None, 0), **values).count() if offset else 0
+    return json_response({"items": work_item_dicts(rows, today), "count": count})
 
 
 @router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
 def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    # begin perf
-    # The work item as a row (no model objects), its visibility checked in its query.
-    row = access_work_item(request.auth, id, queryset=WorkItem.objects.values(*ITEM_FIELDS))
+    # perf: the work item as a row in one prepared query, its visibility checked in it.
+    row = permissions.plans.work_item_row(request.auth, id, ITEM_FIELDS)
     return json_response(work_item_dicts([row], clock.today())[0])
-    # end perf
 
 
 def _resolve_units(
