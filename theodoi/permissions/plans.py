@@ -14,9 +14,10 @@ from typing import Any
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from theodoi.core.prepared import Prepared, slot
+from theodoi.core.prepared import IdList, Prepared, slot
 from theodoi.permissions import (
     AnyUser,
     Role,
@@ -27,11 +28,10 @@ from theodoi.permissions import (
     parse_id,
     reach,
     reach_shape,
-    reach_subquery,
     reaches,
     reaches_history,
 )
-from theodoi.units.models import Unit
+from theodoi.units.models import Unit, rows_in_home_or_history_sql
 
 
 def visible_plans(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
@@ -48,24 +48,45 @@ def plans_in_reach(queryset: QuerySet[Any], kind: str, values: dict[str, Any] | 
     as it gives them, or ``None`` in a Prepared query's builder (placeholders)."""
     if kind == "all":
         return queryset
-    # history_reach: the plans of the committees the user's units succeeded (reading),
-    # as a sub-query of the list's own (perf: no round trip for the reach first).
-    return queryset.filter(issuer_id__in=reach_subquery(kind, values))
+    return queryset.filter(pk__in=_plan_ids_in_reach(kind, values))
+
+
+def _plan_ids_in_reach(kind: str, values: dict[str, Any] | None) -> Any:
+    """The ids of the plans whose issuer is in ``home_or_history_reach``: a sub-query
+    of the list's own (perf: no round trip for the reach first), walking up from
+    each plan's issuer (history_reach: the plans of the committees the user's
+    units succeeded, for reading)."""
+    from theodoi.plans.models import Plan
+
+    if kind == "none":
+        return []
+    if values is None:
+        values = {
+            "reach_roots": slot("reach_roots", IdList),
+            "reach_homes": slot("reach_homes", IdList),
+        }
+    sql, params = rows_in_home_or_history_sql(
+        Plan._meta.db_table, "issuer_id", values["reach_roots"], values["reach_homes"]
+    )
+    return RawSQL(sql, params)  # noqa: S611 - built from quoted names and placeholders
 
 
 def visible_work_items(user: AnyUser, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
     from theodoi.plans.models import WorkItem
 
     queryset = WorkItem.objects.all() if queryset is None else queryset
-    return queryset.filter(task__plan__in=visible_plans(user))
+    kind, values = reach_shape(user)
+    return work_items_in_reach(queryset, kind, values)
 
 
-def work_items_in_reach(queryset: QuerySet[Any], kind: str) -> QuerySet[Any]:
-    """``visible_work_items``'s rule inside a Prepared query's builder: the reach of
-    ``reach_shape``'s ``kind``, with placeholders for its values."""
-    from theodoi.plans.models import Plan
-
-    return queryset.filter(task__plan__in=plans_in_reach(Plan.objects.all(), kind, None))
+def work_items_in_reach(
+    queryset: QuerySet[Any], kind: str, values: dict[str, Any] | None = None
+) -> QuerySet[Any]:
+    """``visible_work_items``'s rule for a reach of ``reach_shape``'s ``kind``: with
+    its ``values``, or placeholders for them (``None``, in a Prepared query's builder)."""
+    if kind == "all":
+        return queryset
+    return queryset.filter(task__plan_id__in=_plan_ids_in_reach(kind, values))
 
 
 def coordinated_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> QuerySet[Unit]:

@@ -176,6 +176,61 @@ def home_or_history_sql(
     return f"WITH RECURSIVE {', '.join(parts)} {' UNION '.join(selects)}", params
 
 
+def rows_in_home_or_history_sql(
+    table: str, unit_column: str, root_ids: Iterable[int], home_unit_ids: Iterable[int]
+) -> tuple[str, list[Any]]:
+    """A sub-query (SQL, params) selecting the ids of ``table``'s rows whose
+    ``unit_column`` is in ``home_or_history_sql(root_ids, home_unit_ids)``.
+
+    The same set, found the other way: instead of walking down from the roots
+    through a province's whole tree (hundreds of units for every request), it
+    walks up from each row's unit — to its parent and to what it became (a
+    unit's successors) — and keeps the rows that meet a root. For a table of a
+    few rows per province (plans) the walk is a few steps a row. Both sets of
+    ids must be non-empty (a member's)."""
+    roots = (
+        root_ids if isinstance(root_ids, IdList) else IdList(sorted({int(pk) for pk in root_ids}))
+    )
+    homes = (
+        home_unit_ids
+        if isinstance(home_unit_ids, IdList)
+        else IdList(sorted({int(pk) for pk in home_unit_ids}))
+    )
+    quote = connection.ops.quote_name
+    rows, column = quote(table), quote(unit_column)
+    units = quote(Unit._meta.db_table)
+    links = quote(UnitLineage._meta.db_table)
+    at_root, root_params = id_list_sql("r.unit_id", roots, connection)
+    at_home, home_params = id_list_sql("id", homes, connection)
+    if connection.vendor == "postgresql":
+        walk = (
+            f"rise(row_id, unit_id) AS (SELECT id, {column} FROM {rows}"  # noqa: S608
+            f" UNION SELECT r.row_id, x.id FROM rise r CROSS JOIN LATERAL ("
+            f" SELECT u.parent_id AS id FROM {units} u"
+            f" WHERE u.id = r.unit_id AND u.parent_id IS NOT NULL"
+            f" UNION ALL SELECT l.successor_id FROM {links} l WHERE l.predecessor_id = r.unit_id"
+            f") x)"
+        )
+    else:
+        walk = (
+            f"rise(row_id, unit_id) AS (SELECT id, {column} FROM {rows}"  # noqa: S608
+            f" UNION SELECT r.row_id, u.parent_id FROM {units} u JOIN rise r ON u.id = r.unit_id"
+            f" WHERE u.parent_id IS NOT NULL"
+            f" UNION SELECT r.row_id, l.successor_id FROM {links} l"
+            f" JOIN rise r ON l.predecessor_id = r.unit_id)"
+        )
+    up = (
+        f"up(id, parent_id) AS (SELECT id, parent_id FROM {units} WHERE {at_home}"  # noqa: S608
+        f" UNION SELECT u.id, u.parent_id FROM {units} u JOIN up ON u.id = up.parent_id)"
+    )
+    sql = (
+        f"WITH RECURSIVE {walk}, {up}"  # noqa: S608
+        f" SELECT r.row_id FROM rise r WHERE {at_root}"
+        f" UNION SELECT id FROM {rows} WHERE {column} IN (SELECT id FROM up)"
+    )
+    return sql, [*home_params, *root_params]  # in the order of their placeholders
+
+
 def predecessor_ids(unit_id: int, steps: int = 3) -> list[int]:
     """Ids of the units a unit came from through lineage links (a merge, a split, a
     rename), nearest first, up to ``steps`` reforms back; one query a step."""
