@@ -304,27 +304,37 @@ def access_task(user: AnyUser, pk: Any, action: str = "view") -> Any:
     return task
 
 
-def _work_item_row_query(kind: str, fields: tuple[str, ...]) -> QuerySet[Any]:
+def _work_item_row_query(
+    kind: str, fields: tuple[str, ...], ordering: tuple[str, ...]
+) -> QuerySet[Any]:
     from theodoi.plans.models import WorkItem
 
-    return (
-        work_items_in_reach(WorkItem.objects.filter(pk=slot("pk")), kind)
-        .order_by("pk")
-        .values_list(*fields)[:1]
-    )
+    found = work_items_in_reach(WorkItem.objects.filter(pk=slot("pk")), kind)
+    if not ordering:
+        return found.order_by("pk").values_list(*fields)[:1]
+    return found.order_by(*ordering).values_list(*fields)
 
 
 _WORK_ITEM_ROW = Prepared(_work_item_row_query)
 
 
-def work_item_row(user: AnyUser, pk: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """``access_work_item(user, pk)`` (viewing) as a dict of ``fields``: the same rule
-    (``visible_work_items``), in one prepared query; Http404 outside it."""
+def work_item_rows(
+    user: AnyUser, pk: Any, fields: tuple[str, ...], ordering: tuple[str, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """``access_work_item(user, pk)`` (viewing) as the rows of ``fields``: the same
+    rule (``visible_work_items``), in one prepared query; Http404 outside it.
+    ``fields`` may follow the work item's relations (``assignments__unit__name``:
+    a row per assignment, in ``ordering``); without ``ordering``, one row."""
     kind, values = reach_shape(user)
-    found = _WORK_ITEM_ROW.rows((kind, fields), pk=parse_id(pk), **values)
+    found = _WORK_ITEM_ROW.rows((kind, fields, ordering), pk=parse_id(pk), **values)
     if not found:
         raise Http404
-    return dict(zip(fields, found[0], strict=True))
+    return found
+
+
+def work_item_row(user: AnyUser, pk: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``work_item_rows`` of the work item's own ``fields``, as a dict."""
+    return dict(zip(fields, work_item_rows(user, pk, fields)[0], strict=True))
 
 
 def access_work_item(

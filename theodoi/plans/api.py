@@ -401,6 +401,13 @@ ASSIGNMENT_FIELDS = (
     "completed_on",
 )
 PAGE_FIELDS = (*ITEM_FIELDS, "total_count")
+# ASSIGNMENT_FIELDS from the work item, and their order.
+ITEM_ASSIGNMENT_FIELDS = tuple(f"assignments__{name}" for name in ASSIGNMENT_FIELDS)
+ITEM_ASSIGNMENT_ORDER = (
+    "-assignments__role",
+    "assignments__unit__position",
+    "assignments__unit__name",
+)
 
 
 def work_item_dicts(
@@ -642,9 +649,14 @@ def list_work_items(
 
 @router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
 def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    # perf: the work item as a row in one prepared query, its visibility checked in it.
-    row = permissions.plans.work_item_row(request.auth, id, ITEM_FIELDS)
-    return json_response(work_item_dicts([row], clock.today())[0])
+    # perf: the work item with its assignments (a row each) in one prepared query,
+    # its visibility checked in it.
+    rows = permissions.plans.work_item_rows(
+        request.auth, id, (*ITEM_FIELDS, *ITEM_ASSIGNMENT_FIELDS), ITEM_ASSIGNMENT_ORDER
+    )
+    item = dict(zip(ITEM_FIELDS, rows[0], strict=False))
+    assignments = [row[len(ITEM_FIELDS) :] for row in rows if row[len(ITEM_FIELDS)] is not None]
+    return json_response(work_item_dicts([item], clock.today(), assignments)[0])
 
 
 def _resolve_units(
