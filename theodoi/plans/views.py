@@ -1,6 +1,7 @@
 """Reading pages of plans: the list, a programme, a plan, its matrix, a task, a work
 item, and a unit's work. Access: ``theodoi.permissions.plans`` and ``.units``."""
 
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from theodoi.core import clock
 from theodoi.permissions.plans import (
@@ -88,6 +90,7 @@ def plan_tree(plan: Plan) -> list[dict[str, Any]]:
             }
         )
     work_items: dict[int, list[dict[str, Any]]] = {}
+    day = cache(date_format)  # what {{ date }} shows, once per day: items share their days
     for w in (
         WorkItem.objects.filter(task_id__in=list(tasks))
         .order_by("position", "pk")
@@ -99,8 +102,8 @@ def plan_tree(plan: Plan) -> list[dict[str, Any]]:
             {
                 "label": numbered(w["number"], w["title"]),
                 "url": item_url(w["id"]),
-                "start": w["start"],
-                "end": w["end"],
+                "start": day(w["start"]),
+                "end": day(w["end"]),
                 "assignments": badges,
             }
         )

@@ -10,6 +10,7 @@ It takes Assignment objects or the plan page's dicts (``role``,
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -29,6 +30,13 @@ def _badge(assignment: Any) -> str:
     else:
         role, display = assignment.role, assignment.get_role_display()
         label = assignment.unit.label
+    return _badge_html(str(role), str(display), str(label))
+
+
+@lru_cache(maxsize=4096)
+def _badge_html(role: str, display: str, label: str) -> str:
+    """A badge's HTML, made once per role, translated role name and unit: a plan's
+    page shows the same few dozen badges hundreds of times."""
     return format_html('<span class="badge {}" title="{}">{}</span> ', role, display, label)
 
 
