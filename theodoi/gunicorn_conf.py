@@ -15,6 +15,17 @@ collections only walk what a request made (they were 90–200 ms pauses every
 7–13 requests). The database-queue worker (``THEODOI_QUEUE_WORKER=fork``, what
 `theodoi serve` sets) is forked from the same master: it shares the loaded app
 too, instead of being a third Python process loading Django on its own.
+
+A worker grows while it serves (the pages' caches, and the allocator's
+high-water mark after several big pages at once, which it keeps).
+``WEB_MAX_REQUESTS`` (default 0: never) replaces a worker after that many
+requests, plus a random ``WEB_MAX_REQUESTS_JITTER`` (default a tenth of it, so
+the workers do not all restart together), by a fresh fork of the loaded app:
+a fork, not a start. It is off by default because a worker that stops closes
+its idle keep-alive connections, and a request a client has just sent on one
+is reset (browsers retry it; a load tool counts an error: 5 in ~2,300 requests
+at 500). `theodoi serve` runs gunicorn with ``MALLOC_ARENA_MAX=2`` unless set
+(glibc gives each thread a malloc arena of its own otherwise).
 """
 
 from __future__ import annotations
@@ -34,6 +45,8 @@ preload_app = True
 # Phones reuse a connection between a page and its next request.
 keepalive = int(os.getenv("WEB_KEEPALIVE", "5"))
 timeout = int(os.getenv("WEB_TIMEOUT", "30"))
+max_requests = int(os.getenv("WEB_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.getenv("WEB_MAX_REQUESTS_JITTER", str(max_requests // 10)))
 
 logger = logging.getLogger("theodoi.serve")
 _queue: dict[str, int] = {}
