@@ -23,8 +23,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
 from theodoi.permissions import activities as access
@@ -118,6 +116,8 @@ def _date(value: Any) -> date | str | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and 1 <= value < 100000:
+        from openpyxl.utils.datetime import from_excel
+
         converted = from_excel(value)
         return converted.date() if isinstance(converted, datetime) else ""
     if isinstance(value, str):
@@ -153,6 +153,8 @@ def _read_rows(source: IO[bytes] | bytes) -> tuple[list[tuple[Any, ...]], int, d
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(source, data_only=True, read_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not XLSX.
         raise TableError(_("This file cannot be read as an XLSX workbook.")) from e

@@ -30,19 +30,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+# python-docx (with lxml, ~16 MB in every server process) is imported by the
+# functions that build a document, not here: the pages and the API import this
+# module for its text helpers, and the server never builds a document until an
+# export runs (issue 14; tests/test_lazy_imports.py keeps it so).
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 __all__ = [
     "FONT_NAME",
@@ -82,11 +81,6 @@ CLOSING_RIGHT_CM = TEXT_WIDTH_CM - CLOSING_LEFT_CM
 # font's advance widths: ~13.8 em); the rule under the title matches it.
 TITLE_RULE_CM = 7.3
 
-_ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-}
 _NUMERIC_TEXT = re.compile(r"^[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -214,6 +208,9 @@ _TRPR_SEQ = (
 
 def _set_child(parent, tag: str, seq: Sequence[str]):
     """Replace (or add) child ``tag`` of ``parent`` keeping schema order."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     for old in parent.findall(qn(tag)):
         parent.remove(old)
     el = OxmlElement(tag)
@@ -224,6 +221,9 @@ def _set_child(parent, tag: str, seq: Sequence[str]):
 
 def _set_run_fonts(rpr, name: str = FONT_NAME) -> None:
     """Set w:rFonts ascii/hAnsi/cs/eastAsia so every script uses ``name``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -240,6 +240,10 @@ def _style_run(
     italic: bool = False,
     underline: bool = False,
 ) -> Run:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     if size is not None:
         run.font.size = Pt(size)
         # Complex-script size too, so LibreOffice/Word agree.
@@ -269,6 +273,9 @@ def _format_paragraph(
     first_line_cm: float | None = None,
     keep_with_next: bool = False,
 ) -> Paragraph:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Cm, Pt
+
     pf = p.paragraph_format
     if align is not None:
         p.alignment = align
@@ -286,6 +293,9 @@ def _format_paragraph(
 
 def _bottom_border(p: Paragraph, *, size_eighths: int = 8, space_pt: int = 1) -> None:
     """Give paragraph ``p`` a single bottom border (a rule under its text)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     pbdr = _set_child(p._p.get_or_add_pPr(), "w:pBdr", _PPR_SEQ)
     bottom = OxmlElement("w:bottom")
     bottom.set(qn("w:val"), "single")
@@ -297,6 +307,9 @@ def _bottom_border(p: Paragraph, *, size_eighths: int = 8, space_pt: int = 1) ->
 
 def _table_borders(table: Table, val: str) -> None:
     """Set all table borders to ``val`` ("single" or "nil")."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     borders = _set_child(table._tbl.tblPr, "w:tblBorders", _TBLPR_SEQ)
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
@@ -309,6 +322,10 @@ def _table_borders(table: Table, val: str) -> None:
 
 
 def _table_cell_margins(table: Table, left_cm: float, right_cm: float) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
     mar = _set_child(table._tbl.tblPr, "w:tblCellMar", _TBLPR_SEQ)
     for edge, cm in (("left", left_cm), ("right", right_cm)):
         el = OxmlElement(f"w:{edge}")
@@ -319,6 +336,10 @@ def _table_cell_margins(table: Table, left_cm: float, right_cm: float) -> None:
 
 def _new_table(doc: DocxDocument, rows: int, widths_cm: Sequence[float], *, borders: bool) -> Table:
     """A fixed-layout table of ``widths_cm`` columns, centred on the page."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
     table = doc.add_table(rows=rows, cols=len(widths_cm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -351,6 +372,9 @@ def _cell_paragraph(cell: _Cell, index: int = 0) -> Paragraph:
 
 def _add_page_number_field(p: Paragraph, size: float) -> None:
     """Append a PAGE field to ``p``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None),
                        ("text", "2"), ("end", None)):  # fmt: skip
         run = _style_run(p.add_run(), size=size)
@@ -406,6 +430,8 @@ class PartyDocument:
     def __init__(self, letterhead: Letterhead, doc_type: str, subject: str) -> None:
         """Start a document with the letterhead, ``doc_type`` (printed in caps)
         and ``subject`` (bold, centred), followed by a short centred rule."""
+        from docx import Document
+
         self.letterhead = letterhead
         self.doc_type = doc_type
         self.subject = subject
@@ -419,6 +445,11 @@ class PartyDocument:
     # -- setup -------------------------------------------------------------
 
     def _setup_styles(self) -> None:
+        from docx.enum.text import WD_LINE_SPACING
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
         styles = self.document.styles
         normal = styles["Normal"]
         normal.font.name = FONT_NAME
@@ -455,6 +486,10 @@ class PartyDocument:
                     _set_run_fonts(drpr)
 
     def _setup_page(self) -> None:
+        from docx.enum.section import WD_ORIENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
         section = self.document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width = Cm(PAGE_WIDTH_CM)
@@ -478,6 +513,9 @@ class PartyDocument:
     # -- letterhead and title ---------------------------------------------
 
     def _add_letterhead(self) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.shared import Cm, Pt
+
         lh = self.letterhead
         table = _new_table(
             self.document, 1, (LETTERHEAD_LEFT_CM, LETTERHEAD_RIGHT_CM), borders=False
@@ -517,6 +555,8 @@ class PartyDocument:
         _style_run(date_p.add_run(place_date_line(lh.place, lh.date)), size=BODY_SIZE, italic=True)
 
     def _add_title(self) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         doc = self.document
         p = _format_paragraph(
             doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before=18, keep_with_next=True
@@ -538,6 +578,8 @@ class PartyDocument:
         Level 1 bold, level 2 bold, level 3 bold italic; 14 pt, first-line
         indent 1 cm, kept with the next paragraph.
         """
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         if level not in (1, 2, 3):
             raise ValueError(f"heading level must be 1, 2 or 3, not {level!r}")
         p = _format_paragraph(
@@ -556,6 +598,8 @@ class PartyDocument:
     ) -> None:
         """Add a justified 14 pt body paragraph (first-line indent 1 cm unless
         ``indent`` is False; 6 pt after; line spacing 1.15)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         p = _format_paragraph(
             self.document.add_paragraph(),
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -594,6 +638,9 @@ class PartyDocument:
         automatic alignment of body cells; a column headed "STT" or "TT" is
         centred by default.
         """
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         ncols = len(columns)
         if widths_cm is None:
             widths_cm = [TEXT_WIDTH_CM / ncols] * ncols
@@ -605,7 +652,12 @@ class PartyDocument:
             ]
         if len(aligns) != ncols:
             raise ValueError("aligns must have one entry per column")
-        col_align = [_ALIGN[a] if a else None for a in aligns]
+        align = {
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        }
+        col_align = [align[a] if a else None for a in aligns]
         all_rows = [list(r) for r in rows]
         if total_row is not None:
             all_rows.append(list(total_row))
@@ -651,6 +703,8 @@ class PartyDocument:
         left (a "- " is added to lines not starting with "-"; punctuation is
         printed as given, so end the last with "- Lưu …."), the signature block
         centred on the right. The block is one row that never splits."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
         table = _new_table(self.document, 1, (CLOSING_LEFT_CM, CLOSING_RIGHT_CM), borders=False)
         _table_cell_margins(table, 0.0, 0.05)
         row = table.rows[0]
@@ -686,7 +740,7 @@ class PartyDocument:
     def appendix(self, title: str, note: str = "") -> None:
         """Start an annex on a new page: the title centred in bold, the note
         ("(Kèm theo Báo cáo số …)") centred in italics below it."""
-        from docx.enum.text import WD_BREAK
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
         p = _format_paragraph(self.document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
         p.add_run().add_break(WD_BREAK.PAGE)
@@ -714,6 +768,9 @@ class PartyDocument:
 
 def _set_mark_size(p: Paragraph, size: float) -> None:
     """Set the paragraph-mark font size (controls an empty paragraph's height)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     ppr = p._p.get_or_add_pPr()
     rpr = _set_child(ppr, "w:rPr", _PPR_SEQ)
     for tag in ("w:sz", "w:szCs"):

@@ -26,13 +26,16 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+# openpyxl (~33 MB with numpy and Pillow, which it imports) is imported by the
+# functions that build a workbook, not here: the modules of the pages and the
+# API import this one, and the server never builds a workbook until an export
+# runs (issue 14; tests/test_lazy_imports.py keeps it so).
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "Column",
@@ -45,10 +48,8 @@ __all__ = [
 ]
 
 FONT_NAME = "Times New Roman"
-HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
-TOTAL_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_COLOR = "DDEBF7"
+TOTAL_COLOR = "F2F2F2"
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -120,6 +121,8 @@ def safe_sheet_title(title: str) -> str:
 
 def new_workbook() -> Workbook:
     """Return an empty workbook (the default sheet removed)."""
+    from openpyxl import Workbook
+
     wb = Workbook()
     for ws in list(wb.worksheets):
         wb.remove(ws)
@@ -146,8 +149,15 @@ def add_table_sheet(
     number formats come from ``columns``. The sheet title is sanitised by
     :func:`safe_sheet_title` and made unique within ``wb``.
     """
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     if not columns:
         raise ValueError("at least one column is required")
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", start_color=HEADER_COLOR, end_color=HEADER_COLOR)
+    total_fill = PatternFill("solid", start_color=TOTAL_COLOR, end_color=TOTAL_COLOR)
     ws = wb.create_sheet(_unique_title(wb, safe_sheet_title(title)))
     ncols = len(columns)
     last_col = get_column_letter(ncols)
@@ -167,8 +177,8 @@ def add_table_sheet(
     for ci, col in enumerate(columns, start=1):
         cell = write_cell(ws.cell(row=header_row, column=ci), col.header)
         cell.font = header_font
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
+        cell.fill = header_fill
+        cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(ci)].width = col.width
 
@@ -187,7 +197,7 @@ def add_table_sheet(
         for ci, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = write_cell(ws.cell(row=r, column=ci), value)
             cell.font = body_font
-            cell.border = BORDER
+            cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
             if col.number_format:
                 cell.number_format = col.number_format
@@ -215,8 +225,8 @@ def add_table_sheet(
                 if col.number_format:
                     cell.number_format = col.number_format
             cell.font = total_font
-            cell.fill = TOTAL_FILL
-            cell.border = BORDER
+            cell.fill = total_fill
+            cell.border = border
 
     ws.sheet_view.zoomScale = 100
     ws.print_title_rows = f"{header_row}:{header_row}"

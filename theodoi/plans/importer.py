@@ -33,8 +33,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history
 
 from theodoi.documents.xlsx import Column, add_table_sheet, new_workbook, workbook_bytes
@@ -215,6 +213,8 @@ def _date(value: Any) -> date | str | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and 1 <= value < 100000:
+        from openpyxl.utils.datetime import from_excel
+
         converted = from_excel(value)
         return converted.date() if isinstance(converted, datetime) else ""
     if isinstance(value, str):
@@ -254,6 +254,8 @@ def read_table(plan: Plan, source: IO[bytes] | bytes) -> tuple[list[Row], list[R
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(source, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not XLSX.
         raise TableError(_("This file cannot be read as an XLSX workbook.")) from e

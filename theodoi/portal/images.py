@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from theodoi.core import clock
 from theodoi.core.files import sniff
@@ -37,6 +36,8 @@ def check_image(upload: Any) -> None:
 
 def renditions(upload: Any) -> tuple[int, int, dict[str, str]]:
     """Store the upload in each width (never wider than it is); (width, height, {w: path})."""
+    from PIL import Image, UnidentifiedImageError  # loaded by the first upload only
+
     check_image(upload)
     try:
         with Image.open(upload) as probe:

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +31,8 @@ def point_link(point: CollectionPoint) -> str:
 
 def qr_svg(link: str) -> str:
     """The link as an inline SVG QR code (error correction M, no XML declaration)."""
+    import segno  # ~9 MB: loaded by the first QR code, not by every server process
+
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=6, xmldecl=False, svgns=True)
     return buffer.getvalue().decode()
@@ -39,6 +40,7 @@ def qr_svg(link: str) -> str:
 
 def poster_docx(point: CollectionPoint) -> bytes:
     """An A4 poster: the survey's title in its languages, the QR code, the link."""
+    import segno
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt

@@ -13,9 +13,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
-
 from theodoi.core import clock
 from theodoi.documents.issuers import archive_mark, committee_name, issuer_on
 from theodoi.documents.party import Letterhead, PartyDocument, Signature, format_vn_number
@@ -34,6 +31,9 @@ def _figure(estimate: stats.Estimate) -> tuple[str, str]:
 
 
 def report_docx(survey: Survey) -> bytes:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
     owner = survey.owner
     questionnaire = analysis.Questionnaire.load(survey)
     everything = analysis.Filters()

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import translation
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from theodoi.core import clock
 from theodoi.documents.issuers import committee_title, propaganda_ban_on
@@ -29,6 +28,8 @@ AWARD_VI = {
 
 
 def proposals_docx(year: EmulationYear, proposals: list[Proposal]) -> bytes:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     today = clock.today()
     # The province's Ban Tuyên giáo proposes (the merged ban after 2025), by its
     # name on the document's date; the Tỉnh ủy itself when it has none.
