@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from theodoi.core.history import create_with_history
 from theodoi.units.models import Unit
 
 from .models import Assignment, Task, WorkItem
@@ -121,13 +122,10 @@ def _set_assignments(
     data: WorkItemData,
     by: AbstractBaseUser | None,
     reason: str,
-    *,
-    created: bool = False,
 ) -> None:
     wanted = {u.pk: Assignment.Role.LEAD for u in data.leads}
     wanted.update({u.pk: Assignment.Role.COORDINATING for u in data.coordinating})
-    # A work item just created has none: no query for them.
-    existing = {} if created else {a.unit_id: a for a in item.assignments.all()}
+    existing = {a.unit_id: a for a in item.assignments.all()}
     for unit_id, assignment in existing.items():
         if unit_id not in wanted:
             _attribute(assignment, by, reason)
@@ -165,9 +163,20 @@ def do_create_work_item(
         time_frame=data.time_frame or "",
         position=task.work_items.count() + 1,
     )
-    _attribute(item, by, reason)
-    item.save()
-    _set_assignments(item, data, by, reason, created=True)
+    # perf: the work item, then its assignments, each with their history rows, in
+    # four inserts whatever the number of units (saved one by one: two an object).
+    create_with_history([item], by=by, reason=reason)
+    create_with_history(
+        [
+            *(Assignment(work_item=item, unit=u, role=Assignment.Role.LEAD) for u in data.leads),
+            *(
+                Assignment(work_item=item, unit=u, role=Assignment.Role.COORDINATING)
+                for u in data.coordinating
+            ),
+        ],
+        by=by,
+        reason=reason,
+    )
     return item
 
 

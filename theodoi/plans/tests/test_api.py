@@ -721,9 +721,9 @@ def test_a_create_answers_its_units_in_the_list_order(
     client.force_login(world.coordinator)
     # The session, its account and memberships; the task with its plan, the reach
     # and whether the plan is issued; the reach walked; the units (one query); the work item's
-    # number; the work item, its assignments and their history (5 units: 12 rows); the
-    # assignments read back only when positions are shared.
-    with django_assert_num_queries(21 if positions == "distinct" else 22):
+    # number; the work item, its history row, its assignments and theirs (4 inserts for
+    # 5 units); the assignments read back only when positions are shared.
+    with django_assert_num_queries(13 if positions == "distinct" else 14):
         created = _post(client, "/api/v1/work-items", body)
     assert created.status_code == 201, created.content
     got = created.json()
