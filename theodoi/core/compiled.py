@@ -81,6 +81,8 @@ class _Entry:
         self.template = template
         self.stand_ins = stand_ins
         self.by_db: dict[str, tuple[Any, str, list[Any], list[tuple[int, Any, Any]]]] = {}
+        # By connection (one a thread and database; kept alive by its converters).
+        self.converters: dict[int, dict[int, Any]] = {}
 
 
 class Compiled(Generic[T]):
@@ -162,6 +164,14 @@ class Compiled(Generic[T]):
         compiler = copy.copy(template_compiler)
         compiler.connection = connections[db]  # this thread's
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        # The converters of the columns, bound to this thread's connection, once.
+        converters = entry.converters.get(id(compiler.connection))
+        if converters is None:
+            columns = [s[0] for s in compiler.select[: compiler.col_count]]
+            converters = entry.converters[id(compiler.connection)] = compiler.get_converters(
+                columns
+            )
+        compiler.get_converters = lambda expressions: converters
         queryset = entry.template._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return queryset
