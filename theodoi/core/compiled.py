@@ -124,7 +124,16 @@ class Compiled(Generic[T]):
         return entry
 
     def _compile(self, entry: _Entry, db: str) -> tuple[Any, str, list[Any], list[Any]]:
-        compiler = entry.template.query.get_compiler(using=db)
+        # Compiling changes the query it compiles (its joins): one thread at a time,
+        # on a copy of the template, which threads share.
+        with self._lock:
+            compiled = entry.by_db.get(db)
+            if compiled is None:
+                compiled = entry.by_db[db] = self._compile_copy(entry, db)
+        return compiled
+
+    def _compile_copy(self, entry: _Entry, db: str) -> tuple[Any, str, list[Any], list[Any]]:
+        compiler = entry.template.query.clone().get_compiler(using=db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
@@ -146,9 +155,7 @@ class Compiled(Generic[T]):
                     f"the value of {key[0]!r} did not reach the SQL unchanged: "
                     "a compiled query cannot use it there"
                 )
-        compiled = (compiler, sql, list(params), slots)
-        entry.by_db[db] = compiled
-        return compiled
+        return (compiler, sql, list(params), slots)
 
     def _queryset(self, values: dict[str, Any]) -> QuerySet[Any]:
         entry = self._entry(values)

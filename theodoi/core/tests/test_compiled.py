@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -71,3 +72,26 @@ def test_it_refuses_what_would_change_the_sql(tokens):
         query.all(when=None)
     with pytest.raises(AttributeError, match="no value named 'pk'"):
         Compiled(lambda p: ApiToken.objects.filter(pk=p.pk)).all(id=1)
+
+
+def test_compiling_leaves_the_shared_query_alone():
+    """Compiling adds ``select_related``'s joins to the query compiled: on the query
+    that every thread shares, two threads' first requests mixed their joins (the SQL
+    lost one, and every request after failed). Each compile works on a copy."""
+    query = Compiled(lambda p: ApiToken.objects.select_related("user").filter(pk=p.pk)[:1])
+    entry = query._entry({"pk": 1})
+    before = list(entry.template.query.alias_map)
+    start = threading.Barrier(4)
+    found = []
+
+    def compile_it():
+        start.wait()
+        found.append(query._compile(entry, "default")[1])
+
+    threads = [threading.Thread(target=compile_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert list(entry.template.query.alias_map) == before == ["core_apitoken"]
+    assert len(found) == 4 and len(set(found)) == 1 and found[0].count("JOIN") == 1
