@@ -13,9 +13,10 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
+from theodoi.core.compiled import Compiled
 from theodoi.core.history import create_with_history
 from theodoi.units.models import Unit
 
@@ -147,6 +148,18 @@ def _attribute(obj: object, by: AbstractBaseUser | None, reason: str) -> None:
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
+# perf: how many work items a task has (the new one's position), compiled once
+_COUNT_OF_TASK: Compiled[int] = Compiled(
+    lambda p: (
+        WorkItem.objects.filter(task_id=p.task)
+        .order_by()
+        .values("task_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+)
+
+
 @transaction.atomic
 def do_create_work_item(
     task: Task, data: WorkItemData, *, by: AbstractBaseUser | None, reason: str = ""
@@ -161,7 +174,7 @@ def do_create_work_item(
         expected_output=data.expected_output,
         coordination_note=data.coordination_note,
         time_frame=data.time_frame or "",
-        position=task.work_items.count() + 1,
+        position=(_COUNT_OF_TASK.first(task=task.pk) or 0) + 1,
     )
     # perf: the work item, then its assignments, each with their history rows, in
     # four inserts whatever the number of units (saved one by one: two an object).
