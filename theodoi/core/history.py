@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -157,3 +159,38 @@ def render_history(
     """The history page of ``obj``: ``entries`` newest first, under ``crumbs`` (url, label)."""
     context = {"obj": obj, "entries": entries, "crumbs": crumbs}
     return render(request, "core/history.html", context)
+
+
+# Writing ---------------------------------------------------------------------------
+
+
+@cache
+def _historical_model(model: type[models.Model]) -> Any:
+    # Model.history builds a manager class on every access: once per process here.
+    return model.history.model  # type: ignore[attr-defined]
+
+
+def create_with_history(objs: list[Any], *, by: Any, reason: str) -> list[Any]:
+    """Insert new objects of one model, then their "created" history rows (who, when,
+    why), in two queries whatever their number: the rows django-simple-history
+    writes when each is saved (``save()``: two queries an object), without the
+    per-save signals. ``by``: the account, or None; ``reason``: the change reason."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    model._default_manager.bulk_create(objs)
+    historical = _historical_model(model)
+    when = timezone.now()
+    historical._default_manager.bulk_create(
+        [
+            historical(
+                history_date=when,
+                history_type="+",
+                history_user=by,
+                history_change_reason=reason,
+                **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+            )
+            for obj in objs
+        ]
+    )
+    return objs

@@ -33,6 +33,7 @@ from theodoi.units.models import (
     ancestor_ids,
     home_or_history_sql,
     subtree_and_history_ids,
+    units_and_upward_ids,
 )
 
 Role = Membership.Role
@@ -121,7 +122,63 @@ def reaches(user: AnyUser, unit: Unit | int | None, *wanted: str) -> bool:
     if unit is None:
         return False
     unit_id = unit.pk if isinstance(unit, Unit) else unit
+    above = _upward(user).get(unit_id)
+    if above is not None and user.is_authenticated:
+        # perf: walked up from the unit (look_up_units), no subtree of the reach
+        return user.is_superuser or not above[0].isdisjoint(_roots(user, wanted))
     return unit_id in reach(user, *wanted)
+
+
+def _roots(user: AnyUser, wanted: tuple[str, ...]) -> frozenset[int]:
+    """The units whose subtrees the user's memberships in ``wanted`` roles reach."""
+    wanted_roles = frozenset(wanted) or ALL_ROLES
+    return frozenset(
+        m.unit.jurisdiction_id if m.role in ACTING_ROLES else m.unit_id
+        for m in memberships(user)
+        if m.role in wanted_roles
+    )
+
+
+def _upward(user: AnyUser) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    """The units looked up (``look_up_units``): id → (ancestors, upward) of
+    ``units_and_upward_ids``, kept for the request on the user."""
+    return _cache(user, "_theodoi_upward")
+
+
+def expect_units(user: AnyUser, ids: list[int]) -> None:
+    """Have the next ``look_up_units`` for this user (an ``access_<thing>`` helper's)
+    load ``ids`` too: the units a request names, looked up with its object's."""
+    _cache(user, "_theodoi_expected").update(dict.fromkeys(ids))
+
+
+def look_up_units(user: AnyUser, ids: list[int]) -> dict[int, Unit]:
+    """The units of ``ids`` that exist (whoever may see them), by id, each with the
+    units above it remembered for the request: ``reaches``, ``reaches_history``
+    and ``home_ids`` then answer for them without walking the user's reach.
+
+    One query for these, the ones ``expect_units`` named and the user's own units
+    (for ``home_ids``); none for units already looked up."""
+    loaded: dict[int, Unit] = _cache(user, "_theodoi_units")
+    looked: dict[int, None] = _cache(user, "_theodoi_looked")
+    expected: dict[int, None] = _cache(user, "_theodoi_expected")
+    wanted = [int(pk) for pk in ids]
+    mine = [m.unit_id for m in memberships(user)]
+    need_home = getattr(user, "_theodoi_home", None) is None
+    missing = [pk for pk in (*wanted, *expected, *(mine if need_home else ())) if pk not in looked]
+    expected.clear()
+    if missing:
+        found = units_and_upward_ids(missing)
+        upward = _upward(user)
+        for pk, (unit, ancestors, every) in found.items():
+            loaded[pk] = unit
+            upward[pk] = (ancestors, every)
+        looked.update(dict.fromkeys(missing))
+    if need_home and all(pk in looked for pk in mine):
+        upward = _upward(user)
+        user._theodoi_home = frozenset().union(  # type: ignore[union-attr]
+            *(upward[pk][0] for pk in mine if pk in upward)
+        )
+    return {pk: loaded[pk] for pk in wanted if pk in loaded}
 
 
 def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
@@ -207,6 +264,10 @@ def reaches_history(user: AnyUser, unit: Unit | int | None, *wanted: str) -> boo
     if unit is None:
         return False
     unit_id = unit.pk if isinstance(unit, Unit) else unit
+    above = _upward(user).get(unit_id)
+    if above is not None and user.is_authenticated:
+        # perf: walked up from the unit (look_up_units), no subtree of the reach
+        return user.is_superuser or not above[1].isdisjoint(_roots(user, wanted))
     return unit_id in reach(user, *wanted) or unit_id in history_reach(user, *wanted)
 
 
@@ -238,11 +299,12 @@ def visible_units(user: AnyUser, queryset: QuerySet[Unit] | None = None) -> Quer
 def visible_units_by_id(user: AnyUser, ids: list[int]) -> dict[int, Unit]:
     """The units of ``ids`` the user may see (``visible_units``), by id.
 
-    The ids are checked against the reach here rather than sent with it: a
-    province's reach is a few hundred ids the database would read per call.
-    No query when none of the ids is within reach."""
-    within = [pk for pk in ids if pk in reach(user)] if ids else []
-    return Unit.objects.filter(pk__in=within).in_bulk() if within else {}
+    Each unit is loaded with the units above it (``look_up_units``) and checked
+    against the user's roots: a province's reach is a few hundred ids to walk
+    down to, a unit has a few above it. One query at most (none for units looked
+    up already, e.g. named by ``expect_units`` before an ``access_<thing>``)."""
+    found = look_up_units(user, ids) if ids else {}
+    return {pk: unit for pk, unit in found.items() if reaches(user, pk)}
 
 
 @rules.predicate

@@ -13,9 +13,11 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
+from theodoi.core.compiled import Compiled
+from theodoi.core.history import create_with_history
 from theodoi.units.models import Unit
 
 from .models import Assignment, Task, WorkItem
@@ -121,13 +123,10 @@ def _set_assignments(
     data: WorkItemData,
     by: AbstractBaseUser | None,
     reason: str,
-    *,
-    created: bool = False,
 ) -> None:
     wanted = {u.pk: Assignment.Role.LEAD for u in data.leads}
     wanted.update({u.pk: Assignment.Role.COORDINATING for u in data.coordinating})
-    # A work item just created has none: no query for them.
-    existing = {} if created else {a.unit_id: a for a in item.assignments.all()}
+    existing = {a.unit_id: a for a in item.assignments.all()}
     for unit_id, assignment in existing.items():
         if unit_id not in wanted:
             _attribute(assignment, by, reason)
@@ -149,6 +148,18 @@ def _attribute(obj: object, by: AbstractBaseUser | None, reason: str) -> None:
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
+# perf: how many work items a task has (the new one's position), compiled once
+_COUNT_OF_TASK: Compiled[int] = Compiled(
+    lambda p: (
+        WorkItem.objects.filter(task_id=p.task)
+        .order_by()
+        .values("task_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+)
+
+
 @transaction.atomic
 def do_create_work_item(
     task: Task, data: WorkItemData, *, by: AbstractBaseUser | None, reason: str = ""
@@ -163,11 +174,22 @@ def do_create_work_item(
         expected_output=data.expected_output,
         coordination_note=data.coordination_note,
         time_frame=data.time_frame or "",
-        position=task.work_items.count() + 1,
+        position=(_COUNT_OF_TASK.first(task=task.pk) or 0) + 1,
     )
-    _attribute(item, by, reason)
-    item.save()
-    _set_assignments(item, data, by, reason, created=True)
+    # perf: the work item, then its assignments, each with their history rows, in
+    # four inserts whatever the number of units (saved one by one: two an object).
+    create_with_history([item], by=by, reason=reason)
+    create_with_history(
+        [
+            *(Assignment(work_item=item, unit=u, role=Assignment.Role.LEAD) for u in data.leads),
+            *(
+                Assignment(work_item=item, unit=u, role=Assignment.Role.COORDINATING)
+                for u in data.coordinating
+            ),
+        ],
+        by=by,
+        reason=reason,
+    )
     return item
 
 

@@ -698,6 +698,9 @@ def _check_all(task: Task, data: WorkItemData, errors: dict[str, list[str]]) -> 
 )
 def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     user = request.auth
+    named = [*payload.leads, *payload.coordinating]
+    # perf: the units named looked up with the task's plan's (one query)
+    permissions.expect_units(user, named)
     try:
         task = access_task(user, payload.task, "add_workitem")
     except Http404:
@@ -705,8 +708,7 @@ def create_work_item(request: HttpRequest, payload: WorkItemIn) -> Any:
     except PermissionDenied:
         raise PermissionDenied(_("Only the plan's coordinators may add work items.")) from None
     errors: dict[str, list[str]] = {}
-    # perf: the leads and the coordinating units in one query
-    found = permissions.visible_units_by_id(user, [*payload.leads, *payload.coordinating])
+    found = permissions.visible_units_by_id(user, named)
     data = WorkItemData(
         title=payload.title,
         start=payload.start,

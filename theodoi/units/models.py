@@ -120,6 +120,83 @@ def subtree_and_history_ids(root_ids: Iterable[int]) -> tuple[frozenset[int], fr
     return own, own | frozenset(pk for pk, _mine in rows)
 
 
+def units_and_upward_ids(
+    unit_ids: Iterable[int],
+) -> dict[int, tuple[Unit, frozenset[int], frozenset[int]]]:
+    """The given units, each with the units above it and with those plus where it
+    went, in one query: ``{id: (unit, ancestors, upward)}`` (each set includes the
+    unit itself; an unknown id is left out).
+
+    ``ancestors``: the unit and its parents up to the root. ``upward``: also every
+    unit it became through lineage (predecessor → successor, any number of reforms
+    on) and their parents — the reverse of ``subtree_and_history_ids``: a unit is
+    in the subtrees of ``roots`` when ``ancestors`` meets them, and in their
+    history side when ``upward`` does. A check on one object walks the few units
+    above it instead of a province's subtree.
+    """
+    ids = sorted({int(pk) for pk in unit_ids})
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    links = connection.ops.quote_name(UnitLineage._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    # The same two kinds of edge as subtree_and_history_ids, followed upwards:
+    # child → parent (keeps "own") and predecessor → successor (upward only).
+    if connection.vendor == "postgresql":
+        walk = (
+            f"up(seed, id, mine) AS ("  # noqa: S608 - quoted names, placeholders
+            f" SELECT id, id, 1 FROM {table} WHERE id IN ({marks})"
+            f" UNION SELECT w.seed, x.id, x.mine FROM up w CROSS JOIN LATERAL ("
+            f" SELECT u.parent_id AS id, w.mine FROM {table} u"
+            f" WHERE u.id = w.id AND u.parent_id IS NOT NULL"
+            f" UNION ALL SELECT l.successor_id, 0 FROM {links} l WHERE l.predecessor_id = w.id"
+            f") x)"
+        )
+    else:
+        walk = (
+            f"edge(src, dst, keep) AS ("  # noqa: S608 - quoted names, placeholders
+            f" SELECT id, parent_id, 1 FROM {table} WHERE parent_id IS NOT NULL"
+            f" UNION ALL SELECT predecessor_id, successor_id, 0 FROM {links}"
+            f"), up(seed, id, mine) AS ("
+            f" SELECT id, id, 1 FROM {table} WHERE id IN ({marks})"
+            f" UNION SELECT up.seed, e.dst, up.mine * e.keep FROM edge e JOIN up ON e.src = up.id"
+            f")"
+        )
+    fields = [f.attname for f in Unit._meta.concrete_fields]
+    columns = ", ".join(
+        f"u.{connection.ops.quote_name(f.column)}" for f in Unit._meta.concrete_fields
+    )
+    sql = (
+        f"WITH RECURSIVE {walk}"  # noqa: S608 - quoted names
+        f" SELECT w.seed, w.id, w.mine, {columns} FROM"
+        f" (SELECT seed, id, MAX(mine) AS mine FROM up GROUP BY seed, id) w"
+        # Each unit's own row beside its walk's first step (the ids again: PostgreSQL
+        # read the whole table for the join without them).
+        f" LEFT JOIN {table} u ON u.id = w.seed AND w.id = w.seed AND u.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids])
+        rows = cursor.fetchall()
+    units: dict[int, Unit] = {}
+    own: dict[int, set[int]] = {}
+    every: dict[int, set[int]] = {}
+    cols = [f.get_col(Unit._meta.db_table) for f in Unit._meta.concrete_fields]
+    converters = [
+        (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+        for col in cols
+    ]
+    for seed, pk, mine, *values in rows:
+        every.setdefault(seed, set()).add(pk)
+        if mine:
+            own.setdefault(seed, set()).add(pk)
+        if pk == seed:
+            for position, (col, functions) in enumerate(converters):
+                for convert in functions:
+                    values[position] = convert(values[position], col, connection)
+            units[seed] = Unit.from_db(connection.alias, fields, values)
+    return {pk: (unit, frozenset(own[pk]), frozenset(every[pk])) for pk, unit in units.items()}
+
+
 def home_or_history_sql(
     root_ids: Iterable[int], home_unit_ids: Iterable[int]
 ) -> tuple[str, list[Any]]:

@@ -40,6 +40,29 @@ def test_it_creates_a_work_item_with_its_assignments(world, item):
     assert created.history.first().history_user == world.coordinator
 
 
+def test_a_create_records_what_saving_each_object_would(world, item):
+    """The history rows of a create (written in bulk) are those django-simple-history
+    writes on each save: every field, who, why, "+"."""
+    created = do_create_work_item(
+        item.task, _data(world, leads=[world.btg, world.bdv]), by=world.official, reason="Lý do"
+    )
+    saved = Assignment(work_item=created, unit=world.district1, role="coordinating")
+    saved._history_user, saved._change_reason = world.official, "Lý do"
+    saved.save()
+    rows = [*created.history.all(), *Assignment.history.filter(work_item_id=created.pk)]
+    assert len(rows) == 5
+    for row in rows:
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            "+",
+            world.official,
+            "Lý do",
+        )
+        live = row.instance_type.objects.get(pk=row.id)
+        for field in row.tracked_fields:
+            assert getattr(row, field.attname) == getattr(live, field.attname), field
+    assert created.history.get().position == created.position == 2
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

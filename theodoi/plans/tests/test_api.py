@@ -719,11 +719,12 @@ def test_a_create_answers_its_units_in_the_list_order(
         coordinating=[world.district1.pk, world.bdv.pk, world.district2.pk],
     )
     client.force_login(world.coordinator)
-    # The session, its account and memberships; the task with its plan, the reach
-    # and whether the plan is issued; the reach walked; the units (one query); the work item's
-    # number; the work item, its assignments and their history (5 units: 12 rows); the
-    # assignments read back only when positions are shared.
-    with django_assert_num_queries(21 if positions == "distinct" else 22):
+    # The session, its account and memberships; the task with its plan and whether
+    # the plan is issued; the units named, the plan's issuer and owner and the user's
+    # own units, each with the units above it (one query); the work item's number; the
+    # work item, its history row, its assignments and theirs (4 inserts for 5 units);
+    # the assignments read back only when positions are shared.
+    with django_assert_num_queries(12 if positions == "distinct" else 13):
         created = _post(client, "/api/v1/work-items", body)
     assert created.status_code == 201, created.content
     got = created.json()
