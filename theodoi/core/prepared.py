@@ -27,6 +27,7 @@ length does not make a new shape.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -39,6 +40,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ValuesListIterable
 
 # PostgreSQL prepares a server-bound statement once it has run this many times
 # on a connection (psycopg's ``prepare_threshold``).
@@ -122,23 +124,36 @@ def _db_value(value: Any, connection: BaseDatabaseWrapper) -> Any:
 
 
 class _Shape:
-    __slots__ = ("converters", "fields", "model", "names", "params", "sql")
+    """One shape's compiled query: its SQL, its parameters (``names``: which slot
+    each is, or "" for a constant), and what turns its rows into the QuerySet's
+    results."""
+
+    __slots__ = ("compiler", "converters", "names", "params", "sql", "template", "tuples")
 
     def __init__(
         self,
         sql: str,
         params: list[Any],
-        converters: dict[int, Any],
         names: list[str],
-        model: type[Model] | None,
-        fields: list[str],
+        compiler: Any = None,
+        template: QuerySet[Any] | None = None,
+        tuples: bool = False,
     ) -> None:
         self.sql = sql
         self.params = params
-        self.converters = converters
         self.names = names
-        self.model = model
-        self.fields = fields
+        self.compiler = compiler
+        self.template = template
+        self.tuples = tuples
+        # The columns' converters by connection (one a thread and database).
+        self.converters: dict[int, dict[int, Any]] = {}
+
+    def converters_for(self, connection: BaseDatabaseWrapper) -> dict[int, Any]:
+        found = self.converters.get(id(connection))
+        if found is None:
+            columns = [s[0] for s in self.compiler.select[: self.compiler.col_count]]
+            found = self.converters[id(connection)] = self.compiler.get_converters(columns)
+        return found
 
 
 class Prepared:
@@ -146,9 +161,14 @@ class Prepared:
 
     ``build(*shape)`` returns the QuerySet for a shape (a hashable tuple: which
     filters are present, a page's size, …), with :func:`slot` wherever the
-    request's values go. ``.values()`` / ``.values_list()`` QuerySets give rows
-    as tuples in their order; a QuerySet of a model gives model instances
-    (``from_db``: no related objects, no deferred fields)."""
+    request's values go. :meth:`rows` gives what the QuerySet would: tuples for
+    ``.values_list()`` (the quickest: the rows as the database sends them, the
+    columns converted), dicts for ``.values()``, model instances with what
+    ``select_related`` and annotations add to them.
+
+    The SQL must not depend on a value: a lookup that rewrites it (``__contains``
+    wraps it in ``%``) cannot take a slot, and ``None`` is refused (the ORM would
+    write ``IS NULL``); compiling or running raises."""
 
     # Shapes kept per query and database; past this many (a page far down a
     # list, say), a shape is compiled for its request and not kept.
@@ -170,25 +190,25 @@ class Prepared:
             _building.values = None
 
     def _compile(self, db: str, shape: tuple[Any, ...]) -> _Shape:
+        # A new QuerySet for each compile (compiling adds joins to the query it
+        # compiles: a query shared by threads would mix theirs).
         _building.slots = []
         try:
-            queryset = self.build(*shape)
+            queryset = self.build(*shape).using(db)
             slots = _building.slots
         finally:
             _building.slots = None
         connection = connections[db]
-        compiler = queryset.using(db).query.get_compiler(using=db)
+        compiler = queryset.query.get_compiler(using=db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # e.g. ``__in=[]``: nothing, without asking the database
-            return _Shape("", [], {}, [], None, [])
-        converters = compiler.get_converters([col for col, _alias, _name in compiler.select])
+            return _Shape("", [], [])
         wanted = {}
         for name, _kind, value in slots:
             dbv = _db_value(value, connection)
             wanted[json.dumps(dbv) if isinstance(dbv, list) else dbv] = name
         names: list[str] = []
-        out: list[Any] = []
         for param in params:
             key = json.dumps(param) if isinstance(param, list) else param
             try:
@@ -196,16 +216,14 @@ class Prepared:
             except TypeError:  # an unhashable constant
                 name = None
             names.append(name or "")
-            out.append(param)
         missing = set(wanted.values()) - set(names)
         if missing:
-            raise RuntimeError(f"slots not found in the compiled query: {sorted(missing)}")
-        model = None
-        fields: list[str] = []
-        if queryset._fields is None and not queryset.query.values_select:  # type: ignore[attr-defined]
-            model = queryset.model
-            fields = [f.attname for f in model._meta.concrete_fields]
-        return _Shape(sql, out, converters, names, model, fields)
+            raise RuntimeError(
+                f"slots not found in the compiled query (a lookup changed their values?):"
+                f" {sorted(missing)}"
+            )
+        tuples = queryset._iterable_class is ValuesListIterable  # type: ignore[attr-defined]
+        return _Shape(sql, list(params), names, compiler, queryset, tuples)
 
     def shape(self, db: str, shape: tuple[Any, ...]) -> _Shape:
         key = (db, shape)
@@ -222,25 +240,56 @@ class Prepared:
     def rows(
         self, shape: tuple[Any, ...] = (), *, using: str | None = None, **values: Any
     ) -> list[Any]:
-        """Run the shape with ``values`` (one per slot name): rows as tuples, or model
-        instances for a model QuerySet."""
-        db = using or (router.db_for_read(self.model) if self.model else "default")
+        """Run the shape with ``values`` (one per slot name; others are ignored): what
+        the QuerySet would give (tuples, dicts or model instances)."""
+        db = using or (router.db_for_read(self.model) if self.model else DEFAULT_DB_ALIAS)
         compiled = self.shape(db, shape)
         if not compiled.sql:
             return []
         connection = connections[db]
-        params = [
-            _db_value(values[name], connection) if name else param
-            for name, param in zip(compiled.names, compiled.params, strict=True)
-        ]
-        with _cursor(connection) as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = [_convert(list(row), compiled.converters, connection) for row in rows]
-        if compiled.model is not None:
-            return [compiled.model.from_db(db, compiled.fields, row) for row in rows]
-        return rows
+        params = []
+        for name, param in zip(compiled.names, compiled.params, strict=True):
+            if name:
+                value = values[name]
+                if value is None:
+                    raise ValueError(f"{name}=None: a prepared query cannot send it")
+                param = _db_value(value, connection)
+            params.append(param)
+        converters = compiled.converters_for(connection)
+        if compiled.tuples:
+            with _cursor(connection) as cursor:
+                cursor.execute(compiled.sql, params)
+                rows = cursor.fetchall()
+            if converters:
+                return [tuple(_convert(list(row), converters, connection)) for row in rows]
+            return rows
+        # The QuerySet's own iterable makes its objects from the rows of this SQL.
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = _Preparing(connection)
+        sql = compiled.sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.get_converters = lambda expressions: converters
+        queryset = compiled.template._chain()  # type: ignore[union-attr]
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+    def first(self, shape: tuple[Any, ...] = (), **values: Any) -> Any:
+        """The first of :meth:`rows`, or ``None``."""
+        found = self.rows(shape, **values)
+        return found[0] if found else None
+
+
+class _Preparing:
+    """A connection whose cursors are :func:`_cursor`'s (for a compiler's run)."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+    def cursor(self) -> Any:
+        return _cursor(self._connection)
 
 
 def _convert(

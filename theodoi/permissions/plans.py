@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from theodoi.core.compiled import Compiled
 from theodoi.core.prepared import IdList, Prepared, slot
 from theodoi.permissions import (
     AnyUser,
@@ -281,7 +280,7 @@ def access_field(user: AnyUser, pk: Any, action: str = "view") -> Any:
     return fetch(user, queryset, pk, "plans.view_field", _perm(action, "field"))
 
 
-def _task_query(p: Any) -> QuerySet[Any]:
+def _task_query() -> QuerySet[Any]:
     from django.db.models import Exists, OuterRef
 
     from theodoi.plans.models import PlanVersion, Task
@@ -289,12 +288,12 @@ def _task_query(p: Any) -> QuerySet[Any]:
     return (
         Task.objects.select_related("plan__issuer", "plan__owner", "field")
         .annotate(plan_issued=Exists(PlanVersion.objects.filter(plan_id=OuterRef("plan_id"))))
-        .filter(pk=p.pk)
+        .filter(pk=slot("pk"))
         .order_by()[:1]
     )
 
 
-_TASK = Compiled(_task_query)
+_TASK = Prepared(_task_query)
 
 
 def access_task(user: AnyUser, pk: Any, action: str = "view") -> Any:

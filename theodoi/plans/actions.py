@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
-from theodoi.core.compiled import Compiled
 from theodoi.core.history import create_with_history
+from theodoi.core.prepared import Prepared, slot
 from theodoi.units.models import Unit
 
 from .models import Assignment, Task, WorkItem
@@ -149,9 +149,9 @@ def _attribute(obj: object, by: AbstractBaseUser | None, reason: str) -> None:
 
 
 # perf: how many work items a task has (the new one's position), compiled once
-_COUNT_OF_TASK: Compiled[int] = Compiled(
-    lambda p: (
-        WorkItem.objects.filter(task_id=p.task)
+_COUNT_OF_TASK = Prepared(
+    lambda: (
+        WorkItem.objects.filter(task_id=slot("task"))
         .order_by()
         .values("task_id")
         .annotate(n=Count("pk"))

@@ -1,13 +1,16 @@
 """Prepared queries answer what their QuerySet answers, with each request's values."""
 
-from datetime import date
+import threading
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from theodoi.core.models import ApiToken
 from theodoi.core.prepared import IdList, Prepared, id_list_subquery, slot
 from theodoi.permissions import history_reach, home_ids, reach_shape
 from theodoi.permissions.plans import visible_plans, visible_work_items, work_item_row
@@ -88,7 +91,7 @@ def test_a_list_of_ids_is_one_parameter_whatever_its_length(world):
     )
     units = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
     for count in (0, 1, 3, len(units)):
-        assert query.rows(ids=IdList(units[:count])) == [(pk,) for pk in units[:count]]
+        assert query.rows(ids=IdList(units[:count])) == units[:count]
     assert len(query._shapes) == 1
 
 
@@ -158,3 +161,77 @@ def test_every_users_plans_are_those_its_reach_gives_issued_by_every_unit(world)
             else:
                 with pytest.raises(Http404):
                     work_item_row(user, item.pk, ("id",))
+
+
+# What the QuerySet makes: instances with select_related and annotations, dicts ---------
+
+
+@pytest.fixture
+def tokens(world):
+    first, _key = ApiToken.issue(world.coordinator, "một")
+    second, _key = ApiToken.issue(world.agency, "hai")
+    return first, second
+
+
+def test_it_makes_the_objects_the_queryset_makes(tokens, django_assert_num_queries):
+    first, second = tokens
+    built = []
+
+    def build():
+        built.append(1)
+        return (
+            ApiToken.objects.select_related("user")
+            .filter(digest=slot("digest", str), expires__gt=slot("now", datetime))
+            .annotate(username=F("user__username"))
+        )
+
+    query = Prepared(build)
+    now = timezone.now()
+    for token in (first, second, first):
+        with django_assert_num_queries(1):
+            found = query.first(digest=token.digest, now=now)
+        assert found == token
+        assert found.user == token.user  # loaded with it
+        assert found.username == token.user.username
+        assert found.expires == token.expires
+    assert len(built) == 1
+    # The real values decide, not the placeholders: nothing expires after a later time.
+    assert query.rows(digest=first.digest, now=first.expires + timedelta(seconds=1)) == []
+    with pytest.raises(ValueError, match="None"):
+        query.rows(digest=None, now=now)
+
+
+def test_values_give_dicts(tokens):
+    first, second = tokens
+    query = Prepared(
+        lambda: (
+            ApiToken.objects.filter(pk__in=id_list_subquery(slot("ids", IdList)))
+            .order_by("pk")
+            .values("pk", "name")
+        )
+    )
+    assert query.rows(ids=[first.pk, second.pk]) == [
+        {"pk": first.pk, "name": "một"},
+        {"pk": second.pk, "name": "hai"},
+    ]
+    assert query.rows(ids=[second.pk + 1000]) == []
+
+
+def test_threads_compiling_at_once_get_one_sound_query(world):
+    """Compiling adds select_related's joins to the query it compiles: each compile
+    builds its own QuerySet, one thread at a time (two threads' first requests on a
+    shared query once mixed their joins, and the SQL lost one)."""
+    query = Prepared(lambda: ApiToken.objects.select_related("user").filter(pk=slot("pk"))[:1])
+    start = threading.Barrier(4)
+    found = []
+
+    def compile_it():
+        start.wait()
+        found.append(query.shape("default", ()).sql)
+
+    threads = [threading.Thread(target=compile_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 4 and len(set(found)) == 1 and found[0].count("JOIN") == 1
