@@ -22,7 +22,6 @@ import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.functional import empty
 
@@ -31,7 +30,6 @@ from theodoi.units.models import (
     Membership,
     Unit,
     ancestor_ids,
-    home_or_history_sql,
     subtree_and_history_ids,
     units_and_upward_ids,
 )
@@ -208,18 +206,10 @@ def history_reach(user: AnyUser, *wanted: str) -> frozenset[int]:
     return _walk(user, roots)[1]
 
 
-def home_or_history_reach(user: AnyUser) -> Any:
-    """``home_ids(user) | history_reach(user)`` for a list's ``__in`` filter, as a
-    sub-query the database runs with the list (no query of its own, no list of a
-    province's unit ids sent back): what a plan's issuer must be for the user to
-    see it. Empty for a user with no membership; every unit for a superuser."""
-    kind, values = reach_shape(user)
-    return reach_subquery(kind, values)
-
-
 def reach_shape(user: AnyUser) -> tuple[str, dict[str, Any]]:
-    """The kind of ``home_or_history_reach(user)`` ("none", "all" or "walk") and the
-    values its sub-query takes: a :class:`~theodoi.core.prepared.Prepared` query
+    """The kind of the user's reach for reading plans — ``home_ids(user) |
+    history_reach(user)``: "none", "all" (a superuser) or "walk" — and the values
+    its sub-query takes (``permissions.plans``): a :class:`~theodoi.core.prepared.Prepared` query
     is compiled once per kind and run with the values."""
     if not user.is_authenticated:
         return "none", {}
@@ -235,21 +225,12 @@ def reach_shape(user: AnyUser) -> tuple[str, dict[str, Any]]:
     }
 
 
-def reach_subquery(kind: str, values: dict[str, Any] | None = None) -> Any:
-    """The sub-query of ``reach_shape``'s ``kind``: with ``values``, for this user;
-    without, with :func:`~theodoi.core.prepared.slot` placeholders (inside a
-    Prepared query's builder)."""
-    if kind == "all":
-        return Unit.objects.values("pk")
-    if kind == "none":
-        return []
-    if values is None:
-        values = {
-            "reach_roots": slot("reach_roots", IdList),
-            "reach_homes": slot("reach_homes", IdList),
-        }
-    sql, params = home_or_history_sql(values["reach_roots"], values["reach_homes"])
-    return RawSQL(sql, params)  # noqa: S611 - built from quoted names and placeholders
+def reach_values(values: dict[str, Any] | None) -> dict[str, Any]:
+    """``reach_shape``'s values, or (``None``, in a Prepared query's builder) the
+    :func:`~theodoi.core.prepared.slot` placeholders standing for them."""
+    if values is not None:
+        return values
+    return {"reach_roots": slot("reach_roots", IdList), "reach_homes": slot("reach_homes", IdList)}
 
 
 def remember_memberships(user: AnyUser, found: list[Membership]) -> None:

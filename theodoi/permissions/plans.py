@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from theodoi.core.prepared import IdList, Prepared, slot
+from theodoi.core.prepared import Prepared, slot
 from theodoi.permissions import (
     AnyUser,
     Role,
@@ -28,6 +28,7 @@ from theodoi.permissions import (
     parse_id,
     reach,
     reach_shape,
+    reach_values,
     reaches,
     reaches_history,
 )
@@ -52,7 +53,8 @@ def plans_in_reach(queryset: QuerySet[Any], kind: str, values: dict[str, Any] | 
 
 
 def _plan_ids_in_reach(kind: str, values: dict[str, Any] | None) -> Any:
-    """The ids of the plans whose issuer is in ``home_or_history_reach``: a sub-query
+    """The ids of the plans whose issuer is in ``home_ids(user) | history_reach(user)``
+    (the reach of ``reach_shape``): a sub-query
     of the list's own (perf: no round trip for the reach first), walking up from
     each plan's issuer (history_reach: the plans of the committees the user's
     units succeeded, for reading)."""
@@ -60,11 +62,7 @@ def _plan_ids_in_reach(kind: str, values: dict[str, Any] | None) -> Any:
 
     if kind == "none":
         return []
-    if values is None:
-        values = {
-            "reach_roots": slot("reach_roots", IdList),
-            "reach_homes": slot("reach_homes", IdList),
-        }
+    values = reach_values(values)
     sql, params = rows_in_home_or_history_sql(
         Plan._meta.db_table, "issuer_id", values["reach_roots"], values["reach_homes"]
     )

@@ -197,71 +197,18 @@ def units_and_upward_ids(
     return {pk: (unit, frozenset(own[pk]), frozenset(every[pk])) for pk, unit in units.items()}
 
 
-def home_or_history_sql(
-    root_ids: Iterable[int], home_unit_ids: Iterable[int]
-) -> tuple[str, list[Any]]:
-    """A sub-query (SQL, params) selecting ``ancestor_ids(home_unit_ids)`` together
-    with the history side of ``subtree_and_history_ids(root_ids)``, for a list to
-    filter on in the database instead of fetching a province's reach first (one
-    round trip and a ``IN`` of a few hundred ids less per request).
-
-    The same walks as those two functions; at least one id must be given."""
-    roots = (
-        root_ids if isinstance(root_ids, IdList) else IdList(sorted({int(pk) for pk in root_ids}))
-    )
-    homes = (
-        home_unit_ids
-        if isinstance(home_unit_ids, IdList)
-        else IdList(sorted({int(pk) for pk in home_unit_ids}))
-    )
-    table = connection.ops.quote_name(Unit._meta.db_table)
-    links = connection.ops.quote_name(UnitLineage._meta.db_table)
-    parts: list[str] = []
-    selects: list[str] = []
-    params: list[Any] = []
-    if roots:
-        where, given = id_list_sql("id", roots, connection)
-        params += given
-        if connection.vendor == "postgresql":
-            parts.append(
-                f"walk(id) AS (SELECT id FROM {table} WHERE {where}"  # noqa: S608
-                f" UNION SELECT x.id FROM walk w CROSS JOIN LATERAL ("
-                f" SELECT u.id FROM {table} u WHERE u.parent_id = w.id"
-                f" UNION ALL SELECT l.predecessor_id FROM {links} l WHERE l.successor_id = w.id"
-                f") x)"
-            )
-        else:
-            parts.append(
-                f"edge(src, dst) AS (SELECT parent_id, id FROM {table}"  # noqa: S608
-                f" WHERE parent_id IS NOT NULL"
-                f" UNION ALL SELECT successor_id, predecessor_id FROM {links}),"
-                f" walk(id) AS (SELECT id FROM {table} WHERE {where}"
-                f" UNION SELECT e.dst FROM edge e JOIN walk ON e.src = walk.id)"
-            )
-        selects.append("SELECT id FROM walk")
-    if homes:
-        where, given = id_list_sql("id", homes, connection)
-        params += given
-        parts.append(
-            f"up(id, parent_id) AS (SELECT id, parent_id FROM {table}"  # noqa: S608
-            f" WHERE {where}"
-            f" UNION SELECT u.id, u.parent_id FROM {table} u JOIN up ON u.id = up.parent_id)"
-        )
-        selects.append("SELECT id FROM up")
-    if not parts:
-        raise ValueError("home_or_history_sql needs at least one unit id")
-    return f"WITH RECURSIVE {', '.join(parts)} {' UNION '.join(selects)}", params
-
-
 def rows_in_home_or_history_sql(
     table: str, unit_column: str, root_ids: Iterable[int], home_unit_ids: Iterable[int]
 ) -> tuple[str, list[Any]]:
     """A sub-query (SQL, params) selecting the ids of ``table``'s rows whose
-    ``unit_column`` is in ``home_or_history_sql(root_ids, home_unit_ids)``.
+    ``unit_column`` is in ``ancestor_ids(home_unit_ids)`` or in the history side of
+    ``subtree_and_history_ids(root_ids)`` (``permissions.home_ids`` and
+    ``history_reach``), for a list to filter on in the database instead of
+    fetching a province's reach first.
 
-    The same set, found the other way: instead of walking down from the roots
-    through a province's whole tree (hundreds of units for every request), it
-    walks up from each row's unit — to its parent and to what it became (a
+    Found the other way: instead of walking down from the roots through a
+    province's whole tree (hundreds of units for every request), it walks up
+    from each row's unit — to its parent and to what it became (a
     unit's successors) — and keeps the rows that meet a root. For a table of a
     few rows per province (plans) the walk is a few steps a row. Both sets of
     ids must be non-empty (a member's)."""

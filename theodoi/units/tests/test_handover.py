@@ -35,7 +35,6 @@ def _period(plan, code, start, end):
     )
 
 
-
 @pytest.fixture
 def admin_2025(reform):
     """An administrator of the new Tỉnh ủy: the successor is in its reach."""
