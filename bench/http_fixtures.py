@@ -23,8 +23,17 @@ CREATED_TITLE = "Bench: a new work item"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["postgres", "sqlite"], required=True)
+    parser.add_argument(
+        "--clean", action="store_true", help="only delete the work items the create scenario added"
+    )
     args = parser.parse_args()
     env.configure(env.engine_url(args.engine))
+    if args.clean:
+        from theodoi.plans.models import WorkItem
+
+        deleted, _by_model = WorkItem.objects.filter(title=CREATED_TITLE).delete()
+        print(json.dumps({"deleted": deleted}))
+        return
 
     from django.conf import settings
     from django.contrib.auth.models import User
