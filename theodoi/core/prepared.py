@@ -53,18 +53,15 @@ class IdList(list):
     """A list of ids passed as one parameter (see :func:`id_list_sql`)."""
 
 
-class _Slot:
-    """What a placeholder stands for while a shape is compiled."""
-
-    def __init__(self, name: str, kind: type) -> None:
-        self.name = name
-        self.kind = kind
+# Values no real request sends, one per slot of a shape (by position). Integers
+# stay within every integer column's range: for a value beyond it, Django's lookup
+# matches nothing whatever the SQL (EmptyResultSet), and the shape would be empty.
+_INT_BASE = 2_146_000_000
 
 
-# Values no real request sends, one per slot of a shape (by position).
 def _sentinel(kind: type, index: int) -> Any:
     if kind is int:
-        return -7_340_032_000_000 - index
+        return _INT_BASE + index
     if kind is str:
         return f"\x00slot{index}\x00"
     if kind is datetime:
@@ -72,7 +69,7 @@ def _sentinel(kind: type, index: int) -> Any:
     if kind is date:
         return date(1901, 2, 3 + index)
     if kind is IdList:
-        return IdList([-7_340_032_000_000 - index])
+        return IdList([_INT_BASE + index])
     raise TypeError(kind)
 
 

@@ -235,3 +235,16 @@ def test_threads_compiling_at_once_get_one_sound_query(world):
     for thread in threads:
         thread.join()
     assert len(found) == 4 and len(set(found)) == 1 and found[0].count("JOIN") == 1
+
+
+def test_a_slot_on_a_32_bit_column_is_not_taken_for_out_of_range(world):
+    # A placeholder beyond an IntegerField's range would make Django match nothing
+    # (EmptyResultSet) for the shape, whatever the request's value.
+    query = Prepared(
+        lambda: (
+            Membership.objects.filter(user__is_active=True, unit__position__gte=slot("at"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    )
+    assert query.rows(at=0) == list(Membership.objects.order_by("pk").values_list("pk", flat=True))
