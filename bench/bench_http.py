@@ -374,6 +374,11 @@ def scenarios(f: dict) -> list[Scenario]:
             "token",
         ),
         Scenario(
+            "API: 100 work items of a unit, summary view",
+            f"/api/v1/work-items?unit={f['unit']}&page_size=100&view=summary",
+            "token",
+        ),
+        Scenario(
             "API: a plan's items by due date, 100",
             f"/api/v1/work-items?plan={f['plan']}&page_size=100",
             "token",

@@ -338,7 +338,7 @@ PAGE_QUERIES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
 # others are per operation below. Query parameters that take no object:
 API_PLAIN = frozenset(
     {"page", "page_size", "kind", "q", "ignore_accents", "active_on", "year", "status",
-     "due_before", "start", "end", "open", "level", "month"}
+     "due_before", "start", "end", "open", "level", "month", "view"}
 )  # fmt: skip
 
 # API operations that take an object: "METHOD /path" → ({parameter: kind}, read

@@ -5,6 +5,7 @@ but its role may not change is 403. Writes go through plans.actions, so the
 validation and the optimistic lock are the pages' own.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -56,6 +57,7 @@ router = Router(tags=["plans"])
 LEAD = Assignment.Role.LEAD
 COORDINATING = Assignment.Role.COORDINATING
 DEADLINE_FILTERS = (Assignment.Deadline.OVERDUE.value, Assignment.Deadline.DUE_SOON.value)
+SEVERITY = tuple(deadline.value for deadline in Assignment.DEADLINE_SEVERITY)
 StatusFilter = Literal[(*Assignment.Status.values, *DEADLINE_FILTERS)]  # type: ignore[valid-type]
 
 
@@ -218,6 +220,24 @@ class WorkItemOut(WorkItemSummary):
         return list(obj.assignments.all())
 
 
+class WorkItemBrief(WorkItemSummary):
+    """A work item as a list shows it (``view=summary``): WorkItemOut's fields, in its
+    order, without ``field``, ``expected_output``, ``coordination_note``,
+    ``position`` and ``assignments``."""
+
+    plan: int
+    task: TaskRef
+    deadline_status: Assignment.Deadline
+
+    @staticmethod
+    def resolve_plan(obj: WorkItem) -> int:
+        return obj.task.plan_id
+
+    @staticmethod
+    def resolve_deadline_status(obj: WorkItem) -> str:
+        return obj.deadline_status(clock.today())
+
+
 class PlanStaleOut(ErrorOut):
     """409 on a work item: ``current`` is the work item as it is now."""
 
@@ -269,6 +289,13 @@ class WorkItemFilters(Schema):
     )
     due_before: IsoDate | None = Field(None, description="End date on or before this day.")
     plan: Id | None = None
+    view: Literal["full", "summary"] = Field(
+        "full",
+        description="`full`: each work item as `GET /work-items/{id}` answers it. `summary`: "
+        "what a list shows (WorkItemBrief: no field, expected output, coordination note, "
+        "position or assignments; its leads and coordinating units, its deadline status): "
+        "less than half the bytes.",
+    )
 
 
 # Querysets -------------------------------------------------------------------
@@ -368,6 +395,14 @@ class PagedWorkItemOut(Schema):
     count: int
 
 
+class PagedWorkItemBrief(Schema):
+    """A page of work items with ``view=summary``: ``items`` (each a WorkItemBrief) and
+    ``count``, the number of work items on all pages."""
+
+    items: list[WorkItemBrief]
+    count: int
+
+
 # begin perf
 # The list is built from ``.values()`` rows as plain dicts and rendered once: no
 # model objects, no per-row validation of the nested schemas (most of a page's
@@ -400,7 +435,10 @@ ASSIGNMENT_FIELDS = (
     "percent_done",
     "completed_on",
 )
-PAGE_FIELDS = (*ITEM_FIELDS, "total_count")
+ITEM_WIDTH = len(ITEM_FIELDS)
+# WorkItemBrief's: the first ten of ITEM_FIELDS (not the long texts).
+BRIEF_FIELDS = ITEM_FIELDS[:10]
+BRIEF_WIDTH = len(BRIEF_FIELDS)
 # ASSIGNMENT_FIELDS from the work item, and their order.
 ITEM_ASSIGNMENT_FIELDS = tuple(f"assignments__{name}" for name in ASSIGNMENT_FIELDS)
 ITEM_ASSIGNMENT_ORDER = (
@@ -411,55 +449,62 @@ ITEM_ASSIGNMENT_ORDER = (
 
 
 def work_item_dicts(
-    rows: list[dict[str, Any]], today: date, assignments: Any = None
+    rows: Sequence[Sequence[Any]], today: date, assignments: Any = None, *, brief: bool = False
 ) -> list[dict[str, Any]]:
-    """WorkItemOut's JSON for ``rows`` (``.values(*ITEM_FIELDS)``): 1 query for the
-    assignments unless given (tuples of ASSIGNMENT_FIELDS in the prefetch's order);
-    each unit's and task's dict is made once and shared."""
+    """WorkItemOut's JSON for ``rows`` (tuples of ITEM_FIELDS' values, in that order;
+    values after them are ignored), or WorkItemBrief's when ``brief`` (tuples of
+    BRIEF_FIELDS'): 1 query for the assignments unless given (tuples of
+    ASSIGNMENT_FIELDS in the prefetch's order); each unit's and task's dict is made
+    once and shared."""
     out: list[dict[str, Any]] = []
     by_id: dict[int, dict[str, Any]] = {}
     tasks: dict[int, dict[str, Any]] = {}
     fields: dict[int, dict[str, Any]] = {}
     ends: dict[int, date] = {}
-    for r in rows:
-        task = tasks.get(r["task_id"])
+    not_due = Assignment.Deadline.NOT_DUE.value
+    for row in rows:
+        pk, number, title, start, end, version, task_id, plan_id, task_number, task_title = row[
+            :BRIEF_WIDTH
+        ]
+        task = tasks.get(task_id)
         if task is None:
-            task = tasks[r["task_id"]] = {
-                "id": r["task_id"],
-                "number": r["task__number"],
-                "title": r["task__title"],
-            }
-        field = fields.get(r["task__field_id"])
-        if field is None:
-            field = fields[r["task__field_id"]] = {
-                "id": r["task__field_id"],
-                "name": r["task__field__name"],
-            }
+            task = tasks[task_id] = {"id": task_id, "number": task_number, "title": task_title}
         item = {
-            "id": r["id"],
-            "number": r["number"],
-            "title": r["title"],
-            "start": r["start"].isoformat(),
-            "end": r["end"].isoformat(),
-            "version": r["version"],
+            "id": pk,
+            "number": number,
+            "title": title,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "version": version,
             "leads": [],
             "coordinating": [],
-            "plan": r["task__plan_id"],
+            "plan": plan_id,
             "task": task,
-            "field": field,
-            "expected_output": r["expected_output"],
-            "coordination_note": r["coordination_note"],
-            "position": r["position"],
-            "deadline_status": Assignment.Deadline.NOT_DUE.value,
-            "assignments": [],
         }
-        ends[r["id"]] = r["end"]
-        by_id[r["id"]] = item
+        if not brief:
+            field_id, field_name, expected_output, coordination_note, position = row[
+                BRIEF_WIDTH:ITEM_WIDTH
+            ]
+            field = fields.get(field_id)
+            if field is None:
+                field = fields[field_id] = {"id": field_id, "name": field_name}
+            item["field"] = field
+            item["expected_output"] = expected_output
+            item["coordination_note"] = coordination_note
+            item["position"] = position
+        item["deadline_status"] = not_due
+        if not brief:
+            item["assignments"] = []
+        ends[pk] = end
+        by_id[pk] = item
         out.append(item)
     if not by_id:
         return out
     units: dict[int, dict[str, Any]] = {}
     lead_statuses: dict[int, set[str]] = {}
+    # The deadline rule depends on three values that repeat across a page: each
+    # combination is worked out once (as its plain string).
+    deadlines: dict[tuple[str, date | None, date], str] = {}
     if assignments is None:
         assignments = item_assignments(list(by_id))
     for item_id, unit_id, code, name, role, status, percent, completed in assignments:
@@ -467,12 +512,17 @@ def work_item_dicts(
         if unit is None:
             unit = units[unit_id] = {"id": unit_id, "code": code, "name": name}
         item = by_id[item_id]
-        deadline = Assignment.deadline_for(status, completed, ends[item_id], today)
+        key = (status, completed, ends[item_id])
+        deadline = deadlines.get(key)
+        if deadline is None:
+            deadline = deadlines[key] = Assignment.deadline_for(*key, today).value
         if role == LEAD:
             item["leads"].append(unit)
             lead_statuses.setdefault(item_id, set()).add(deadline)
         else:
             item["coordinating"].append(unit)
+        if brief:
+            continue
         item["assignments"].append(
             {
                 "unit": unit,
@@ -480,37 +530,38 @@ def work_item_dicts(
                 "status": status,
                 "percent_done": percent,
                 "completed_on": completed.isoformat() if completed else None,
-                "deadline_status": str(deadline),
+                "deadline_status": deadline,
             }
         )
     for item_id, statuses in lead_statuses.items():
-        for severe in Assignment.DEADLINE_SEVERITY:
+        for severe in SEVERITY:
             if severe in statuses:
-                by_id[item_id]["deadline_status"] = str(severe)
+                by_id[item_id]["deadline_status"] = severe
                 break
     return out
 
 
-def _item_row(item: WorkItem) -> dict[str, Any]:
-    """A work item as a ``.values(*ITEM_FIELDS)`` row (its task and field loaded with it)."""
+def _item_row(item: WorkItem) -> tuple[Any, ...]:
+    """A work item as a ``.values_list(*ITEM_FIELDS)`` row (its task and field loaded
+    with it)."""
     task = item.task
-    return {
-        "id": item.pk,
-        "number": item.number,
-        "title": item.title,
-        "start": item.start,
-        "end": item.end,
-        "version": item.version,
-        "task_id": task.pk,
-        "task__plan_id": task.plan_id,
-        "task__number": task.number,
-        "task__title": task.title,
-        "task__field_id": task.field_id,
-        "task__field__name": task.field.name,
-        "expected_output": item.expected_output,
-        "coordination_note": item.coordination_note,
-        "position": item.position,
-    }
+    return (
+        item.pk,
+        item.number,
+        item.title,
+        item.start,
+        item.end,
+        item.version,
+        task.pk,
+        task.plan_id,
+        task.number,
+        task.title,
+        task.field_id,
+        task.field.name,
+        item.expected_output,
+        item.coordination_note,
+        item.position,
+    )
 
 
 def saved_work_item_dict(item: WorkItem) -> dict[str, Any]:
@@ -554,10 +605,12 @@ def _list_query(
     status: str | None,
     size: int | None,
     offset: int,
+    brief: bool = False,
 ) -> QuerySet[Any]:
     """The work items ``GET /work-items`` lists, for one shape of its filters (which
-    are given, and for ``status`` the deadline filter or "any"), page size and
-    offset; the values in :func:`~theodoi.core.prepared.slot` placeholders."""
+    are given, and for ``status`` the deadline filter or "any"), page size, offset
+    and view (``brief``: BRIEF_FIELDS, else ITEM_FIELDS, then the count of all); the
+    values in :func:`~theodoi.core.prepared.slot` placeholders."""
     items = permissions.plans.work_items_in_reach(WorkItem.objects.all(), kind).order_by(
         "end", "task__plan_id", "task__position", "position", "pk"
     )
@@ -585,7 +638,8 @@ def _list_query(
     if size is None:
         return items
     # The page and the count of all in one query (a window count).
-    return items.annotate(total_count=Window(Count("pk"))).values_list(*ITEM_FIELDS, "total_count")[
+    columns = BRIEF_FIELDS if brief else ITEM_FIELDS
+    return items.annotate(total_count=Window(Count("pk"))).values_list(*columns, "total_count")[
         offset : offset + size
     ]
 
@@ -609,8 +663,10 @@ def item_assignments(item_ids: list[int]) -> list[tuple[Any, ...]]:
 
 @router.get(
     "/work-items",
-    response={200: PagedWorkItemOut, **LIST_ERRORS},
+    response={200: PagedWorkItemOut | PagedWorkItemBrief, **LIST_ERRORS},
     summary="Work items you may see",
+    description="A page of work items, each in full (`view=full`, the default: "
+    "PagedWorkItemOut) or as a list shows it (`view=summary`: PagedWorkItemBrief).",
 )
 def list_work_items(
     request: HttpRequest, filters: Query[WorkItemFilters], paging: Query[Pagination.Input]
@@ -636,15 +692,13 @@ def list_work_items(
     )
     size = paging.page_size or Pagination.DEFAULT_PAGE_SIZE
     offset = (paging.page - 1) * size
-    rows = [
-        dict(zip(PAGE_FIELDS, row, strict=True))
-        for row in _LIST.rows((*shape, size, offset), **values)
-    ]
+    brief = filters.view == "summary"
+    rows = _LIST.rows((*shape, size, offset, brief), **values)
     if rows:
-        count = rows[0]["total_count"]
+        count = rows[0][-1]  # the window count after the item's fields
     else:
         count = _LIST.queryset((*shape, None, 0), **values).count() if offset else 0
-    return json_response({"items": work_item_dicts(rows, today), "count": count})
+    return json_response({"items": work_item_dicts(rows, today, brief=brief), "count": count})
 
 
 @router.get("/work-items/{id}", response={200: WorkItemOut, **ERRORS}, summary="A work item")
@@ -654,9 +708,8 @@ def get_work_item(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) ->
     rows = permissions.plans.work_item_rows(
         request.auth, id, (*ITEM_FIELDS, *ITEM_ASSIGNMENT_FIELDS), ITEM_ASSIGNMENT_ORDER
     )
-    item = dict(zip(ITEM_FIELDS, rows[0], strict=False))
-    assignments = [row[len(ITEM_FIELDS) :] for row in rows if row[len(ITEM_FIELDS)] is not None]
-    return json_response(work_item_dicts([item], clock.today(), assignments)[0])
+    assignments = [row[ITEM_WIDTH:] for row in rows if row[ITEM_WIDTH] is not None]
+    return json_response(work_item_dicts(rows[:1], clock.today(), assignments)[0])
 
 
 def _resolve_units(

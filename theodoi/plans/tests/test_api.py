@@ -236,6 +236,7 @@ def test_outsider_gets_404_on_a_work_item(client, world, item):
     client.force_login(world.outsider)
     assert client.get(f"/api/v1/work-items/{item.pk}").status_code == 404
     assert client.get("/api/v1/work-items").json()["count"] == 0
+    assert client.get("/api/v1/work-items", {"view": "summary"}).json() == {"items": [], "count": 0}
     response = _patch(client, f"/api/v1/work-items/{item.pk}", {"version": 1, "title": "x"})
     assert response.status_code == 404
 
@@ -349,6 +350,10 @@ def test_token_requests_take_three_queries(client, world, plan, django_assert_nu
     with django_assert_num_queries(3):
         body = client.get("/api/v1/work-items", {"unit": world.bdv.pk}, headers=headers).json()
     assert body["count"] == size
+    with django_assert_num_queries(3):
+        params = {"unit": world.bdv.pk, "view": "summary"}
+        body = client.get("/api/v1/work-items", params, headers=headers).json()
+    assert body["count"] == size and "assignments" not in body["items"][0]
     with django_assert_num_queries(2):
         got = client.get(f"/api/v1/work-items/{item.pk}", headers=headers)
     assert got.json()["id"] == item.pk
@@ -625,6 +630,44 @@ def test_work_items_answer_what_the_schema_makes_of_them(client, world, items):
         assert got == expected
         assert list(got) == list(expected)  # the schema's order too
         assert client.get(f"/api/v1/work-items/{got['id']}").json() == expected
+
+
+def test_the_summary_view_answers_what_its_schema_makes_of_them(client, world, items):
+    """``view=summary``: what WorkItemBrief makes of each work item, in the full
+    list's order and with its count, a subset of the full shape, and smaller."""
+    from theodoi.plans.api import WorkItemBrief, _work_items
+
+    client.force_login(world.coordinator)
+    Assignment.objects.filter(work_item=items["done"]).update(completed_on=date(2018, 5, 2))
+    full = client.get("/api/v1/work-items", {"page_size": 3, "page": 2})
+    summary = client.get("/api/v1/work-items", {"page_size": 3, "page": 2, "view": "summary"})
+    assert summary.status_code == 200
+    body = summary.json()
+    assert body["count"] == full.json()["count"] == 4
+    assert [i["id"] for i in body["items"]] == [i["id"] for i in full.json()["items"]]
+    for got, whole in zip(body["items"], full.json()["items"], strict=True):
+        expected = WorkItemBrief.from_orm(_work_items().get(pk=got["id"])).model_dump(mode="json")
+        assert got == expected
+        assert list(got) == list(expected)  # the schema's order too
+        assert {key: whole[key] for key in got} == got
+    every = client.get("/api/v1/work-items", {"view": "summary"}).json()["items"]
+    assert {i["deadline_status"] for i in every} == {"overdue", "due_soon", "done_late", "not_due"}
+    assert len(summary.content) < len(full.content) / 2
+    assert client.get("/api/v1/work-items", {"view": "all"}).status_code == 422
+
+
+def test_the_list_documents_both_views():
+    from theodoi.api import api
+
+    document = api.get_openapi_schema()
+    operation = document["paths"]["/api/v1/work-items"]["get"]
+    view = next(p for p in operation["parameters"] if p["name"] == "view")
+    assert view["schema"]["enum"] == ["full", "summary"]
+    answers = operation["responses"][200]["content"]["application/json"]["schema"]["anyOf"]
+    assert {a["$ref"].rsplit("/", 1)[1] for a in answers} == {
+        "PagedWorkItemOut",
+        "PagedWorkItemBrief",
+    }
 
 
 def test_writes_answer_what_the_schema_makes_of_the_saved_work_item(client, world, item):
