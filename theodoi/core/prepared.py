@@ -96,7 +96,7 @@ def id_list_sql(
     """``column`` is one of ``ids``, with the ids as one parameter."""
     values = _db_value(ids if isinstance(ids, IdList) else [int(pk) for pk in ids], connection)
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
+        return f"{column} = ANY(%s::bigint[])", [values]
     return f"{column} IN (SELECT value FROM json_each(%s))", [values]  # noqa: S608
 
 
@@ -112,7 +112,11 @@ def id_list_subquery(ids: Iterable[int] | IdList, using: str = DEFAULT_DB_ALIAS)
 def _db_value(value: Any, connection: BaseDatabaseWrapper) -> Any:
     """``value`` as the backend is sent it (what Django's field preparation makes)."""
     if isinstance(value, list):
-        return list(value) if connection.vendor == "postgresql" else json.dumps(list(value))
+        if connection.vendor == "postgresql":
+            # An array's text, cast in the SQL: psycopg dumps a str at once, a list
+            # by inspecting every element (perf: ~0.05 ms a list of 100 ids).
+            return "{" + ",".join([str(int(pk)) for pk in value]) + "}"
+        return json.dumps(list(value))
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):
