@@ -38,7 +38,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Lookup, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesListIterable
 
@@ -107,6 +107,37 @@ def id_list_subquery(ids: Iterable[int] | IdList, using: str = DEFAULT_DB_ALIAS)
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", params)
     return RawSQL("SELECT value FROM json_each(%s)", params)
+
+
+@Field.register_lookup
+class InArray(Lookup):
+    """``field__in_array=<a one-column QuerySet>``: ``field IN (sub-query)`` whose
+    plan does not hinge on how many rows PostgreSQL expects of the sub-query.
+
+    On PostgreSQL it is ``field = ANY(ARRAY(sub-query))``: the sub-query runs
+    first and its values are looked up by index. ``IN`` let PostgreSQL's default
+    costs (pages read from disk) pick a scan of the whole table joined by hash
+    for a unit's 67 work items of 6,800 (1.6 ms, growing with the table, against
+    0.1 ms by index). On SQLite it is ``IN`` (which SQLite runs the same way).
+    """
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        from django.db.models.sql.query import Query
+
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)  # as ``__in`` does
+        return super().get_prep_lookup()
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (lhs, rhs), [*lhs_params, *rhs_params]
 
 
 def _db_value(value: Any, connection: BaseDatabaseWrapper) -> Any:

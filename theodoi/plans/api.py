@@ -634,7 +634,7 @@ def _list_query(
             assignments = assignments.filter(status=slot("status", str))
             if not unit:
                 assignments = assignments.filter(role=LEAD)
-        items = items.filter(pk__in=assignments.values("work_item_id"))
+        items = items.filter(pk__in_array=assignments.values("work_item_id"))
     if size is None:
         return items
     # The page and the count of all in one query (a window count).

@@ -95,6 +95,31 @@ def test_a_list_of_ids_is_one_parameter_whatever_its_length(world):
     assert len(query._shapes) == 1
 
 
+def test_in_array_selects_what_in_selects(world):
+    """``__in_array`` answers what ``__in`` answers, with a prepared slot inside the
+    sub-query too; on PostgreSQL as ``= ANY(ARRAY(...))``, the sub-query unordered."""
+    members = Membership.objects.values("unit_id")  # Membership is ordered by default
+    for kind in Unit.Kind.values:
+        got = Unit.objects.filter(kind=kind, pk__in_array=members).order_by("pk")
+        expected = Unit.objects.filter(kind=kind, pk__in=members).order_by("pk")
+        assert list(got) == list(expected)
+    query = Prepared(
+        lambda: Unit.objects.filter(
+            pk__in_array=Membership.objects.filter(role=slot("role", str)).values("unit_id")
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True),
+        model=Unit,
+    )
+    for role in {m.role for m in Membership.objects.all()}:
+        expected = Unit.objects.filter(memberships__role=role).distinct().order_by("pk")
+        assert query.rows(role=role) == list(expected.values_list("pk", flat=True))
+    sql = str(Unit.objects.filter(pk__in_array=members).order_by().query)
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(SELECT" in sql
+    assert "ORDER BY" not in sql
+
+
 def test_the_queries_are_logged_with_their_values(world):
     query = _by_kind_and_day()
     with CaptureQueriesContext(connection) as queries:
