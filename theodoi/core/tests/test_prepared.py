@@ -104,11 +104,13 @@ def test_in_array_selects_what_in_selects(world):
         expected = Unit.objects.filter(kind=kind, pk__in=members).order_by("pk")
         assert list(got) == list(expected)
     query = Prepared(
-        lambda: Unit.objects.filter(
-            pk__in_array=Membership.objects.filter(role=slot("role", str)).values("unit_id")
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True),
+        lambda: (
+            Unit.objects.filter(
+                pk__in_array=Membership.objects.filter(role=slot("role", str)).values("unit_id")
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
         model=Unit,
     )
     for role in {m.role for m in Membership.objects.all()}:
