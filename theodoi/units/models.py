@@ -35,13 +35,69 @@ def strip_diacritics(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _walk(sql: str, start: Iterable[int]) -> frozenset[int]:
+def _walk(name: str, *, up: bool, lineage: bool, seed: str, carry: str = "") -> str:
+    """The text of one recursive CTE, ``name(carry, id, mine)``, walking the unit
+    tree from the rows of ``seed`` (a SELECT of those columns, in that order).
+
+    ``up``: child → parent, and with ``lineage`` predecessor → successor (what a
+    unit became); down: parent → child, and successor → predecessor (what it came
+    from). With ``lineage`` the walk carries ``mine``: kept by the parent edges, 0
+    once a lineage edge was followed. ``carry`` names a column kept from the seed
+    row along the walk (the unit or the row it started from), or nothing.
+
+    One recursive step over both kinds of edge: PostgreSQL follows them by index
+    through a LATERAL join (it allows one recursive reference; two chained
+    recursive CTEs made it estimate millions of rows and JIT-compile for a
+    second); SQLite joins each edge's table to the walk in a recursive SELECT of
+    its own (a UNION of the edges joined as one read the whole unit and lineage
+    tables for every walk: a province's walk took 13 ms instead of 1 ms on the
+    national data).
+    """
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    links = connection.ops.quote_name(UnitLineage._meta.db_table)
+    if up and connection.vendor == "postgresql":
+        parent = ("u.parent_id", f"{units} u", "u.id = w.id AND u.parent_id IS NOT NULL")
+    elif up:
+        # The parent found by its key: filtering on u.parent_id IS NOT NULL made
+        # SQLite (given ANALYZE's statistics) build a Bloom filter over the whole
+        # table at every step (walking up from 34 plans: 1.2 ms instead of 0.2).
+        parent = ("p.id", f"{units} u JOIN {units} p ON p.id = u.parent_id", "u.id = w.id")
+    else:
+        parent = ("u.id", f"{units} u", "u.parent_id = w.id")
+    if up:
+        link = ("l.successor_id", f"{links} l", "l.predecessor_id = w.id")
+    else:
+        link = ("l.predecessor_id", f"{links} l", "l.successor_id = w.id")
+    edges = [(*parent, ", w.mine"), (*link, ", 0")] if lineage else [(*parent, "")]
+    kept = f"w.{carry}, " if carry else ""
+    columns = ", ".join(c for c in (carry, "id", "mine" if lineage else "") if c)
+    if lineage and connection.vendor == "postgresql":
+        step = " UNION ALL ".join(
+            f"SELECT {to} AS id{mine} FROM {source} WHERE {on}"  # noqa: S608 - quoted names
+            for to, source, on, mine in edges
+        )
+        recursive = (
+            f"SELECT {kept}x.id, x.mine FROM {name} w"  # noqa: S608 - quoted names
+            f" CROSS JOIN LATERAL ({step}) x"
+        )
+    else:
+        recursive = " UNION ".join(
+            f"SELECT {kept}{to}{mine} FROM {source} JOIN {name} w ON {on}"  # noqa: S608
+            for to, source, on, mine in edges
+        )
+    return f"{name}({columns}) AS ({seed} UNION {recursive})"
+
+
+def _walked_ids(start: Iterable[int], *, up: bool) -> frozenset[int]:
     ids = [int(pk) for pk in set(start)]
     if not ids:
         return frozenset()
-    table = connection.ops.quote_name(Unit._meta.db_table)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    seed = f"SELECT id FROM {units} WHERE id IN ({marks})"  # noqa: S608 - placeholders
+    walk = _walk("walk", up=up, lineage=False, seed=seed)
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table, marks=", ".join(["%s"] * len(ids))), ids)
+        cursor.execute(f"WITH RECURSIVE {walk} SELECT id FROM walk", ids)  # noqa: S608
         return frozenset(row[0] for row in cursor.fetchall())
 
 
@@ -53,24 +109,12 @@ def subtree_ids(root_ids: Iterable[int]) -> frozenset[int]:
     on every request, so they walk down from the roots they need instead
     (12 ms → 2 ms at national scale, bench/README.md, "breakdown").
     """
-    return _walk(
-        "WITH RECURSIVE sub(id) AS ("
-        " SELECT id FROM {table} WHERE id IN ({marks})"
-        " UNION SELECT u.id FROM {table} u JOIN sub ON u.parent_id = sub.id"
-        ") SELECT id FROM sub",
-        root_ids,
-    )
+    return _walked_ids(root_ids, up=False)
 
 
 def ancestor_ids(unit_ids: Iterable[int]) -> frozenset[int]:
     """Ids of the given units and all the units above them, in one query."""
-    return _walk(
-        "WITH RECURSIVE up(id, parent_id) AS ("
-        " SELECT id, parent_id FROM {table} WHERE id IN ({marks})"
-        " UNION SELECT u.id, u.parent_id FROM {table} u JOIN up ON u.id = up.parent_id"
-        ") SELECT id FROM up",
-        unit_ids,
-    )
+    return _walked_ids(unit_ids, up=True)
 
 
 def subtree_and_history_ids(root_ids: Iterable[int]) -> tuple[frozenset[int], frozenset[int]]:
@@ -86,33 +130,10 @@ def subtree_and_history_ids(root_ids: Iterable[int]) -> tuple[frozenset[int], fr
     if not ids:
         return frozenset(), frozenset()
     table = connection.ops.quote_name(Unit._meta.db_table)
-    links = connection.ops.quote_name(UnitLineage._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
-    # One recursive walk over two kinds of edge: parent → child (keeps "own") and
-    # successor → predecessor (history only). PostgreSQL follows both by index
-    # through a LATERAL join (national data: as fast as the plain subtree walk);
-    # SQLite, which has no LATERAL, joins a UNION of the edges. (Two chained
-    # recursive CTEs made PostgreSQL estimate millions of rows and JIT-compile for
-    # a second.)
-    if connection.vendor == "postgresql":
-        sql = (
-            f"WITH RECURSIVE walk(id, mine) AS ("  # noqa: S608 - quoted names, placeholders
-            f" SELECT id, 1 FROM {table} WHERE id IN ({marks})"
-            f" UNION SELECT x.id, x.mine FROM walk w CROSS JOIN LATERAL ("
-            f" SELECT u.id, w.mine FROM {table} u WHERE u.parent_id = w.id"
-            f" UNION ALL SELECT l.predecessor_id, 0 FROM {links} l WHERE l.successor_id = w.id"
-            f") x) SELECT id, MAX(mine) FROM walk GROUP BY id"
-        )
-    else:
-        sql = (
-            f"WITH RECURSIVE edge(src, dst, keep) AS ("  # noqa: S608 - quoted names, placeholders
-            f" SELECT parent_id, id, 1 FROM {table} WHERE parent_id IS NOT NULL"
-            f" UNION ALL SELECT successor_id, predecessor_id, 0 FROM {links}"
-            f"), walk(id, mine) AS ("
-            f" SELECT id, 1 FROM {table} WHERE id IN ({marks})"
-            f" UNION SELECT e.dst, walk.mine * e.keep FROM edge e JOIN walk ON e.src = walk.id"
-            f") SELECT id, MAX(mine) FROM walk GROUP BY id"
-        )
+    seed = f"SELECT id, 1 FROM {table} WHERE id IN ({marks})"  # noqa: S608 - placeholders
+    walk = _walk("walk", up=False, lineage=True, seed=seed)
+    sql = f"WITH RECURSIVE {walk} SELECT id, MAX(mine) FROM walk GROUP BY id"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
         rows = cursor.fetchall()
@@ -138,30 +159,11 @@ def units_and_upward_ids(
     if not ids:
         return {}
     table = connection.ops.quote_name(Unit._meta.db_table)
-    links = connection.ops.quote_name(UnitLineage._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
     # The same two kinds of edge as subtree_and_history_ids, followed upwards:
     # child → parent (keeps "own") and predecessor → successor (upward only).
-    if connection.vendor == "postgresql":
-        walk = (
-            f"up(seed, id, mine) AS ("  # noqa: S608 - quoted names, placeholders
-            f" SELECT id, id, 1 FROM {table} WHERE id IN ({marks})"
-            f" UNION SELECT w.seed, x.id, x.mine FROM up w CROSS JOIN LATERAL ("
-            f" SELECT u.parent_id AS id, w.mine FROM {table} u"
-            f" WHERE u.id = w.id AND u.parent_id IS NOT NULL"
-            f" UNION ALL SELECT l.successor_id, 0 FROM {links} l WHERE l.predecessor_id = w.id"
-            f") x)"
-        )
-    else:
-        walk = (
-            f"edge(src, dst, keep) AS ("  # noqa: S608 - quoted names, placeholders
-            f" SELECT id, parent_id, 1 FROM {table} WHERE parent_id IS NOT NULL"
-            f" UNION ALL SELECT predecessor_id, successor_id, 0 FROM {links}"
-            f"), up(seed, id, mine) AS ("
-            f" SELECT id, id, 1 FROM {table} WHERE id IN ({marks})"
-            f" UNION SELECT up.seed, e.dst, up.mine * e.keep FROM edge e JOIN up ON e.src = up.id"
-            f")"
-        )
+    seed = f"SELECT id, id, 1 FROM {table} WHERE id IN ({marks})"  # noqa: S608
+    walk = _walk("up", up=True, lineage=True, seed=seed, carry="seed")
     fields = [f.attname for f in Unit._meta.concrete_fields]
     columns = ", ".join(
         f"u.{connection.ops.quote_name(f.column)}" for f in Unit._meta.concrete_fields
@@ -223,32 +225,16 @@ def rows_in_home_or_history_sql(
     quote = connection.ops.quote_name
     rows, column = quote(table), quote(unit_column)
     units = quote(Unit._meta.db_table)
-    links = quote(UnitLineage._meta.db_table)
-    at_root, root_params = id_list_sql("r.unit_id", roots, connection)
+    at_root, root_params = id_list_sql("r.id", roots, connection)
     at_home, home_params = id_list_sql("id", homes, connection)
-    if connection.vendor == "postgresql":
-        walk = (
-            f"rise(row_id, unit_id) AS (SELECT id, {column} FROM {rows}"  # noqa: S608
-            f" UNION SELECT r.row_id, x.id FROM rise r CROSS JOIN LATERAL ("
-            f" SELECT u.parent_id AS id FROM {units} u"
-            f" WHERE u.id = r.unit_id AND u.parent_id IS NOT NULL"
-            f" UNION ALL SELECT l.successor_id FROM {links} l WHERE l.predecessor_id = r.unit_id"
-            f") x)"
-        )
-    else:
-        walk = (
-            f"rise(row_id, unit_id) AS (SELECT id, {column} FROM {rows}"  # noqa: S608
-            f" UNION SELECT r.row_id, u.parent_id FROM {units} u JOIN rise r ON u.id = r.unit_id"
-            f" WHERE u.parent_id IS NOT NULL"
-            f" UNION SELECT r.row_id, l.successor_id FROM {links} l"
-            f" JOIN rise r ON l.predecessor_id = r.unit_id)"
-        )
-    up = (
-        f"up(id, parent_id) AS (SELECT id, parent_id FROM {units} WHERE {at_home}"  # noqa: S608
-        f" UNION SELECT u.id, u.parent_id FROM {units} u JOIN up ON u.id = up.parent_id)"
-    )
+    # Up from each row's unit over both kinds of edge (its "mine" is not needed), and
+    # up from the homes.
+    seed = f"SELECT id, {column}, 1 FROM {rows}"  # noqa: S608 - quoted names
+    rise = _walk("rise", up=True, lineage=True, seed=seed, carry="row_id")
+    seed = f"SELECT id FROM {units} WHERE {at_home}"  # noqa: S608 - quoted names, placeholders
+    up = _walk("up", up=True, lineage=False, seed=seed)
     sql = (
-        f"WITH RECURSIVE {walk}, {up}"  # noqa: S608
+        f"WITH RECURSIVE {rise}, {up}"  # noqa: S608
         f" SELECT r.row_id FROM rise r WHERE {at_root}"
         f" UNION SELECT id FROM {rows} WHERE {column} IN (SELECT id FROM up)"
     )
