@@ -56,6 +56,8 @@ max_requests_jitter = int(os.getenv("WEB_MAX_REQUESTS_JITTER", str(max_requests 
 GC_THRESHOLD_0 = 700
 GC_THRESHOLD_OLD = 2
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
 logger = logging.getLogger("theodoi.serve")
 _queue: dict[str, int] = {}
 
@@ -97,7 +99,19 @@ def _warm_up() -> None:
     connections.close_all()  # never share a connection with the forked processes
 
 
-def _run_queue(server: Any) -> None:
+def _stop_with_parent(parent: int) -> None:
+    """Have the kernel send SIGTERM to this process when ``parent`` ends (Linux),
+    even killed outright (SIGKILL, the OOM killer), as gunicorn's workers notice it."""
+    import ctypes
+
+    with contextlib.suppress(AttributeError, OSError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _run_queue(server: Any, master: int) -> None:
     """The forked queue worker: django-tasks-db's loop, restarted after an error."""
     from django.db import connections
     from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
@@ -123,6 +137,7 @@ def _run_queue(server: Any) -> None:
         excluded_queue_names=[],
     )
     worker.configure_signals()
+    _stop_with_parent(master)
     while worker.running:
         try:
             worker.run()
@@ -130,6 +145,13 @@ def _run_queue(server: Any) -> None:
             logger.exception("The queue worker stopped on an error; starting again in 5 s.")
             connections.close_all()
             time.sleep(5)
+
+
+def on_starting(server: Any) -> None:
+    """SIGHUP stops the server like SIGTERM (a closed terminal, as before `theodoi
+    serve` became gunicorn's master), where gunicorn would reload its workers:
+    with the app preloaded, a reload would not load new code anyway."""
+    server.handle_hup = server.handle_term
 
 
 def when_ready(server: Any) -> None:
@@ -145,11 +167,12 @@ def when_ready(server: Any) -> None:
     # measurable CPU cost per request (issue 14).
     gc.set_threshold(GC_THRESHOLD_0, GC_THRESHOLD_OLD, GC_THRESHOLD_OLD)
     if os.getenv("THEODOI_QUEUE_WORKER") == "fork":
+        master = os.getpid()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _run_queue(server)
+                _run_queue(server, master)
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else 0
             except BaseException:
