@@ -566,8 +566,9 @@ def bench_http(ctx: Context) -> Report:
             f"{ctx.options.get('http_duration', 30)} s per round, median of "
             f"{ctx.options.get('http_rounds', 3)} rounds; gunicorn with "
             f"{os.getenv('WEB_CONCURRENCY', '2')} workers for both servers; DB_CONN_MAX_AGE=60.",
-            "PSS: every process of `theodoi serve` (its parent, gunicorn's master and workers, the "
-            "database-queue worker), sampled half-way through a round; for the floor, gunicorn.",
+            "PSS: every process of `theodoi serve` (gunicorn's master, which the command becomes, "
+            "its workers, the database-queue worker), sampled half-way through a round; for the "
+            "floor, gunicorn.",
             "Rounds are interleaved: each round runs the floor and every scenario once.",
             "× floor: the scenario's requests per second over the floor's on the same engine.",
             "CPU ms/req: the server's processes' CPU time (user + system, from /proc) during the "

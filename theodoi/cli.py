@@ -17,12 +17,10 @@ Any other subcommand is passed to Django's manage.py (`theodoi check`, ...).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
-import time
+from typing import NoReturn
 
 DEMO_TODAY = "2018-07-15"
 # The demo's eras and their today: the 2018 plan, and the new Lào Cai in 2026.
@@ -35,38 +33,11 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["theodoi", *argv])
 
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-# How long gunicorn and the worker get to finish before they are killed.
+# How long gunicorn's workers get to finish their requests when it is stopped.
 STOP_TIMEOUT = 10.0
 
 
-def _start(args: list[str]) -> subprocess.Popen[bytes]:
-    """Start a child in its own process group, so stopping it stops its own
-    children too (gunicorn's workers), and a terminal's Ctrl-C reaches it
-    through this command only."""
-    return subprocess.Popen(args, start_new_session=True)  # noqa: S603 - our own arguments.
-
-
-def _stop(children: list[subprocess.Popen[bytes]], timeout: float = STOP_TIMEOUT) -> None:
-    """SIGTERM every child's process group, wait, then SIGKILL what is left."""
-    for child in children:
-        _signal_group(child, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for child in children:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-    for child in children:
-        # Also the group's other members: a gunicorn worker outliving its master.
-        _signal_group(child, signal.SIGKILL)
-        child.wait()
-
-
-def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signum)
-
-
-def _serve(argv: list[str]) -> int:
+def _serve(argv: list[str]) -> NoReturn:
     """Serve with gunicorn and, unless ``--no-worker``, the database-queue worker.
 
     gunicorn runs with ``theodoi.gunicorn_conf``: ``WEB_CONCURRENCY`` processes
@@ -74,17 +45,19 @@ def _serve(argv: list[str]) -> int:
     master and shared with them. The queue worker (large exports, reminders) is
     forked from that master, sharing the loaded app; on several app servers run
     it where you like with ``theodoi db_worker`` and ``--no-worker`` here.
-    This process only supervises: it does not load Django itself (collectstatic
-    runs in a child first). SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops gunicorn,
-    its workers and the queue worker; the command returns when they are gone.
-    Returns gunicorn's exit code.
+    collectstatic runs in a child first; then this process becomes gunicorn's
+    master (it execs it): no supervisor stays beside it, holding ~6 MB, or with
+    ``theodoi demo`` all of Django. SIGTERM stops the server gracefully, SIGINT
+    (Ctrl-C) at once, SIGHUP like SIGTERM (``gunicorn_conf.on_starting``); the
+    workers and the queue worker stop with the master. Returns only when
+    collectstatic failed, with its exit code.
     """
     # begin perf
     collected = subprocess.run(
         [sys.executable, "-m", "theodoi.cli", "collectstatic", "--no-input", "-v", "0"]
     )
     if collected.returncode:
-        return collected.returncode
+        sys.exit(collected.returncode)
     port = os.getenv("PORT", "8000")
     workers = os.getenv("WEB_CONCURRENCY", "2")
     with_worker = "--no-worker" not in argv
@@ -98,48 +71,26 @@ def _serve(argv: list[str]) -> int:
     # the GIL or the database (read by glibc when gunicorn starts).
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     # end perf
-    children: list[subprocess.Popen[bytes]] = []
-    # The handler only notes the signal: nothing is lost between starting a
-    # child and listing it, and the loop below notices within a moment.
-    received: list[int] = []
-    previous = {
-        signum: signal.signal(signum, lambda signum, _frame: received.append(signum))
-        for signum in STOP_SIGNALS
-    }
-    code = 0
-    try:
-        if not received:
-            server = _start(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "theodoi.wsgi",
-                    "--config",
-                    "python:theodoi.gunicorn_conf",  # perf
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    workers,
-                    "--graceful-timeout",
-                    str(int(STOP_TIMEOUT) - 2),
-                    "--access-logfile",
-                    "-",
-                    *argv,
-                ]
-            )
-            children.append(server)
-            while not received:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    code = server.wait(timeout=0.5)
-                    break
-    finally:
-        try:
-            _stop(children)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-    return code
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "theodoi.wsgi",
+        "--config",
+        "python:theodoi.gunicorn_conf",  # perf
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        workers,
+        "--graceful-timeout",
+        str(int(STOP_TIMEOUT) - 2),
+        "--access-logfile",
+        "-",
+        *argv,
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, args)  # noqa: S606 - our own interpreter and arguments
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -150,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = argv[0], argv[1:]
     if command == "serve":
-        sys.exit(_serve(rest))
+        _serve(rest)
     elif command == "demo":
         os.environ["THEODOI_DEMO"] = "True"
         # The demo's data is the 2018 plan: set the domain clock to mid-2018 so
@@ -168,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["load_demo", *[arg for arg in rest if arg != "--no-serve"]])
         if "--no-serve" not in rest:
-            sys.exit(_serve([]))
+            _serve([])
     else:
         _django([command.replace("-", "_"), *rest])
 

@@ -7,10 +7,12 @@ uploading a photo over a weak mountain link) holds one thread, not a whole
 process, and is not killed by the worker timeout: the timeout watches the
 process's main loop, which keeps beating while threads serve requests.
 
-Memory: the app is loaded once in the master (``preload_app``) with its URLs,
-API schemas and translations, then its objects are frozen out of the garbage
-collector (``gc.freeze()``) before the workers are forked, so the workers share
-those pages instead of copying them when the collector walks them, and full
+Memory: the app is loaded once in the master (``preload_app``) with its URLs
+(their names per language), API schemas, translations, formats and template
+engine (every tag library and context processor), then its objects are frozen
+out of the garbage collector (``gc.freeze()``) before the workers are forked,
+so the workers share those pages instead of copying them when the collector
+walks them, and full
 collections only walk what a request made (they were 90–200 ms pauses every
 7–13 requests). The forked processes then collect the older generations
 more often (their garbage is freed sooner, so it does not raise what they
@@ -54,29 +56,62 @@ max_requests_jitter = int(os.getenv("WEB_MAX_REQUESTS_JITTER", str(max_requests 
 GC_THRESHOLD_0 = 700
 GC_THRESHOLD_OLD = 2
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
 logger = logging.getLogger("theodoi.serve")
 _queue: dict[str, int] = {}
 
 
 def _warm_up() -> None:
     """Load in the master what every worker would otherwise load on its first request."""
+    from django.conf import settings
     from django.db import Error, connections
+    from django.template import engines
     from django.urls import get_resolver
-    from django.utils import translation
+    from django.utils import formats, translation
+    from django.utils.module_loading import import_string
 
-    get_resolver().url_patterns  # noqa: B018 - imports every app's views and the API
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports every app's views and the API
+    # The template engine and what it imports: every tag library, the loaders,
+    # the context processors (~40 modules). Not the templates: a worker copies
+    # the nodes it renders, so compiling them here would only add the master's.
+    for engine in engines.all():
+        django_engine = getattr(engine, "engine", None)
+        if django_engine is not None:
+            django_engine.template_context_processors  # noqa: B018
+            django_engine.template_loaders  # noqa: B018
+    import_string(settings.MESSAGE_STORAGE)
+    import_string(settings.SESSION_SERIALIZER)
     # Connect once, so that the database driver's one-time set-up (libpq, its
     # TLS library, psycopg's adapters) is in the master, shared by the forked
     # processes instead of made again in each (~2.5 MB apiece).
     with contextlib.suppress(Error):
         connections["default"].ensure_connection()
-    for language in ("vi", "en"):
+    for language, _name in settings.LANGUAGES:
         with translation.override(language):
             translation.gettext("Home")
+            # The URL names and their patterns, per language (the first
+            # reverse() of each worker built them).
+            resolver.reverse_dict  # noqa: B018
+            for name in formats.FORMAT_SETTINGS:
+                formats.get_format(name, language)
     connections.close_all()  # never share a connection with the forked processes
 
 
-def _run_queue(server: Any) -> None:
+def _stop_with_parent(parent: int) -> None:
+    """Have the kernel send SIGTERM to this process when ``parent`` ends (Linux),
+    even killed outright (SIGKILL, the OOM killer), as gunicorn's workers notice it."""
+    import ctypes
+
+    with contextlib.suppress(AttributeError, OSError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _run_queue(server: Any, master: int) -> None:
     """The forked queue worker: django-tasks-db's loop, restarted after an error."""
     from django.db import connections
     from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
@@ -102,6 +137,7 @@ def _run_queue(server: Any) -> None:
         excluded_queue_names=[],
     )
     worker.configure_signals()
+    _stop_with_parent(master)
     while worker.running:
         try:
             worker.run()
@@ -109,6 +145,13 @@ def _run_queue(server: Any) -> None:
             logger.exception("The queue worker stopped on an error; starting again in 5 s.")
             connections.close_all()
             time.sleep(5)
+
+
+def on_starting(server: Any) -> None:
+    """SIGHUP stops the server like SIGTERM (a closed terminal, as before `theodoi
+    serve` became gunicorn's master), where gunicorn would reload its workers:
+    with the app preloaded, a reload would not load new code anyway."""
+    server.handle_hup = server.handle_term
 
 
 def when_ready(server: Any) -> None:
@@ -124,11 +167,12 @@ def when_ready(server: Any) -> None:
     # measurable CPU cost per request (issue 14).
     gc.set_threshold(GC_THRESHOLD_0, GC_THRESHOLD_OLD, GC_THRESHOLD_OLD)
     if os.getenv("THEODOI_QUEUE_WORKER") == "fork":
+        master = os.getpid()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _run_queue(server)
+                _run_queue(server, master)
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else 0
             except BaseException:
