@@ -11,12 +11,7 @@ bring them back silently; this fails instead.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from theodoi.testing import run_fresh
 
 # What only a document export, a spreadsheet import or an image upload needs.
 LAZY = ("openpyxl", "docx", "lxml", "numpy", "PIL", "segno")
@@ -29,16 +24,5 @@ print(" ".join(name for name in {LAZY!r} if name in sys.modules))
 
 
 def test_the_served_app_does_not_import_export_libraries(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
-    env |= {"THEODOI_DATA": str(tmp_path), "DJANGO_SETTINGS_MODULE": "theodoi.settings"}
-    result = subprocess.run(  # noqa: S603 - our own interpreter and app
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = result.stdout.split()
+    loaded = run_fresh(PROBE, tmp_path).split()
     assert loaded == [], f"imported when the app loads: {loaded} (import them where they are used)"

@@ -19,8 +19,12 @@ plus a leadership viewer and an administrator at the province, and
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -202,6 +206,26 @@ def make_roster_entry(
         day=day,
         explanation="Cán bộ phụ trách địa bàn",
     )
+
+
+def run_fresh(code: str, data_dir: Path, **env: str) -> str:
+    """Run ``code`` in a fresh interpreter with the app's settings, as a server
+    process would start (nothing imported yet; no ``DATABASE_URL`` or
+    ``SECRET_KEY`` from this environment; ``data_dir`` as its data folder, plus
+    ``env``): its standard output. Fails on a non-zero exit."""
+    root = Path(__file__).resolve().parents[1]
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environ |= {"THEODOI_DATA": str(data_dir), "DJANGO_SETTINGS_MODULE": "theodoi.settings", **env}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and app
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
 
 
 def release(response: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,45 +96,40 @@ def _gone(pids: set[int], timeout: float) -> list[int]:
     return alive
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_serve_stops_gunicorn_and_the_worker(tmp_path, signum):
+@contextlib.contextmanager
+def _serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, set[int]]]:
+    """`theodoi serve` answering, with the processes it started (its web worker
+    and the queue worker); whatever is left of them is killed afterwards."""
     port = _free_port()
     started: set[int] = set()
     process = _serve(tmp_path, port)
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz", process, timeout=60)
-        # The command became gunicorn's master: no supervisor beside it.
-        assert b"gunicorn" in Path(f"/proc/{process.pid}/cmdline").read_bytes()
-        started = _descendants(process.pid)
-        # Its web worker and the queue worker.
+        started |= _descendants(process.pid)
         assert len(started) >= 2, started
-        process.send_signal(signum)
-        assert process.wait(timeout=30) == 0
-        assert _gone(started, timeout=2) == []
+        yield process, started
     finally:
         if process.poll() is None:
             process.kill()
         for pid in started:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_serve_stops_gunicorn_and_the_worker(tmp_path, signum):
+    with _serving(tmp_path) as (process, started):
+        # The command became gunicorn's master: no supervisor beside it.
+        assert b"gunicorn" in Path(f"/proc/{process.pid}/cmdline").read_bytes()
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == 0
+        assert _gone(started, timeout=2) == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_the_workers_stop_when_the_master_is_killed(tmp_path):
-    port = _free_port()
-    started: set[int] = set()
-    process = _serve(tmp_path, port)
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz", process, timeout=60)
-        started = _descendants(process.pid)
-        assert len(started) >= 2, started
+    with _serving(tmp_path) as (process, started):
         process.kill()  # no on_exit: the queue worker learns it from the kernel
         process.wait(timeout=10)
         assert _gone(started, timeout=20) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
-        for pid in started:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)

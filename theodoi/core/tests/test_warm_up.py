@@ -9,12 +9,8 @@ locale's formats, the session serializer, the URL names per language. Loaded by
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from theodoi.testing import run_fresh
 
 PROBE = """
 import json
@@ -46,24 +42,9 @@ print(json.dumps({
 
 
 def test_a_first_page_after_the_warm_up_loads_nothing(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     # The sign-in page needs no database; DEBUG serves static files without a manifest.
-    env |= {
-        "THEODOI_DATA": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "theodoi.settings",
-        "DEBUG": "True",
-        "ALLOWED_HOSTS": "testserver",
-    }
-    result = subprocess.run(  # noqa: S603 - our own interpreter and app
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    output = run_fresh(PROBE, tmp_path, DEBUG="True", ALLOWED_HOSTS="testserver")
+    found = json.loads(output.strip().splitlines()[-1])
     assert set(found["statuses"]) == {200}
     assert found["populated"] == found["languages"]
     assert found["imported"] == [], "a worker's first page imported these: load them in _warm_up"
