@@ -404,10 +404,11 @@ class PagedWorkItemBrief(Schema):
 
 
 # begin perf
-# The list is built from ``.values()`` rows as plain dicts and rendered once: no
-# model objects, no per-row validation of the nested schemas (most of a page's
-# time before). The dicts have exactly WorkItemOut's fields, in its order, and
-# tests/plans compare them with what the schema makes of the same work items.
+# The list is built from ``.values_list()`` rows as plain dicts and rendered once:
+# no model objects, no per-row validation of the nested schemas (most of a page's
+# time before). The dicts have exactly WorkItemOut's (or WorkItemBrief's) fields,
+# in its order, and tests/plans compare them with what the schema makes of the
+# same work items.
 ITEM_FIELDS = (
     "id",
     "number",
